@@ -1,0 +1,63 @@
+/**
+ * Simulator throughput: simulated requests per second on one core, median of several runs, for
+ * the benchmark traces (1,000,000 requests on the ddr3-1600 setup with the default controller,
+ * and with a deeper FR-FCFS controller). Run with `npm run bench`.
+ */
+import { performance } from 'node:perf_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simulate } from '../simulators/dram/simulate.js';
+import { loadAddressMapping, loadMemSpec, loadMcConfig } from '../simulators/dram/presets.js';
+import { DEFAULT_MCCONFIG, type McConfig } from '../simulators/dram/mcconfig.js';
+import type { Trace, TraceSource } from '../simulators/trace.js';
+import { randomTrace, streamTrace } from '../traces/generators.js';
+import { StlFileSource, writeStl } from '../traces/stl.js';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const spec = loadMemSpec('ddr3-1600');
+const mapping = loadAddressMapping('ddr3-1600');
+const frfcfs = loadMcConfig('fr-fcfs');
+
+function bench(label: string, trace: Trace | TraceSource, cfg: McConfig): number {
+  simulate(trace, spec, mapping, cfg); // warm-up
+  const rates: number[] = [];
+  let heapMb = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    simulate(trace, spec, mapping, cfg);
+    const s = (performance.now() - t0) / 1000;
+    rates.push(REQUESTS / s);
+    heapMb = Math.max(heapMb, process.memoryUsage().heapUsed / 2 ** 20);
+  }
+  const med = median(rates);
+  console.log(
+    `${label.padEnd(52)} ${Math.round(med).toLocaleString('en-US').padStart(11)} req/s  ` +
+      `(min ${Math.round(Math.min(...rates)).toLocaleString('en-US')}, max ${Math.round(Math.max(...rates)).toLocaleString('en-US')}, heap ${heapMb.toFixed(0)} MiB)`,
+  );
+  return med;
+}
+
+console.log(`marl-dse simulator benchmark: ${REQUESTS.toLocaleString('en-US')} requests, median of ${RUNS} runs, ${spec.memoryId}, node ${process.version}`);
+const seq = streamTrace({ requests: REQUESTS }, 'stream');
+const rnd = randomTrace({ requests: REQUESTS, readShare: 0.7, seed: 7 }, 'random-70r');
+bench('sequential 64 B reads, default controller', seq, DEFAULT_MCCONFIG);
+bench('random addresses, 70 % reads, default controller', rnd, DEFAULT_MCCONFIG);
+bench('sequential 64 B reads, fr-fcfs (buffer 8, AllBank)', seq, frfcfs);
+bench('random addresses, 70 % reads, fr-fcfs', rnd, frfcfs);
+const dir = mkdtempSync(join(tmpdir(), 'marl-dse-bench-'));
+try {
+  const path = join(dir, 'random.stl');
+  writeStl(rnd, path);
+  bench('random, streamed from a .stl file, default controller', new StlFileSource(path), DEFAULT_MCCONFIG);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,27 @@
+import { IdWindow, type RequestPool } from '../requests.js';
+import type { ResponseQueue } from './resp-queue.js';
+
+/** Reorder: responses leave in request arrival order; a fast later request waits for a slow earlier one. */
+export class ReorderResponseQueue implements ResponseQueue {
+  private readonly window = new IdWindow();
+
+  constructor(private readonly pool: RequestPool) {}
+
+  push(slot: number): void {
+    this.window.put(this.pool.id[slot], slot);
+  }
+
+  peek(t: number): number {
+    const s = this.window.peek();
+    return s >= 0 && this.pool.readyAt[s] <= t ? s : -1;
+  }
+
+  pop(): void {
+    this.window.take();
+  }
+
+  nextTime(): number {
+    const s = this.window.peek();
+    return s >= 0 ? this.pool.readyAt[s] : Infinity;
+  }
+}

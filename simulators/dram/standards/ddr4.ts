@@ -1,0 +1,150 @@
+/**
+ * DDR4 (JESD79-4): timing rules as data. Bank groups split the column-to-column, activate-to-
+ * activate and write-to-read delays into _S (other bank group) and _L (same bank group). Values
+ * follow DRAMSys's DDR4 checker, including the read/write preambles in the turnarounds.
+ */
+import type { TimingConstraint } from '../commands.js';
+import type { DramStandard, PowerSpec, Timing } from '../memspec.js';
+import { current, cycles } from '../memspec.js';
+import type { JsonObject } from '../json.js';
+import { InputError } from '../../errors.js';
+import { type Rule, prechargeRefreshAndPowerDownRules, toConstraint } from './common.js';
+
+const TIMING_KEYS = [
+  'AL', 'CCD_L', 'CCD_S', 'CKE', 'CKESR', 'CL', 'DQSCK', 'FAW', 'RAS', 'RC', 'RCD', 'REFM', 'RefMode', 'REFI',
+  'RFC', 'RFC1', 'RFC2', 'RFC4', 'RL', 'RPRE', 'RP', 'RRD_L', 'RRD_S', 'RTP', 'WL', 'WPRE', 'WR', 'WTR_L', 'WTR_S',
+  'XP', 'XPDLL', 'XS', 'XSDLL', 'ACTPDEN', 'PRPDEN', 'REFPDEN', 'RTRS',
+  // Per-bank refresh is not part of DDR4; these optional keys enable it (see README).
+  'REFIPB', 'RFCPB',
+];
+
+function readTiming(t: JsonObject, at: string, arch: { burstLength: number; dataRate: number }): Timing {
+  const c = (k: string, fallback?: number): number => cycles(t, k, at, fallback);
+  // Fine-granularity refresh: mode 2 and 4 refresh twice / four times as often, each shorter.
+  const mode = c('RefMode', c('REFM', 1));
+  if (mode !== 1 && mode !== 2 && mode !== 4) throw new InputError(`${at}.RefMode: expected 1, 2 or 4, got ${mode}`);
+  const RFC = t.RFC !== undefined ? c('RFC') : c(mode === 1 ? 'RFC1' : mode === 2 ? 'RFC2' : 'RFC4');
+  if (RFC === 0) throw new InputError(`${at}.RFC${mode}: must be positive for RefMode ${mode}`);
+  const CKE = c('CKE');
+  return {
+    AL: c('AL', 0),
+    RCD: c('RCD'),
+    RP: c('RP'),
+    RAS: c('RAS'),
+    RC: c('RC'),
+    RL: c('RL'),
+    WL: c('WL'),
+    CCD_S: c('CCD_S'),
+    CCD_L: c('CCD_L'),
+    RRD_S: c('RRD_S'),
+    RRD_L: c('RRD_L'),
+    WTR_S: c('WTR_S'),
+    WTR_L: c('WTR_L'),
+    FAW: c('FAW'),
+    RTP: c('RTP'),
+    WR: c('WR'),
+    RFC,
+    REFI: Math.floor(c('REFI') / mode),
+    RFCPB: c('RFCPB', 0),
+    REFIPB: c('REFIPB', 0),
+    XP: c('XP'),
+    XS: c('XS'),
+    XSDLL: c('XSDLL', 512),
+    CKE,
+    PD: CKE,
+    CKESR: c('CKESR', CKE + 1),
+    ACTPDEN: c('ACTPDEN', 1),
+    PRPDEN: c('PRPDEN', 1),
+    REFPDEN: c('REFPDEN', 1),
+    RTRS: c('RTRS', 1),
+    RPRE: c('RPRE', 1),
+    WPRE: c('WPRE', 1),
+    BURST: Math.floor(arch.burstLength / arch.dataRate),
+  };
+}
+
+/** Reads both the current (idd2p, idd6n, idd5B, vpp/ipp*) and older (idd2p0, idd62, vdd2) key sets. */
+function readPower(p: JsonObject, at: string, scale: number): PowerSpec {
+  const i = (k: string, fallback?: number): number => current(p, k, at, scale, fallback);
+  const has = (k: string): boolean => p[k] !== undefined;
+  const first = (keys: string[], fallback?: number): number => {
+    const k = keys.find(has);
+    return k ? i(k) : i(keys[0], fallback);
+  };
+  const idd2p = first(['idd2p', 'idd2p0']);
+  const idd3p = first(['idd3p', 'idd3p0']);
+  return {
+    vdd: current(p, 'vdd', at, 1),
+    idd0: i('idd0'),
+    idd2n: i('idd2n'),
+    idd2p0: idd2p,
+    idd2p1: has('idd2p1') ? i('idd2p1') : idd2p,
+    idd3n: i('idd3n'),
+    idd3p0: idd3p,
+    idd3p1: has('idd3p1') ? i('idd3p1') : idd3p,
+    idd4r: i('idd4r'),
+    idd4w: i('idd4w'),
+    idd5: first(['idd5B', 'idd5']),
+    idd5pb: has('idd5pb') ? i('idd5pb') : null,
+    idd6: first(['idd6n', 'idd6']),
+    vpp: has('vpp') ? current(p, 'vpp', at, 1) : has('vdd2') ? current(p, 'vdd2', at, 1) : 0,
+    ipp0: first(['ipp0', 'idd02'], 0),
+    ipp2n: i('ipp2n', 0),
+    ipp2p: i('ipp2p', 0),
+    ipp3n: i('ipp3n', 0),
+    ipp3p: i('ipp3p', 0),
+    ipp4r: i('ipp4r', 0),
+    ipp4w: i('ipp4w', 0),
+    ipp5: first(['ipp5B', 'ipp5'], 0),
+    ipp6: first(['ipp6n', 'idd62'], 0),
+  };
+}
+
+/** DDR4's rules; each line reads "`to` no earlier than `cycles` after `from`, within `scope`". */
+export function ddr4Constraints(t: Timing): TimingConstraint[] {
+  const WRRD_S = t.WL + t.BURST + t.WTR_S - t.AL;
+  const WRRD_L = t.WL + t.BURST + t.WTR_L - t.AL;
+  const RDWR = t.RL + t.BURST + 1 - t.WL + t.WPRE; // 1 tCK bus gap plus the write preamble
+  const WRPRE = t.WL + t.BURST + t.WR;
+  const R = 'rank', G = 'bankGroup', B = 'bank', O = 'otherRanks';
+  const rules: Rule[] = [
+    // Column commands
+    [['ACT'], ['RD', 'RDA', 'WR', 'WRA'], B, t.RCD - t.AL, 'tRCD'],
+    [['RD', 'RDA'], ['RD', 'RDA'], G, t.CCD_L, 'tCCD_L'],
+    [['RD', 'RDA'], ['RD', 'RDA'], R, t.CCD_S, 'tCCD_S'],
+    [['RD', 'RDA'], ['RD', 'RDA'], O, t.BURST + t.RTRS, 'tBURST+tRTRS'],
+    [['WR', 'WRA'], ['RD', 'RDA'], G, WRRD_L, 'tWL+tBURST+tWTR_L'],
+    [['WR', 'WRA'], ['RD', 'RDA'], R, WRRD_S, 'tWL+tBURST+tWTR_S'],
+    [['WR', 'WRA'], ['RD', 'RDA'], O, t.WL + t.BURST + t.RTRS - t.RL + t.RPRE, 'tWL+tBURST+tRTRS-tRL+tRPRE'],
+    [['WR'], ['RDA'], B, WRPRE - t.RTP - t.AL, 'tWR before auto-precharge'],
+    [['RD', 'RDA'], ['WR', 'WRA'], R, RDWR, 'tRL+tBURST+1-tWL+tWPRE'],
+    [['RD', 'RDA'], ['WR', 'WRA'], O, t.RL + t.BURST + t.RTRS - t.WL + t.WPRE, 'tRL+tBURST+tRTRS-tWL+tWPRE'],
+    [['WR', 'WRA'], ['WR', 'WRA'], G, t.CCD_L, 'tCCD_L'],
+    [['WR', 'WRA'], ['WR', 'WRA'], R, t.CCD_S, 'tCCD_S'],
+    [['WR', 'WRA'], ['WR', 'WRA'], O, t.BURST + t.RTRS, 'tBURST+tRTRS'],
+    [['PDXA'], ['RD', 'RDA', 'WR', 'WRA'], R, t.XP, 'tXP'],
+    [['SREFEX'], ['RD', 'RDA', 'WR', 'WRA'], R, t.XSDLL, 'tXSDLL'],
+    // Activate
+    [['ACT'], ['ACT'], B, t.RC, 'tRC'],
+    [['ACT'], ['ACT'], G, t.RRD_L, 'tRRD_L'],
+    [['ACT'], ['ACT'], R, t.RRD_S, 'tRRD_S'],
+    [['RDA'], ['ACT'], B, t.AL + t.RTP + t.RP, 'tAL+tRTP+tRP'],
+    [['WRA'], ['ACT'], B, WRPRE + t.RP, 'tWL+tBURST+tWR+tRP'],
+    [['PRE'], ['ACT'], B, t.RP, 'tRP'],
+    [['PREA'], ['ACT'], R, t.RP, 'tRP'],
+    [['PDXA', 'PDXP'], ['ACT'], R, t.XP, 'tXP'],
+    [['REF'], ['ACT'], R, t.RFC, 'tRFC'],
+    [['REFPB'], ['ACT'], B, t.RFCPB, 'tRFCpb'],
+    [['REFPB'], ['ACT'], R, t.RRD_S, 'tRRD_S'],
+    [['SREFEX'], ['ACT'], R, t.XS, 'tXS'],
+  ];
+  return [...rules.map(toConstraint), ...prechargeRefreshAndPowerDownRules(t)];
+}
+
+export const DDR4: DramStandard = {
+  type: 'DDR4',
+  timingKeys: TIMING_KEYS,
+  readTiming,
+  readPower,
+  constraints: ddr4Constraints,
+};

@@ -1,0 +1,83 @@
+/** Latency statistics in bounded memory, and the `SimStats` result type. */
+import type { CmdName } from './commands.js';
+import type { EnergyBreakdownPj } from './energy.js';
+
+const EXACT = 1 << 16;
+const SUB_BITS = 10;
+const SUB = 1 << SUB_BITS;
+
+/**
+ * A histogram of integer latencies in cycles: exact below 65,536 cycles, and above that in
+ * buckets 1/1024 wide relative to their value, so percentiles are exact for ordinary latencies
+ * and within 0.1 % for huge ones. Memory does not grow with the number of requests.
+ */
+export class LatencyHistogram {
+  private readonly exact = new Float64Array(EXACT);
+  private readonly coarse = new Float64Array(38 * SUB);
+  count = 0;
+  sum = 0;
+  max = 0;
+
+  record(v: number): void {
+    this.count++;
+    this.sum += v;
+    if (v > this.max) this.max = v;
+    if (v < EXACT) this.exact[v]++;
+    else this.coarse[this.coarseIndex(v)]++;
+  }
+
+  private coarseIndex(v: number): number {
+    const e = Math.floor(Math.log2(v));
+    const sub = Math.floor((v / 2 ** e - 1) * SUB);
+    return (e - 16) * SUB + sub;
+  }
+
+  private coarseValue(i: number): number {
+    const e = Math.floor(i / SUB) + 16;
+    return Math.ceil(2 ** e * (1 + (i % SUB) / SUB));
+  }
+
+  /** Nearest-rank percentile: the smallest latency with at least p % of requests at or below it. */
+  percentile(p: number): number {
+    if (this.count === 0) return 0;
+    const rank = Math.max(1, Math.ceil((p / 100) * this.count));
+    let seen = 0;
+    for (let v = 0; v < EXACT; v++) {
+      seen += this.exact[v];
+      if (seen >= rank) return v;
+    }
+    for (let i = 0; i < this.coarse.length; i++) {
+      seen += this.coarse[i];
+      if (seen >= rank) return Math.min(this.coarseValue(i), this.max);
+    }
+    return this.max;
+  }
+}
+
+/** What one simulation reports. Every quantity carries its unit in its name. */
+export interface SimStats {
+  memoryId: string;
+  requests: number;
+  reads: number;
+  writes: number;
+  /** Completion of the last response: the "latency" of the published DSE work. */
+  totalTimeNs: number;
+  /** Request latency, from the trace's issue time to the response reaching the player. */
+  avgLatencyNs: number;
+  p50LatencyNs: number;
+  p99LatencyNs: number;
+  maxLatencyNs: number;
+  bandwidthGBps: number;
+  /** Share of the run the data bus carried data. */
+  bandwidthUtilization: number;
+  energyPj: number;
+  energyByComponentPj: EnergyBreakdownPj;
+  /** energyPj / totalTimeNs. */
+  averagePowerMw: number;
+  rowHits: number;
+  rowMisses: number;
+  rowConflicts: number;
+  commands: Record<CmdName, number>;
+  controllerClockMhz: number;
+  simulatedCycles: number;
+}

@@ -1,0 +1,106 @@
+/** `marl-dse simulate`: one trace, one memory, one controller configuration. */
+import { writeFileSync } from 'node:fs';
+import Table from 'cli-table3';
+import { InputError } from '../../simulators/errors.js';
+import { checkProtocol } from '../../simulators/dram/checker.js';
+import { type McConfig, withOverrides } from '../../simulators/dram/mcconfig.js';
+import {
+  DEFAULT_MCCONFIG,
+  loadAddressMapping,
+  loadMcConfig,
+  loadMemSpec,
+  MEMSPEC_PRESETS,
+  simulate,
+  simulateWithCommands,
+  type SimStats,
+} from '../../simulators/index.js';
+import { openTrace } from '../../traces/builtin.js';
+
+export interface SimulateFlags {
+  trace: string;
+  memspec: string;
+  addressmapping?: string;
+  mcconfig?: string;
+  set: string[];
+  clkMhz?: string;
+  check?: boolean;
+  json?: boolean;
+  commandsOut?: string;
+}
+
+/** Parses `KEY=VALUE` overrides. */
+export function parseSets(sets: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new InputError(`--set ${s}: expected KEY=VALUE`);
+    out[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+export function parseClock(raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(`--clk-mhz ${raw}: expected a positive number of MHz`);
+  return n;
+}
+
+function fmt(n: number, digits = 2): string {
+  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+/** The human-readable report. */
+export function statsTable(s: SimStats, cfg: McConfig): string {
+  const t = new Table({ head: ['quantity', 'value'], style: { head: [], border: [], compact: true } });
+  const rows: Array<[string, string]> = [
+    ['memory', s.memoryId],
+    ['controller', `${cfg.PagePolicy}, ${cfg.Scheduler}, ${cfg.SchedulerBuffer} ${cfg.RequestBufferSize}, ${cfg.RespQueue}, ${cfg.RefreshPolicy}, ${cfg.Arbiter} ${cfg.MaxActiveTransactions}, ${cfg.CmdMux}, ${cfg.PowerDownPolicy}`],
+    ['requests (reads / writes)', `${fmt(s.requests)} (${fmt(s.reads)} / ${fmt(s.writes)})`],
+    ['total time', `${fmt(s.totalTimeNs)} ns (${fmt(s.simulatedCycles)} cycles at ${fmt(s.controllerClockMhz)} MHz)`],
+    ['request latency avg / p50 / p99 / max', `${fmt(s.avgLatencyNs)} / ${fmt(s.p50LatencyNs)} / ${fmt(s.p99LatencyNs)} / ${fmt(s.maxLatencyNs)} ns`],
+    ['bandwidth', `${fmt(s.bandwidthGBps, 3)} GB/s (${fmt(s.bandwidthUtilization * 100, 1)} % of peak)`],
+    ['average power', `${fmt(s.averagePowerMw)} mW`],
+    ['energy', `${fmt(s.energyPj / 1e6, 4)} µJ`],
+    ...Object.entries(s.energyByComponentPj).filter(([, v]) => v > 0).map(([k, v]): [string, string] => [`  ${k}`, `${fmt(v / 1e6, 4)} µJ`]),
+    ['row hits / misses / conflicts', `${fmt(s.rowHits)} / ${fmt(s.rowMisses)} / ${fmt(s.rowConflicts)}`],
+    ['commands', Object.entries(s.commands).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')],
+  ];
+  for (const r of rows) t.push(r);
+  return t.toString();
+}
+
+export function runSimulate(flags: SimulateFlags): number {
+  const memspec = loadMemSpec(flags.memspec);
+  const preset = MEMSPEC_PRESETS[flags.memspec];
+  const mappingName = flags.addressmapping ?? (preset ? flags.memspec : undefined);
+  if (!mappingName) throw new InputError(`--memspec ${flags.memspec} is a file: give its address mapping with --addressmapping`);
+  const mapping = loadAddressMapping(mappingName);
+  const base = flags.mcconfig ? loadMcConfig(flags.mcconfig) : DEFAULT_MCCONFIG;
+  const cfg = withOverrides(base, parseSets(flags.set), '--set ');
+  const clkMhz = parseClock(flags.clkMhz, preset?.clkMhz ?? 800);
+  const trace = openTrace(flags.trace);
+
+  let stats: SimStats;
+  let violations = 0;
+  if (flags.check || flags.commandsOut) {
+    const run = simulateWithCommands(trace, memspec, mapping, cfg, { clkMhz });
+    stats = run.stats;
+    if (flags.commandsOut) writeFileSync(flags.commandsOut, run.commands.toText() + '\n');
+    if (flags.check) {
+      const report = checkProtocol(run.commands, memspec, { mcConfig: cfg });
+      violations = report.violationCount;
+      for (const v of report.violations.slice(0, 20)) process.stderr.write(`violation: ${v.message}\n`);
+      process.stderr.write(
+        violations === 0
+          ? `protocol check: ${report.commands} commands, no violations\n`
+          : `protocol check: ${report.commands} commands, ${violations} violations\n`,
+      );
+    }
+  } else {
+    stats = simulate(trace, memspec, mapping, cfg, { clkMhz });
+  }
+  if (flags.json) process.stdout.write(JSON.stringify(stats) + '\n');
+  else process.stdout.write(`${trace.name}\n${statsTable(stats, cfg)}\n`);
+  return violations > 0 ? 1 : 0;
+}

@@ -1,0 +1,5 @@
+/**
+ * marl-dse as a library: `import { simulate } from 'marl-dse'`.
+ */
+export * from '../simulators/index.js';
+export * from '../traces/index.js';

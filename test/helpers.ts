@@ -1,0 +1,45 @@
+import { simulateWithCommands } from '../simulators/dram/simulate.js';
+import { loadAddressMapping, loadMemSpec } from '../simulators/dram/presets.js';
+import { DEFAULT_MCCONFIG, type McConfig, withOverrides } from '../simulators/dram/mcconfig.js';
+import { COMMAND_NAMES, type CmdName } from '../simulators/dram/commands.js';
+import { makeTrace } from '../simulators/trace.js';
+
+export const ddr3 = loadMemSpec('ddr3-1600');
+export const ddr3Mapping = loadAddressMapping('ddr3-1600');
+export const ddr4 = loadMemSpec('ddr4-2400');
+export const ddr4Mapping = loadAddressMapping('ddr4-2400');
+
+/** A byte address on the ddr3-1600 row-bank-column mapping. */
+export function ddr3Address(bank: number, row: number, column = 0): number {
+  return row * 2 ** 16 + bank * 2 ** 13 + column * 8;
+}
+
+export function config(overrides: Record<string, unknown> = {}): McConfig {
+  return withOverrides(DEFAULT_MCCONFIG, overrides, 'test ');
+}
+
+export interface Issued {
+  cycle: number;
+  cmd: CmdName;
+  bank: number;
+  row: number;
+}
+
+/** Runs a small trace on ddr3-1600 and returns the stats and the command list. */
+export function run(
+  requests: Array<{ cycle: number; address: number; write?: boolean }>,
+  overrides: Record<string, unknown> = {},
+) {
+  const cfg = config(overrides);
+  const { stats, commands } = simulateWithCommands(makeTrace('test', requests), ddr3, ddr3Mapping, cfg);
+  const issued: Issued[] = [];
+  for (let i = 0; i < commands.length; i++) {
+    issued.push({ cycle: commands.time[i], cmd: COMMAND_NAMES[commands.cmd[i]], bank: commands.bank[i], row: commands.row[i] });
+  }
+  return { stats, issued, commands, cfg };
+}
+
+/** "CMD@cycle" strings, for compact expectations. */
+export function timeline(issued: Issued[]): string[] {
+  return issued.map((c) => `${c.cmd}@${c.cycle}`);
+}

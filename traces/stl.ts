@@ -1,0 +1,211 @@
+/**
+ * DRAMSys `.stl` traces: one request per line, `<cycle>:<TAB><read|write><TAB>0x<hex address>`,
+ * optionally followed by `<TAB><data>`; `#` starts a comment. Cycles count the trace player's clock.
+ *
+ * The reader streams: it reads the file in fixed-size blocks and hands out requests in reusable
+ * chunks, so a trace of any length is simulated in bounded memory.
+ */
+import { closeSync, openSync, readSync, writeSync, fstatSync } from 'node:fs';
+import { InputError } from '../simulators/errors.js';
+import type { Trace, TraceChunk, TraceSource } from '../simulators/trace.js';
+import { TraceBuilder, chunksOf } from '../simulators/trace.js';
+
+const BLOCK_BYTES = 1 << 20;
+const CHUNK_REQUESTS = 1 << 16;
+
+const TAB = 9, SPACE = 32, CR = 13, LF = 10, HASH = 35, COLON = 58;
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB || c === CR;
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** Compares bytes [start, end) with an ASCII word, ignoring case. */
+function wordIs(buf: Uint8Array, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (lowerAscii(buf[start + i]) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+interface ParsedLine {
+  cycle: number;
+  address: number;
+  write: boolean;
+}
+
+/**
+ * Parses one line's bytes [start, end). Returns null for a blank or comment line and throws an
+ * InputError naming `file:line` for anything malformed.
+ */
+function parseLine(buf: Uint8Array, start: number, end: number, file: string, line: number, out: ParsedLine): boolean {
+  let i = start;
+  while (i < end && isBlank(buf[i])) i++;
+  if (i === end || buf[i] === HASH) return false;
+  const fail = (what: string): never => {
+    const text = Buffer.from(buf.subarray(start, Math.min(end, start + 80))).toString('latin1').replace(/\s+$/, '');
+    throw new InputError(`${file}:${line}: ${what} in "${text}" (expected "<cycle>:<TAB>read|write<TAB>0x<hex address>")`);
+  };
+  // <cycle>:
+  let cycle = 0;
+  const cycleStart = i;
+  while (i < end && buf[i] >= 48 && buf[i] <= 57) {
+    cycle = cycle * 10 + (buf[i] - 48);
+    i++;
+  }
+  if (i === cycleStart) fail('missing cycle');
+  if (!Number.isSafeInteger(cycle)) fail('cycle too large');
+  if (i === end || buf[i] !== COLON) fail('missing ":" after the cycle');
+  i++;
+  while (i < end && isBlank(buf[i])) i++;
+  // read | write
+  const cmdStart = i;
+  while (i < end && !isBlank(buf[i])) i++;
+  let write: boolean;
+  if (wordIs(buf, cmdStart, i, 'read')) write = false;
+  else if (wordIs(buf, cmdStart, i, 'write')) write = true;
+  else return fail(cmdStart === i ? 'missing command' : 'unknown command (not read or write)');
+  while (i < end && isBlank(buf[i])) i++;
+  // 0x<hex>
+  if (i + 1 >= end || buf[i] !== 48 || lowerAscii(buf[i + 1]) !== 120) fail('missing 0x address');
+  i += 2;
+  let address = 0;
+  const hexStart = i;
+  while (i < end) {
+    const d = hexDigit(buf[i]);
+    if (d < 0) break;
+    address = address * 16 + d;
+    i++;
+  }
+  if (i === hexStart) fail('empty address');
+  if (i - hexStart > 14 || !Number.isSafeInteger(address)) fail('address beyond 2^53');
+  if (i < end && !isBlank(buf[i]) && buf[i] !== HASH) fail('bad character in address');
+  // Optional data, then an optional comment: both ignored.
+  out.cycle = cycle;
+  out.address = address;
+  out.write = write;
+  return true;
+}
+
+/** A streaming reader over a `.stl` file; each call to `chunks()` reads the file from its start. */
+export class StlFileSource implements TraceSource {
+  readonly name: string;
+
+  constructor(readonly path: string, name?: string) {
+    this.name = name ?? path;
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw new InputError(`${path}: cannot open trace (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    try {
+      if (fstatSync(fd).isDirectory()) throw new InputError(`${path}: is a directory, not a trace file`);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  *chunks(): Generator<TraceChunk> {
+    const file = this.path;
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(BLOCK_BYTES);
+      const cycle = new Float64Array(CHUNK_REQUESTS);
+      const address = new Float64Array(CHUNK_REQUESTS);
+      const isWrite = new Uint8Array(CHUNK_REQUESTS);
+      const parsed: ParsedLine = { cycle: 0, address: 0, write: false };
+      let filled = 0;
+      let line = 0;
+      let n = 0;
+      let lastCycle = 0;
+      let eof = false;
+      const take = (start: number, end: number): void => {
+        line++;
+        if (!parseLine(buf, start, end, file, line, parsed)) return;
+        if (parsed.cycle < lastCycle) {
+          throw new InputError(`${file}:${line}: cycle ${parsed.cycle} is earlier than the previous request's cycle ${lastCycle}`);
+        }
+        lastCycle = parsed.cycle;
+        cycle[n] = parsed.cycle;
+        address[n] = parsed.address;
+        isWrite[n] = parsed.write ? 1 : 0;
+        n++;
+      };
+      while (!eof) {
+        const got = readSync(fd, buf, filled, BLOCK_BYTES - filled, null);
+        if (got === 0) eof = true;
+        const limit = filled + got;
+        let lineStart = 0;
+        for (let i = filled; i < limit; i++) {
+          if (buf[i] !== LF) continue;
+          take(lineStart, i);
+          lineStart = i + 1;
+          if (n === CHUNK_REQUESTS) {
+            yield { length: n, cycle, address, isWrite };
+            n = 0;
+          }
+        }
+        if (eof) {
+          if (lineStart < limit) take(lineStart, limit);
+        } else if (lineStart === 0 && limit === BLOCK_BYTES) {
+          throw new InputError(`${file}:${line + 1}: line longer than ${BLOCK_BYTES} bytes`);
+        } else {
+          buf.copy(buf, 0, lineStart, limit);
+          filled = limit - lineStart;
+        }
+        if (n === CHUNK_REQUESTS) {
+          yield { length: n, cycle, address, isWrite };
+          n = 0;
+        }
+      }
+      if (n > 0) yield { length: n, cycle, address, isWrite };
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** Reads a whole `.stl` file into memory. */
+export function readStl(path: string, name?: string): Trace {
+  const source = new StlFileSource(path, name);
+  const builder = new TraceBuilder();
+  for (const chunk of source.chunks()) {
+    for (let i = 0; i < chunk.length; i++) builder.push(chunk.cycle[i], chunk.address[i], chunk.isWrite[i] === 1);
+  }
+  return builder.build(source.name);
+}
+
+/** Formats one request as a `.stl` line (without the newline). */
+export function stlLine(cycle: number, address: number, write: boolean): string {
+  return `${cycle}:\t${write ? 'write' : 'read'}\t0x${address.toString(16)}`;
+}
+
+/** Writes a trace as a `.stl` file, streaming, with an optional header comment. */
+export function writeStl(trace: Trace | TraceSource, path: string, header?: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    let text = header ? header.split('\n').map((l) => `# ${l}`).join('\n') + '\n' : '';
+    for (const chunk of chunksOf(trace)) {
+      for (let i = 0; i < chunk.length; i++) {
+        text += stlLine(chunk.cycle[i], chunk.address[i], chunk.isWrite[i] === 1) + '\n';
+        if (text.length > 1 << 20) {
+          writeSync(fd, text);
+          text = '';
+        }
+      }
+    }
+    if (text.length > 0) writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
