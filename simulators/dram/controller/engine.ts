@@ -264,7 +264,7 @@ export class Controller implements ControllerView {
     let accepted = 0, completed = 0, active = 0;
     let lastAccept = -1, lastAdmit = -1, lastResponse = -1, lastDelivery = -1;
     let end = 0;
-    let t = haveNext ? nextArrival : 0;
+    let t = 0;
 
     for (;;) {
       let acted = false;

@@ -1,0 +1,172 @@
+/**
+ * The protocol checker over a grid of controller configs and generated traces finds nothing, and
+ * it does catch deliberately corrupted command logs.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkProtocol } from '../../simulators/dram/checker.js';
+import { Cmd } from '../../simulators/dram/commands.js';
+import { CommandLog } from '../../simulators/dram/controller/command-log.js';
+import { MC_CHOICES } from '../../simulators/dram/mcconfig.js';
+import { simulateWithCommands } from '../../simulators/dram/simulate.js';
+import { TraceBuilder, type Trace } from '../../simulators/trace.js';
+import { randomTrace, streamTrace } from '../../traces/generators.js';
+import { parseAddressMapping } from '../../simulators/dram/address-mapping.js';
+import { parseMemSpec } from '../../simulators/dram/memspec.js';
+import { config, ddr3, ddr3Mapping, ddr4, ddr4Mapping } from '../helpers.js';
+
+/** ddr3-1600 with two ranks (2 GiB), rank selected by address bit 30. */
+function twoRanks() {
+  const doc = JSON.parse(JSON.stringify(ddr3.json));
+  doc.memspec.memarchitecturespec.nbrOfRanks = 2;
+  const spec = parseMemSpec(doc, 'two-rank.json');
+  const bits = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  const mapping = parseAddressMapping(
+    { addressmapping: { BYTE_BIT: bits(0, 2), COLUMN_BIT: bits(3, 12), BANK_BIT: bits(13, 15), ROW_BIT: bits(16, 29), RANK_BIT: [30] } },
+    'two-rank-am.json',
+  );
+  return { name: 'ddr3-1600 x2 ranks', spec, mapping };
+}
+
+/** Sequential runs and random bursts with writes and idle gaps, so every mechanism gets exercised. */
+function mixedTrace(n: number, seed: number): Trace {
+  const r = randomTrace({ requests: n, seed, readShare: 0.6, footprintBytes: 1 << 24 });
+  const s = streamTrace({ requests: n, seed: seed + 1, readShare: 0.7 });
+  const b = new TraceBuilder();
+  let cycle = 0;
+  for (let i = 0; i < n; i++) {
+    const src = Math.floor(i / 50) % 2 ? r : s;
+    cycle += i % 97 === 96 ? 3000 : i % 5 === 0 ? 20 : 1;
+    b.push(cycle, src.address[i], src.isWrite[i] === 1);
+  }
+  return b.build(`mixed-${seed}`);
+}
+
+/** A deterministic sample of configurations in which every value of every parameter appears. */
+function configGrid(count: number): Array<Record<string, string | number>> {
+  const keys = Object.keys(MC_CHOICES) as Array<keyof typeof MC_CHOICES>;
+  const sizes = [1, 2, 8, 32];
+  const out: Array<Record<string, string | number>> = [];
+  for (let i = 0; i < count; i++) {
+    const c: Record<string, string | number> = {};
+    keys.forEach((k, j) => {
+      const values = MC_CHOICES[k];
+      c[k] = values[(i + j * Math.floor(i / values.length + 1)) % values.length];
+    });
+    c.RequestBufferSize = sizes[i % sizes.length];
+    c.MaxActiveTransactions = [1, 4, 16, 128][(i >> 1) % 4];
+    c.RefreshMaxPostponed = [0, 1, 4, 8][(i >> 2) % 4];
+    c.RefreshMaxPulledin = [0, 1, 2, 8][(i >> 3) % 4];
+    out.push(c);
+  }
+  return out;
+}
+
+describe('protocol checker over a configuration grid', () => {
+  const setups = [
+    { name: 'ddr3-1600', spec: ddr3, mapping: ddr3Mapping },
+    { name: 'ddr4-2400', spec: ddr4, mapping: ddr4Mapping },
+    twoRanks(),
+  ];
+  const tracesFor = (capacityBytes: number) => [
+    streamTrace({ requests: 1500, readShare: 0.8, seed: 3 }, 'stream-80r'),
+    randomTrace({ requests: 1500, readShare: 0.7, seed: 5, footprintBytes: capacityBytes }, 'random-70r'),
+    mixedTrace(1500, 11),
+  ];
+  const grid = configGrid(48);
+
+  it('covers every value of every parameter', () => {
+    for (const [k, values] of Object.entries(MC_CHOICES)) {
+      for (const v of values) expect(grid.some((c) => c[k] === v), `${k}=${v}`).toBe(true);
+    }
+  });
+
+  for (const setup of setups) {
+    it(`finds no violation on ${setup.name}`, () => {
+      let runs = 0;
+      const traces = tracesFor(setup.spec.capacityBytes);
+      const issuedKinds = new Set<string>();
+      for (const over of grid) {
+        const cfg = config(over);
+        for (const trace of traces) {
+          const { stats, commands } = simulateWithCommands(trace, setup.spec, setup.mapping, cfg);
+          const report = checkProtocol(commands, setup.spec, { mcConfig: cfg });
+          expect(report.violations, `${JSON.stringify(over)} on ${trace.name}`).toEqual([]);
+          expect(stats.reads + stats.writes).toBe(trace.length);
+          for (const [k, v] of Object.entries(stats.commands)) if (v > 0) issuedKinds.add(k);
+          runs++;
+        }
+      }
+      expect(runs).toBe(grid.length * 3);
+      // The grid exercised every command the controller can issue.
+      expect([...issuedKinds].sort()).toEqual(
+        ['ACT', 'PDEA', 'PDEP', 'PDXA', 'PDXP', 'PRE', 'PREA', 'RD', 'RDA', 'REF', 'REFPB', 'SREFEN', 'SREFEX', 'WR', 'WRA'].sort(),
+      );
+    });
+  }
+});
+
+describe('protocol checker catches corrupted logs', () => {
+  const cfg = config({ RefreshPolicy: 'AllBank', Scheduler: 'FrFcfs', RequestBufferSize: 8, PowerDownPolicy: 'Staggered' });
+  const good = () => simulateWithCommands(mixedTrace(800, 2), ddr3, ddr3Mapping, cfg).commands;
+
+  it('accepts the unmodified log', () => {
+    expect(checkProtocol(good(), ddr3, { mcConfig: cfg }).violationCount).toBe(0);
+  });
+
+  it('flags a column command moved one cycle too early', () => {
+    const log = good();
+    const i = Array.from(log.cmd).findIndex((c, k) => c === Cmd.RD && k > 0 && log.cmd[k - 1] === Cmd.ACT && log.time[k] - log.time[k - 1] === 10);
+    expect(i).toBeGreaterThan(0);
+    log.time[i] -= 1;
+    const report = checkProtocol(log, ddr3);
+    expect(report.violationCount).toBeGreaterThan(0);
+    expect(report.violations[0].rule).toBe('tRCD');
+  });
+
+  it('flags a read to a row that is not open', () => {
+    const log = good();
+    const i = Array.from(log.cmd).findIndex((c) => c === Cmd.RD);
+    log.row[i] += 1;
+    expect(checkProtocol(log, ddr3).violations.map((v) => v.rule)).toContain('bank state');
+  });
+
+  it('flags a dropped precharge (activate to an open bank)', () => {
+    const log = good();
+    const i = Array.from(log.cmd).findIndex((c) => c === Cmd.PRE);
+    log.cmd[i] = Cmd.RD; // the precharge becomes a read: the next ACT finds the bank still open
+    log.row[i] = -1;
+    const rules = checkProtocol(log, ddr3).violations.map((v) => v.rule);
+    expect(rules).toContain('bank state');
+  });
+
+  it('flags a fifth activate inside tFAW and a refresh with a row open', () => {
+    const log = new CommandLog();
+    [0, 5, 10, 15].forEach((t, b) => log.push(t, Cmd.ACT, 0, 0, b, 1, -1));
+    log.push(20, Cmd.ACT, 0, 0, 4, 1, -1);
+    log.push(6240, Cmd.REF, 0, -1, -1, -1, -1);
+    const rules = checkProtocol(log, ddr3).violations.map((v) => v.rule);
+    expect(rules).toContain('tFAW');
+    expect(rules).toContain('bank state');
+  });
+
+  it('flags overlapping data bursts and commands while powered down', () => {
+    const log = new CommandLog();
+    log.push(0, Cmd.ACT, 0, 0, 0, 1, -1);
+    log.push(10, Cmd.RD, 0, 0, 0, 1, 0);
+    log.push(11, Cmd.RD, 0, 0, 0, 1, 8);
+    log.push(40, Cmd.PDEA, 0, -1, -1, -1, -1);
+    log.push(50, Cmd.RD, 0, 0, 0, 1, 16);
+    const rules = checkProtocol(log, ddr3).violations.map((v) => v.rule);
+    expect(rules).toContain('data bus');
+    expect(rules).toContain('tCCD_S');
+    expect(rules).toContain('power state');
+  });
+
+  it('flags refreshes further apart than the postponement allows', () => {
+    const log = new CommandLog();
+    log.push(6240, Cmd.REF, 0, -1, -1, -1, -1);
+    log.push(6240 * 5, Cmd.REF, 0, -1, -1, -1, -1);
+    const strict = config({ RefreshPolicy: 'AllBank', RefreshMaxPostponed: 0, RefreshMaxPulledin: 0 });
+    expect(checkProtocol(log, ddr3, { mcConfig: strict }).violations.map((v) => v.rule)).toEqual(['tREFI']);
+  });
+});

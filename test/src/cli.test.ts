@@ -1,0 +1,114 @@
+/** The `marl-dse` command line, run as users run it: the built bin in a child process. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PRESETS_DIR } from '../../simulators/dram/presets.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'marl-dse-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const trace = file('t.stl', '0:\tread\t0x0\n0:\tread\t0x40\n4:\twrite\t0x10000\n100:\tread\t0x3fffffc0\n');
+
+describe('marl-dse simulate', () => {
+  it('prints a readable table by default', () => {
+    const r = cli('simulate', '--trace', trace);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/total time\s+│ [\d,.]+ ns/);
+    expect(r.stdout).toMatch(/average power\s+│ [\d,.]+ mW/);
+  });
+
+  it('--json prints exactly one JSON object with the SimStats fields', () => {
+    const r = cli('simulate', '--trace', trace, '--json');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const s = JSON.parse(lines[0]);
+    for (const k of ['requests', 'reads', 'writes', 'totalTimeNs', 'avgLatencyNs', 'p50LatencyNs', 'p99LatencyNs', 'maxLatencyNs', 'bandwidthGBps', 'bandwidthUtilization', 'energyPj', 'energyByComponentPj', 'averagePowerMw', 'rowHits', 'rowMisses', 'rowConflicts', 'commands']) {
+      expect(s).toHaveProperty(k);
+    }
+    expect(s.requests).toBe(4);
+    expect(s.writes).toBe(1);
+  });
+
+  it('gives byte-identical JSON for the same inputs', () => {
+    const args = ['simulate', '--trace', 'builtin:random', '--set', 'Scheduler=FrFcfs', '--set', 'RequestBufferSize=8', '--set', 'RefreshPolicy=AllBank', '--json'];
+    const a = cli(...args);
+    const b = cli(...args);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  it('--set, --mcconfig, --memspec and --clk-mhz change the run', () => {
+    const base = JSON.parse(cli('simulate', '--trace', 'builtin:random', '--json').stdout);
+    const closed = JSON.parse(cli('simulate', '--trace', 'builtin:random', '--json', '--set', 'PagePolicy=Closed').stdout);
+    expect(closed.commands.RDA).toBe(10_000);
+    expect(closed.totalTimeNs).not.toBe(base.totalTimeNs);
+    const mc = file('mc.json', JSON.stringify({ mcconfig: { Scheduler: 'FrFcfs', RequestBufferSize: 16, Arbiter: 'Fifo', MaxActiveTransactions: 64 } }));
+    const deep = JSON.parse(cli('simulate', '--trace', 'builtin:random', '--json', '--mcconfig', mc).stdout);
+    expect(deep.totalTimeNs).toBeLessThan(base.totalTimeNs);
+    const ddr4 = JSON.parse(cli('simulate', '--trace', 'builtin:random', '--json', '--memspec', 'ddr4-2400').stdout);
+    expect(ddr4.memoryId).toBe('JEDEC_4Gb_DDR4-2400_8bit_A');
+    const slow = JSON.parse(cli('simulate', '--trace', trace, '--json', '--clk-mhz', '200').stdout);
+    const fast = JSON.parse(cli('simulate', '--trace', trace, '--json').stdout);
+    expect(slow.totalTimeNs).toBeGreaterThan(fast.totalTimeNs);
+  });
+
+  it('reads memspec and mapping files in DRAMSys format', () => {
+    const r = cli(
+      'simulate', '--trace', trace, '--json',
+      '--memspec', join(PRESETS_DIR, 'memspec', 'MICRON_1Gb_DDR3-1600_8bit_G.json'),
+      '--addressmapping', join(PRESETS_DIR, 'addressmapping', 'am_ddr3_8x1Gbx8_dimm_p1KB_rbc.json'),
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(cli('simulate', '--trace', trace, '--json').stdout));
+  });
+
+  it('--check runs the protocol checker and --commands-out writes the command stream', () => {
+    const out = join(dir, 'cmds.txt');
+    const r = cli('simulate', '--trace', trace, '--check', '--commands-out', out, '--set', 'RefreshPolicy=AllBank');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/protocol check: \d+ commands, no violations/);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toBe('0\tACT\t0\t0\t0\t0\t0');
+  });
+
+  const memspecDoc = JSON.parse(readFileSync(join(PRESETS_DIR, 'memspec', 'MICRON_1Gb_DDR3-1600_8bit_G.json'), 'utf8'));
+  memspecDoc.memspec.memtimingspec.RC = 12;
+  const badMemspec = file('bad-memspec.json', JSON.stringify(memspecDoc));
+  const badTrace = file('bad.stl', '0:\tread\t0x0\n1:\tread 0x40\n2:\twrite\tabc\n');
+  const cases: Array<[string, string[], RegExp]> = [
+    ['a malformed trace line', ['--trace', badTrace], /^marl-dse: .*bad\.stl:3: missing 0x address/],
+    ['an unknown mcconfig key', ['--trace', trace, '--set', 'Scheduller=Fifo'], /^marl-dse: --set Scheduller: unknown mcconfig key/],
+    ['an unknown mcconfig value', ['--trace', trace, '--set', 'Arbiter=Lottery'], /^marl-dse: --set Arbiter: unknown value "Lottery"/],
+    ['an inconsistent memspec', ['--trace', trace, '--memspec', badMemspec, '--addressmapping', 'ddr3-1600'], /^marl-dse: .*bad-memspec\.json: memspec\.memtimingspec\.RC: RC \(12\) is less than RAS \+ RP/],
+    ['a missing trace file', ['--trace', join(dir, 'missing.stl')], /^marl-dse: .*missing\.stl: cannot open trace \(ENOENT\)/],
+    ['a missing mcconfig file', ['--trace', trace, '--mcconfig', join(dir, 'none.json')], /^marl-dse: .*none\.json: cannot read file \(no such file\)/],
+    ['an unknown memspec preset', ['--trace', trace, '--memspec', 'ddr7'], /^marl-dse: memspec "ddr7": not a preset/],
+    ['an address beyond the memory', ['--trace', file('far.stl', '0:\tread\t0x40000000\n')], /^marl-dse: .*far\.stl: request 1 \(address 0x40000000\) is beyond the 1073741824 bytes/],
+    ['a bad clock', ['--trace', trace, '--clk-mhz', '-5'], /^marl-dse: --clk-mhz -5: expected a positive number of MHz/],
+    ['a missing required flag', [], /^marl-dse: required option '--trace <file>' not specified/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`rejects ${what}: one line, exit code 2, no stack trace`, () => {
+      const r = cli('simulate', ...args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readStl, StlFileSource, writeStl } from '../../traces/stl.js';
+import { randomTrace } from '../../traces/generators.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'marl-dse-stl-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('.stl reader', () => {
+  it('reads requests, skipping comments and blank lines, ignoring data fields', () => {
+    const p = file(
+      'ok.stl',
+      '# a comment\n\n0:\tread\t0x0\n5:\twrite\t0x40\t0x0102030405\r\n  7: READ 0x1000  # trailing comment\n9:\tread\t0x1fc0',
+    );
+    const t = readStl(p);
+    expect(t.length).toBe(4);
+    expect(Array.from(t.cycle)).toEqual([0, 5, 7, 9]);
+    expect(Array.from(t.address)).toEqual([0, 0x40, 0x1000, 0x1fc0]);
+    expect(Array.from(t.isWrite)).toEqual([0, 1, 0, 0]);
+  });
+
+  const bad: Array<[string, string, string]> = [
+    ['no colon', '0:\tread\t0x0\n12 read 0x40\n', 'bad.stl:2: missing ":" after the cycle in "12 read 0x40"'],
+    ['unknown command', '3:\tfetch\t0x40\n', 'bad.stl:1: unknown command (not read or write) in "3:\tfetch\t0x40"'],
+    ['missing address', '3:\tread\n', 'bad.stl:1: missing 0x address'],
+    ['bad hex', '3:\tread\t0x4g0\n', 'bad.stl:1: bad character in address'],
+    ['time going backwards', '8:\tread\t0x0\n# note\n3:\tread\t0x40\n', "bad.stl:3: cycle 3 is earlier than the previous request's cycle 8"],
+  ];
+  for (const [what, text, message] of bad) {
+    it(`reports ${what} with file and line`, () => {
+      const p = file('bad.stl', text);
+      expect(() => readStl(p)).toThrow(message.replace('bad.stl', p));
+    });
+  }
+
+  it('reports a missing file in one line', () => {
+    expect(() => new StlFileSource(join(dir, 'nope.stl'))).toThrow(/nope\.stl: cannot open trace \(ENOENT\)/);
+  });
+
+  it('streams large files in chunks and round-trips through the writer', () => {
+    // 200,000 requests: several 1 MiB read blocks and 64 Ki-request chunks, lines split across blocks.
+    const trace = randomTrace({ requests: 200_000, readShare: 0.7, seed: 3 });
+    const p = join(dir, 'big.stl');
+    writeStl(trace, p, 'generated for a test');
+    let n = 0;
+    let chunks = 0;
+    for (const c of new StlFileSource(p).chunks()) {
+      for (let i = 0; i < c.length; i++, n++) {
+        if (c.cycle[i] !== trace.cycle[n] || c.address[i] !== trace.address[n] || c.isWrite[i] !== trace.isWrite[n]) {
+          throw new Error(`request ${n} differs`);
+        }
+      }
+      chunks++;
+    }
+    expect(n).toBe(200_000);
+    expect(chunks).toBeGreaterThan(1);
+  });
+});
