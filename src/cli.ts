@@ -5,13 +5,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../simulators/errors.js';
-import { runSimulate, type SimulateFlags } from './cli/simulate.js';
+import { registerSimulateCommand } from './cli/simulate.js';
+import { registerSpaceCommand } from './cli/space.js';
+import { registerSweepCommand } from './cli/sweep.js';
 
 const EXIT_BAD_INPUT = 2;
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -21,29 +19,17 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str.split('\n')[0].replace(/^error: /, 'marl-dse: ') + '\n') });
-
-  program
-    .command('simulate')
-    .description('simulate a trace on one memory and controller configuration')
-    .requiredOption('--trace <file>', 'a DRAMSys .stl trace, or builtin:NAME')
-    .option('--memspec <name|file>', 'memspec preset (ddr3-1600, ddr4-2400) or DRAMSys memspec JSON', 'ddr3-1600')
-    .option('--addressmapping <name|file>', 'address-mapping preset or DRAMSys JSON (default: the memspec preset\'s)')
-    .option('--mcconfig <name|file>', 'controller config: preset (reference, fr-fcfs) or DRAMSys mcconfig JSON')
-    .option('--set <key=value>', 'override one mcconfig parameter (repeatable)', collect, [])
-    .option('--clk-mhz <mhz>', 'trace-player clock in MHz (default: 800)')
-    .option('--check', 'verify the command stream with the protocol checker; exit 1 on any violation')
-    .option('--commands-out <file>', 'write every issued command to a file')
-    .option('--json', 'print the SimStats as one JSON object')
-    .action((flags: SimulateFlags) => {
-      process.exitCode = runSimulate(flags);
-    });
+  registerSimulateCommand(program);
+  registerSpaceCommand(program);
+  registerSweepCommand(program);
+  for (const c of program.commands) c.exitOverride();
   return program;
 }
 
-export function main(argv: string[]): void {
+export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
-    program.parse(argv);
+    await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; usage errors were already printed as one line.
@@ -62,4 +48,4 @@ export function main(argv: string[]): void {
   }
 }
 
-main(process.argv);
+await main(process.argv);

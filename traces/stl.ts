@@ -1,6 +1,7 @@
 /**
- * DRAMSys `.stl` traces: one request per line, `<cycle>:<TAB><read|write><TAB>0x<hex address>`,
- * optionally followed by `<TAB><data>`; `#` starts a comment. Cycles count the trace player's clock.
+ * DRAMSys `.stl` traces: one request per line, `<cycle>:<TAB>[(<bytes>)<TAB>]<read|write><TAB>0x<hex
+ * address>`, optionally followed by `<TAB><data>`; `#` starts a comment. Cycles count the trace
+ * player's clock. LF, CRLF and CR line ends and a UTF-8 byte-order mark are accepted.
  *
  * The reader streams: it reads the file in fixed-size blocks and hands out requests in reusable
  * chunks, so a trace of any length is simulated in bounded memory.
@@ -13,10 +14,12 @@ import { TraceBuilder, chunksOf } from '../simulators/trace.js';
 const BLOCK_BYTES = 1 << 20;
 const CHUNK_REQUESTS = 1 << 16;
 
-const TAB = 9, SPACE = 32, CR = 13, LF = 10, HASH = 35, COLON = 58;
+const TAB = 9, SPACE = 32, CR = 13, LF = 10, HASH = 35, COLON = 58, OPEN_PAREN = 40, CLOSE_PAREN = 41;
+/** One request is one burst; longer DRAMSys requests are not split here. */
+const MAX_REQUEST_BYTES = 64;
 
 function isBlank(c: number): boolean {
-  return c === SPACE || c === TAB || c === CR;
+  return c === SPACE || c === TAB;
 }
 
 function hexDigit(c: number): number {
@@ -67,6 +70,17 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
   if (i === end || buf[i] !== COLON) fail('missing ":" after the cycle');
   i++;
   while (i < end && isBlank(buf[i])) i++;
+  // An optional data length in bytes, "(64)", as DRAMSys writes it.
+  if (i < end && buf[i] === OPEN_PAREN) {
+    let length = 0;
+    i++;
+    const lenStart = i;
+    while (i < end && buf[i] >= 48 && buf[i] <= 57) length = length * 10 + (buf[i++] - 48);
+    if (i === lenStart || i === end || buf[i] !== CLOSE_PAREN) fail('bad data length');
+    if (length > MAX_REQUEST_BYTES) fail(`data length ${length} is longer than one ${MAX_REQUEST_BYTES}-byte burst`);
+    i++;
+    while (i < end && isBlank(buf[i])) i++;
+  }
   // read | write
   const cmdStart = i;
   while (i < end && !isBlank(buf[i])) i++;
@@ -75,19 +89,19 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
   else if (wordIs(buf, cmdStart, i, 'write')) write = true;
   else return fail(cmdStart === i ? 'missing command' : 'unknown command (not read or write)');
   while (i < end && isBlank(buf[i])) i++;
-  // 0x<hex>
-  if (i + 1 >= end || buf[i] !== 48 || lowerAscii(buf[i + 1]) !== 120) fail('missing 0x address');
-  i += 2;
+  // Hexadecimal address, with or without 0x (DRAMSys parses it as base 16 either way).
+  if (i + 1 < end && buf[i] === 48 && lowerAscii(buf[i + 1]) === 120) i += 2;
+  if (i === end || hexDigit(buf[i]) < 0) fail('missing hex address');
   let address = 0;
-  const hexStart = i;
+  let significant = 0;
   while (i < end) {
     const d = hexDigit(buf[i]);
     if (d < 0) break;
     address = address * 16 + d;
+    if (address > 0) significant++;
     i++;
   }
-  if (i === hexStart) fail('empty address');
-  if (i - hexStart > 14 || !Number.isSafeInteger(address)) fail('address beyond 2^53');
+  if (significant > 14 || !Number.isSafeInteger(address)) fail('address beyond 2^53');
   if (i < end && !isBlank(buf[i]) && buf[i] !== HASH) fail('bad character in address');
   // Optional data, then an optional comment: both ignored.
   out.cycle = cycle;
@@ -141,14 +155,34 @@ export class StlFileSource implements TraceSource {
         isWrite[n] = parsed.write ? 1 : 0;
         n++;
       };
+      let firstBlock = true;
+      // A CR ended the last block: an LF starting the next one belongs to the same line end.
+      let pendingCr = false;
       while (!eof) {
         const got = readSync(fd, buf, filled, BLOCK_BYTES - filled, null);
         if (got === 0) eof = true;
         const limit = filled + got;
         let lineStart = 0;
-        for (let i = filled; i < limit; i++) {
-          if (buf[i] !== LF) continue;
+        let from = filled;
+        if (firstBlock) {
+          firstBlock = false;
+          // A UTF-8 byte-order mark.
+          if (limit >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) lineStart = from = 3;
+        }
+        if (pendingCr && from < limit) {
+          if (buf[from] === LF) lineStart = from = from + 1;
+          pendingCr = false;
+        }
+        for (let i = from; i < limit; i++) {
+          const ch = buf[i];
+          if (ch !== LF && ch !== CR) continue;
           take(lineStart, i);
+          // CRLF, LF and a lone CR each end one line.
+          if (ch === CR) {
+            if (i + 1 < limit) {
+              if (buf[i + 1] === LF) i++;
+            } else pendingCr = true;
+          }
           lineStart = i + 1;
           if (n === CHUNK_REQUESTS) {
             yield { length: n, cycle, address, isWrite };

@@ -41,7 +41,7 @@ const WRITES: CmdName[] = ['WR', 'WRA'];
 const COLUMN: CmdName[] = [...READS, ...WRITES];
 const PD_EXITS: CmdName[] = ['PDXA', 'PDXP'];
 /** Commands that may not follow a power-down exit within tXP. */
-const AFTER_XP: CmdName[] = ['ACT', 'PRE', 'PREA', ...COLUMN, 'REF', 'REFPB'];
+const AFTER_XP: CmdName[] = ['ACT', 'PRE', 'PREA', ...COLUMN, 'REF', 'REFPB', 'SREFEN'];
 
 function requirements(type: MemSpec['memoryType']): Requirement[] {
   const r: Requirement[] = [
@@ -72,11 +72,14 @@ function requirements(type: MemSpec['memoryType']): Requirement[] {
     // The precharge inside RDA happens AL + tRTP after it, and must respect an earlier write's recovery.
     { rule: 'tWR (auto-precharge)', first: ['WR'], second: ['RDA'], where: 'sameBank', min: (t) => t.WL + t.BURST + t.WR - t.AL - t.RTP },
     { rule: 'tRTP+tRP (auto-precharge)', first: ['RDA'], second: ['ACT', 'REFPB'], where: 'sameBank', min: (t) => t.AL + t.RTP + t.RP },
-    { rule: 'tRTP+tRP (auto-precharge)', first: ['RDA'], second: ['REF'], where: 'sameRank', min: (t) => t.AL + t.RTP + t.RP },
+    { rule: 'tRTP+tRP (auto-precharge)', first: ['RDA'], second: ['REF', 'SREFEN'], where: 'sameRank', min: (t) => t.AL + t.RTP + t.RP },
     { rule: 'tWR+tRP (auto-precharge)', first: ['WRA'], second: ['ACT', 'REFPB'], where: 'sameBank', min: (t) => t.WL + t.BURST + t.WR + t.RP },
-    { rule: 'tWR+tRP (auto-precharge)', first: ['WRA'], second: ['REF'], where: 'sameRank', min: (t) => t.WL + t.BURST + t.WR + t.RP },
+    { rule: 'tWR+tRP (auto-precharge)', first: ['WRA'], second: ['REF', 'SREFEN'], where: 'sameRank', min: (t) => t.WL + t.BURST + t.WR + t.RP },
     { rule: 'tRFC', first: ['REF'], second: ['ACT', 'REF', 'REFPB', 'SREFEN'], where: 'sameRank', min: (t) => t.RFC },
     { rule: 'tRFCpb', first: ['REFPB'], second: ['ACT', 'REFPB'], where: 'sameBank', min: (t) => t.RFCPB },
+    // Per-bank refreshes draw activate-like current: keep them tRRD apart from activates and each other.
+    { rule: 'tRRD (per-bank refresh)', first: ['REFPB', 'ACT'], second: ['REFPB'], where: 'sameRank', min: (t) => t.RRD_S },
+    { rule: 'tRRD (per-bank refresh)', first: ['REFPB'], second: ['ACT'], where: 'sameRank', min: (t) => t.RRD_S },
     { rule: 'tXP', first: PD_EXITS, second: AFTER_XP, where: 'sameRank', min: (t) => t.XP },
     { rule: 'tXS', first: ['SREFEX'], second: ['ACT', 'PRE', 'PREA', 'REF', 'REFPB', 'PDEP', 'SREFEN'], where: 'sameRank', min: (t) => t.XS },
     { rule: 'tXSDLL', first: ['SREFEX'], second: COLUMN, where: 'sameRank', min: (t) => t.XSDLL },
@@ -109,6 +112,8 @@ const AWAKE = 0, POWER_DOWN_ACTIVE = 1, POWER_DOWN_PRECHARGED = 2, SELF_REFRESH 
 export interface CheckOptions {
   /** With the controller config, refresh obligations are checked too. */
   mcConfig?: McConfig;
+  /** The cycle the run ended: refresh obligations are checked up to it, not just up to the last refresh. */
+  endCycle?: number;
   maxReported?: number;
 }
 
@@ -124,11 +129,16 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
   const openRow = new Int32Array(banks).fill(CLOSED);
   const rankState = new Int32Array(spec.ranks).fill(AWAKE);
   const acts: number[][] = Array.from({ length: spec.ranks }, () => []);
-  const lastRefresh = new Float64Array(spec.ranks);
+  // Refresh obligations: time awake since each rank's / bank's last refresh (self-refresh time excluded).
   const sleptSince = new Float64Array(spec.ranks).fill(-1);
-  const sleptTotal = new Float64Array(spec.ranks);
+  const sleptCum = new Float64Array(spec.ranks);
+  const lastRefresh = new Float64Array(spec.ranks);
+  const sleptAtRefresh = new Float64Array(spec.ranks);
+  const lastBankRefresh = new Float64Array(banks);
+  const sleptAtBankRefresh = new Float64Array(banks);
   let busEnd = -Infinity;
   let busRank = -1;
+  let busRead = true;
   let lastCycle = -Infinity;
 
   // Index the requirements by the later command.
@@ -137,11 +147,12 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
     for (const s of q.second) bySecond[Cmd[s]].push({ rule: q.rule, first: q.first.map((f) => Cmd[f]), firstNames: q.first.join('/'), where: q.where, min: q.min(t) });
   }
 
-  const refreshPolicy = options.mcConfig?.RefreshPolicy;
-  const refreshGap =
-    options.mcConfig && refreshPolicy === 'AllBank'
-      ? (options.mcConfig.RefreshMaxPostponed + options.mcConfig.RefreshMaxPulledin + 2) * t.REFI
-      : Infinity;
+  // JEDEC lets refreshes be postponed and pulled in, but only so far: the gap between two refreshes
+  // of a rank (or, per-bank, of a bank) is bounded by the flexibility the mcconfig allows.
+  const mc = options.mcConfig;
+  const slack = mc ? mc.RefreshMaxPostponed + mc.RefreshMaxPulledin + 2 : 0;
+  const refreshGap = mc?.RefreshPolicy === 'AllBank' ? slack * t.REFI : Infinity;
+  const bankRefreshGap = mc?.RefreshPolicy === 'PerBank' ? slack * t.REFIPB * spec.banks : Infinity;
 
   const violations: Violation[] = [];
   let count = 0;
@@ -215,25 +226,38 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
         if (openRow[bank] === CLOSED) fail('bank state', 'no row is open');
         else if (openRow[bank] !== log.row[i]) fail('bank state', `row ${log.row[i]} accessed but row ${openRow[bank]} is open`);
         if (c === Cmd.RDA || c === Cmd.WRA) openRow[bank] = CLOSED;
-        // The data bus: bursts must not overlap, and a rank switch needs a tRTRS bubble.
-        const start = now + (c === Cmd.RD || c === Cmd.RDA ? t.RL : t.WL);
-        const gap = busRank >= 0 && busRank !== rank ? t.RTRS : 0;
-        if (start < busEnd + gap) fail('data bus', `burst at cycle ${start} overlaps the previous one ending at ${busEnd}${gap ? ` (+tRTRS ${gap})` : ''}`);
+        // The data bus: bursts must not overlap; a rank switch needs a tRTRS bubble, plus the new
+        // direction's preamble when the direction changes too (DDR4).
+        const isRead = c === Cmd.RD || c === Cmd.RDA;
+        const start = now + (isRead ? t.RL : t.WL);
+        const gap = busRank >= 0 && busRank !== rank ? t.RTRS + (isRead !== busRead ? (isRead ? t.RPRE : t.WPRE) : 0) : 0;
+        if (start < busEnd + gap) fail('data bus', `burst at cycle ${start} overlaps the previous one ending at ${busEnd}${gap ? ` (+${gap} for the rank switch)` : ''}`);
         busEnd = Math.max(busEnd, start + t.BURST);
         busRank = rank;
+        busRead = isRead;
         break;
       }
-      case Cmd.REF:
+      case Cmd.REF: {
         if (anyOpen) fail('bank state', 'all-bank refresh with a row open');
-        if (now - sleptTotal[rank] - lastRefresh[rank] > refreshGap) {
-          fail('tREFI', `${now - lastRefresh[rank] - sleptTotal[rank]} cycles since the last refresh (at most ${refreshGap} allowed by RefreshMaxPostponed/Pulledin)`);
-        }
+        const awake = now - lastRefresh[rank] - (sleptCum[rank] - sleptAtRefresh[rank]);
+        if (awake > refreshGap) fail('tREFI', `${awake} cycles since the last refresh (at most ${refreshGap} allowed by RefreshMaxPostponed/Pulledin)`);
         lastRefresh[rank] = now;
-        sleptTotal[rank] = 0;
+        sleptAtRefresh[rank] = sleptCum[rank];
+        // An all-bank refresh refreshes every bank.
+        for (let b = firstBank; b < firstBank + spec.banks; b++) {
+          lastBankRefresh[b] = now;
+          sleptAtBankRefresh[b] = sleptCum[rank];
+        }
         break;
-      case Cmd.REFPB:
+      }
+      case Cmd.REFPB: {
         if (openRow[bank] !== CLOSED) fail('bank state', 'per-bank refresh of an open bank');
+        const awake = now - lastBankRefresh[bank] - (sleptCum[rank] - sleptAtBankRefresh[bank]);
+        if (awake > bankRefreshGap) fail('tREFIpb', `${awake} cycles since this bank's last refresh (at most ${bankRefreshGap} allowed)`);
+        lastBankRefresh[bank] = now;
+        sleptAtBankRefresh[bank] = sleptCum[rank];
         break;
+      }
       case Cmd.PDEA:
         if (!anyOpen) fail('power state', 'active power-down with every bank closed (should be PDEP)');
         if (!sleeping) rankState[rank] = POWER_DOWN_ACTIVE;
@@ -257,7 +281,7 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
       case Cmd.SREFEX:
         if (allowedAsleep) {
           rankState[rank] = AWAKE;
-          sleptTotal[rank] += now - sleptSince[rank];
+          sleptCum[rank] += now - sleptSince[rank];
         } else if (!sleeping) fail('power state', 'self-refresh exit while not in self-refresh');
         break;
     }
@@ -266,6 +290,23 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
     if (group >= 0) lastGroup[group * NC + c] = now;
     if (bank >= 0) lastBank[bank * NC + c] = now;
     else for (let b = firstBank; b < firstBank + spec.banks; b++) lastBank[b * NC + c] = now;
+  }
+  // Refreshes still owed at the end of the run.
+  if (options.endCycle !== undefined) {
+    const end = options.endCycle;
+    const fail = (rule: string, message: string): void => {
+      count++;
+      if (violations.length < maxReported) violations.push({ index: log.length, cycle: end, command: 'REF', rule, message: `cycle ${end}: end of run: ${message}` });
+    };
+    for (let r = 0; r < spec.ranks; r++) {
+      const slept = sleptCum[r] + (rankState[r] === SELF_REFRESH ? end - sleptSince[r] : 0);
+      const awake = end - lastRefresh[r] - (slept - sleptAtRefresh[r]);
+      if (awake > refreshGap) fail('tREFI', `rank ${r} went ${awake} cycles without a refresh (at most ${refreshGap} allowed)`);
+      for (let b = r * spec.banks; b < (r + 1) * spec.banks; b++) {
+        const bankAwake = end - lastBankRefresh[b] - (slept - sleptAtBankRefresh[b]);
+        if (bankAwake > bankRefreshGap) fail('tREFIpb', `bank ${b} went ${bankAwake} cycles without a refresh (at most ${bankRefreshGap} allowed)`);
+      }
+    }
   }
   return { commands: log.length, violationCount: count, violations };
 }

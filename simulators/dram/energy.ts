@@ -36,9 +36,11 @@ export class EnergyMeter {
   bankRefreshes = 0;
 
   private readonly banksPerRank: number;
-  /** Banks physically open (or refreshing) per rank; a bank may hold a pending close time. */
+  /** Banks physically open (or refreshing on their own) per rank; a bank may hold a pending close time. */
   private readonly openCount: Int32Array;
   private readonly closeAt: Float64Array;
+  /** End of an all-bank refresh in progress per rank (the rank counts as active until then). */
+  private readonly refreshUntil: Float64Array;
   private readonly nextEvent: Float64Array;
   private readonly last: Float64Array;
   private readonly sleep: Uint8Array; // 0 awake, 1 power-down, 2 self-refresh
@@ -50,13 +52,18 @@ export class EnergyMeter {
     this.banksPerRank = spec.banks;
     this.openCount = new Int32Array(ranks);
     this.closeAt = new Float64Array(ranks * spec.banks).fill(Infinity);
+    this.refreshUntil = new Float64Array(ranks).fill(-Infinity);
     this.nextEvent = new Float64Array(ranks).fill(Infinity);
     this.last = new Float64Array(ranks);
     this.sleep = new Uint8Array(ranks);
     this.cycles = new Float64Array(ranks * 5);
   }
 
+  /** The rank's background state over the interval starting at `this.last[rank]`. */
   private stateOf(rank: number): number {
+    // A refresh in progress keeps the rank active whatever comes next (as DRAMPower delays
+    // power-down and self-refresh entry until it is over).
+    if (this.last[rank] < this.refreshUntil[rank]) return ACT_STBY;
     const s = this.sleep[rank];
     if (s === 2) return SREF;
     const open = this.openCount[rank] > 0;
@@ -70,7 +77,7 @@ export class EnergyMeter {
       const e = this.nextEvent[rank];
       this.cycles[rank * 5 + this.stateOf(rank)] += e - this.last[rank];
       this.last[rank] = e;
-      let next = Infinity;
+      let next = this.refreshUntil[rank] > e ? this.refreshUntil[rank] : Infinity;
       const base = rank * this.banksPerRank;
       for (let b = base; b < base + this.banksPerRank; b++) {
         const c = this.closeAt[b];
@@ -117,15 +124,15 @@ export class EnergyMeter {
     }
   }
 
-  /** All-bank refresh: every bank of the rank is busy (active) for tRFC. */
+  /**
+   * All-bank refresh: the rank is active (IDD3N background plus the refresh energy) for tRFC.
+   * Self-refresh entry includes one such refresh before the device refreshes itself.
+   */
   refresh(rank: number, t: number, until: number): void {
     this.advance(rank, t);
     this.refreshes++;
-    const base = rank * this.banksPerRank;
-    for (let b = base; b < base + this.banksPerRank; b++) {
-      this.openCount[rank]++;
-      this.closeLater(rank, b, until);
-    }
+    this.refreshUntil[rank] = until;
+    if (until < this.nextEvent[rank]) this.nextEvent[rank] = until;
   }
 
   bankRefresh(rank: number, bank: number, t: number, until: number): void {

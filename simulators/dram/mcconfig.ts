@@ -163,3 +163,34 @@ export function mcConfigToJson(c: McConfig): { mcconfig: Record<string, string |
 }
 
 export { isChoiceKey, isNumberKey };
+
+/**
+ * The config with parameters that cannot affect the run normalised away, so that designs which
+ * behave identically share one simulation: refresh flexibility under NoRefresh, the active-
+ * transaction limit under the Simple arbiter (which ignores it), the power-down timeout without
+ * power-down, and the read/write buffer depths outside the ReadWrite buffer.
+ */
+export function effectiveMcConfig(c: McConfig): McConfig {
+  const out: Record<string, unknown> = { ...c };
+  if (c.RefreshPolicy === 'NoRefresh') {
+    out.RefreshMaxPostponed = 0;
+    out.RefreshMaxPulledin = 0;
+  }
+  if (c.Arbiter === 'Simple') out.MaxActiveTransactions = 1;
+  if (c.PowerDownPolicy === 'NoPowerDown') out.PowerDownTimeout = 0;
+  if (c.SchedulerBuffer === 'ReadWrite') {
+    out.RequestBufferSizeRead = c.RequestBufferSizeRead ?? c.RequestBufferSize;
+    out.RequestBufferSizeWrite = c.RequestBufferSizeWrite ?? c.RequestBufferSize;
+    out.RequestBufferSize = 0;
+  } else {
+    delete out.RequestBufferSizeRead;
+    delete out.RequestBufferSizeWrite;
+  }
+  return out as McConfig;
+}
+
+/** A string that identifies a config's behaviour: equal for configs that must simulate identically. */
+export function mcConfigKey(c: McConfig): string {
+  const e = effectiveMcConfig(c) as Record<string, unknown>;
+  return MC_KEYS.map((k) => (e[k] === undefined ? '' : String(e[k]))).join(',');
+}

@@ -110,12 +110,21 @@ export interface MemSpec {
   readonly json: JsonObject;
 }
 
+/** What the timing reader needs from memarchitecturespec. */
+export interface ArchInfo {
+  burstLength: number;
+  dataRate: number;
+  /** The raw memarchitecturespec, for standard-specific keys (DDR4 RefMode), and where it is. */
+  json: JsonObject;
+  where: string;
+}
+
 /** What a DRAM standard contributes: how to read its timing and power, and its timing rules. */
 export interface DramStandard {
   readonly type: MemoryType;
   /** Every memtimingspec key the standard accepts (required or optional). */
   readonly timingKeys: readonly string[];
-  readTiming(t: JsonObject, where: string, arch: { burstLength: number; dataRate: number }): Timing;
+  readTiming(t: JsonObject, where: string, arch: ArchInfo): Timing;
   readPower(p: JsonObject, where: string, scale: number): PowerSpec;
   /** The controller's timing rules: which command constrains which, by how many cycles. */
   constraints(t: Timing): TimingConstraint[];
@@ -184,7 +193,7 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   } else {
     throw new InputError(`${timAt}.tCK: missing (give tCK or clkMhz)`);
   }
-  const timing = standard.readTiming(tim, timAt, { burstLength, dataRate });
+  const timing = standard.readTiming(tim, timAt, { burstLength, dataRate, json: arch, where: archAt });
   checkTiming(timing, timAt);
 
   const pow = spec.mempowerspec as JsonObject;

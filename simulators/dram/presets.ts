@@ -12,7 +12,7 @@ import { type McConfig, DEFAULT_MCCONFIG, parseMcConfig } from './mcconfig.js';
 import { type MemSpec, parseMemSpec } from './memspec.js';
 
 /** The package root: the nearest folder above this module holding marl-dse's package.json. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, 'package.json');

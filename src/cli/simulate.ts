@@ -1,6 +1,7 @@
 /** `marl-dse simulate`: one trace, one memory, one controller configuration. */
 import { writeFileSync } from 'node:fs';
 import Table from 'cli-table3';
+import type { Command } from 'commander';
 import { InputError } from '../../simulators/errors.js';
 import { checkProtocol } from '../../simulators/dram/checker.js';
 import { type McConfig, withOverrides } from '../../simulators/dram/mcconfig.js';
@@ -88,7 +89,7 @@ export function runSimulate(flags: SimulateFlags): number {
     stats = run.stats;
     if (flags.commandsOut) writeFileSync(flags.commandsOut, run.commands.toText() + '\n');
     if (flags.check) {
-      const report = checkProtocol(run.commands, memspec, { mcConfig: cfg });
+      const report = checkProtocol(run.commands, memspec, { mcConfig: cfg, endCycle: stats.simulatedCycles });
       violations = report.violationCount;
       for (const v of report.violations.slice(0, 20)) process.stderr.write(`violation: ${v.message}\n`);
       process.stderr.write(
@@ -103,4 +104,26 @@ export function runSimulate(flags: SimulateFlags): number {
   if (flags.json) process.stdout.write(JSON.stringify(stats) + '\n');
   else process.stdout.write(`${trace.name}\n${statsTable(stats, cfg)}\n`);
   return violations > 0 ? 1 : 0;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description('simulate a trace on one memory and controller configuration')
+    .requiredOption('--trace <file>', 'a DRAMSys .stl trace, or builtin:NAME')
+    .option('--memspec <name|file>', 'memspec preset (ddr3-1600, ddr4-2400) or DRAMSys memspec JSON', 'ddr3-1600')
+    .option('--addressmapping <name|file>', "address-mapping preset or DRAMSys JSON (default: the memspec preset's)")
+    .option('--mcconfig <name|file>', 'controller config: preset (reference, fr-fcfs) or DRAMSys mcconfig JSON')
+    .option('--set <key=value>', 'override one mcconfig parameter (repeatable)', collect, [])
+    .option('--clk-mhz <mhz>', 'trace-player clock in MHz (default: 800)')
+    .option('--check', 'verify the command stream with the protocol checker; exit 1 on any violation')
+    .option('--commands-out <file>', 'write every issued command to a file')
+    .option('--json', 'print the SimStats as one JSON object')
+    .action((flags: SimulateFlags) => {
+      process.exitCode = runSimulate(flags);
+    });
 }

@@ -89,7 +89,7 @@ describe('protocol checker over a configuration grid', () => {
         const cfg = config(over);
         for (const trace of traces) {
           const { stats, commands } = simulateWithCommands(trace, setup.spec, setup.mapping, cfg);
-          const report = checkProtocol(commands, setup.spec, { mcConfig: cfg });
+          const report = checkProtocol(commands, setup.spec, { mcConfig: cfg, endCycle: stats.simulatedCycles });
           expect(report.violations, `${JSON.stringify(over)} on ${trace.name}`).toEqual([]);
           expect(stats.reads + stats.writes).toBe(trace.length);
           for (const [k, v] of Object.entries(stats.commands)) if (v > 0) issuedKinds.add(k);
@@ -160,6 +160,41 @@ describe('protocol checker catches corrupted logs', () => {
     expect(rules).toContain('data bus');
     expect(rules).toContain('tCCD_S');
     expect(rules).toContain('power state');
+  });
+
+  it('flags a run that never refreshes, and per-bank refreshes too far apart', () => {
+    const log = new CommandLog();
+    log.push(0, Cmd.ACT, 0, 0, 0, 1, -1);
+    const allBank = config({ RefreshPolicy: 'AllBank', RefreshMaxPostponed: 8, RefreshMaxPulledin: 8 });
+    expect(checkProtocol(log, ddr3, { mcConfig: allBank, endCycle: 1_000_000 }).violations.map((v) => v.rule)).toEqual(['tREFI']);
+    const perBank = config({ RefreshPolicy: 'PerBank', RefreshMaxPostponed: 1, RefreshMaxPulledin: 1 });
+    const rules = checkProtocol(log, ddr3, { mcConfig: perBank, endCycle: 4 * 6240 + 1 }).violations.map((v) => v.rule);
+    expect(rules).toEqual(Array(8).fill('tREFIpb'));
+  });
+
+  it('flags self-refresh entry too soon after an auto-precharge or a power-down exit', () => {
+    const log = new CommandLog();
+    log.push(0, Cmd.ACT, 0, 0, 0, 1, -1);
+    log.push(10, Cmd.RDA, 0, 0, 0, 1, 0);
+    log.push(25, Cmd.SREFEN, 0, -1, -1, -1, -1); // RDA's internal precharge needs AL + tRTP + tRP = 16
+    expect(checkProtocol(log, ddr3).violations.map((v) => v.rule)).toContain('tRTP+tRP (auto-precharge)');
+    const pd = new CommandLog();
+    pd.push(0, Cmd.PDEP, 0, -1, -1, -1, -1);
+    pd.push(5, Cmd.PDXP, 0, -1, -1, -1, -1);
+    pd.push(6, Cmd.SREFEN, 0, -1, -1, -1, -1);
+    expect(checkProtocol(pd, ddr3).violations.map((v) => v.rule)).toEqual(['tXP']);
+  });
+
+  it('flags a DDR4 rank switch that leaves no room for the read preamble', () => {
+    const two = JSON.parse(JSON.stringify(ddr4.json));
+    two.memspec.memarchitecturespec.nbrOfRanks = 2;
+    const spec = parseMemSpec(two, 'ddr4-2r.json');
+    const log = new CommandLog();
+    log.push(0, Cmd.ACT, 0, 0, 0, 1, -1);
+    log.push(4, Cmd.ACT, 1, 4, 16, 1, -1);
+    log.push(16, Cmd.WR, 0, 0, 0, 1, 0); // burst 32..36
+    log.push(21, Cmd.RD, 1, 4, 16, 1, 0); // burst 37..41: needs 36 + tRTRS 1 + tRPRE 1 = 38
+    expect(checkProtocol(log, spec).violations.map((v) => v.rule)).toEqual(['data bus']);
   });
 
   it('flags refreshes further apart than the postponement allows', () => {

@@ -49,12 +49,17 @@ describe('memspec', () => {
     }
   });
 
-  it('DDR4 RefMode 2 halves tREFI and takes RFC2', () => {
+  it('DDR4 RefMode (in memarchitecturespec, as DRAMSys reads it) selects tREFI and RFC1/2/4', () => {
     const doc = clone(ddr4.json) as { memspec: Record<string, Record<string, unknown>> };
-    doc.memspec.memtimingspec.RefMode = 2;
-    const s = parseMemSpec(doc, 'x.json');
-    expect(s.timing.REFI).toBe(4680);
-    expect(s.timing.RFC).toBe(192);
+    doc.memspec.memarchitecturespec.RefMode = 2;
+    expect(parseMemSpec(doc, 'x.json').timing).toMatchObject({ REFI: 4680, RFC: 192 });
+    doc.memspec.memarchitecturespec.RefMode = 4;
+    // The per-bank refresh time of the preset is longer than a RefMode 4 all-bank refresh.
+    expect(() => parseMemSpec(doc, 'x.json')).toThrow('x.json: memspec.memtimingspec.RFCPB: RFCPB (156) exceeds RFC (132)');
+    delete doc.memspec.memtimingspec.RFCPB;
+    expect(parseMemSpec(doc, 'x.json').timing).toMatchObject({ REFI: 2340, RFC: 132 });
+    doc.memspec.memarchitecturespec.RefMode = 3;
+    expect(() => parseMemSpec(doc, 'x.json')).toThrow('x.json: memspec.memarchitecturespec.RefMode: expected 1, 2 or 4, got 3');
   });
 
   const bad: Array<[string, (d: { memspec: Record<string, Record<string, unknown>> }) => void, RegExp]> = [

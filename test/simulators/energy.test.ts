@@ -60,6 +60,8 @@ describe('energy', () => {
     expect(e.activePowerDown).toBeGreaterThan(0);
     expect(e.selfRefresh).toBeGreaterThan(0);
     expect(sleepy.stats.averagePowerMw).toBeLessThan(awake.stats.averagePowerMw / 2);
+    // Self-refresh entry includes one refresh's energy.
+    expect(e.refresh).toBeCloseTo((sleepy.stats.commands.REF + sleepy.stats.commands.SREFEN) * E_REF, 4);
     // Waking up costs latency: tXS after self-refresh plus the refresh issued on exit.
     expect(sleepy.stats.maxLatencyNs).toBeGreaterThan(awake.stats.maxLatencyNs);
   });

@@ -88,9 +88,9 @@ describe('marl-dse simulate', () => {
   const memspecDoc = JSON.parse(readFileSync(join(PRESETS_DIR, 'memspec', 'MICRON_1Gb_DDR3-1600_8bit_G.json'), 'utf8'));
   memspecDoc.memspec.memtimingspec.RC = 12;
   const badMemspec = file('bad-memspec.json', JSON.stringify(memspecDoc));
-  const badTrace = file('bad.stl', '0:\tread\t0x0\n1:\tread 0x40\n2:\twrite\tabc\n');
+  const badTrace = file('bad.stl', '0:\tread\t0x0\n1:\tread 0x40\n2:\twrite\txyz\n');
   const cases: Array<[string, string[], RegExp]> = [
-    ['a malformed trace line', ['--trace', badTrace], /^marl-dse: .*bad\.stl:3: missing 0x address/],
+    ['a malformed trace line', ['--trace', badTrace], /^marl-dse: .*bad\.stl:3: missing hex address/],
     ['an unknown mcconfig key', ['--trace', trace, '--set', 'Scheduller=Fifo'], /^marl-dse: --set Scheduller: unknown mcconfig key/],
     ['an unknown mcconfig value', ['--trace', trace, '--set', 'Arbiter=Lottery'], /^marl-dse: --set Arbiter: unknown value "Lottery"/],
     ['an inconsistent memspec', ['--trace', trace, '--memspec', badMemspec, '--addressmapping', 'ddr3-1600'], /^marl-dse: .*bad-memspec\.json: memspec\.memtimingspec\.RC: RC \(12\) is less than RAS \+ RP/],

@@ -27,10 +27,26 @@ describe('.stl reader', () => {
     expect(Array.from(t.isWrite)).toEqual([0, 1, 0, 0]);
   });
 
+  it('accepts what DRAMSys accepts: data lengths, zero-padded or bare hex, CR or CRLF line ends, a BOM', () => {
+    const p = file('dramsys.stl', '\ufeff0:\t(64)\tread\t0x0000000000000040\r1:\twrite\t80\r\n2:\tread\t0X1F\r');
+    const t = readStl(p);
+    expect(Array.from(t.cycle)).toEqual([0, 1, 2]);
+    expect(Array.from(t.address)).toEqual([0x40, 0x80, 0x1f]);
+    expect(Array.from(t.isWrite)).toEqual([0, 1, 0]);
+    expect(() => readStl(file('long.stl', '0:\t(128)\tread\t0x0\n'))).toThrow(/long\.stl:1: data length 128 is longer than one 64-byte burst/);
+  });
+
+  it('counts lines the same with LF, CRLF and CR line ends', () => {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const p = file('eol.stl', ['0:\tread\t0x0', '# c', '1:\tread\t0x40', '2:\tfetch\t0x80'].join(eol) + eol);
+      expect(() => readStl(p)).toThrow(`${p}:4: unknown command`);
+    }
+  });
+
   const bad: Array<[string, string, string]> = [
     ['no colon', '0:\tread\t0x0\n12 read 0x40\n', 'bad.stl:2: missing ":" after the cycle in "12 read 0x40"'],
     ['unknown command', '3:\tfetch\t0x40\n', 'bad.stl:1: unknown command (not read or write) in "3:\tfetch\t0x40"'],
-    ['missing address', '3:\tread\n', 'bad.stl:1: missing 0x address'],
+    ['missing address', '3:\tread\n', 'bad.stl:1: missing hex address'],
     ['bad hex', '3:\tread\t0x4g0\n', 'bad.stl:1: bad character in address'],
     ['time going backwards', '8:\tread\t0x0\n# note\n3:\tread\t0x40\n', "bad.stl:3: cycle 3 is earlier than the previous request's cycle 8"],
   ];

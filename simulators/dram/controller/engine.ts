@@ -52,6 +52,8 @@ export interface ControllerOptions {
 export interface ControllerResult {
   stats: SimStats;
   commandLog: CommandLog | null;
+  /** Cycles the event loop visited (the rest it jumped over). */
+  steps: number;
 }
 
 /** Compiles the rule table into flat arrays grouped by the earlier command. */
@@ -265,8 +267,10 @@ export class Controller implements ControllerView {
     let lastAccept = -1, lastAdmit = -1, lastResponse = -1, lastDelivery = -1;
     let end = 0;
     let t = 0;
+    let steps = 0;
 
     for (;;) {
+      steps++;
       let acted = false;
       // 1. One response leaves the controller per cycle, to the arbiter.
       if (lastResponse < t) {
@@ -370,17 +374,18 @@ export class Controller implements ControllerView {
           if (f < next) next = f;
         }
         for (let r2 = 0; r2 < this.nRanks; r2++) {
+          // A trigger already due is being acted on through a candidate command (or the rank sleeps).
           const rt = this.refresh[r2].nextTrigger();
-          if (rt < next) next = rt;
+          if (rt > t && rt < next) next = rt;
           const pt = this.powerDown[r2].nextTime();
-          if (pt < next) next = pt;
+          if (pt > t && pt < next) next = pt;
         }
         if (next <= t) next = t + 1;
       }
       if (next === Infinity) throw new Error(`controller stalled at cycle ${t} with ${accepted - completed} requests in flight`);
       t = next;
     }
-    return { stats: this.finish(end, seen), commandLog: this.log };
+    return { stats: this.finish(end, seen), commandLog: this.log, steps };
   }
 
   /** The command a bank machine wants for request `slot`. */
@@ -609,6 +614,8 @@ export class Controller implements ControllerView {
         this.invalidateRank(r);
         break;
       case SREFEN:
+        // Self-refresh entry performs one refresh first (JEDEC; DRAMPower charges it too).
+        this.energy.refresh(r, t, t + tm.RFC);
         this.energy.setSleep(r, t, 2);
         break;
     }

@@ -4,7 +4,7 @@
  */
 import type { TimingConstraint } from '../commands.js';
 import { type Rule, prechargeRefreshAndPowerDownRules, toConstraint } from './common.js';
-import type { DramStandard, PowerSpec, Timing } from '../memspec.js';
+import type { ArchInfo, DramStandard, PowerSpec, Timing } from '../memspec.js';
 import { current, cycles } from '../memspec.js';
 import type { JsonObject } from '../json.js';
 
@@ -15,7 +15,7 @@ const TIMING_KEYS = [
   'REFIPB', 'RFCPB',
 ];
 
-function readTiming(t: JsonObject, at: string, arch: { burstLength: number; dataRate: number }): Timing {
+function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
   const c = (k: string, fallback?: number): number => cycles(t, k, at, fallback);
   const CCD = c('CCD');
   const RRD = c('RRD');

@@ -4,7 +4,7 @@
  * follow DRAMSys's DDR4 checker, including the read/write preambles in the turnarounds.
  */
 import type { TimingConstraint } from '../commands.js';
-import type { DramStandard, PowerSpec, Timing } from '../memspec.js';
+import type { ArchInfo, DramStandard, PowerSpec, Timing } from '../memspec.js';
 import { current, cycles } from '../memspec.js';
 import type { JsonObject } from '../json.js';
 import { InputError } from '../../errors.js';
@@ -18,11 +18,15 @@ const TIMING_KEYS = [
   'REFIPB', 'RFCPB',
 ];
 
-function readTiming(t: JsonObject, at: string, arch: { burstLength: number; dataRate: number }): Timing {
+function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
   const c = (k: string, fallback?: number): number => cycles(t, k, at, fallback);
-  // Fine-granularity refresh: mode 2 and 4 refresh twice / four times as often, each shorter.
-  const mode = c('RefMode', c('REFM', 1));
-  if (mode !== 1 && mode !== 2 && mode !== 4) throw new InputError(`${at}.RefMode: expected 1, 2 or 4, got ${mode}`);
+  // Fine-granularity refresh: modes 2 and 4 refresh twice / four times as often, each shorter.
+  // DRAMSys reads RefMode from memarchitecturespec; older files put REFM among the timings.
+  const inArch = arch.json.RefMode !== undefined;
+  const mode = inArch ? cycles(arch.json, 'RefMode', arch.where) : c('RefMode', c('REFM', 1));
+  if (mode !== 1 && mode !== 2 && mode !== 4) {
+    throw new InputError(`${inArch ? arch.where : at}.RefMode: expected 1, 2 or 4, got ${mode}`);
+  }
   const RFC = t.RFC !== undefined ? c('RFC') : c(mode === 1 ? 'RFC1' : mode === 2 ? 'RFC2' : 'RFC4');
   if (RFC === 0) throw new InputError(`${at}.RFC${mode}: must be positive for RefMode ${mode}`);
   const CKE = c('CKE');

@@ -32,7 +32,7 @@ export class AllBankRefresh implements RefreshManager {
   }
 
   nextTrigger(): number {
-    return this.trigger;
+    return this.selfRefreshing ? Infinity : this.trigger;
   }
 
   evaluate(t: number): void {

@@ -35,7 +35,7 @@ export class PerBankRefresh implements RefreshManager {
   }
 
   nextTrigger(): number {
-    return this.trigger;
+    return this.selfRefreshing ? Infinity : this.trigger;
   }
 
   private refill(): void {

@@ -1,0 +1,35 @@
+/** `marl-dse space`: prints a parameter space. */
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { BUILTIN_SPACES, loadSpace } from '../space/builtin.js';
+import { SpaceFileSchema, spaceSize, spaceToJson } from '../space/space.js';
+
+export function registerSpaceCommand(program: Command): void {
+  program
+    .command('space')
+    .description('print a parameter space (built-in: ' + Object.keys(BUILTIN_SPACES).join(', ') + ')')
+    .option('--space <name|file>', 'built-in space or space JSON file', 'reference')
+    .option('--json', 'print the space as JSON (the space file format)')
+    .option('--schema', 'print the JSON Schema of space files')
+    .action((flags: { space: string; json?: boolean; schema?: boolean }) => {
+      if (flags.schema) {
+        process.stdout.write(JSON.stringify(z.toJSONSchema(SpaceFileSchema), null, 2) + '\n');
+        return;
+      }
+      const space = loadSpace(flags.space);
+      const size = spaceSize(space);
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ ...spaceToJson(space), designs: size, slices: space.slices.map((s) => ({ subsystem: s.subsystem, parameters: s.parameters.map((i) => space.parameters[i].name) })) }) + '\n');
+        return;
+      }
+      const t = new Table({ head: ['slice', 'parameter', 'values'], style: { head: [], border: [], compact: true } });
+      for (const s of space.slices) {
+        for (const i of s.parameters) {
+          const p = space.parameters[i];
+          t.push([s.subsystem, p.name, `${p.values.join(', ')} (${p.values.length})`]);
+        }
+      }
+      process.stdout.write(`space ${space.name}: ${space.parameters.length} parameters, ${size.toLocaleString('en-US')} designs\n${t.toString()}\n`);
+    });
+}

@@ -1,0 +1,93 @@
+/** `marl-dse sweep`: the ground truth, every design of a space on one trace. */
+import type { Command } from 'commander';
+import { InputError } from '../../simulators/errors.js';
+import { makeEvaluator } from '../evaluator/index.js';
+import { loadWorkload } from '../evaluator/workload.js';
+import { loadSpace } from '../space/builtin.js';
+import { designAt, describeDesign, spaceSize } from '../space/space.js';
+import { sweep } from '../sweep.js';
+import { progressBar } from './progress.js';
+
+export function parseWorkers(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InputError(`--workers ${raw}: expected an integer from 1 to 256`);
+  return n;
+}
+
+interface SweepFlags {
+  trace: string;
+  space: string;
+  memspec: string;
+  addressmapping?: string;
+  clkMhz?: string;
+  workers?: string;
+  out: string;
+  json?: boolean;
+}
+
+export function registerSweepCommand(program: Command): void {
+  program
+    .command('sweep')
+    .description('evaluate every design of a space (ground truth for searches); resumes an interrupted sweep')
+    .requiredOption('--trace <trace>', 'builtin:NAME or a trace file')
+    .requiredOption('--out <file.csv>', 'one row per design, in design order')
+    .option('--space <name|file>', 'built-in space or space JSON file', 'reference')
+    .option('--memspec <name|file>', 'memspec preset or file', 'ddr3-1600')
+    .option('--addressmapping <name|file>', "address mapping (default: the memspec preset's)")
+    .option('--clk-mhz <mhz>', 'trace-player clock in MHz')
+    .option('--workers <n>', 'worker threads (default 1: in-process)')
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (flags: SweepFlags) => {
+      const clkMhz = flags.clkMhz === undefined ? undefined : Number(flags.clkMhz);
+      if (clkMhz !== undefined && !(clkMhz > 0)) throw new InputError(`--clk-mhz ${flags.clkMhz}: expected a positive number of MHz`);
+      const space = loadSpace(flags.space);
+      const workers = parseWorkers(flags.workers);
+      const workload = loadWorkload({ trace: flags.trace, memspec: flags.memspec, addressmapping: flags.addressmapping, clkMhz });
+      const evaluator = makeEvaluator(workload, workers);
+      const total = spaceSize(space);
+      const bar = progressBar(total, ' sweep |{bar}| {value}/{total} designs | {sims} simulations | ETA {eta_formatted}');
+      let stop = false;
+      const onSigint = (): void => {
+        stop = true;
+      };
+      process.once('SIGINT', onSigint);
+      try {
+        const r = await sweep({
+          space,
+          evaluator,
+          out: flags.out,
+          onProgress: (p) => bar.update(p.done, { sims: p.simulations }),
+          shouldStop: () => stop,
+        });
+        bar.stop();
+        const summary = {
+          trace: flags.trace,
+          space: space.name,
+          designs: total,
+          completed: r.designs,
+          resumedFrom: r.resumedFrom,
+          simulations: r.simulations,
+          cacheHits: r.cacheHits,
+          wallSeconds: Number(r.wallSeconds.toFixed(3)),
+          out: flags.out,
+          bestPower: { averagePowerMw: r.best.averagePowerMw.value, design: describeDesign(space, designAt(space, r.best.averagePowerMw.index)) },
+          bestLatency: { totalTimeNs: r.best.totalTimeNs.value, design: describeDesign(space, designAt(space, r.best.totalTimeNs.index)) },
+        };
+        if (flags.json) process.stdout.write(JSON.stringify(summary) + '\n');
+        else {
+          process.stdout.write(
+            `${r.designs === total ? 'swept' : 'interrupted after'} ${r.designs.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} designs of ${space.name} on ${flags.trace}` +
+              `${r.resumedFrom ? ` (resumed at ${r.resumedFrom})` : ''}: ${r.simulations} simulations, ${r.cacheHits} cache hits, ${r.wallSeconds.toFixed(1)} s → ${flags.out}\n` +
+              `lowest power   ${summary.bestPower.averagePowerMw.toFixed(3)} mW  ${JSON.stringify(summary.bestPower.design)}\n` +
+              `lowest latency ${summary.bestLatency.totalTimeNs.toFixed(3)} ns  ${JSON.stringify(summary.bestLatency.design)}\n`,
+          );
+        }
+        if (r.designs < total) process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', onSigint);
+        bar.stop();
+        await evaluator.close();
+      }
+    });
+}

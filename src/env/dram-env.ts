@@ -1,0 +1,138 @@
+/**
+ * The single-agent environment, with Gymnasium's API: `reset(seed) → [obs, info]` and
+ * `step(action) → [obs, reward, terminated, truncated, info]`. The action is a whole design (a
+ * MultiDiscrete over every parameter). Steps are asynchronous because evaluations may run on
+ * worker threads or other machines.
+ *
+ * An episode has `episodeLength` steps: 1 reproduces the published setup (each step a complete
+ * episode), longer episodes let an agent refine a design from the metrics of the last one.
+ */
+import { InputError } from '../../simulators/errors.js';
+import type { SimStats } from '../../simulators/dram/stats.js';
+import type { Evaluator } from '../evaluator/evaluator.js';
+import { type ObjectiveSpec, ObjectiveTracker } from '../objectives.js';
+import { configToDesign, type Design, designToConfig, describeDesign, type ParamValue, type ParameterSpace } from '../space/space.js';
+import { observationSpace, observe } from './observation.js';
+import { type Box, makeRng, MultiDiscrete, type Rng } from './spaces.js';
+
+export interface EnvOptions {
+  space: ParameterSpace;
+  evaluator: Evaluator;
+  objective: ObjectiveSpec;
+  /** Steps per episode (default 1). */
+  episodeLength?: number;
+}
+
+export interface StepInfo {
+  stats: SimStats;
+  design: number[];
+  config: Record<string, ParamValue>;
+  /** The objective's value for this design (pareto: the front's hypervolume). */
+  value: number;
+  best: number;
+  success: boolean;
+  evaluations: number;
+}
+
+export type StepResult = [obs: Float64Array, reward: number, terminated: boolean, truncated: boolean, info: StepInfo];
+
+/** The design the base config describes, or the first value of each parameter where it is not in the space. */
+export function baseDesign(space: ParameterSpace): number[] {
+  try {
+    return configToDesign(space, space.base);
+  } catch {
+    return space.parameters.map((p) => Math.max(0, p.values.indexOf((space.base as Record<string, ParamValue>)[p.name])));
+  }
+}
+
+export class DramEnv {
+  readonly actionSpace: MultiDiscrete;
+  readonly observationSpace: Box;
+  readonly space: ParameterSpace;
+  readonly episodeLength: number;
+  private readonly evaluator: Evaluator;
+  private readonly objectiveSpec: ObjectiveSpec;
+  private tracker: ObjectiveTracker | null = null;
+  private baseline: SimStats | null = null;
+  private design: number[];
+  private stepInEpisode = 0;
+  private rng: Rng = makeRng(0);
+
+  constructor(opts: EnvOptions) {
+    this.space = opts.space;
+    this.evaluator = opts.evaluator;
+    this.objectiveSpec = opts.objective;
+    this.episodeLength = opts.episodeLength ?? 1;
+    if (!Number.isInteger(this.episodeLength) || this.episodeLength < 1) {
+      throw new InputError(`episode length: expected a positive integer, got ${opts.episodeLength}`);
+    }
+    this.actionSpace = new MultiDiscrete(this.space.parameters.map((p) => p.values.length));
+    this.observationSpace = observationSpace(this.space);
+    this.design = baseDesign(this.space);
+  }
+
+  /** The run's tracker (best value, evaluations to target); exists after the first reset. */
+  get objective(): ObjectiveTracker {
+    if (!this.tracker) throw new Error('call reset() first');
+    return this.tracker;
+  }
+
+  /** Seeded randomness for `actionSpace.sample(env.random)`. */
+  get random(): Rng {
+    return this.rng;
+  }
+
+  /**
+   * Starts an episode from the base design. The first reset evaluates the base design once, as the
+   * baseline metrics are normalised against; later resets keep the run's tracker.
+   */
+  async reset(seed?: number): Promise<[Float64Array, { stats: SimStats; design: number[] }]> {
+    if (seed !== undefined) this.rng = makeRng(seed);
+    if (!this.baseline) {
+      const start = baseDesign(this.space);
+      [this.baseline] = await this.evaluator.evaluate([designToConfig(this.space, start)]);
+      this.tracker = new ObjectiveTracker(this.objectiveSpec, this.baseline);
+    }
+    this.design = baseDesign(this.space);
+    this.stepInEpisode = 0;
+    return [observe(this.space, this.baseline, this.baseline, this.design), { stats: this.baseline, design: [...this.design] }];
+  }
+
+  async step(action: readonly number[]): Promise<StepResult> {
+    const [result] = await this.stepMany([action]);
+    return result;
+  }
+
+  /**
+   * Evaluates several actions at once (one batch for the evaluator), as if stepped one after
+   * another; for agents that propose populations.
+   */
+  async stepMany(actions: ReadonlyArray<readonly number[]>): Promise<StepResult[]> {
+    if (!this.tracker || !this.baseline) throw new Error('call reset() first');
+    for (const a of actions) {
+      if (!this.actionSpace.contains([...a])) {
+        throw new InputError(`action ${JSON.stringify(a)} is not in MultiDiscrete(${JSON.stringify(this.actionSpace.nvec)})`);
+      }
+    }
+    const configs = actions.map((a) => designToConfig(this.space, a));
+    const stats = await this.evaluator.evaluate(configs);
+    return stats.map((s, i) => {
+      const design: Design = [...actions[i]];
+      const o = this.tracker!.observe(s);
+      this.design = [...design];
+      this.stepInEpisode++;
+      const done = this.stepInEpisode >= this.episodeLength;
+      if (done) this.stepInEpisode = 0;
+      const info: StepInfo = {
+        stats: s,
+        design: [...design],
+        config: describeDesign(this.space, design),
+        value: o.value,
+        best: this.tracker!.best,
+        success: o.success,
+        evaluations: this.tracker!.evaluations,
+      };
+      return [observe(this.space, s, this.baseline!, design), o.reward, done, false, info];
+    });
+  }
+}

@@ -1,0 +1,61 @@
+/** Gymnasium's spaces: Discrete, MultiDiscrete and Box, with seeded sampling. */
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+export type Rng = ReturnType<typeof xoroshiro128plus>;
+
+export function makeRng(seed: number): Rng {
+  return xoroshiro128plus(seed | 0);
+}
+
+/** A uniform float in [0, 1) with 53 random bits. */
+export function uniform01(rng: Rng): number {
+  const hi = uniformInt(rng, 0, (1 << 26) - 1);
+  const lo = uniformInt(rng, 0, (1 << 27) - 1);
+  return (hi * 2 ** 27 + lo) / 2 ** 53;
+}
+
+export class Discrete {
+  readonly type = 'Discrete';
+  constructor(readonly n: number) {}
+  contains(x: unknown): x is number {
+    return Number.isInteger(x) && (x as number) >= 0 && (x as number) < this.n;
+  }
+  sample(rng: Rng): number {
+    return uniformInt(rng, 0, this.n - 1);
+  }
+}
+
+export class MultiDiscrete {
+  readonly type = 'MultiDiscrete';
+  constructor(readonly nvec: readonly number[]) {}
+  get shape(): [number] {
+    return [this.nvec.length];
+  }
+  contains(x: unknown): x is number[] {
+    return (
+      Array.isArray(x) &&
+      x.length === this.nvec.length &&
+      x.every((v, i) => Number.isInteger(v) && v >= 0 && v < this.nvec[i])
+    );
+  }
+  sample(rng: Rng): number[] {
+    return this.nvec.map((n) => uniformInt(rng, 0, n - 1));
+  }
+}
+
+export class Box {
+  readonly type = 'Box';
+  constructor(readonly low: Float64Array, readonly high: Float64Array) {}
+  get shape(): [number] {
+    return [this.low.length];
+  }
+  contains(x: unknown): x is Float64Array {
+    if (!(x instanceof Float64Array) || x.length !== this.low.length) return false;
+    for (let i = 0; i < x.length; i++) if (!(x[i] >= this.low[i] && x[i] <= this.high[i])) return false;
+    return true;
+  }
+  sample(rng: Rng): Float64Array {
+    return this.low.map((lo, i) => lo + uniform01(rng) * (this.high[i] - lo));
+  }
+}

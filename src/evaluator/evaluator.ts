@@ -1,0 +1,92 @@
+/**
+ * Evaluators turn controller configs into simulation results for one workload. Results are
+ * memoised by (workload, effective config): a repeated design costs no simulation and is counted
+ * as a cache hit. Implementations differ only in where simulations run; all give identical numbers.
+ */
+import { type McConfig, mcConfigKey } from '../../simulators/dram/mcconfig.js';
+import { simulate } from '../../simulators/dram/simulate.js';
+import type { SimStats } from '../../simulators/dram/stats.js';
+import type { Workload } from './workload.js';
+
+export interface EvaluatorCounters {
+  /** Configs asked for. */
+  evaluations: number;
+  /** Distinct simulations actually run. */
+  simulations: number;
+  /** Configs answered from the memo (or by another identical config in the same batch). */
+  cacheHits: number;
+}
+
+export interface Evaluator {
+  readonly workload: Workload;
+  /** Results in the order of `configs`. */
+  evaluate(configs: readonly McConfig[]): Promise<SimStats[]>;
+  counters(): EvaluatorCounters;
+  close(): Promise<void>;
+}
+
+/** Where memoised results live (a Map here; shared stores implement the same). */
+export interface Memo {
+  getMany(keys: readonly string[]): Promise<Array<SimStats | undefined>>;
+  setMany(entries: ReadonlyArray<[string, SimStats]>): Promise<void>;
+}
+
+export class MapMemo implements Memo {
+  private readonly map = new Map<string, SimStats>();
+  async getMany(keys: readonly string[]): Promise<Array<SimStats | undefined>> {
+    return keys.map((k) => this.map.get(k));
+  }
+  async setMany(entries: ReadonlyArray<[string, SimStats]>): Promise<void> {
+    for (const [k, v] of entries) this.map.set(k, v);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/** Runs simulations for a list of (distinct) configs. */
+export type SimulationBackend = (workload: Workload, configs: readonly McConfig[]) => Promise<SimStats[]>;
+
+export const inProcessBackend: SimulationBackend = async (w, configs) =>
+  configs.map((c) => simulate(w.trace, w.memspec, w.mapping, c, { clkMhz: w.clkMhz }));
+
+export class MemoizingEvaluator implements Evaluator {
+  private evaluations = 0;
+  private simulations = 0;
+
+  constructor(
+    readonly workload: Workload,
+    private readonly backend: SimulationBackend,
+    private readonly memo: Memo = new MapMemo(),
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  async evaluate(configs: readonly McConfig[]): Promise<SimStats[]> {
+    const keys = configs.map((c) => `${this.workload.key}|${mcConfigKey(c)}`);
+    const known = await this.memo.getMany(keys);
+    // Distinct configs still missing, simulated once each.
+    const missing = new Map<string, McConfig>();
+    keys.forEach((k, i) => {
+      if (known[i] === undefined && !missing.has(k)) missing.set(k, configs[i]);
+    });
+    const fresh = missing.size > 0 ? await this.backend(this.workload, [...missing.values()]) : [];
+    const freshByKey = new Map<string, SimStats>();
+    [...missing.keys()].forEach((k, i) => freshByKey.set(k, fresh[i]));
+    if (freshByKey.size > 0) await this.memo.setMany([...freshByKey.entries()]);
+    this.evaluations += configs.length;
+    this.simulations += missing.size;
+    return keys.map((k, i) => known[i] ?? freshByKey.get(k)!);
+  }
+
+  counters(): EvaluatorCounters {
+    return { evaluations: this.evaluations, simulations: this.simulations, cacheHits: this.evaluations - this.simulations };
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}
+
+export function inProcessEvaluator(workload: Workload, memo?: Memo): Evaluator {
+  return new MemoizingEvaluator(workload, inProcessBackend, memo);
+}

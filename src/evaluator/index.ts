@@ -1,0 +1,13 @@
+import type { Evaluator, Memo } from './evaluator.js';
+import { inProcessEvaluator } from './evaluator.js';
+import { poolEvaluator } from './pool.js';
+import type { Workload } from './workload.js';
+
+export * from './evaluator.js';
+export * from './workload.js';
+export { poolEvaluator } from './pool.js';
+
+/** In-process for `workers` ≤ 1, else a pool of that many threads. */
+export function makeEvaluator(workload: Workload, workers = 1, memo?: Memo): Evaluator {
+  return workers > 1 ? poolEvaluator(workload, workers, memo) : inProcessEvaluator(workload, memo);
+}

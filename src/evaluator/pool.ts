@@ -1,0 +1,27 @@
+/** The worker-thread pool evaluator: simulations spread over N threads of this machine. */
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import type { McConfig } from '../../simulators/dram/mcconfig.js';
+import { packageRoot } from '../../simulators/dram/presets.js';
+import type { SimStats } from '../../simulators/dram/stats.js';
+import { type Evaluator, type Memo, MemoizingEvaluator } from './evaluator.js';
+import type { PoolTask } from './worker.js';
+import type { Workload } from './workload.js';
+
+/** The compiled worker module (tests run from the TypeScript sources, workers from the build). */
+export const WORKER_FILE = join(packageRoot(), 'dist', 'src', 'evaluator', 'worker.js');
+
+export function poolEvaluator(workload: Workload, threads: number, memo?: Memo): Evaluator {
+  const pool = new Piscina({ filename: WORKER_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  const backend = async (w: Workload, configs: readonly McConfig[]): Promise<SimStats[]> => {
+    // One task per thread, contiguous slices, so results come back in order.
+    const per = Math.ceil(configs.length / threads);
+    const tasks: Array<Promise<SimStats[]>> = [];
+    for (let i = 0; i < configs.length; i += per) {
+      const task: PoolTask = { spec: w.spec, configs: configs.slice(i, i + per) };
+      tasks.push(pool.run(task) as Promise<SimStats[]>);
+    }
+    return (await Promise.all(tasks)).flat();
+  };
+  return new MemoizingEvaluator(workload, backend, memo, () => pool.destroy());
+}

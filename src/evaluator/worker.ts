@@ -1,0 +1,23 @@
+/** A worker thread of the evaluator pool: rebuilds the workload once, then simulates batches. */
+import type { McConfig } from '../../simulators/dram/mcconfig.js';
+import { simulate } from '../../simulators/dram/simulate.js';
+import type { SimStats } from '../../simulators/dram/stats.js';
+import { loadWorkload, type Workload, type WorkloadSpec } from './workload.js';
+
+export interface PoolTask {
+  spec: WorkloadSpec;
+  configs: McConfig[];
+}
+
+const workloads = new Map<string, Workload>();
+
+export default function run(task: PoolTask): SimStats[] {
+  const id = JSON.stringify(task.spec);
+  let w = workloads.get(id);
+  if (!w) {
+    w = loadWorkload(task.spec);
+    workloads.set(id, w);
+  }
+  const workload = w;
+  return task.configs.map((c) => simulate(workload.trace, workload.memspec, workload.mapping, c, { clkMhz: workload.clkMhz }));
+}

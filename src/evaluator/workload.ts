@@ -1,0 +1,69 @@
+/**
+ * A workload: the fixed part of every evaluation in a search (trace, memory, address mapping,
+ * trace clock). Described by strings so worker threads can rebuild it.
+ */
+import { createHash } from 'node:crypto';
+import type { AddressMapping } from '../../simulators/dram/address-mapping.js';
+import { addressMappingToJson } from '../../simulators/dram/address-mapping.js';
+import type { MemSpec } from '../../simulators/dram/memspec.js';
+import { loadAddressMapping, loadMemSpec, MEMSPEC_PRESETS } from '../../simulators/dram/presets.js';
+import { InputError } from '../../simulators/errors.js';
+import { isTraceSource, type Trace } from '../../simulators/trace.js';
+import { openTrace } from '../../traces/builtin.js';
+import { traceHash } from '../../traces/hash.js';
+import { readStl } from '../../traces/stl.js';
+import { TraceBuilder, chunksOf } from '../../simulators/trace.js';
+
+export interface WorkloadSpec {
+  /** `builtin:NAME` or a trace file. */
+  trace: string;
+  /** Memspec preset or file (default ddr3-1600). */
+  memspec?: string;
+  /** Address-mapping preset or file (default: the memspec preset's). */
+  addressmapping?: string;
+  /** Trace-player clock in MHz (default: the preset's, 800). */
+  clkMhz?: number;
+}
+
+export interface Workload {
+  readonly spec: Required<WorkloadSpec>;
+  readonly trace: Trace;
+  readonly traceHash: string;
+  readonly memspec: MemSpec;
+  readonly mapping: AddressMapping;
+  readonly clkMhz: number;
+  /** Identifies trace, memory, mapping and clock: the memo key of an evaluation is this plus the config. */
+  readonly key: string;
+}
+
+function resolve(spec: WorkloadSpec): Required<WorkloadSpec> {
+  const memspec = spec.memspec ?? 'ddr3-1600';
+  const preset = MEMSPEC_PRESETS[memspec];
+  const addressmapping = spec.addressmapping ?? (preset ? memspec : undefined);
+  if (!addressmapping) throw new InputError(`memspec ${memspec} is a file: give its address mapping too`);
+  const clkMhz = spec.clkMhz ?? preset?.clkMhz ?? 800;
+  if (!(clkMhz > 0)) throw new InputError(`clock ${clkMhz} MHz: must be positive`);
+  return { trace: spec.trace, memspec, addressmapping, clkMhz };
+}
+
+/** Loads a workload; file traces are read into memory once, since a search replays them many times. */
+export function loadWorkload(spec: WorkloadSpec): Workload {
+  const r = resolve(spec);
+  const memspec = loadMemSpec(r.memspec);
+  const mapping = loadAddressMapping(r.addressmapping);
+  const opened = openTrace(r.trace);
+  let trace: Trace;
+  if (!isTraceSource(opened)) trace = opened;
+  else if (r.trace.endsWith('.stl') && !r.trace.includes(':')) trace = readStl(r.trace, opened.name);
+  else {
+    const b = new TraceBuilder();
+    for (const c of chunksOf(opened)) for (let i = 0; i < c.length; i++) b.push(c.cycle[i], c.address[i], c.isWrite[i] === 1);
+    trace = b.build(opened.name);
+  }
+  const hash = traceHash(trace);
+  const key = createHash('sha256')
+    .update(JSON.stringify([hash, memspec.json, addressMappingToJson(mapping), r.clkMhz]))
+    .digest('hex')
+    .slice(0, 32);
+  return { spec: r, trace, traceHash: hash, memspec, mapping, clkMhz: r.clkMhz, key };
+}

@@ -1,0 +1,200 @@
+/**
+ * Objectives (what "better" means) and rewards (what an agent is told). Every objective has a
+ * value per evaluation and a target; success is reaching the target.
+ *
+ *  - power        average power, mW (lower is better)
+ *  - latency      total time to finish the trace, ns: the published work's "latency"
+ *  - avg-latency  mean request latency, ns
+ *  - energy       total energy, pJ
+ *  - joint        power and latency against two targets: max(P / P_target, L / L_target), so
+ *                 ≤ 1 means both targets are met
+ *  - pareto       the power-latency front found so far, scored by its hypervolume against a
+ *                 reference point, normalised to the box [0, P_ref] × [0, L_ref] (higher is better)
+ *
+ * Rewards:
+ *  - archgym  target / |value − target|, capped at 1000 (the published formulation; `joint` is the
+ *             product of the two). It peaks at the target and pays as much for falling short as
+ *             for beating it, and it explodes near the target.
+ *  - log      (default) −ln(value / reference), where the reference is the target or, without
+ *             one, the baseline design's value. Zero at the reference, positive when better, the
+ *             same reward for the same relative improvement on any scale, never unbounded near the
+ *             target, and beating the target always pays more. For `pareto`: 100 × the gain in
+ *             normalised hypervolume.
+ */
+import { InputError } from '../simulators/errors.js';
+import type { SimStats } from '../simulators/dram/stats.js';
+
+export const OBJECTIVES = ['power', 'latency', 'avg-latency', 'energy', 'joint', 'pareto'] as const;
+export type ObjectiveName = (typeof OBJECTIVES)[number];
+export const REWARDS = ['log', 'archgym'] as const;
+export type RewardKind = (typeof REWARDS)[number];
+
+export const ARCHGYM_CAP = 1000;
+
+export interface ObjectiveSpec {
+  name: ObjectiveName;
+  /** Single objectives: the target value in the metric's unit. `pareto`: a normalised hypervolume in [0, 1]. */
+  target?: number;
+  /** `joint`: targets for power (mW) and latency (ns). */
+  powerTargetMw?: number;
+  latencyTargetNs?: number;
+  /** `pareto`: the reference point (mW, ns); default twice the baseline's power and latency. */
+  referencePoint?: [number, number];
+  reward?: RewardKind;
+}
+
+interface MetricInfo {
+  unit: string;
+  of: (s: SimStats) => number;
+}
+
+export const METRICS: Readonly<Record<'power' | 'latency' | 'avg-latency' | 'energy', MetricInfo>> = {
+  power: { unit: 'mW', of: (s) => s.averagePowerMw },
+  latency: { unit: 'ns', of: (s) => s.totalTimeNs },
+  'avg-latency': { unit: 'ns', of: (s) => s.avgLatencyNs },
+  energy: { unit: 'pJ', of: (s) => s.energyPj },
+};
+
+export function parseObjectiveName(raw: string): ObjectiveName {
+  if ((OBJECTIVES as readonly string[]).includes(raw)) return raw as ObjectiveName;
+  throw new InputError(`objective "${raw}": unknown (expected one of ${OBJECTIVES.join(', ')})`);
+}
+
+export function parseRewardKind(raw: string): RewardKind {
+  if ((REWARDS as readonly string[]).includes(raw)) return raw as RewardKind;
+  throw new InputError(`reward "${raw}": unknown (expected one of ${REWARDS.join(', ')})`);
+}
+
+/** Checks that the objective has the targets its reward needs. */
+export function validateObjective(spec: ObjectiveSpec): void {
+  const reward = spec.reward ?? 'log';
+  const positive = (v: number | undefined, what: string): void => {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new InputError(`objective ${spec.name}: ${what} must be a positive number, got ${v}`);
+  };
+  positive(spec.target, 'target');
+  positive(spec.powerTargetMw, 'power target');
+  positive(spec.latencyTargetNs, 'latency target');
+  if (spec.name === 'joint' && (spec.powerTargetMw === undefined || spec.latencyTargetNs === undefined)) {
+    throw new InputError('objective joint needs two targets: power in mW and latency in ns (--target POWER_MW,LATENCY_NS)');
+  }
+  if (spec.name === 'pareto') {
+    if (reward === 'archgym') throw new InputError('objective pareto: the archgym reward is defined for single targets only; use the log reward');
+    if (spec.target !== undefined && spec.target > 1) throw new InputError(`objective pareto: target is a normalised hypervolume in (0, 1], got ${spec.target}`);
+    spec.referencePoint?.forEach((v) => positive(v, 'reference point'));
+  } else if (reward === 'archgym' && spec.name !== 'joint' && spec.target === undefined) {
+    throw new InputError(`objective ${spec.name}: the archgym reward needs a target (--target)`);
+  }
+}
+
+export interface Observation {
+  /** The objective's value for this evaluation (pareto: the front's hypervolume after it). */
+  value: number;
+  reward: number;
+  /** Whether this evaluation reached the target. */
+  success: boolean;
+  /** Whether it improved the best value. */
+  improved: boolean;
+}
+
+/** Two-dimensional minimisation front: points (power, latency), none dominating another. */
+export function paretoFront(points: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+  const sorted = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const front: Array<[number, number]> = [];
+  let bestLatency = Infinity;
+  for (const [p, l] of sorted) {
+    if (l < bestLatency) {
+      front.push([p, l]);
+      bestLatency = l;
+    }
+  }
+  return front;
+}
+
+/** Hypervolume dominated by a 2-D front (minimisation) inside the box up to `ref`. */
+export function hypervolume(front: ReadonlyArray<readonly [number, number]>, ref: readonly [number, number]): number {
+  const pts = paretoFront(front.filter(([p, l]) => p < ref[0] && l < ref[1]));
+  let hv = 0;
+  for (let i = 0; i < pts.length; i++) {
+    const nextP = i + 1 < pts.length ? pts[i + 1][0] : ref[0];
+    hv += (nextP - pts[i][0]) * (ref[1] - pts[i][1]);
+  }
+  return hv;
+}
+
+/** Follows one run: scores each evaluation, keeps the best, and the front for `pareto`. */
+export class ObjectiveTracker {
+  readonly spec: Required<Pick<ObjectiveSpec, 'name' | 'reward'>> & ObjectiveSpec;
+  readonly direction: 'min' | 'max';
+  /** What the log reward compares against (single objectives). */
+  readonly reference: number;
+  best: number;
+  evaluations = 0;
+  evaluationsToTarget: number | null = null;
+  private front: Array<[number, number]> = [];
+  private readonly refPoint: [number, number];
+
+  constructor(spec: ObjectiveSpec, baseline: SimStats) {
+    validateObjective(spec);
+    this.spec = { ...spec, reward: spec.reward ?? 'log' };
+    this.direction = spec.name === 'pareto' ? 'max' : 'min';
+    this.best = this.direction === 'min' ? Infinity : 0;
+    this.refPoint = spec.referencePoint ?? [2 * baseline.averagePowerMw, 2 * baseline.totalTimeNs];
+    this.reference = spec.name === 'joint' || spec.name === 'pareto' ? 1 : (spec.target ?? METRICS[spec.name].of(baseline));
+  }
+
+  get target(): number | null {
+    if (this.spec.name === 'joint') return 1;
+    return this.spec.target ?? null;
+  }
+
+  /** The objective's value for one evaluation, without recording it (pareto: its hypervolume alone). */
+  valueOf(s: SimStats): number {
+    const name = this.spec.name;
+    if (name === 'joint') return Math.max(s.averagePowerMw / this.spec.powerTargetMw!, s.totalTimeNs / this.spec.latencyTargetNs!);
+    if (name === 'pareto') return this.normalisedHv([[s.averagePowerMw, s.totalTimeNs]]);
+    return METRICS[name].of(s);
+  }
+
+  private normalisedHv(points: ReadonlyArray<readonly [number, number]>): number {
+    const [rp, rl] = this.refPoint;
+    return hypervolume(points.map(([p, l]) => [p / rp, l / rl] as [number, number]), [1, 1]);
+  }
+
+  observe(s: SimStats): Observation {
+    this.evaluations++;
+    const name = this.spec.name;
+    let value: number;
+    let reward: number;
+    if (name === 'pareto') {
+      const before = this.normalisedHv(this.front);
+      this.front = paretoFront([...this.front, [s.averagePowerMw, s.totalTimeNs]]);
+      value = this.normalisedHv(this.front);
+      reward = 100 * (value - before);
+    } else {
+      value = this.valueOf(s);
+      reward = this.rewardFor(s, value);
+    }
+    const improved = this.direction === 'min' ? value < this.best : value > this.best;
+    if (improved) this.best = value;
+    const t = this.target;
+    const success = t !== null && (this.direction === 'min' ? value <= t : value >= t);
+    if (success && this.evaluationsToTarget === null) this.evaluationsToTarget = this.evaluations;
+    return { value, reward, success, improved };
+  }
+
+  private rewardFor(s: SimStats, value: number): number {
+    if (this.spec.reward === 'archgym') {
+      const ratio = (v: number, t: number): number => Math.min(ARCHGYM_CAP, t / Math.abs(v - t));
+      if (this.spec.name === 'joint') {
+        return Math.min(ARCHGYM_CAP, ratio(s.averagePowerMw, this.spec.powerTargetMw!) * ratio(s.totalTimeNs, this.spec.latencyTargetNs!));
+      }
+      return ratio(value, this.spec.target!);
+    }
+    return -Math.log(value / this.reference);
+  }
+
+  /** The current front (pareto), as (mW, ns) points. */
+  paretoFront(): Array<[number, number]> {
+    return this.front.map(([p, l]) => [p, l]);
+  }
+}

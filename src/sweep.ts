@@ -1,0 +1,145 @@
+/**
+ * Ground truth: evaluate every design of a space on one workload and write one CSV row per design,
+ * in design order, so a search can be scored against the true optimum. Interrupted sweeps resume:
+ * whole rows already on disk are kept and the sweep continues after the last one.
+ */
+import { appendFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { InputError } from '../simulators/errors.js';
+import type { SimStats } from '../simulators/dram/stats.js';
+import type { Evaluator } from './evaluator/evaluator.js';
+import { designAt, designToConfig, type ParameterSpace, spaceSize, spaceToJson } from './space/space.js';
+
+export const SWEEP_METRICS = [
+  'totalTimeNs',
+  'averagePowerMw',
+  'avgLatencyNs',
+  'p99LatencyNs',
+  'energyPj',
+  'bandwidthGBps',
+  'rowHits',
+  'rowMisses',
+  'rowConflicts',
+] as const satisfies ReadonlyArray<keyof SimStats>;
+
+export interface SweepProgress {
+  done: number;
+  total: number;
+  simulations: number;
+}
+
+export interface SweepResult {
+  designs: number;
+  resumedFrom: number;
+  simulations: number;
+  cacheHits: number;
+  wallSeconds: number;
+  best: Record<'averagePowerMw' | 'totalTimeNs', { index: number; value: number }>;
+}
+
+export function sweepHeader(space: ParameterSpace): string {
+  return ['index', ...space.parameters.map((p) => p.name), ...SWEEP_METRICS].join(',');
+}
+
+function metaPath(out: string): string {
+  return `${out}.meta.json`;
+}
+
+/** Number of complete rows already in `out` (dropping a torn last line), or 0 for a new sweep. */
+function prepareOutput(out: string, header: string, meta: object): number {
+  const metaText = JSON.stringify(meta, null, 2) + '\n';
+  if (!existsSync(out)) {
+    writeFileSync(out, header + '\n');
+    writeFileSync(metaPath(out), metaText);
+    return 0;
+  }
+  if (!existsSync(metaPath(out)) || readFileSync(metaPath(out), 'utf8') !== metaText) {
+    throw new InputError(`${out}: holds a different sweep (trace, memory or space differ, or no ${metaPath(out)}); remove it or choose another --out`);
+  }
+  const size = statSync(out).size;
+  const text = readFileSync(out, 'utf8');
+  if (!text.startsWith(header + '\n')) throw new InputError(`${out}: header does not match this space; remove it or choose another --out`);
+  const lastNewline = text.lastIndexOf('\n');
+  if (lastNewline + 1 < size) truncateSync(out, Buffer.byteLength(text.slice(0, lastNewline + 1)));
+  const rows = text.slice(header.length + 1, lastNewline + 1).split('\n').filter((l) => l.length > 0);
+  rows.forEach((row, i) => {
+    if (!row.startsWith(`${i},`)) throw new InputError(`${out}: row ${i + 2} is not design ${i}; the file is damaged`);
+  });
+  return rows.length;
+}
+
+/** Reads the best row of a finished (or partial) sweep for one metric column. */
+export function sweepBest(out: string, metric: (typeof SWEEP_METRICS)[number]): { index: number; value: number } | null {
+  const fd = openSync(out, 'r');
+  try {
+    const buf = Buffer.alloc(statSync(out).size);
+    readSync(fd, buf, 0, buf.length, 0);
+    const lines = buf.toString('utf8').split('\n');
+    const col = lines[0].split(',').indexOf(metric);
+    let best: { index: number; value: number } | null = null;
+    for (const line of lines.slice(1)) {
+      if (!line) continue;
+      const cells = line.split(',');
+      const v = Number(cells[col]);
+      if (best === null || v < best.value) best = { index: Number(cells[0]), value: v };
+    }
+    return best;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function sweep(opts: {
+  space: ParameterSpace;
+  evaluator: Evaluator;
+  out: string;
+  batch?: number;
+  onProgress?: (p: SweepProgress) => void;
+  /** Stops after the current batch when it returns true (e.g. on SIGINT). */
+  shouldStop?: () => boolean;
+}): Promise<SweepResult> {
+  const { space, evaluator, out } = opts;
+  const total = spaceSize(space);
+  const w = evaluator.workload;
+  const header = sweepHeader(space);
+  const meta = { trace: w.spec.trace, traceHash: w.traceHash, memspec: w.memspec.memoryId, workload: w.key, space: spaceToJson(space) };
+  const start = prepareOutput(out, header, meta);
+  const batch = opts.batch ?? 512;
+  const t0 = performance.now();
+  const before = evaluator.counters();
+  const best = {
+    averagePowerMw: { index: -1, value: Infinity },
+    totalTimeNs: { index: -1, value: Infinity },
+  };
+  let done = start;
+  while (done < total && !(opts.shouldStop?.() ?? false)) {
+    const n = Math.min(batch, total - done);
+    const designs = Array.from({ length: n }, (_, k) => designAt(space, done + k));
+    const stats = await evaluator.evaluate(designs.map((d) => designToConfig(space, d)));
+    let text = '';
+    stats.forEach((s, k) => {
+      const index = done + k;
+      const values = designs[k].map((v, i) => String(space.parameters[i].values[v]));
+      text += [index, ...values, ...SWEEP_METRICS.map((m) => String(s[m]))].join(',') + '\n';
+      for (const m of ['averagePowerMw', 'totalTimeNs'] as const) if (s[m] < best[m].value) best[m] = { index, value: s[m] };
+    });
+    appendFileSync(out, text);
+    done += n;
+    opts.onProgress?.({ done, total, simulations: evaluator.counters().simulations - before.simulations });
+  }
+  if (start > 0) {
+    // Rows from before the resume count too.
+    for (const m of ['averagePowerMw', 'totalTimeNs'] as const) {
+      const b = sweepBest(out, m);
+      if (b) best[m] = b;
+    }
+  }
+  const after = evaluator.counters();
+  return {
+    designs: done,
+    resumedFrom: start,
+    simulations: after.simulations - before.simulations,
+    cacheHits: after.cacheHits - before.cacheHits,
+    wallSeconds: (performance.now() - t0) / 1000,
+    best,
+  };
+}

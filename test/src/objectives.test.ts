@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { SimStats } from '../../simulators/dram/stats.js';
+import { ARCHGYM_CAP, hypervolume, ObjectiveTracker, paretoFront, validateObjective } from '../../src/objectives.js';
+
+function stats(averagePowerMw: number, totalTimeNs: number, extra: Partial<SimStats> = {}): SimStats {
+  return { averagePowerMw, totalTimeNs, avgLatencyNs: totalTimeNs / 2, energyPj: averagePowerMw * totalTimeNs, ...extra } as SimStats;
+}
+
+describe('pareto helpers', () => {
+  it('keeps only non-dominated points', () => {
+    expect(paretoFront([[3, 1], [1, 3], [2, 2], [2, 3], [3, 3]])).toEqual([[1, 3], [2, 2], [3, 1]]);
+  });
+
+  it('computes the dominated area against a reference point', () => {
+    // Staircase (1,3),(2,2),(3,1) in the box to (4,4): 1·1 + 1·2 + 1·3 = 6.
+    expect(hypervolume([[1, 3], [2, 2], [3, 1]], [4, 4])).toBe(6);
+    expect(hypervolume([[5, 1]], [4, 4])).toBe(0);
+    expect(hypervolume([], [4, 4])).toBe(0);
+  });
+});
+
+describe('rewards', () => {
+  const baseline = stats(1000, 50_000);
+
+  it('log reward: zero at the reference, positive when better, scale-free', () => {
+    const t = new ObjectiveTracker({ name: 'power' }, baseline);
+    expect(t.observe(stats(1000, 1)).reward).toBeCloseTo(0, 12);
+    const half = t.observe(stats(500, 1)).reward;
+    expect(half).toBeCloseTo(Math.log(2), 12);
+    expect(t.observe(stats(2000, 1)).reward).toBeCloseTo(-Math.log(2), 12);
+    const big = new ObjectiveTracker({ name: 'latency' }, stats(1, 1e9));
+    expect(big.observe(stats(1, 5e8)).reward).toBeCloseTo(half, 12);
+  });
+
+  it('log reward with a target keeps paying for beating it; archgym peaks at it', () => {
+    const log = new ObjectiveTracker({ name: 'power', target: 800 }, baseline);
+    const arch = new ObjectiveTracker({ name: 'power', target: 800, reward: 'archgym' }, baseline);
+    const values = [1600, 900, 800, 700, 400];
+    const logR = values.map((v) => log.observe(stats(v, 1)).reward);
+    const archR = values.map((v) => arch.observe(stats(v, 1)).reward);
+    expect([...logR].sort((a, b) => a - b)).toEqual(logR); // monotone in improvement
+    expect(archR[2]).toBe(ARCHGYM_CAP); // at the target: capped instead of infinite
+    expect(archR[1]).toBeCloseTo(8, 12); // 800 / |900 − 800|
+    expect(archR[4]).toBeLessThan(archR[3]); // beating the target by more pays less
+    expect(log.evaluationsToTarget).toBe(3);
+    expect(log.best).toBe(400);
+  });
+
+  it('joint: the worse of the two ratios, success when both targets are met', () => {
+    const t = new ObjectiveTracker({ name: 'joint', powerTargetMw: 1000, latencyTargetNs: 10_000 }, baseline);
+    const a = t.observe(stats(500, 20_000));
+    expect(a.value).toBe(2);
+    expect(a.success).toBe(false);
+    const b = t.observe(stats(900, 9_000));
+    expect(b.value).toBeCloseTo(0.9, 12);
+    expect(b.success).toBe(true);
+    const arch = new ObjectiveTracker({ name: 'joint', powerTargetMw: 1000, latencyTargetNs: 10_000, reward: 'archgym' }, baseline);
+    expect(arch.observe(stats(900, 9_000)).reward).toBeCloseTo(10 * 10, 9);
+  });
+
+  it('pareto: hypervolume grows only with non-dominated points', () => {
+    const t = new ObjectiveTracker({ name: 'pareto', referencePoint: [2000, 100_000] }, baseline);
+    const first = t.observe(stats(1000, 50_000));
+    expect(first.value).toBeCloseTo(0.25, 12);
+    expect(first.reward).toBeCloseTo(25, 9);
+    const dominated = t.observe(stats(1500, 60_000));
+    expect(dominated.reward).toBe(0);
+    const better = t.observe(stats(500, 75_000));
+    expect(better.value).toBeGreaterThan(0.25);
+    expect(t.paretoFront()).toEqual([[500, 75_000], [1000, 50_000]]);
+  });
+
+  it('refuses objectives that lack the targets their reward needs', () => {
+    expect(() => validateObjective({ name: 'joint' })).toThrow(/objective joint needs two targets/);
+    expect(() => validateObjective({ name: 'power', reward: 'archgym' })).toThrow(/archgym reward needs a target/);
+    expect(() => validateObjective({ name: 'pareto', reward: 'archgym' })).toThrow(/pareto: the archgym reward/);
+    expect(() => validateObjective({ name: 'power', target: -3 })).toThrow(/target must be a positive number/);
+  });
+});
