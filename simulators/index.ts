@@ -8,6 +8,8 @@ export {
   parseMcConfig,
   mcConfigToJson,
   withOverrides,
+  effectiveMcConfig,
+  mcConfigKey,
   DEFAULT_MCCONFIG,
   MC_CHOICES,
   MC_NUMBERS,

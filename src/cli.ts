@@ -8,6 +8,7 @@ import { isInputError } from '../simulators/errors.js';
 import { registerSimulateCommand } from './cli/simulate.js';
 import { registerSpaceCommand } from './cli/space.js';
 import { registerSweepCommand } from './cli/sweep.js';
+import { registerTracesCommand } from './cli/traces.js';
 
 const EXIT_BAD_INPUT = 2;
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSimulateCommand(program);
   registerSpaceCommand(program);
   registerSweepCommand(program);
+  registerTracesCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -1,5 +1,15 @@
 /**
- * marl-dse as a library: `import { simulate } from 'marl-dse'`.
+ * marl-dse as a library: `import { simulate, DramEnv } from 'marl-dse'`.
  */
 export * from '../simulators/index.js';
 export * from '../traces/index.js';
+export { traceHash } from '../traces/hash.js';
+export * from './space/space.js';
+export { BUILTIN_SPACES, loadSpace } from './space/builtin.js';
+export * from './objectives.js';
+export * from './evaluator/index.js';
+export { Discrete, MultiDiscrete, Box, makeRng, type Rng } from './env/spaces.js';
+export { DramEnv, baseDesign, type EnvOptions, type StepInfo, type StepResult } from './env/dram-env.js';
+export { MultiAgentDramEnv, agentsOf, type AgentGrouping, type AgentSpec } from './env/multi-agent-env.js';
+export { observe, observationSpace, METRIC_FEATURES } from './env/observation.js';
+export { sweep, sweepBest, sweepHeader, SWEEP_METRICS, type SweepResult } from './sweep.js';

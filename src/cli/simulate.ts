@@ -114,7 +114,7 @@ export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description('simulate a trace on one memory and controller configuration')
-    .requiredOption('--trace <file>', 'a DRAMSys .stl trace, or builtin:NAME')
+    .requiredOption('--trace <trace>', 'builtin:NAME, or a trace file (.stl; Ramulator and DRAMsim3 formats are detected)')
     .option('--memspec <name|file>', 'memspec preset (ddr3-1600, ddr4-2400) or DRAMSys memspec JSON', 'ddr3-1600')
     .option('--addressmapping <name|file>', "address-mapping preset or DRAMSys JSON (default: the memspec preset's)")
     .option('--mcconfig <name|file>', 'controller config: preset (reference, fr-fcfs) or DRAMSys mcconfig JSON')

@@ -30,7 +30,7 @@ export function registerSweepCommand(program: Command): void {
   program
     .command('sweep')
     .description('evaluate every design of a space (ground truth for searches); resumes an interrupted sweep')
-    .requiredOption('--trace <trace>', 'builtin:NAME or a trace file')
+    .requiredOption('--trace <trace>', 'builtin:NAME, or a trace file (.stl, Ramulator, DRAMsim3)')
     .requiredOption('--out <file.csv>', 'one row per design, in design order')
     .option('--space <name|file>', 'built-in space or space JSON file', 'reference')
     .option('--memspec <name|file>', 'memspec preset or file', 'ddr3-1600')

@@ -1,11 +1,11 @@
 /** Gymnasium's spaces: Discrete, MultiDiscrete and Box, with seeded sampling. */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { type Rng, seededRng } from '../../traces/random.js';
 
-export type Rng = ReturnType<typeof xoroshiro128plus>;
+export type { Rng };
 
 export function makeRng(seed: number): Rng {
-  return xoroshiro128plus(seed | 0);
+  return seededRng(seed);
 }
 
 /** A uniform float in [0, 1) with 53 random bits. */

@@ -99,7 +99,7 @@ describe('marl-dse simulate', () => {
     ['an unknown memspec preset', ['--trace', trace, '--memspec', 'ddr7'], /^marl-dse: memspec "ddr7": not a preset/],
     ['an address beyond the memory', ['--trace', file('far.stl', '0:\tread\t0x40000000\n')], /^marl-dse: .*far\.stl: request 1 \(address 0x40000000\) is beyond the 1073741824 bytes/],
     ['a bad clock', ['--trace', trace, '--clk-mhz', '-5'], /^marl-dse: --clk-mhz -5: expected a positive number of MHz/],
-    ['a missing required flag', [], /^marl-dse: required option '--trace <file>' not specified/],
+    ['a missing required flag', [], /^marl-dse: required option '--trace <trace>' not specified/],
   ];
   for (const [what, args, message] of cases) {
     it(`rejects ${what}: one line, exit code 2, no stack trace`, () => {

@@ -1,0 +1,238 @@
+/**
+ * A streaming reader for line-per-request trace formats other than `.stl` (Ramulator, DRAMsim3).
+ * Like the `.stl` reader it reads the file in 1 MiB blocks and hands out requests in reusable
+ * chunks, so a trace of any length is read in bounded memory; a format only supplies the parser
+ * of one line. LF, CRLF and CR line ends and a UTF-8 byte-order mark are accepted.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { InputError } from '../simulators/errors.js';
+import type { TraceChunk, TraceSource } from '../simulators/trace.js';
+
+const BLOCK_BYTES = 1 << 20;
+const CHUNK_REQUESTS = 1 << 16;
+const TAB = 9, SPACE = 32, CR = 13, LF = 10, HASH = 35;
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** One request as a line parser reports it. */
+export interface ParsedRequest {
+  /** Ignored for untimed formats. */
+  cycle: number;
+  address: number;
+  write: boolean;
+}
+
+/**
+ * Walks the whitespace-separated tokens of one line. `#` starts a comment: neither Ramulator nor
+ * DRAMsim3 has comments, but allowing them lets our files carry a header saying where they came from.
+ */
+export class LineScanner {
+  private buf: Uint8Array = new Uint8Array(0);
+  private lineStart = 0;
+  private end = 0;
+  private pos = 0;
+  /** The current token: bytes [tokenStart, tokenEnd). */
+  tokenStart = 0;
+  tokenEnd = 0;
+
+  reset(buf: Uint8Array, start: number, end: number): void {
+    this.buf = buf;
+    this.lineStart = start;
+    this.end = end;
+    this.pos = start;
+  }
+
+  /** Moves to the next token; false at the end of the line or at a comment. */
+  next(): boolean {
+    const { buf, end } = this;
+    let i = this.pos;
+    while (i < end && isBlank(buf[i])) i++;
+    if (i === end || buf[i] === HASH) {
+      this.pos = this.tokenStart = this.tokenEnd = i;
+      return false;
+    }
+    this.tokenStart = i;
+    while (i < end && !isBlank(buf[i]) && buf[i] !== HASH) i++;
+    this.tokenEnd = this.pos = i;
+    return true;
+  }
+
+  /** Whether the current token is `word`, ignoring ASCII case. */
+  tokenIs(word: string): boolean {
+    if (this.tokenEnd - this.tokenStart !== word.length) return false;
+    for (let k = 0; k < word.length; k++) {
+      const c = this.buf[this.tokenStart + k];
+      const lower = c >= 65 && c <= 90 ? c + 32 : c;
+      if (lower !== word.charCodeAt(k)) return false;
+    }
+    return true;
+  }
+
+  /** The current token as a hex number with an optional 0x; a string saying what is wrong otherwise. */
+  hex(what: string): number | string {
+    let i = this.tokenStart;
+    const { buf, tokenEnd } = this;
+    if (tokenEnd - i >= 2 && buf[i] === 48 && (buf[i + 1] | 32) === 120) i += 2;
+    if (i === tokenEnd) return `empty ${what}`;
+    let v = 0;
+    for (; i < tokenEnd; i++) {
+      const d = hexDigit(buf[i]);
+      if (d < 0) return `bad character in ${what}`;
+      v = v * 16 + d;
+    }
+    return Number.isSafeInteger(v) ? v : `${what} beyond 2^53`;
+  }
+
+  /** The current token as a decimal integer; a string saying what is wrong otherwise. */
+  decimal(what: string): number | string {
+    const { buf, tokenStart, tokenEnd } = this;
+    let v = 0;
+    for (let i = tokenStart; i < tokenEnd; i++) {
+      const c = buf[i];
+      if (c < 48 || c > 57) return `bad character in ${what}`;
+      v = v * 10 + (c - 48);
+    }
+    return Number.isSafeInteger(v) ? v : `${what} too large`;
+  }
+
+  /** The line's text (its first 80 bytes), for error messages. */
+  text(): string {
+    const bytes = this.buf.subarray(this.lineStart, Math.min(this.end, this.lineStart + 80));
+    return Buffer.from(bytes).toString('latin1').replace(/\s+$/, '');
+  }
+}
+
+/** A trace format of one request per line. */
+export interface LineFormat {
+  /** Named in error messages: "ramulator", "dramsim3". */
+  readonly name: string;
+  /** What a good line looks like, quoted in error messages. */
+  readonly expected: string;
+  /** Whether lines carry issue cycles; if not, request i is issued at cycle i. */
+  readonly timed: boolean;
+  /**
+   * Parses the line under `s` into `out`. Returns false for a blank or comment line and a string
+   * saying what is wrong for a malformed one.
+   */
+  parse(s: LineScanner, out: ParsedRequest): boolean | string;
+}
+
+/** Throws a one-line InputError unless `path` is a readable file. */
+export function checkTraceFile(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new InputError(`${path}: cannot open trace (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    if (fstatSync(fd).isDirectory()) throw new InputError(`${path}: is a directory, not a trace file`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A streaming reader of `path` in `format`; each call to `chunks()` reads the file from its start. */
+export class LineTraceSource implements TraceSource {
+  readonly name: string;
+
+  constructor(
+    readonly path: string,
+    readonly format: LineFormat,
+    name?: string,
+  ) {
+    this.name = name ?? path;
+    checkTraceFile(path);
+  }
+
+  *chunks(): Generator<TraceChunk> {
+    const { path: file, format } = this;
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(BLOCK_BYTES);
+      const cycle = new Float64Array(CHUNK_REQUESTS);
+      const address = new Float64Array(CHUNK_REQUESTS);
+      const isWrite = new Uint8Array(CHUNK_REQUESTS);
+      const scanner = new LineScanner();
+      const parsed: ParsedRequest = { cycle: 0, address: 0, write: false };
+      let filled = 0;
+      let line = 0;
+      let requests = 0;
+      let n = 0;
+      let lastCycle = 0;
+      let eof = false;
+      const take = (start: number, end: number): void => {
+        line++;
+        scanner.reset(buf, start, end);
+        const ok = format.parse(scanner, parsed);
+        if (ok === false) return;
+        if (typeof ok === 'string') {
+          throw new InputError(`${file}:${line}: ${ok} in "${scanner.text()}" (expected a ${format.name} line "${format.expected}")`);
+        }
+        const c = format.timed ? parsed.cycle : requests;
+        if (c < lastCycle) throw new InputError(`${file}:${line}: cycle ${c} is earlier than the previous request's cycle ${lastCycle}`);
+        lastCycle = c;
+        cycle[n] = c;
+        address[n] = parsed.address;
+        isWrite[n] = parsed.write ? 1 : 0;
+        n++;
+        requests++;
+      };
+      let firstBlock = true;
+      // A CR ended the last block: an LF starting the next one belongs to the same line end.
+      let pendingCr = false;
+      while (!eof) {
+        const got = readSync(fd, buf, filled, BLOCK_BYTES - filled, null);
+        if (got === 0) eof = true;
+        const limit = filled + got;
+        let lineStart = 0;
+        let from = filled;
+        if (firstBlock) {
+          firstBlock = false;
+          // A UTF-8 byte-order mark.
+          if (limit >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) lineStart = from = 3;
+        }
+        if (pendingCr && from < limit) {
+          if (buf[from] === LF) lineStart = from = from + 1;
+          pendingCr = false;
+        }
+        for (let i = from; i < limit; i++) {
+          const ch = buf[i];
+          if (ch !== LF && ch !== CR) continue;
+          take(lineStart, i);
+          // CRLF, LF and a lone CR each end one line, as in the .stl reader.
+          if (ch === CR) {
+            if (i + 1 < limit) {
+              if (buf[i + 1] === LF) i++;
+            } else pendingCr = true;
+          }
+          lineStart = i + 1;
+          if (n === CHUNK_REQUESTS) {
+            yield { length: n, cycle, address, isWrite };
+            n = 0;
+          }
+        }
+        if (eof) {
+          if (lineStart < limit) take(lineStart, limit);
+        } else if (lineStart === 0 && limit === BLOCK_BYTES) {
+          throw new InputError(`${file}:${line + 1}: line longer than ${BLOCK_BYTES} bytes`);
+        } else {
+          buf.copy(buf, 0, lineStart, limit);
+          filled = limit - lineStart;
+        }
+      }
+      if (n > 0) yield { length: n, cycle, address, isWrite };
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
