@@ -5,6 +5,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../simulators/errors.js';
+import { registerRunsCommand } from './cli/runs.js';
+import { registerSearchCommand } from './cli/search.js';
 import { registerSimulateCommand } from './cli/simulate.js';
 import { registerSpaceCommand } from './cli/space.js';
 import { registerSweepCommand } from './cli/sweep.js';
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str.split('\n')[0].replace(/^error: /, 'marl-dse: ') + '\n') });
   registerSimulateCommand(program);
+  registerSearchCommand(program);
+  registerRunsCommand(program);
   registerSpaceCommand(program);
   registerSweepCommand(program);
   registerTracesCommand(program);

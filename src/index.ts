@@ -13,3 +13,8 @@ export { DramEnv, baseDesign, type EnvOptions, type StepInfo, type StepResult } 
 export { MultiAgentDramEnv, agentsOf, type AgentGrouping, type AgentSpec } from './env/multi-agent-env.js';
 export { observe, observationSpace, METRIC_FEATURES } from './env/observation.js';
 export { sweep, sweepBest, sweepHeader, SWEEP_METRICS, type SweepResult } from './sweep.js';
+export { RunStore, DEFAULT_STORE_PATH, type EvaluationRecord, type RunRow, type NewRun, type RunSummary } from './store/store.js';
+export { runSearch, resumeRun, type SearchSummary, type SearchHooks } from './search/runner.js';
+export { resolveSearchOptions, type SearchOptions } from './search/options.js';
+export { AGENTS, createAgent, type Agent, type AgentName, type Feedback, type SearchProblem } from '../agents/index.js';
+export { initBackend } from '../agents/nn.js';

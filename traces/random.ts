@@ -4,7 +4,7 @@
  * function and warmed up, because pure-rand's xoroshiro128+ gives correlated first outputs for
  * small, nearby seeds (seeds 1 and 2 both started a random trace near the top of memory).
  */
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 
 export type Rng = ReturnType<typeof xoroshiro128plus>;
 
@@ -25,4 +25,13 @@ export function seededRng(seed: number): Rng {
   const rng = xoroshiro128plus(mix32(seed));
   for (let i = 0; i < WARM_UP; i++) rng.next();
   return rng;
+}
+
+/** The generator's state, for checkpoints (numbers, JSON-safe). */
+export function rngState(rng: Rng): number[] {
+  return [...rng.getState()];
+}
+
+export function rngFromState(state: readonly number[]): Rng {
+  return xoroshiro128plusFromState(state);
 }

@@ -21,6 +21,10 @@ export interface Evaluator {
   readonly workload: Workload;
   /** Results in the order of `configs`. */
   evaluate(configs: readonly McConfig[]): Promise<SimStats[]>;
+  /** For the last `evaluate`: which configs were simulated (false: answered from the memo). */
+  lastSimulated(): boolean[];
+  /** Stores known results (e.g. from a run being resumed) so asking for them costs nothing. */
+  remember(entries: ReadonlyArray<[McConfig, SimStats]>): Promise<void>;
   counters(): EvaluatorCounters;
   close(): Promise<void>;
 }
@@ -53,6 +57,7 @@ export const inProcessBackend: SimulationBackend = async (w, configs) =>
 export class MemoizingEvaluator implements Evaluator {
   private evaluations = 0;
   private simulations = 0;
+  private simulatedFlags: boolean[] = [];
 
   constructor(
     readonly workload: Workload,
@@ -75,7 +80,22 @@ export class MemoizingEvaluator implements Evaluator {
     if (freshByKey.size > 0) await this.memo.setMany([...freshByKey.entries()]);
     this.evaluations += configs.length;
     this.simulations += missing.size;
+    // The first config of each key simulated in this batch counts as the simulation.
+    const claimed = new Set<string>();
+    this.simulatedFlags = keys.map((k, i) => {
+      if (known[i] !== undefined || claimed.has(k)) return false;
+      claimed.add(k);
+      return true;
+    });
     return keys.map((k, i) => known[i] ?? freshByKey.get(k)!);
+  }
+
+  lastSimulated(): boolean[] {
+    return [...this.simulatedFlags];
+  }
+
+  async remember(entries: ReadonlyArray<[McConfig, SimStats]>): Promise<void> {
+    await this.memo.setMany(entries.map(([c, s]) => [`${this.workload.key}|${mcConfigKey(c)}`, s]));
   }
 
   counters(): EvaluatorCounters {

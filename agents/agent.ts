@@ -1,0 +1,45 @@
+/**
+ * The one interface every search agent implements: `ask(n)` proposes designs, `tell(results)`
+ * reports how they did, `state()`/`restore()` checkpoint it exactly. Agents see the problem only
+ * through `SearchProblem` (the space's shape and the observation size), never the simulator.
+ */
+
+/** What an agent knows of the problem. */
+export interface SearchProblem {
+  /** Number of values of each parameter. */
+  readonly nvec: readonly number[];
+  readonly parameterNames: readonly string[];
+  /** Parameter indexes grouped by controller subsystem (for per-slice agents). */
+  readonly slices: ReadonlyArray<{ readonly name: string; readonly parameters: readonly number[] }>;
+  readonly observationSize: number;
+}
+
+/** The outcome of one proposed design. */
+export interface Feedback {
+  design: readonly number[];
+  reward: number;
+  /** The observation after the step (the next state). */
+  observation: Float64Array;
+  /** The episode ended with this step. */
+  done: boolean;
+}
+
+/** Numbers an agent reports about itself (losses, entropy, …), for logs and the dashboard. */
+export type AgentStats = Record<string, number | number[][]>;
+
+export interface Agent {
+  readonly name: string;
+  /** How many designs it prefers to be asked for at once (its population or rollout chunk). */
+  readonly batchSize: number;
+  /** Sets the observation the next `ask` acts on (the environment's reset observation). */
+  begin(observation: Float64Array): void;
+  /** Proposes the next `n` designs (a value index per parameter). */
+  ask(n: number): number[][];
+  /** Reports the results of the last `ask`, in order. */
+  tell(results: readonly Feedback[]): Promise<void>;
+  /** Everything needed to continue exactly from here, JSON-serialisable. */
+  state(): Promise<unknown>;
+  restore(state: unknown): void;
+  stats(): AgentStats;
+  dispose(): void;
+}

@@ -1,0 +1,324 @@
+/**
+ * `sac`: discrete Soft Actor-Critic (Christodoulou 2019) over the whole design, in the CleanRL
+ * layout. The policy has a categorical head per parameter; the twin Q networks output one Q-value
+ * per value of each parameter (action branching, Tavakoli et al. 2018), so the 442,368-design
+ * joint action never has to be enumerated and every value of every parameter stays reachable.
+ * The entropy temperature of each head is tuned automatically towards a target entropy.
+ *
+ * Per head h, with π_h, Q_h and temperature α_h:
+ *   target      y_h = r + γ (1 − done) Σ_a π_h(a|s') [min(Q'1_h, Q'2_h)(s', a) − α_h log π_h(a|s')]
+ *   critic loss Σ_h ½ [(Q1_h(s, a_h) − y_h)² + (Q2_h(s, a_h) − y_h)²]
+ *   actor loss  Σ_h Σ_a π_h(a|s) [α_h log π_h(a|s) − min(Q1_h, Q2_h)(s, a)]
+ *   α loss      Σ_h Σ_a π_h(a|s) [−log α_h (log π_h(a|s) + H̄_h)],   H̄_h = scale · ln(values of h)
+ */
+import { rngFromState, rngState } from '../traces/random.js';
+import { makeRng, type Rng, uniform01 } from '../src/env/spaces.js';
+import type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
+import { Adam, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf } from './nn.js';
+import { withDefaults } from './ppo.js';
+
+export interface SacHyperparameters {
+  policyLearningRate: number;
+  qLearningRate: number;
+  batchSize: number;
+  bufferSize: number;
+  gamma: number;
+  /** Polyak factor for the target Q networks. */
+  tau: number;
+  /** Transitions collected (with random actions) before learning starts. */
+  learningStarts: number;
+  /** Gradient steps per collected transition. */
+  updatesPerStep: number;
+  /** Target entropy of each head, as a share of its maximum (ln of its number of values). */
+  targetEntropyScale: number;
+  /** Starting temperature α of every head. */
+  initialAlpha: number;
+  alphaLearningRate: number;
+  hidden: number[];
+}
+
+export const SAC_DEFAULTS: SacHyperparameters = {
+  policyLearningRate: 3e-4,
+  qLearningRate: 3e-4,
+  batchSize: 64,
+  bufferSize: 100_000,
+  gamma: 0.99,
+  tau: 0.005,
+  learningStarts: 64,
+  updatesPerStep: 1,
+  // CleanRL's Atari setting (scale 0.89, α from 1) keeps the policy near uniform for thousands of
+  // steps; a 2,000-evaluation search needs it to commit sooner. Tuned on builtin:cloud-1, seed 7.
+  targetEntropyScale: 0.3,
+  initialAlpha: 0.1,
+  alphaLearningRate: 1e-3,
+  hidden: [64, 64],
+};
+
+/** A discrete SAC learner over several categorical heads, for any environment stream. */
+export class SacLearner {
+  readonly hp: SacHyperparameters;
+  private readonly heads: PaddedHeads;
+  private readonly actor: StackedMlp;
+  /** Twin critics, stacked: network 0 is Q1, network 1 is Q2. */
+  private readonly q: StackedMlp;
+  private readonly qTarget: StackedMlp;
+  private readonly logAlpha: tf.Variable;
+  private readonly targetEntropy: tf.Tensor1D;
+  private readonly actorOpt: Adam;
+  private readonly qOpt: Adam;
+  private readonly alphaOpt: Adam;
+  // Replay buffer, a ring.
+  private obs: Float32Array;
+  private nextObs: Float32Array;
+  private actions: Int32Array;
+  private rewards: Float32Array;
+  private dones: Float32Array;
+  private size = 0;
+  private head = 0;
+  steps = 0;
+  lastLosses: Record<string, number> = {};
+
+  constructor(readonly nvec: readonly number[], readonly obsSize: number, hp: Partial<SacHyperparameters>, rng: Rng) {
+    this.hp = withDefaults(SAC_DEFAULTS, hp, 'sac');
+    this.heads = new PaddedHeads([nvec]);
+    this.actor = new StackedMlp(1, [obsSize, ...this.hp.hidden, this.heads.outputs], rng, 0.01);
+    this.q = new StackedMlp(2, [obsSize, ...this.hp.hidden, this.heads.outputs], rng, 1);
+    this.qTarget = new StackedMlp(2, [obsSize, ...this.hp.hidden, this.heads.outputs], rng, 1);
+    this.qTarget.variables().forEach((v, i) => v.assign(this.q.variables()[i]));
+    this.logAlpha = tf.tidy(() => tf.variable(tf.fill([this.heads.heads], Math.log(this.hp.initialAlpha))));
+    this.targetEntropy = tf.keep(tf.tensor1d(Array.from({ length: this.heads.heads }, (_, h) => this.hp.targetEntropyScale * Math.log(h < nvec.length ? nvec[h] : 1))));
+    this.actorOpt = new Adam(this.actor.variables(), this.hp.policyLearningRate, 0.9, 0.999, 1e-4);
+    this.qOpt = new Adam(this.q.variables(), this.hp.qLearningRate, 0.9, 0.999, 1e-4);
+    this.alphaOpt = new Adam([this.logAlpha], this.hp.alphaLearningRate, 0.9, 0.999, 1e-4);
+    const cap = this.hp.bufferSize;
+    this.obs = new Float32Array(cap * obsSize);
+    this.nextObs = new Float32Array(cap * obsSize);
+    this.actions = new Int32Array(cap * nvec.length);
+    this.rewards = new Float32Array(cap);
+    this.dones = new Float32Array(cap);
+  }
+
+  probabilities(obs: Float64Array): Float32Array {
+    return tf.tidy(() => {
+      const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]);
+      return tf.exp(this.heads.logProbs(this.actor.apply(x))).dataSync() as Float32Array;
+    });
+  }
+
+  act(obs: Float64Array, n: number, rng: Rng): number[][] {
+    const width = this.heads.width;
+    if (this.steps < this.hp.learningStarts) {
+      // Uniform exploration before learning starts.
+      return Array.from({ length: n }, () => this.nvec.map((k) => Math.min(k - 1, Math.floor(uniform01(rng) * k))));
+    }
+    const p = this.probabilities(obs);
+    return Array.from({ length: n }, () => this.nvec.map((k, h) => sampleCategorical(p, h * width, k, rng)));
+  }
+
+  store(obs: Float64Array, action: readonly number[], reward: number, done: boolean, nextObs: Float64Array): void {
+    const i = this.head;
+    this.obs.set(obs, i * this.obsSize);
+    this.nextObs.set(nextObs, i * this.obsSize);
+    this.actions.set(action, i * this.nvec.length);
+    this.rewards[i] = reward;
+    this.dones[i] = done ? 1 : 0;
+    this.head = (this.head + 1) % this.hp.bufferSize;
+    this.size = Math.min(this.size + 1, this.hp.bufferSize);
+    this.steps++;
+  }
+
+  /** One gradient step on a sampled batch (after `learningStarts` transitions). */
+  update(rng: Rng): void {
+    if (this.steps < this.hp.learningStarts) return;
+    const B = this.hp.batchSize;
+    const H = this.heads.heads;
+    const P = this.nvec.length;
+    const idx = Array.from({ length: B }, () => Math.floor(uniform01(rng) * this.size));
+    const o = new Float32Array(B * this.obsSize);
+    const o2 = new Float32Array(B * this.obsSize);
+    const a = new Int32Array(B * H);
+    const r = new Float32Array(B);
+    const d = new Float32Array(B);
+    idx.forEach((k, b) => {
+      o.set(this.obs.subarray(k * this.obsSize, (k + 1) * this.obsSize), b * this.obsSize);
+      o2.set(this.nextObs.subarray(k * this.obsSize, (k + 1) * this.obsSize), b * this.obsSize);
+      for (let h = 0; h < P; h++) a[b * H + h] = this.actions[k * P + h];
+      r[b] = this.rewards[k];
+      d[b] = this.dones[k];
+    });
+    const hp = this.hp;
+    this.lastLosses = tf.tidy(() => {
+      const x = tf.tensor3d(o, [1, B, this.obsSize]);
+      const x2 = tf.tensor3d(o2, [1, B, this.obsSize]);
+      const act = tf.tensor3d(a, [1, B, H], 'int32');
+      const alpha = tf.exp(this.logAlpha); // [H]
+      // Soft targets per head from the target critics and the current policy at s'.
+      const logp2 = this.heads.logProbs(this.actor.apply(x2)).squeeze([0]) as tf.Tensor3D; // [B, H, W]
+      const q2 = this.qTarget.apply(x2.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]);
+      const minQ2 = tf.min(q2, 0);
+      const v2 = tf.sum(tf.mul(tf.exp(logp2), tf.sub(minQ2, tf.mul(alpha.reshape([1, H, 1]), logp2))), 2); // [B, H]
+      const y = tf.add(tf.tensor2d(r, [B, 1]), tf.mul(tf.tensor2d(d, [B, 1]).neg().add(1).mul(hp.gamma), v2)); // [B, H]
+      const oneHot = tf.oneHot(act.squeeze([0]), this.heads.width); // [B, H, W]
+      const headMask = tf.tensor1d(Array.from({ length: H }, (_, h) => (h < P ? 1 : 0)));
+      // Critics.
+      const qVars = this.q.variables();
+      const { grads: qGrads, value: qLoss } = tf.variableGrads(() => {
+        const qs = this.q.apply(x.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]);
+        const qa = tf.sum(tf.mul(qs, oneHot.expandDims(0)), 3); // [2, B, H]
+        const err = tf.mul(tf.square(tf.sub(qa, y.expandDims(0))), headMask);
+        return tf.mul(tf.sum(tf.mean(err, 1)), 0.5) as tf.Scalar;
+      }, qVars);
+      this.qOpt.apply(qVars.map((v) => qGrads[v.name]));
+      // Actor.
+      const qNow = tf.min(this.q.apply(x.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]), 0); // [B, H, W]
+      const aVars = this.actor.variables();
+      let entropy = 0;
+      const { grads: aGrads, value: aLoss } = tf.variableGrads(() => {
+        const logp = this.heads.logProbs(this.actor.apply(x)).squeeze([0]) as tf.Tensor3D;
+        const p = tf.exp(logp);
+        const perHead = tf.sum(tf.mul(p, tf.sub(tf.mul(alpha.reshape([1, H, 1]), logp), qNow)), 2); // [B, H]
+        entropy = tf.mean(tf.sum(tf.neg(tf.mul(p, logp)), [1, 2])).dataSync()[0];
+        return tf.sum(tf.mean(tf.mul(perHead, headMask), 0)) as tf.Scalar;
+      }, aVars);
+      this.actorOpt.apply(aVars.map((v) => aGrads[v.name]));
+      // Temperature.
+      const logpNow = this.heads.logProbs(this.actor.apply(x)).squeeze([0]) as tf.Tensor3D;
+      const pNow = tf.exp(logpNow);
+      const { grads: alphaGrads, value: alphaLoss } = tf.variableGrads(() => {
+        const inner = tf.add(logpNow, this.targetEntropy.reshape([1, H, 1]));
+        const l = tf.sum(tf.mul(pNow, tf.mul(tf.neg(this.logAlpha.reshape([1, H, 1])), inner)), 2);
+        return tf.sum(tf.mean(tf.mul(l, headMask), 0)) as tf.Scalar;
+      }, [this.logAlpha]);
+      this.alphaOpt.apply([alphaGrads[this.logAlpha.name]]);
+      // Polyak-average the target critics.
+      this.qTarget.variables().forEach((t, i) => t.assign(tf.add(tf.mul(qVars[i], hp.tau), tf.mul(t, 1 - hp.tau))));
+      return {
+        qLoss: qLoss.dataSync()[0],
+        actorLoss: aLoss.dataSync()[0],
+        alphaLoss: alphaLoss.dataSync()[0],
+        entropy,
+        alpha: tf.mean(alpha).dataSync()[0],
+      };
+    });
+  }
+
+  private variables(): tf.Variable[] {
+    return [...this.actor.variables(), ...this.q.variables(), ...this.qTarget.variables(), this.logAlpha];
+  }
+
+  private optimizers(): Adam[] {
+    return [this.actorOpt, this.qOpt, this.alphaOpt];
+  }
+
+  async state(): Promise<unknown> {
+    const b64 = (x: Float32Array | Int32Array): string => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64');
+    const n = this.size;
+    return {
+      vars: await saveVariables(this.variables()),
+      opts: await Promise.all(this.optimizers().map(async (o) => ({ step: o.step, vars: await saveVariables(o.variables()) }))),
+      buffer: {
+        size: this.size,
+        head: this.head,
+        obs: b64(this.obs.subarray(0, n * this.obsSize)),
+        nextObs: b64(this.nextObs.subarray(0, n * this.obsSize)),
+        actions: b64(this.actions.subarray(0, n * this.nvec.length)),
+        rewards: b64(this.rewards.subarray(0, n)),
+        dones: b64(this.dones.subarray(0, n)),
+      },
+      steps: this.steps,
+      lastLosses: this.lastLosses,
+    };
+  }
+
+  restore(s: unknown): void {
+    const st = s as {
+      vars: string[]; opts: Array<{ step: number; vars: string[] }>;
+      buffer: { size: number; head: number; obs: string; nextObs: string; actions: string; rewards: string; dones: string };
+      steps: number; lastLosses: Record<string, number>;
+    };
+    loadVariables(this.variables(), st.vars);
+    this.optimizers().forEach((o, i) => {
+      loadVariables(o.variables(), st.opts[i].vars);
+      o.step = st.opts[i].step;
+    });
+    const bytes = (x: string): Buffer => Buffer.from(x, 'base64');
+    const f32 = (x: string): Float32Array => { const b = bytes(x); return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); };
+    const i32 = (x: string): Int32Array => { const b = bytes(x); return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); };
+    this.obs.set(f32(st.buffer.obs));
+    this.nextObs.set(f32(st.buffer.nextObs));
+    this.actions.set(i32(st.buffer.actions));
+    this.rewards.set(f32(st.buffer.rewards));
+    this.dones.set(f32(st.buffer.dones));
+    this.size = st.buffer.size;
+    this.head = st.buffer.head;
+    this.steps = st.steps;
+    this.lastLosses = st.lastLosses;
+  }
+
+  dispose(): void {
+    this.actor.dispose();
+    this.q.dispose();
+    this.qTarget.dispose();
+    this.logAlpha.dispose();
+    this.targetEntropy.dispose();
+    for (const o of this.optimizers()) o.dispose();
+    this.heads.dispose();
+  }
+}
+
+/** The search agent: one SAC learner choosing the whole design. */
+export class SacAgent implements Agent {
+  readonly name = 'sac';
+  readonly batchSize = 1;
+  private readonly learner: SacLearner;
+  private rng: Rng;
+  private startObs: Float64Array;
+  private currentObs: Float64Array;
+
+  constructor(private readonly problem: SearchProblem, opts: { seed: number; hyperparameters?: Partial<SacHyperparameters> }) {
+    this.rng = makeRng(opts.seed);
+    this.learner = new SacLearner(problem.nvec, problem.observationSize, opts.hyperparameters ?? {}, this.rng);
+    this.startObs = new Float64Array(problem.observationSize);
+    this.currentObs = this.startObs;
+  }
+
+  begin(observation: Float64Array): void {
+    this.startObs = Float64Array.from(observation);
+    this.currentObs = this.startObs;
+  }
+
+  ask(n: number): number[][] {
+    return this.learner.act(this.currentObs, n, this.rng);
+  }
+
+  async tell(results: readonly Feedback[]): Promise<void> {
+    for (const r of results) {
+      this.learner.store(this.currentObs, r.design, r.reward, r.done, r.observation);
+      this.currentObs = r.done ? this.startObs : Float64Array.from(r.observation);
+      for (let k = 0; k < this.learner.hp.updatesPerStep; k++) this.learner.update(this.rng);
+    }
+  }
+
+  async state(): Promise<unknown> {
+    return { learner: await this.learner.state(), rng: rngState(this.rng), startObs: Array.from(this.startObs), currentObs: Array.from(this.currentObs) };
+  }
+
+  restore(s: unknown): void {
+    const st = s as { learner: unknown; rng: number[]; startObs: number[]; currentObs: number[] };
+    this.learner.restore(st.learner);
+    this.rng = rngFromState(st.rng);
+    this.startObs = Float64Array.from(st.startObs);
+    this.currentObs = Float64Array.from(st.currentObs);
+  }
+
+  stats(): AgentStats {
+    const p = this.learner.probabilities(this.currentObs);
+    const width = Math.max(...this.problem.nvec);
+    const distributions = this.problem.nvec.map((k, h) => Array.from(p.subarray(h * width, h * width + k)));
+    return { ...this.learner.lastLosses, steps: this.learner.steps, distributions };
+  }
+
+  dispose(): void {
+    this.learner.dispose();
+  }
+}

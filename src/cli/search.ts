@@ -1,0 +1,112 @@
+/** `marl-dse search`: one agent, one trace, one objective, a budget of evaluations. */
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { InputError } from '../../simulators/errors.js';
+import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
+import { AGENTS } from '../../agents/index.js';
+import { OBJECTIVES } from '../objectives.js';
+import { type SearchFlags, resolveSearchOptions, DEFAULT_DB } from '../search/options.js';
+import { resumeRun, runSearch, type SearchHooks, type SearchSummary } from '../search/runner.js';
+import { progressBar } from './progress.js';
+import { statsTable } from './simulate.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function fmt(n: number | null): string {
+  return n === null ? '—' : Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+}
+
+export function printSummary(s: SearchSummary): string {
+  const t = new Table({ head: ['search', ''], style: { head: [], border: [], compact: true } });
+  t.push(
+    ['run', `${s.runId} (${s.status})`],
+    ['agent / trace / objective', `${s.agent} / ${s.trace} / ${s.objective}${s.target !== null ? ` (target ${Array.isArray(s.target) ? s.target.join(', ') : s.target})` : ''}`],
+    ['evaluations (simulations)', `${fmt(s.evaluations)} of ${fmt(s.budget)} (${fmt(s.simulations)})`],
+    ['best value', fmt(s.bestValue)],
+    ['evaluations to target', fmt(s.evaluationsToTarget)],
+    ['wall time', `${s.wallSeconds.toFixed(1)} s`],
+  );
+  let out = t.toString() + '\n';
+  if (s.bestConfig && s.bestStats) {
+    out += `best design (mcconfig):\n${JSON.stringify(mcConfigToJson(s.bestConfig), null, 2)}\n`;
+    out += statsTable(s.bestStats, s.bestConfig) + '\n';
+  }
+  return out;
+}
+
+interface SearchCliFlags extends SearchFlags {
+  resume?: string;
+  json?: boolean;
+}
+
+export function registerSearchCommand(program: Command): void {
+  program
+    .command('search')
+    .description('search the design space with an agent; every evaluation is stored and the run can be resumed')
+    .option('--agent <name>', `the agent: ${AGENTS.join(', ')} (default marl)`)
+    .option('--trace <trace>', 'builtin:NAME or a trace file')
+    .option('--objective <name>', `${OBJECTIVES.join(', ')} (default power)`)
+    .option('--target <x>', 'the target value (joint: POWER_MW,LATENCY_NS)')
+    .option('--budget <n>', 'evaluations (environment steps) the agent may take (default 2000)')
+    .option('--seed <n>', 'all randomness comes from it (default 1)')
+    .option('--reward <kind>', 'log (default) or archgym')
+    .option('--space <name|file>', 'the design space (default reference)')
+    .option('--memspec <name|file>', 'memspec preset or file (default ddr3-1600)')
+    .option('--addressmapping <name|file>', "address mapping (default: the memspec preset's)")
+    .option('--clk-mhz <mhz>', 'trace-player clock in MHz')
+    .option('--workers <n>', 'simulate on this many worker threads (default 1)')
+    .option('--episode-length <n>', 'steps per episode (default 1, the published setup)')
+    .option('--grouping <g>', 'marl: one agent per parameter (default) or per slice')
+    .option('--hp <name=value>', 'an agent hyperparameter (repeatable)', collect, [])
+    .option('--backend <name>', 'TensorFlow.js backend: auto, wasm, cpu, tensorflow (default auto)')
+    .option('--db <file>', `the run store (default ${DEFAULT_DB})`)
+    .option('--checkpoint-every <n>', 'checkpoint the agent every n evaluations (default 64)')
+    .option('--config <file>', 'the same options in a JSON or YAML file (flags override it)')
+    .option('--resume <run>', 'continue a stored run to its budget')
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (flags: SearchCliFlags) => {
+      let stop = false;
+      const onSigint = (): void => {
+        if (stop) process.exit(130);
+        stop = true;
+        process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit now; the run can be resumed)\n');
+      };
+      process.on('SIGINT', onSigint);
+      let bar = progressBar(1, '');
+      let best = '—';
+      const hooks: SearchHooks = {
+        shouldStop: () => stop,
+        onStart: (runId, opts) => {
+          bar = progressBar(opts.budget, ` run ${runId} ${opts.agent} |{bar}| {value}/{total} evaluations | best {best} | {rate}/s | ETA {eta_formatted}`);
+        },
+        onEvaluation: (e) => {
+          best = fmt(e.best);
+          bar.update(e.index + 1, { best, rate: '' });
+        },
+      };
+      try {
+        let summary: SearchSummary;
+        if (flags.resume !== undefined) {
+          const id = Number(flags.resume);
+          if (!Number.isSafeInteger(id) || id < 1) throw new InputError(`--resume ${flags.resume}: expected a run number`);
+          summary = await resumeRun(flags.db ?? DEFAULT_DB, id, hooks);
+        } else {
+          summary = await runSearch(resolveSearchOptions(flags), hooks);
+        }
+        bar.stop();
+        if (flags.json) {
+          const { status: _status, ...rest } = summary;
+          process.stdout.write(JSON.stringify(rest) + '\n');
+        } else process.stdout.write(printSummary(summary));
+        if (summary.status === 'interrupted') {
+          process.stderr.write(`run ${summary.runId} interrupted after ${summary.evaluations} evaluations; continue it with: marl-dse search --resume ${summary.runId}${flags.db ? ` --db ${flags.db}` : ''}\n`);
+          process.exitCode = 130;
+        }
+      } finally {
+        bar.stop();
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

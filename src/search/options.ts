@@ -1,0 +1,190 @@
+/**
+ * The options of a search, from flags and/or a config file (`--config FILE.json|yaml`), checked in
+ * one place. Flags override the file.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../../simulators/errors.js';
+import { AGENTS, type AgentName } from '../../agents/index.js';
+import { BACKENDS, type BackendChoice } from '../../agents/nn.js';
+import { OBJECTIVES, type ObjectiveName, type ObjectiveSpec, REWARDS, type RewardKind, validateObjective } from '../objectives.js';
+
+export interface SearchOptions {
+  agent: AgentName;
+  trace: string;
+  memspec: string;
+  addressmapping?: string;
+  clkMhz?: number;
+  space: string;
+  objective: ObjectiveName;
+  /** One target (most objectives) or two (`joint`: power mW, latency ns). */
+  target?: number | [number, number];
+  reward: RewardKind;
+  budget: number;
+  seed: number;
+  workers: number;
+  episodeLength: number;
+  backend: BackendChoice;
+  grouping: 'parameter' | 'slice';
+  hyperparameters: Record<string, unknown>;
+  db: string;
+  /** Checkpoint the agent every this many evaluations. */
+  checkpointEvery: number;
+}
+
+export const DEFAULT_DB = 'marl-dse-runs.sqlite';
+
+export const SearchConfigSchema = z.strictObject({
+  agent: z.enum(AGENTS).optional(),
+  trace: z.string().optional(),
+  memspec: z.string().optional(),
+  addressmapping: z.string().optional(),
+  clkMhz: z.number().positive().optional(),
+  space: z.string().optional(),
+  objective: z.enum(OBJECTIVES).optional(),
+  target: z.union([z.number().positive(), z.tuple([z.number().positive(), z.number().positive()])]).optional(),
+  reward: z.enum(REWARDS).optional(),
+  budget: z.number().int().positive().optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  workers: z.number().int().min(1).max(256).optional(),
+  episodeLength: z.number().int().positive().optional(),
+  backend: z.enum(BACKENDS).optional(),
+  grouping: z.enum(['parameter', 'slice']).optional(),
+  hyperparameters: z.record(z.string(), z.unknown()).optional(),
+  db: z.string().optional(),
+  checkpointEvery: z.number().int().positive().optional(),
+});
+export type SearchConfig = z.infer<typeof SearchConfigSchema>;
+
+/** Reads a search config file (JSON or YAML by extension). */
+export function readSearchConfig(path: string): SearchConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let doc: unknown;
+  try {
+    doc = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path}: invalid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'} (${(e as Error).message.split('\n')[0]})`);
+  }
+  const r = SearchConfigSchema.safeParse(doc);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new InputError(`${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+/** Command-line values arrive as strings. */
+export interface SearchFlags {
+  agent?: string;
+  trace?: string;
+  memspec?: string;
+  addressmapping?: string;
+  clkMhz?: string;
+  space?: string;
+  objective?: string;
+  target?: string;
+  reward?: string;
+  budget?: string;
+  seed?: string;
+  workers?: string;
+  episodeLength?: string;
+  backend?: string;
+  grouping?: string;
+  hp?: string[];
+  db?: string;
+  checkpointEvery?: string;
+  config?: string;
+}
+
+function integer(raw: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(`${flag} ${raw}: expected an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` ≥ ${min}`}`);
+  }
+  return n;
+}
+
+function positive(raw: string, flag: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(`${flag} ${raw}: expected a positive number`);
+  return n;
+}
+
+function oneOf<T extends string>(raw: string | undefined, flag: string, options: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined;
+  if ((options as readonly string[]).includes(raw)) return raw as T;
+  throw new InputError(`${flag} ${raw}: unknown (expected one of ${options.join(', ')})`);
+}
+
+/** `--hp key=value`: numbers, booleans and JSON lists are parsed; anything else is a string. */
+export function parseHyperparameters(items: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new InputError(`--hp ${item}: expected NAME=VALUE`);
+    const raw = item.slice(eq + 1).trim();
+    let v: unknown = raw;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      // a bare string
+    }
+    out[item.slice(0, eq).trim()] = v;
+  }
+  return out;
+}
+
+/** Merges the config file and the flags into complete, checked options. */
+export function resolveSearchOptions(flags: SearchFlags): SearchOptions {
+  const file: SearchConfig = flags.config ? readSearchConfig(flags.config) : {};
+  const agent = oneOf(flags.agent, '--agent', AGENTS) ?? file.agent ?? 'marl';
+  const trace = flags.trace ?? file.trace;
+  if (!trace) throw new InputError('--trace: required (a trace file or builtin:NAME)');
+  const objective = oneOf(flags.objective, '--objective', OBJECTIVES) ?? file.objective ?? 'power';
+  let target = file.target;
+  if (flags.target !== undefined) {
+    const parts = flags.target.split(',').map((s) => positive(s.trim(), '--target'));
+    if (parts.length > 2) throw new InputError(`--target ${flags.target}: at most two values (power mW, latency ns)`);
+    target = parts.length === 2 ? [parts[0], parts[1]] : parts[0];
+  }
+  const reward = oneOf(flags.reward, '--reward', REWARDS) ?? file.reward ?? 'log';
+  const opts: SearchOptions = {
+    agent,
+    trace,
+    memspec: flags.memspec ?? file.memspec ?? 'ddr3-1600',
+    addressmapping: flags.addressmapping ?? file.addressmapping,
+    clkMhz: flags.clkMhz !== undefined ? positive(flags.clkMhz, '--clk-mhz') : file.clkMhz,
+    space: flags.space ?? file.space ?? 'reference',
+    objective,
+    target,
+    reward,
+    budget: integer(flags.budget, '--budget', 1) ?? file.budget ?? 2000,
+    seed: integer(flags.seed, '--seed', 0, 2 ** 32 - 1) ?? file.seed ?? 1,
+    workers: integer(flags.workers, '--workers', 1, 256) ?? file.workers ?? 1,
+    episodeLength: integer(flags.episodeLength, '--episode-length', 1) ?? file.episodeLength ?? 1,
+    backend: oneOf(flags.backend, '--backend', BACKENDS) ?? file.backend ?? 'auto',
+    grouping: oneOf(flags.grouping, '--grouping', ['parameter', 'slice'] as const) ?? file.grouping ?? 'parameter',
+    hyperparameters: { ...(file.hyperparameters ?? {}), ...parseHyperparameters(flags.hp ?? []) },
+    db: flags.db ?? file.db ?? DEFAULT_DB,
+    checkpointEvery: integer(flags.checkpointEvery, '--checkpoint-every', 1) ?? file.checkpointEvery ?? 64,
+  };
+  validateObjective(objectiveSpec(opts));
+  return opts;
+}
+
+export function objectiveSpec(o: Pick<SearchOptions, 'objective' | 'target' | 'reward'>): ObjectiveSpec {
+  const t = o.target;
+  if (o.objective === 'joint') {
+    if (t !== undefined && !Array.isArray(t)) throw new InputError('objective joint needs two targets: --target POWER_MW,LATENCY_NS');
+    return { name: 'joint', powerTargetMw: t?.[0], latencyTargetNs: t?.[1], reward: o.reward };
+  }
+  if (Array.isArray(t)) throw new InputError(`objective ${o.objective} takes one target, got two`);
+  return { name: o.objective, target: t, reward: o.reward };
+}

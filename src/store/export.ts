@@ -1,0 +1,50 @@
+/**
+ * A stored run as CSV or JSON text, produced a chunk at a time so a run of any length is exported
+ * in bounded memory.
+ */
+import type { SimStats } from '../../simulators/dram/stats.js';
+import type { EvaluationRecord, RunRow } from './store.js';
+
+export const EXPORT_FORMATS = ['csv', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The SimStats columns of a CSV export: the metrics the objectives are built from. */
+export const EXPORT_METRICS = ['totalTimeNs', 'averagePowerMw', 'avgLatencyNs', 'energyPj', 'bandwidthGBps'] as const satisfies ReadonlyArray<keyof SimStats>;
+
+/** RFC 4180: quote a cell only when it holds a comma, a quote or a line break. */
+export function csvCell(v: string | number): string {
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function csvLine(cells: ReadonlyArray<string | number>): string {
+  return cells.map(csvCell).join(',') + '\n';
+}
+
+/**
+ * One line per evaluation: index, the design's values by parameter name, value, reward, best, then
+ * EXPORT_METRICS. The parameter columns are the first evaluation's config keys (a run has one space).
+ */
+export function* csvExport(evals: Iterable<EvaluationRecord>): Generator<string, void, undefined> {
+  let parameters: string[] | null = null;
+  const header = (names: string[]): string => csvLine(['index', ...names, 'value', 'reward', 'best', ...EXPORT_METRICS]);
+  for (const e of evals) {
+    if (parameters === null) {
+      parameters = Object.keys(e.config);
+      yield header(parameters);
+    }
+    yield csvLine([e.index, ...parameters.map((p) => e.config[p] ?? ''), e.value, e.reward, e.best, ...EXPORT_METRICS.map((m) => e.stats[m])]);
+  }
+  if (parameters === null) yield header([]);
+}
+
+/** One JSON object `{run, evaluations}`, an evaluation per line. NaN values become null, as in any JSON. */
+export function* jsonExport(run: RunRow, evals: Iterable<EvaluationRecord>): Generator<string, void, undefined> {
+  yield `{"run":${JSON.stringify(run)},"evaluations":[`;
+  let separator = '\n';
+  for (const e of evals) {
+    yield separator + JSON.stringify(e);
+    separator = ',\n';
+  }
+  yield '\n]}\n';
+}

@@ -1,0 +1,124 @@
+/** `marl-dse search` end to end: output, determinism, resume after a kill, and bad input. */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RunStore } from '../../src/store/store.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'marl-dse-search-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const base = ['search', '--trace', 'builtin:cloud-1', '--objective', 'latency', '--budget', '96', '--seed', '4'];
+
+function evaluationsOf(db: string, run: number) {
+  const s = RunStore.open(db, { readonly: true });
+  try {
+    return s.evaluations(run).map((e) => ({ design: e.design, reward: e.reward, value: e.value }));
+  } finally {
+    s.close();
+  }
+}
+
+describe('marl-dse search', () => {
+  it('--json prints one object with the documented fields; the run is stored', () => {
+    const db = join(dir, 'a.sqlite');
+    const r = cli(...base, '--agent', 'marl', '--db', db, '--json');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const s = JSON.parse(lines[0]);
+    expect(Object.keys(s).sort()).toEqual(
+      ['runId', 'agent', 'trace', 'objective', 'target', 'seed', 'budget', 'evaluations', 'simulations', 'bestValue', 'bestConfig', 'bestStats', 'evaluationsToTarget', 'wallSeconds'].sort(),
+    );
+    expect(s.evaluations).toBe(96);
+    expect(s.simulations).toBeGreaterThan(10);
+    expect(s.simulations).toBeLessThanOrEqual(96);
+    expect(s.bestStats.totalTimeNs).toBe(s.bestValue);
+    const show = cli('runs', 'show', String(s.runId), '--db', db, '--json');
+    expect(show.code).toBe(0);
+    expect(JSON.parse(show.stdout).run.status).toBe('finished');
+  });
+
+  it('the same seed gives the same run, evaluation by evaluation', () => {
+    const db1 = join(dir, 'd1.sqlite');
+    const db2 = join(dir, 'd2.sqlite');
+    for (const db of [db1, db2]) expect(cli(...base, '--agent', 'ppo', '--db', db, '--json').code).toBe(0);
+    expect(evaluationsOf(db2, 1)).toEqual(evaluationsOf(db1, 1));
+  });
+
+  it('reads its options from a YAML config file, flags overriding it', () => {
+    const cfg = join(dir, 'search.yaml');
+    writeFileSync(cfg, 'agent: ga\ntrace: builtin:cloud-1\nobjective: latency\nbudget: 64\nseed: 4\n');
+    const r = cli('search', '--config', cfg, '--budget', '32', '--db', join(dir, 'y.sqlite'), '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ agent: 'ga', budget: 32, evaluations: 32 });
+  });
+
+  it('a run killed with SIGKILL resumes to the same result as an uninterrupted run', async () => {
+    const args = [...base.slice(0, -4), '--budget', '320', '--seed', '4', '--agent', 'marl', '--checkpoint-every', '32'];
+    const ref = join(dir, 'ref.sqlite');
+    expect(cli(...args, '--db', ref, '--json').code).toBe(0);
+    const db = join(dir, 'killed.sqlite');
+    const child = spawn(process.execPath, [CLI, ...args, '--db', db], { stdio: 'ignore' });
+    // Kill once part of the run is stored.
+    for (let i = 0; i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      try {
+        const s = RunStore.open(db, { readonly: true });
+        const n = s.getRun(1) ? s.evaluationCount(1) : 0;
+        s.close();
+        if (n >= 80) break;
+      } catch {
+        // not created yet
+      }
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const partial = evaluationsOf(db, 1).length;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(320);
+    const resumed = cli('search', '--resume', '1', '--db', db, '--json');
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout).evaluations).toBe(320);
+    expect(evaluationsOf(db, 1)).toEqual(evaluationsOf(ref, 1));
+  });
+
+  const corrupt = join(dir, 'corrupt.sqlite');
+  writeFileSync(corrupt, 'this is not a database, and must stay as it is\n');
+  const cases: Array<[string, string[], RegExp]> = [
+    ['an unknown agent', ['--agent', 'dqn'], /^marl-dse: --agent dqn: unknown \(expected one of marl, ppo, sac, random, ga\)/],
+    ['an unknown objective', ['--objective', 'speed'], /^marl-dse: --objective speed: unknown/],
+    ['a budget of 0', ['--budget', '0'], /^marl-dse: --budget 0: expected an integer ≥ 1/],
+    ['a missing trace', ['--trace', join(dir, 'nope.stl')], /^marl-dse: .*nope\.stl: cannot open trace/],
+    ['joint without targets', ['--objective', 'joint'], /^marl-dse: objective joint needs two targets/],
+    ['archgym without a target', ['--reward', 'archgym'], /^marl-dse: objective latency: the archgym reward needs a target/],
+    ['an unknown hyperparameter', ['--agent', 'ppo', '--hp', 'learningRat=0.1'], /^marl-dse: ppo hyperparameter "learningRat": unknown/],
+    ['a corrupt database file', ['--db', corrupt], /^marl-dse: .*corrupt\.sqlite: not a marl-dse run store/],
+    ['a run that does not exist', ['--resume', '9', '--db', join(dir, 'a.sqlite')], /^marl-dse: run 9: no such run/],
+  ];
+  for (const [what, extra, message] of cases) {
+    it(`rejects ${what}: one line, exit code 2`, () => {
+      const args = [...base];
+      for (let i = 0; i < extra.length; i += 2) {
+        const k = args.indexOf(extra[i]);
+        if (k >= 0) args.splice(k, 2);
+      }
+      const r = cli(...args, ...extra);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    });
+  }
+
+  it('leaves a corrupt database file untouched and stored runs intact', () => {
+    expect(readFileSync(corrupt, 'utf8')).toBe('this is not a database, and must stay as it is\n');
+    expect(evaluationsOf(join(dir, 'a.sqlite'), 1)).toHaveLength(96);
+  });
+});
