@@ -160,6 +160,12 @@ export class PpoLearners {
     return this.rewards.length >= this.hp.rolloutSteps;
   }
 
+  /** For learning-rate schedules (e.g. linear annealing). */
+  setLearningRate(lr: number): void {
+    this.policyOpt.lr = lr;
+    this.criticOpt.lr = lr;
+  }
+
   /** GAE(λ) advantages and returns per critic, bootstrapping from the last next state. */
   private advantages(): { adv: Float32Array; ret: Float32Array } {
     const T = this.rewards.length;

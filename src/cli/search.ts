@@ -76,14 +76,17 @@ export function registerSearchCommand(program: Command): void {
       process.on('SIGINT', onSigint);
       let bar = progressBar(1, '');
       let best = '—';
+      let started = 0;
       const hooks: SearchHooks = {
         shouldStop: () => stop,
         onStart: (runId, opts) => {
+          started = performance.now();
           bar = progressBar(opts.budget, ` run ${runId} ${opts.agent} |{bar}| {value}/{total} evaluations | best {best} | {rate}/s | ETA {eta_formatted}`);
         },
         onEvaluation: (e) => {
           best = fmt(e.best);
-          bar.update(e.index + 1, { best, rate: '' });
+          const seconds = (performance.now() - started) / 1000;
+          bar.update(e.index + 1, { best, rate: seconds > 0 ? ((e.index + 1) / seconds).toFixed(1) : '—' });
         },
       };
       try {

@@ -179,7 +179,9 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
       simulations += simulated.filter(Boolean).length;
       for (const r of records) hooks.onEvaluation?.(r, runId);
       done += n;
-      if (hooks.onAgentStats) hooks.onAgentStats(agent.stats(), done, runId);
+      const agentStats = agent.stats();
+      store.appendAgentStats(runId, done, agentStats);
+      hooks.onAgentStats?.(agentStats, done, runId);
       if (done - lastCheckpoint >= opts.checkpointEvery && done < opts.budget) {
         store.saveCheckpoint(runId, done, JSON.stringify(await agent.state()));
         lastCheckpoint = done;

@@ -78,6 +78,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'agent statistics over time',
+    sql: `
+      -- What an agent reported after a batch of evaluations (losses, entropy, each parameter's
+      -- action distribution): the dashboard draws learning over time from it.
+      CREATE TABLE agent_stats (
+        run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        evaluations INTEGER NOT NULL,
+        stats       TEXT NOT NULL,
+        PRIMARY KEY (run_id, evaluations)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -245,6 +245,16 @@ export class RunStore {
     return this.statements.latestCheckpoint.get(runId) ?? null;
   }
 
+  /** Records what the agent reported after `evaluations` evaluations (JSON-serialisable). */
+  appendAgentStats(runId: number, evaluations: number, stats: unknown): void {
+    this.statements.upsertAgentStats.run({ run_id: runId, evaluations, stats: JSON.stringify(stats) });
+  }
+
+  /** The agent's reports from `fromEvaluations` on, in order. */
+  agentStats(runId: number, fromEvaluations = 0): Array<{ evaluations: number; stats: unknown }> {
+    return this.statements.agentStats.all(runId, fromEvaluations).map((r) => ({ evaluations: r.evaluations, stats: JSON.parse(r.stats) as unknown }));
+  }
+
   /** Sets the status; with a summary (a run that stopped), also its final figures. */
   setStatus(runId: number, status: RunStatus, summary?: RunSummary): void {
     if (!RUN_STATUSES.includes(status)) throw new Error(`run ${runId}: unknown status "${status}"`);
@@ -388,6 +398,12 @@ function prepareStatements(db: Database.Database) {
         (SELECT evaluations FROM checkpoints WHERE run_id = @run_id ORDER BY evaluations DESC LIMIT @keep)`),
     latestCheckpoint: db.prepare<[number], Checkpoint>(
       'SELECT evaluations, state FROM checkpoints WHERE run_id = ? ORDER BY evaluations DESC LIMIT 1',
+    ),
+    upsertAgentStats: db.prepare<Named>(`
+      INSERT INTO agent_stats (run_id, evaluations, stats) VALUES (@run_id, @evaluations, @stats)
+      ON CONFLICT (run_id, evaluations) DO UPDATE SET stats = excluded.stats`),
+    agentStats: db.prepare<[number, number], { evaluations: number; stats: string }>(
+      'SELECT evaluations, stats FROM agent_stats WHERE run_id = ? AND evaluations >= ? ORDER BY evaluations',
     ),
   };
 }

@@ -139,9 +139,25 @@ describe('RunStore: runs and evaluations', () => {
     const again = open(path);
     expect(again.evaluations(id)).toEqual(evaluations([3, 2]));
     expect(again.createRun(newRun())).toBe(2);
-    expect(raw<{ version: number }>(path, 'SELECT version FROM schema_migrations')).toEqual([{ version: SCHEMA_VERSION }]);
+    expect(raw<{ version: number }>(path, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual(
+      Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })),
+    );
     expect(raw<{ application_id: number }>(path, 'PRAGMA application_id')).toEqual([{ application_id: APPLICATION_ID }]);
     expect(raw<{ journal_mode: string }>(path, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+  });
+});
+
+describe('RunStore: agent statistics', () => {
+  it('keeps what the agent reported after each batch, in order', () => {
+    const store = open(freshPath());
+    const id = store.createRun(newRun());
+    store.appendAgentStats(id, 8, { entropy: 3.5, distributions: [[0.5, 0.5]] });
+    store.appendAgentStats(id, 16, { entropy: 3.1, distributions: [[0.6, 0.4]] });
+    expect(store.agentStats(id)).toEqual([
+      { evaluations: 8, stats: { entropy: 3.5, distributions: [[0.5, 0.5]] } },
+      { evaluations: 16, stats: { entropy: 3.1, distributions: [[0.6, 0.4]] } },
+    ]);
+    expect(store.agentStats(id, 9).map((r) => r.evaluations)).toEqual([16]);
   });
 });
 
