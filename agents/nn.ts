@@ -18,6 +18,8 @@ export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 let active: string | null = null;
+/** Runs started together (a batch comparison) share one selection. */
+let selecting: Promise<string> | null = null;
 
 /**
  * Selects the TensorFlow.js backend once per process: `tensorflow` (@tensorflow/tfjs-node, when a
@@ -26,7 +28,17 @@ let active: string | null = null;
  */
 export async function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
   if (!(BACKENDS as readonly string[]).includes(choice)) throw new InputError(`--backend ${choice}: expected one of ${BACKENDS.join(', ')}`);
+  while (selecting) await selecting.catch(() => {});
   if (active && (choice === 'auto' || choice === active)) return active;
+  selecting = select(choice);
+  try {
+    return await selecting;
+  } finally {
+    selecting = null;
+  }
+}
+
+async function select(choice: BackendChoice): Promise<string> {
   tf.enableProdMode();
   const tryTfjsNode = async (): Promise<boolean> => {
     try {

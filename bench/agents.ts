@@ -68,7 +68,7 @@ for (const trace of traces) {
           agent: agent as SearchOptions['agent'], trace, memspec: 'ddr3-1600', space: 'reference', objective, reward: 'log',
           budget, seed, workers: 1, episodeLength: 1, backend: 'auto', grouping: 'parameter', hyperparameters: {}, db, checkpointEvery: 100_000,
         };
-        await runSearch(opts, { onEvaluation: (e) => { values.push(e.value); ms += e.agentMs; } }, memo);
+        await runSearch(opts, { onEvaluation: (e) => { values.push(e.value); ms += e.agentMs; } }, { memo });
         const bestAt = (n: number): number => Math.min(...values.slice(0, n));
         gaps500.push((bestAt(500) / optimum[objective] - 1) * 100);
         gaps2000.push((bestAt(budget) / optimum[objective] - 1) * 100);

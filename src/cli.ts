@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../simulators/errors.js';
+import { registerCompareCommand } from './cli/compare.js';
 import { registerRunsCommand } from './cli/runs.js';
 import { registerSearchCommand } from './cli/search.js';
 import { registerSimulateCommand } from './cli/simulate.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerSimulateCommand(program);
   registerSearchCommand(program);
   registerRunsCommand(program);
+  registerCompareCommand(program);
   registerSpaceCommand(program);
   registerSweepCommand(program);
   registerTracesCommand(program);

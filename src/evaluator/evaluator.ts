@@ -35,6 +35,14 @@ export interface Memo {
   setMany(entries: ReadonlyArray<[string, SimStats]>): Promise<void>;
 }
 
+/**
+ * A memo shared by evaluators running at the same time (the runs of a batch comparison): a design
+ * one of them is simulating right now is awaited by the others instead of simulated twice.
+ */
+export interface SharedMemo extends Memo {
+  readonly inflight: Map<string, Promise<SimStats>>;
+}
+
 export class MapMemo implements Memo {
   private readonly map = new Map<string, SimStats>();
   async getMany(keys: readonly string[]): Promise<Array<SimStats | undefined>> {
@@ -46,6 +54,14 @@ export class MapMemo implements Memo {
   get size(): number {
     return this.map.size;
   }
+}
+
+export class SharedMapMemo extends MapMemo implements SharedMemo {
+  readonly inflight = new Map<string, Promise<SimStats>>();
+}
+
+function isShared(m: Memo): m is SharedMemo {
+  return (m as Partial<SharedMemo>).inflight instanceof Map;
 }
 
 /** Runs simulations for a list of (distinct) configs. */
@@ -69,21 +85,44 @@ export class MemoizingEvaluator implements Evaluator {
   async evaluate(configs: readonly McConfig[]): Promise<SimStats[]> {
     const keys = configs.map((c) => `${this.workload.key}|${mcConfigKey(c)}`);
     const known = await this.memo.getMany(keys);
-    // Distinct configs still missing, simulated once each.
+    const inflight = isShared(this.memo) ? this.memo.inflight : null;
+    // Distinct configs still missing: simulated once each here, or awaited if another evaluator
+    // sharing the memo is simulating them now.
     const missing = new Map<string, McConfig>();
+    const awaited = new Map<string, Promise<SimStats>>();
     keys.forEach((k, i) => {
-      if (known[i] === undefined && !missing.has(k)) missing.set(k, configs[i]);
+      if (known[i] !== undefined || missing.has(k) || awaited.has(k)) return;
+      const pending = inflight?.get(k);
+      if (pending) awaited.set(k, pending);
+      else missing.set(k, configs[i]);
     });
-    const fresh = missing.size > 0 ? await this.backend(this.workload, [...missing.values()]) : [];
+    const settle = new Map<string, { resolve: (s: SimStats) => void; reject: (e: unknown) => void }>();
+    if (inflight) {
+      for (const k of missing.keys()) {
+        const p = new Promise<SimStats>((resolve, reject) => settle.set(k, { resolve, reject }));
+        p.catch(() => {}); // a failure is reported to the evaluator that ran the simulation
+        inflight.set(k, p);
+      }
+    }
     const freshByKey = new Map<string, SimStats>();
-    [...missing.keys()].forEach((k, i) => freshByKey.set(k, fresh[i]));
-    if (freshByKey.size > 0) await this.memo.setMany([...freshByKey.entries()]);
+    try {
+      const fresh = missing.size > 0 ? await this.backend(this.workload, [...missing.values()]) : [];
+      [...missing.keys()].forEach((k, i) => freshByKey.set(k, fresh[i]));
+      if (freshByKey.size > 0) await this.memo.setMany([...freshByKey.entries()]);
+      for (const [k, s] of freshByKey) settle.get(k)?.resolve(s);
+    } catch (e) {
+      for (const d of settle.values()) d.reject(e);
+      throw e;
+    } finally {
+      for (const k of settle.keys()) inflight?.delete(k);
+    }
+    for (const [k, p] of awaited) freshByKey.set(k, await p);
     this.evaluations += configs.length;
     this.simulations += missing.size;
     // The first config of each key simulated in this batch counts as the simulation.
     const claimed = new Set<string>();
     this.simulatedFlags = keys.map((k, i) => {
-      if (known[i] !== undefined || claimed.has(k)) return false;
+      if (known[i] !== undefined || claimed.has(k) || !missing.has(k)) return false;
       claimed.add(k);
       return true;
     });

@@ -4,14 +4,15 @@ import { Piscina } from 'piscina';
 import type { McConfig } from '../../simulators/dram/mcconfig.js';
 import { packageRoot } from '../../simulators/dram/presets.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
-import { type Evaluator, type Memo, MemoizingEvaluator } from './evaluator.js';
+import { type Evaluator, type Memo, MemoizingEvaluator, type SimulationBackend } from './evaluator.js';
 import type { PoolTask } from './worker.js';
 import type { Workload } from './workload.js';
 
 /** The compiled worker module (tests run from the TypeScript sources, workers from the build). */
 export const WORKER_FILE = join(packageRoot(), 'dist', 'src', 'evaluator', 'worker.js');
 
-export function poolEvaluator(workload: Workload, threads: number, memo?: Memo): Evaluator {
+/** A pool of simulation threads that several evaluators (of different workloads) may share. */
+export function createPoolBackend(threads: number): { backend: SimulationBackend; close: () => Promise<void> } {
   const pool = new Piscina({ filename: WORKER_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
   const backend = async (w: Workload, configs: readonly McConfig[]): Promise<SimStats[]> => {
     // One task per thread, contiguous slices, so results come back in order.
@@ -23,5 +24,10 @@ export function poolEvaluator(workload: Workload, threads: number, memo?: Memo):
     }
     return (await Promise.all(tasks)).flat();
   };
-  return new MemoizingEvaluator(workload, backend, memo, () => pool.destroy());
+  return { backend, close: () => pool.destroy() };
+}
+
+export function poolEvaluator(workload: Workload, threads: number, memo?: Memo): Evaluator {
+  const { backend, close } = createPoolBackend(threads);
+  return new MemoizingEvaluator(workload, backend, memo, close);
 }

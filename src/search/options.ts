@@ -57,8 +57,8 @@ export const SearchConfigSchema = z.strictObject({
 });
 export type SearchConfig = z.infer<typeof SearchConfigSchema>;
 
-/** Reads a search config file (JSON or YAML by extension). */
-export function readSearchConfig(path: string): SearchConfig {
+/** Reads a JSON or YAML file (by extension) into a plain object; errors name the file. */
+export function readSearchConfigFile(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -71,6 +71,13 @@ export function readSearchConfig(path: string): SearchConfig {
   } catch (e) {
     throw new InputError(`${path}: invalid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'} (${(e as Error).message.split('\n')[0]})`);
   }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new InputError(`${path}: expected an object of options`);
+  return doc as Record<string, unknown>;
+}
+
+/** Reads a search config file (JSON or YAML by extension). */
+export function readSearchConfig(path: string): SearchConfig {
+  const doc = readSearchConfigFile(path);
   const r = SearchConfigSchema.safeParse(doc);
   if (!r.success) {
     const issue = r.error.issues[0];

@@ -11,7 +11,7 @@ import type { SimStats } from '../../simulators/dram/stats.js';
 import { createAgent, LEARNING_AGENTS, type Agent } from '../../agents/index.js';
 import { initBackend, tf } from '../../agents/nn.js';
 import { DramEnv, type StepResult } from '../env/dram-env.js';
-import { makeEvaluator, type Memo } from '../evaluator/index.js';
+import { makeEvaluator, type Memo, MemoizingEvaluator, type SimulationBackend } from '../evaluator/index.js';
 import { loadWorkload } from '../evaluator/workload.js';
 import { loadSpace } from '../space/builtin.js';
 import { designToConfig, type ParameterSpace } from '../space/space.js';
@@ -62,31 +62,46 @@ export function problemOf(space: ParameterSpace, observationSize: number) {
  * Runs a search. `memo` may be shared by runs of the same workload (a batch comparison), so a
  * design any of them has simulated costs the others nothing.
  */
-export async function runSearch(opts: SearchOptions, hooks: SearchHooks = {}, memo?: Memo): Promise<SearchSummary> {
-  return execute(opts, null, hooks, memo);
+export async function runSearch(opts: SearchOptions, hooks: SearchHooks = {}, shared: SharedResources = {}): Promise<SearchSummary> {
+  return execute(opts, null, hooks, shared);
+}
+
+/** What a batch of runs shares: a memo per workload and a pool of simulation threads. */
+export interface SharedResources {
+  memo?: Memo;
+  /** Where simulations run (default: in-process, or a pool of `workers` threads of the run's own). */
+  backend?: SimulationBackend;
 }
 
 /** Continues run `runId` of the store `db` to its budget. */
-export async function resumeRun(db: string, runId: number, hooks: SearchHooks = {}, override: Partial<SearchOptions> = {}): Promise<SearchSummary> {
+export async function resumeRun(
+  db: string,
+  runId: number,
+  hooks: SearchHooks = {},
+  override: Partial<SearchOptions> = {},
+  shared: SharedResources = {},
+): Promise<SearchSummary> {
   const store = RunStore.open(db);
   try {
     const run = store.getRun(runId);
     if (!run) throw new InputError(`run ${runId}: no such run in ${db}`);
     const stored = run.options as SearchOptions;
-    return await execute({ ...stored, ...override, db }, runId, hooks);
+    return await execute({ ...stored, ...override, db }, runId, hooks, shared);
   } finally {
     store.close();
   }
 }
 
-async function execute(opts: SearchOptions, resumeId: number | null, hooks: SearchHooks, memo?: Memo): Promise<SearchSummary> {
+async function execute(opts: SearchOptions, resumeId: number | null, hooks: SearchHooks, shared: SharedResources): Promise<SearchSummary> {
   const t0 = performance.now();
   const space = loadSpace(opts.space);
   const objective = objectiveSpec(opts);
   if (LEARNING_AGENTS.includes(opts.agent)) await initBackend(opts.backend);
   const workload = loadWorkload({ trace: opts.trace, memspec: opts.memspec, addressmapping: opts.addressmapping, clkMhz: opts.clkMhz });
   const store = RunStore.open(opts.db);
-  const evaluator = makeEvaluator(workload, opts.workers, memo);
+  const evaluator = shared.backend
+    ? new MemoizingEvaluator(workload, shared.backend, shared.memo)
+    : makeEvaluator(workload, opts.workers, shared.memo);
   let agent: Agent | null = null;
   try {
     const env = new DramEnv({ space, evaluator, objective, episodeLength: opts.episodeLength });

@@ -91,6 +91,11 @@ describe.each(AGENTS)('%s', (name) => {
 });
 
 describe('learners', () => {
+  it('share one backend when several runs start at once', async () => {
+    const chosen = await Promise.all([initBackend('auto'), initBackend('auto'), initBackend('wasm')]);
+    expect(chosen).toEqual(['wasm', 'wasm', 'wasm']);
+  });
+
   it('do not leak tensors over a long run', async () => {
     for (const name of ['marl', 'ppo', 'sac'] as const) {
       await run(name, 1, 64); // warm up kernels and caches

@@ -1,0 +1,166 @@
+/** `marl-dse compare`: MARL against the baselines over a matrix of traces, objectives and seeds. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../../simulators/errors.js';
+import { AGENTS } from '../../agents/index.js';
+import { COMPARE_DEFAULTS, CompareSpecSchema, type CompareSpec, collectResults, openCompareDir, runMatrix } from '../compare/matrix.js';
+import { summarise, writeReport } from '../compare/report.js';
+import { OBJECTIVES, type ObjectiveName } from '../objectives.js';
+import { readSearchConfigFile } from '../search/options.js';
+import { loadSpace } from '../space/builtin.js';
+import { openTrace } from '../../traces/builtin.js';
+import { SWEEP_METRICS, sweepBest } from '../sweep.js';
+import { progressBar } from './progress.js';
+
+interface CompareFlags {
+  agents?: string;
+  traces?: string;
+  objectives?: string;
+  seeds?: string;
+  budget?: string;
+  workers?: string;
+  parallel?: string;
+  reward?: string;
+  space?: string;
+  groundTruth?: string;
+  config?: string;
+  out?: string;
+  resume?: string;
+  json?: boolean;
+}
+
+function list(raw: string | undefined, flag: string): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) throw new InputError(`${flag}: empty list`);
+  return items;
+}
+
+function int(raw: string | undefined, flag: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\s*\d+\s*$/.test(raw)) throw new InputError(`${flag} ${raw}: expected a positive integer`);
+  return Number(raw);
+}
+
+/** The objective's column in a sweep, when it has one. */
+const SWEEP_COLUMN: Partial<Record<ObjectiveName, (typeof SWEEP_METRICS)[number]>> = {
+  power: 'averagePowerMw',
+  latency: 'totalTimeNs',
+  'avg-latency': 'avgLatencyNs',
+  energy: 'energyPj',
+};
+
+/** Builds and checks the spec from the config file and the flags (flags win). */
+export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
+  const file = flags.config ? readSearchConfigFile(flags.config) : {};
+  const parallelDefault = (w: number): number => (w > 1 ? 2 * w : 1);
+  const workers = int(flags.workers, '--workers') ?? (file.workers as number | undefined) ?? COMPARE_DEFAULTS.workers;
+  const raw = {
+    ...COMPARE_DEFAULTS,
+    ...file,
+    agents: list(flags.agents, '--agents') ?? file.agents ?? [...AGENTS],
+    traces: list(flags.traces, '--traces') ?? file.traces,
+    objectives: list(flags.objectives, '--objectives') ?? file.objectives ?? ['power', 'latency'],
+    seeds: int(flags.seeds, '--seeds') ?? file.seeds ?? COMPARE_DEFAULTS.seeds,
+    budget: int(flags.budget, '--budget') ?? file.budget ?? COMPARE_DEFAULTS.budget,
+    workers,
+    parallel: int(flags.parallel, '--parallel') ?? (file.parallel as number | undefined) ?? parallelDefault(workers),
+    reward: flags.reward ?? file.reward ?? COMPARE_DEFAULTS.reward,
+    space: flags.space ?? file.space ?? COMPARE_DEFAULTS.space,
+    groundTruth: flags.groundTruth ?? file.groundTruth ?? null,
+  };
+  if (!raw.traces) throw new InputError('--traces: required (comma-separated, e.g. builtin:stream,builtin:random)');
+  for (const a of raw.agents as string[]) if (!(AGENTS as readonly string[]).includes(a)) throw new InputError(`--agents: unknown agent "${a}" (expected ${AGENTS.join(', ')})`);
+  for (const o of raw.objectives as string[]) if (!(OBJECTIVES as readonly string[]).includes(o)) throw new InputError(`--objectives: unknown objective "${o}" (expected ${OBJECTIVES.join(', ')})`);
+  const parsed = CompareSpecSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`${issue.path.length ? `--${String(issue.path[0])}` : 'compare'}: ${issue.message}`);
+  }
+  const spec = parsed.data;
+  if (new Set(spec.agents).size !== spec.agents.length) throw new InputError('--agents: an agent is listed twice');
+  for (const o of spec.objectives) {
+    if (o === 'joint') throw new InputError('--objectives: joint needs per-trace targets; compare its runs with `search --objective joint`');
+  }
+  // Fail early on anything a run would only discover later.
+  loadSpace(spec.space);
+  for (const t of spec.traces) openTrace(t);
+  if (spec.groundTruth !== null && !existsSync(spec.groundTruth)) throw new InputError(`--ground-truth ${spec.groundTruth}: no such folder`);
+  return spec;
+}
+
+/** True optima (from sweeps) and targets per trace × objective. */
+function optimaAndTargets(spec: CompareSpec): { optima: Map<string, number | null>; targets: Map<string, number | null> } {
+  const optima = new Map<string, number | null>();
+  const targets = new Map<string, number | null>();
+  for (const trace of spec.traces) {
+    for (const o of spec.objectives) {
+      const key = `${trace}|${o}`;
+      const col = SWEEP_COLUMN[o];
+      const csv = spec.groundTruth ? join(spec.groundTruth, `${trace.replace(/^builtin:/, '').replace(/[^a-zA-Z0-9._-]+/g, '_')}.csv`) : null;
+      const best = col && csv && existsSync(csv) ? sweepBest(csv, col) : null;
+      optima.set(key, best ? best.value : null);
+      const explicit = spec.targets[o];
+      targets.set(key, explicit ?? (best ? best.value * (1 + spec.tolerance) : null));
+    }
+  }
+  return { optima, targets };
+}
+
+export function registerCompareCommand(program: Command): void {
+  program
+    .command('compare')
+    .description('run MARL and the baselines over traces × objectives × seeds and write a report')
+    .option('--agents <list>', `comma-separated (default ${AGENTS.join(',')})`)
+    .option('--traces <list>', 'comma-separated traces (builtin:NAME or files)')
+    .option('--objectives <list>', 'comma-separated (default power,latency)')
+    .option('--seeds <n>', 'seeds per agent (default 5)')
+    .option('--budget <n>', 'evaluations per run (default 2000)')
+    .option('--workers <n>', 'simulation threads (default 1: in-process)')
+    .option('--parallel <n>', 'runs at a time (default twice the workers)')
+    .option('--reward <kind>', 'log (default) or archgym')
+    .option('--space <name|file>', 'the design space (default reference)')
+    .option('--ground-truth <dir>', 'sweeps (<trace>.csv from marl-dse sweep) giving the true optima; success = within 1 %')
+    .option('--config <file>', 'the same options in a JSON or YAML file, plus hyperparameters and targets')
+    .option('--out <dir>', 'where to write the runs and the report')
+    .option('--resume <dir>', 'continue an interrupted comparison in its folder')
+    .option('--json', 'print the summary (cells and verdicts) as one JSON object')
+    .action(async (flags: CompareFlags) => {
+      const dir = flags.resume ?? flags.out;
+      if (!dir) throw new InputError('--out: required (the folder for the runs and the report)');
+      const state = flags.resume ? openCompareDir(flags.resume, null) : openCompareDir(dir, resolveCompareSpec(flags));
+      const spec = state.spec;
+      let stop = false;
+      const onSigint = (): void => {
+        if (stop) process.exit(130);
+        stop = true;
+        process.stderr.write(`\nstopping after the current batches; continue with: marl-dse compare --resume ${dir}\n`);
+      };
+      process.on('SIGINT', onSigint);
+      const runs = spec.agents.length * spec.traces.length * spec.objectives.length * spec.seeds;
+      const bar = progressBar(runs * spec.budget, ' compare |{bar}| {value}/{total} evaluations | {runs} runs | ETA {eta_formatted}');
+      try {
+        const r = await runMatrix(dir, state, {
+          onProgress: (p) => bar.update(p.evaluationsDone, { runs: `${p.runsDone}/${p.runsTotal}` }),
+          shouldStop: () => stop,
+        });
+        bar.stop();
+        const { optima, targets } = optimaAndTargets(spec);
+        const results = collectResults(dir, state, targets);
+        const cells = summarise(spec, results, optima, targets);
+        const files = writeReport({ dir, spec, results, cells, wallSeconds: r.wallSeconds, simulations: r.simulations });
+        if (flags.json) {
+          process.stdout.write(JSON.stringify({ dir, finished: r.finished, runs: results.length, wallSeconds: r.wallSeconds, simulations: r.simulations, cells }) + '\n');
+        } else {
+          process.stdout.write(`${r.finished ? 'compared' : 'interrupted:'} ${results.length} of ${runs} runs in ${r.wallSeconds.toFixed(0)} s (${r.simulations.toLocaleString('en-US')} simulations this session)\n`);
+          for (const c of cells) process.stdout.write(`  ${c.verdict}\n`);
+          process.stdout.write(`report: ${join(dir, 'report.html')} (${files.length} files)\n`);
+        }
+        if (!r.finished) process.exitCode = 130;
+      } finally {
+        bar.stop();
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

@@ -1,0 +1,258 @@
+/**
+ * What a comparison writes: summary.csv and summary.json (one row per run, and per agent × trace ×
+ * objective the median, mean, 95 % confidence interval and success rate), standalone SVG charts,
+ * and report.html, self-contained: charts inline, tables of final results, and for MARL against
+ * each baseline a two-sided Mann-Whitney U test with Cliff's delta and a plain verdict per cell.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { METRICS, type ObjectiveName } from '../objectives.js';
+import { bestSoFarSvg, type CurveSeries } from './charts.js';
+import type { CellResult, CompareSpec } from './matrix.js';
+import { cliffsDelta, holm, mannWhitneyU, mean, meanCi95, median, medianCi } from './stats.js';
+
+export interface AgentSummary {
+  agent: string;
+  trace: string;
+  objective: ObjectiveName;
+  runs: number;
+  median: number;
+  mean: number;
+  ci95: [number, number] | null;
+  successRate: number | null;
+  medianEvaluationsToTarget: number | null;
+}
+
+export interface Comparison {
+  trace: string;
+  objective: ObjectiveName;
+  baseline: string;
+  u: number;
+  pValue: number;
+  /** Holm-adjusted over the baselines of the cell. */
+  pHolm: number;
+  /** Cliff's delta of MARL's final values against the baseline's (negative: MARL's are smaller). */
+  cliffsDelta: number;
+  verdict: 'wins' | 'ties' | 'loses';
+}
+
+export interface CellSummary {
+  trace: string;
+  objective: ObjectiveName;
+  optimum: number | null;
+  target: number | null;
+  agents: AgentSummary[];
+  comparisons: Comparison[];
+  verdict: string;
+}
+
+const ALPHA = 0.05;
+
+function unitOf(o: ObjectiveName): string {
+  return o === 'joint' ? 'max ratio to target' : o === 'pareto' ? 'normalised hypervolume' : `${o} (${METRICS[o].unit})`;
+}
+
+export function summarise(spec: CompareSpec, results: readonly CellResult[], optima: Map<string, number | null>, targets: Map<string, number | null>): CellSummary[] {
+  const cells: CellSummary[] = [];
+  for (const trace of spec.traces) {
+    for (const objective of spec.objectives) {
+      const key = `${trace}|${objective}`;
+      const here = results.filter((r) => r.trace === trace && r.objective === objective);
+      const max = objective === 'pareto';
+      const agents: AgentSummary[] = spec.agents.map((agent) => {
+        const runs = here.filter((r) => r.agent === agent);
+        const finals = runs.map((r) => r.bestValue);
+        const target = targets.get(key) ?? null;
+        const reached = runs.map((r) => r.evaluationsToTarget).filter((e): e is number => e !== null);
+        return {
+          agent,
+          trace,
+          objective,
+          runs: runs.length,
+          median: finals.length ? median(finals) : NaN,
+          mean: finals.length ? mean(finals) : NaN,
+          ci95: meanCi95(finals),
+          successRate: target === null || runs.length === 0 ? null : reached.length / runs.length,
+          medianEvaluationsToTarget: reached.length ? median(reached) : null,
+        };
+      });
+      const marl = here.filter((r) => r.agent === 'marl').map((r) => r.bestValue);
+      const baselines = spec.agents.filter((a) => a !== 'marl');
+      const raw = baselines.map((b) => {
+        const other = here.filter((r) => r.agent === b).map((r) => r.bestValue);
+        const mw = mannWhitneyU(marl, other);
+        return { baseline: b, u: mw.u, pValue: mw.pValue, delta: marl.length && other.length ? cliffsDelta(marl, other) : NaN };
+      });
+      const adjusted = holm(raw.map((r) => (Number.isNaN(r.pValue) ? 1 : r.pValue)));
+      const comparisons: Comparison[] = raw.map((r, i) => {
+        const better = max ? r.delta > 0 : r.delta < 0;
+        const verdict = adjusted[i] < ALPHA && r.delta !== 0 ? (better ? 'wins' : 'loses') : 'ties';
+        return { trace, objective, baseline: r.baseline, u: r.u, pValue: r.pValue, pHolm: adjusted[i], cliffsDelta: r.delta, verdict };
+      });
+      cells.push({ trace, objective, optimum: optima.get(key) ?? null, target: targets.get(key) ?? null, agents, comparisons, verdict: verdictLine(trace, objective, comparisons, marl.length > 0) });
+    }
+  }
+  return cells;
+}
+
+function verdictLine(trace: string, objective: string, cs: readonly Comparison[], hasMarl: boolean): string {
+  if (!hasMarl) return `${trace} / ${objective}: MARL was not part of this comparison.`;
+  if (cs.length === 0) return `${trace} / ${objective}: no baseline to compare MARL with.`;
+  const by = (v: Comparison['verdict']) => cs.filter((c) => c.verdict === v).map((c) => c.baseline);
+  const parts: string[] = [];
+  if (by('wins').length) parts.push(`MARL wins against ${by('wins').join(', ')}`);
+  if (by('ties').length) parts.push(`ties with ${by('ties').join(', ')}`);
+  if (by('loses').length) parts.push(`loses to ${by('loses').join(', ')}`);
+  return `${trace} / ${objective}: ${parts.join('; ')} (two-sided Mann-Whitney U on final best values, Holm-adjusted p < ${ALPHA}).`;
+}
+
+/** Median and band per evaluation over a set of best-so-far curves. */
+export function curveBand(curves: readonly number[][]): { median: number[]; low: number[]; high: number[] } {
+  const n = Math.min(...curves.map((c) => c.length));
+  const out = { median: [] as number[], low: [] as number[], high: [] as number[] };
+  for (let i = 0; i < n; i++) {
+    const xs = curves.map((c) => c[i]);
+    const ci = medianCi(xs, 0.95);
+    out.median.push(median(xs));
+    out.low.push(ci.low);
+    out.high.push(ci.high);
+  }
+  return out;
+}
+
+function slug(s: string): string {
+  return s.replace(/^builtin:/, '').replace(/[^a-zA-Z0-9._-]+/g, '_');
+}
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const fmt = (v: number | null | undefined, digits = 4): string =>
+  v === null || v === undefined || Number.isNaN(v) ? '—' : Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 1 }) : v.toPrecision(digits);
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export interface ReportInput {
+  dir: string;
+  spec: CompareSpec;
+  results: CellResult[];
+  cells: CellSummary[];
+  wallSeconds: number;
+  simulations: number;
+}
+
+/** Writes summary.csv, summary.json, charts/*.svg and report.html into the comparison's folder. */
+export function writeReport({ dir, spec, results, cells, wallSeconds, simulations }: ReportInput): string[] {
+  const files: string[] = [];
+  const write = (name: string, text: string): void => {
+    writeFileSync(join(dir, name), text);
+    files.push(join(dir, name));
+  };
+  // One row per run, then one per agent × trace × objective.
+  const runCols = ['kind', 'agent', 'trace', 'objective', 'seed', 'runId', 'bestValue', 'evaluationsToTarget', 'simulations', 'wallSeconds', 'median', 'mean', 'ci95Low', 'ci95High', 'successRate'];
+  const rows: string[] = [runCols.join(',')];
+  for (const r of results) rows.push(['run', r.agent, r.trace, r.objective, r.seed, r.runId, r.bestValue, r.evaluationsToTarget, r.simulations, r.wallSeconds.toFixed(3), '', '', '', '', ''].map(csvCell).join(','));
+  for (const c of cells) for (const a of c.agents) {
+    rows.push(['agent', a.agent, a.trace, a.objective, '', '', '', a.medianEvaluationsToTarget, '', '', a.median, a.mean, a.ci95?.[0], a.ci95?.[1], a.successRate].map(csvCell).join(','));
+  }
+  write('summary.csv', rows.join('\n') + '\n');
+  write(
+    'summary.json',
+    JSON.stringify(
+      {
+        spec,
+        wallSeconds: wallSeconds,
+        simulations,
+        runs: results.map(({ curve: _curve, ...r }) => r),
+        cells: cells.map((c) => ({ ...c })),
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  // Charts.
+  mkdirSync(join(dir, 'charts'), { recursive: true });
+  const svgs = new Map<string, string>();
+  for (const c of cells) {
+    const series: CurveSeries[] = spec.agents
+      .map((agent) => ({ agent, curves: results.filter((r) => r.trace === c.trace && r.objective === c.objective && r.agent === agent).map((r) => r.curve) }))
+      .filter((s) => s.curves.length > 0)
+      .map((s) => ({ agent: s.agent, ...curveBand(s.curves) }));
+    if (series.length === 0) continue;
+    const svg = bestSoFarSvg(`${c.trace.replace(/^builtin:/, '')} · ${c.objective}: best so far, median over seeds`, unitOf(c.objective), series, c.optimum);
+    const name = `charts/${slug(c.trace)}-${c.objective}.svg`;
+    write(name, svg + '\n');
+    svgs.set(`${c.trace}|${c.objective}`, svg);
+  }
+  write('report.html', reportHtml({ dir, spec, results, cells, wallSeconds, simulations }, svgs));
+  return files;
+}
+
+function reportHtml(input: ReportInput, svgs: Map<string, string>): string {
+  const { spec, cells, results, wallSeconds, simulations } = input;
+  const verdicts = cells.map((c) => `<li>${escapeHtml(c.verdict)}</li>`).join('\n');
+  const sections = cells
+    .map((c) => {
+      const svg = svgs.get(`${c.trace}|${c.objective}`) ?? '<p>No finished runs.</p>';
+      const agentRows = c.agents
+        .map(
+          (a) =>
+            `<tr><td>${escapeHtml(a.agent)}</td><td>${a.runs}</td><td>${fmt(a.median)}</td><td>${fmt(a.mean)}</td>` +
+            `<td>${a.ci95 ? `${fmt(a.ci95[0])} – ${fmt(a.ci95[1])}` : '—'}</td>` +
+            `<td>${c.optimum !== null && Number.isFinite(a.median) ? `${(((a.median / c.optimum) - 1) * 100).toFixed(2)} %` : '—'}</td>` +
+            `<td>${a.successRate === null ? '—' : `${Math.round(a.successRate * 100)} %`}</td><td>${fmt(a.medianEvaluationsToTarget)}</td></tr>`,
+        )
+        .join('\n');
+      const testRows = c.comparisons
+        .map(
+          (t) =>
+            `<tr><td>MARL vs ${escapeHtml(t.baseline)}</td><td>${fmt(t.u)}</td><td>${fmt(t.pValue, 3)}</td><td>${fmt(t.pHolm, 3)}</td>` +
+            `<td>${fmt(t.cliffsDelta, 3)}</td><td class="${t.verdict}">${t.verdict === 'wins' ? 'MARL wins' : t.verdict === 'loses' ? 'MARL loses' : 'tie'}</td></tr>`,
+        )
+        .join('\n');
+      return `<section>
+<h2>${escapeHtml(c.trace)} · ${escapeHtml(c.objective)}</h2>
+<p class="verdict">${escapeHtml(c.verdict)}</p>
+<figure class="chart">${svg}<figcaption>Median over seeds of the best value so far; the band is a 95 % distribution-free confidence interval of the median (with 5 seeds: the range).</figcaption></figure>
+<table><thead><tr><th>agent</th><th>runs</th><th>median final</th><th>mean</th><th>95 % CI of mean</th><th>median gap to optimum</th><th>success</th><th>median evaluations to target</th></tr></thead>
+<tbody>${agentRows}</tbody></table>
+<p class="note">${c.optimum !== null ? `True optimum ${fmt(c.optimum)} from the ground-truth sweep; ` : ''}${c.target !== null ? `target ${fmt(c.target)}.` : 'no target, so no success rate.'}</p>
+${c.comparisons.length ? `<table><thead><tr><th>test</th><th>U</th><th>p</th><th>p (Holm)</th><th>Cliff's δ</th><th>verdict</th></tr></thead><tbody>${testRows}</tbody></table>` : ''}
+</section>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>marl-dse comparison</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1000px; color: #222; }
+table { border-collapse: collapse; margin: 0.6rem 0; font-size: 0.9rem; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+.wins { color: #0a7a2f; font-weight: 600; } .loses { color: #b3261e; font-weight: 600; } .ties { color: #555; }
+.verdict { font-weight: 600; } .note { color: #666; font-size: 0.85rem; }
+section { margin-top: 2.2rem; } figure.chart { margin: 0; }
+</style></head><body>
+<h1>MARL against the baselines</h1>
+<p>${spec.agents.length} agents × ${spec.traces.length} traces × ${spec.objectives.length} objectives × ${spec.seeds} seeds × ${spec.budget.toLocaleString('en-US')} evaluations
+(${results.length} finished runs) on the ${escapeHtml(spec.space)} space of ${escapeHtml(spec.memspec)}, reward <code>${spec.reward}</code>.
+Wall time ${wallSeconds.toFixed(0)} s; ${simulations.toLocaleString('en-US')} distinct simulations (runs of one trace share results).</p>
+<p>Each cell compares the final best values of MARL's runs with each baseline's with a two-sided Mann-Whitney U test
+(exact when there are no ties), Holm-adjusted over the baselines of the cell; Cliff's δ is the effect size
+(−1: every MARL run found a lower value). With ${spec.seeds} seeds per agent the smallest possible p-value is
+${fmt(2 / binomial(2 * spec.seeds, spec.seeds), 2)}, so a cell can only show a significant difference when the separation is complete or nearly so.</p>
+<h2>Verdicts</h2>
+<ul>${verdicts}</ul>
+${sections}
+</body></html>
+`;
+}
+
+function binomial(n: number, k: number): number {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return c;
+}

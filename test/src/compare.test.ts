@@ -1,0 +1,111 @@
+/** `marl-dse compare`: the statistics against known values, a small matrix end to end, bad input. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'parse5';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliffsDelta, holm, mannWhitneyU, meanCi95, medianCi, t975 } from '../../src/compare/stats.js';
+
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'marl-dse-compare-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('statistics', () => {
+  it('Mann-Whitney U: exact p-values as published', () => {
+    // Complete separation of 5 and 5: p = 2 / C(10, 5).
+    expect(mannWhitneyU([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])).toEqual({ u: 0, pValue: 2 / 252, method: 'exact' });
+    // SciPy's documented example (males vs females): U1 = 17, two-sided exact p = 0.1111.
+    const r = mannWhitneyU([19, 22, 16, 29, 24], [20, 11, 17, 12]);
+    expect(r.u).toBe(17);
+    expect(r.pValue).toBeCloseTo(0.1111, 4);
+  });
+
+  it('Mann-Whitney U: ties use the corrected normal approximation, symmetric in its samples', () => {
+    const a = mannWhitneyU([1, 2, 2, 3, 3, 3], [3, 4, 4, 5, 6, 6]);
+    const b = mannWhitneyU([3, 4, 4, 5, 6, 6], [1, 2, 2, 3, 3, 3]);
+    expect(a.method).toBe('normal');
+    expect(a.u + b.u).toBe(36);
+    expect(a.pValue).toBeCloseTo(b.pValue, 12);
+    expect(a.pValue).toBeGreaterThan(0.001);
+    expect(a.pValue).toBeLessThan(0.05);
+    expect(mannWhitneyU([5, 5, 5], [5, 5, 5]).pValue).toBe(1);
+  });
+
+  it('confidence intervals, Cliff\'s delta and Holm', () => {
+    expect(t975(4)).toBe(2.776);
+    expect(t975(60)).toBeCloseTo(2.0003, 3);
+    const ci = meanCi95([1, 2, 3, 4, 5])!;
+    expect(ci[0]).toBeCloseTo(3 - (2.776 * Math.sqrt(2.5)) / Math.sqrt(5), 9);
+    expect(ci[1]).toBeCloseTo(3 + (2.776 * Math.sqrt(2.5)) / Math.sqrt(5), 9);
+    expect(medianCi([5, 1, 4, 2, 3])).toEqual({ low: 1, high: 5, coverage: 1 - 2 / 32 });
+    expect(medianCi(Array.from({ length: 20 }, (_, i) => i + 1)).low).toBe(6); // x(6)..x(15) at ≥ 95 %
+    expect(cliffsDelta([1, 2], [3, 4])).toBe(-1);
+    expect(cliffsDelta([1, 3], [2, 2])).toBe(0);
+    const adjusted = holm([0.01, 0.04, 0.03]);
+    expect(adjusted[0]).toBeCloseTo(0.03, 12);
+    expect(adjusted[1]).toBeCloseTo(0.06, 12);
+    expect(adjusted[2]).toBeCloseTo(0.06, 12);
+  });
+});
+
+describe('marl-dse compare', () => {
+  const out = join(dir, 'small');
+
+  it('runs a small matrix and writes every file with the right rows and one chart per cell', () => {
+    const r = cli('compare', '--agents', 'marl,random', '--traces', 'builtin:cloud-2', '--objectives', 'latency,power', '--seeds', '2', '--budget', '48', '--workers', '2', '--out', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.runs).toBe(8);
+    expect(summary.cells).toHaveLength(2);
+    for (const f of ['summary.csv', 'summary.json', 'report.html', 'runs.sqlite', 'compare.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(readdirSync(join(out, 'charts')).sort()).toEqual(['cloud-2-latency.svg', 'cloud-2-power.svg']);
+    const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('kind,agent,trace,objective,seed,runId,bestValue,evaluationsToTarget,simulations,wallSeconds,median,mean,ci95Low,ci95High,successRate');
+    expect(csv.filter((l) => l.startsWith('run,'))).toHaveLength(8);
+    expect(csv.filter((l) => l.startsWith('agent,'))).toHaveLength(4);
+    const json = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(json.runs).toHaveLength(8);
+    expect(json.cells[0].comparisons[0]).toMatchObject({ baseline: 'random' });
+    // The report parses as HTML and holds one chart per cell, inline.
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const doc = parse(html);
+    expect(doc.childNodes.some((n) => n.nodeName === 'html')).toBe(true);
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/); // self-contained: nothing fetched
+    expect(html).toMatch(/builtin:cloud-2 \/ latency: /);
+  });
+
+  it('resuming a finished comparison reruns nothing and gives the same summary', () => {
+    const before = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const r = cli('compare', '--resume', out, '--json');
+    expect(r.code).toBe(0);
+    const after = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(after.runs).toEqual(before.runs);
+    expect(after.cells).toEqual(before.cells);
+  });
+
+  // A folder that cannot be created (its parent is a file): unwritable even for root.
+  writeFileSync(join(dir, 'locked'), 'a file, not a folder\n');
+  const cases: Array<[string, string[], RegExp]> = [
+    ['an unknown agent', ['--agents', 'marl,dqn', '--traces', 'builtin:stream', '--out', join(dir, 'x')], /^marl-dse: --agents: unknown agent "dqn"/],
+    ['an empty list', ['--agents', ',', '--traces', 'builtin:stream', '--out', join(dir, 'y')], /^marl-dse: --agents: empty list/],
+    ['an unwritable folder', ['--agents', 'marl', '--traces', 'builtin:stream', '--out', join(dir, 'locked', 'sub')], /^marl-dse: .*locked\/sub: cannot write the comparison here \(ENOTDIR\)/],
+    ['a missing trace', ['--agents', 'marl', '--traces', join(dir, 'none.stl'), '--out', join(dir, 'z')], /^marl-dse: .*none\.stl: cannot open trace/],
+    ['an existing comparison', ['--agents', 'marl', '--traces', 'builtin:stream', '--out', join(dir, 'small')], /^marl-dse: .*small: already holds a comparison; continue it with --resume/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`rejects ${what}: one line, exit code 2`, () => {
+      const r = cli('compare', ...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    });
+  }
+});
