@@ -4,13 +4,14 @@
  * chunks, so a trace of any length is read in bounded memory; a format only supplies the parser
  * of one line. LF, CRLF and CR line ends and a UTF-8 byte-order mark are accepted.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../simulators/errors.js';
 import type { TraceChunk, TraceSource } from '../simulators/trace.js';
+import { checkTraceFile, LineBlocks } from './lines.js';
 
-const BLOCK_BYTES = 1 << 20;
+export { checkTraceFile };
+
 const CHUNK_REQUESTS = 1 << 16;
-const TAB = 9, SPACE = 32, CR = 13, LF = 10, HASH = 35;
+const TAB = 9, SPACE = 32, HASH = 35;
 
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
@@ -127,20 +128,6 @@ export interface LineFormat {
 }
 
 /** Throws a one-line InputError unless `path` is a readable file. */
-export function checkTraceFile(path: string): void {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw new InputError(`${path}: cannot open trace (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    if (fstatSync(fd).isDirectory()) throw new InputError(`${path}: is a directory, not a trace file`);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** A streaming reader of `path` in `format`; each call to `chunks()` reads the file from its start. */
 export class LineTraceSource implements TraceSource {
   readonly name: string;
@@ -156,83 +143,42 @@ export class LineTraceSource implements TraceSource {
 
   *chunks(): Generator<TraceChunk> {
     const { path: file, format } = this;
-    const fd = openSync(file, 'r');
+    const blocks = new LineBlocks(file);
     try {
-      const buf = Buffer.allocUnsafe(BLOCK_BYTES);
       const cycle = new Float64Array(CHUNK_REQUESTS);
       const address = new Float64Array(CHUNK_REQUESTS);
       const isWrite = new Uint8Array(CHUNK_REQUESTS);
       const scanner = new LineScanner();
       const parsed: ParsedRequest = { cycle: 0, address: 0, write: false };
-      let filled = 0;
-      let line = 0;
       let requests = 0;
       let n = 0;
       let lastCycle = 0;
-      let eof = false;
-      const take = (start: number, end: number): void => {
-        line++;
-        scanner.reset(buf, start, end);
-        const ok = format.parse(scanner, parsed);
-        if (ok === false) return;
-        if (typeof ok === 'string') {
-          throw new InputError(`${file}:${line}: ${ok} in "${scanner.text()}" (expected a ${format.name} line "${format.expected}")`);
-        }
-        const c = format.timed ? parsed.cycle : requests;
-        if (c < lastCycle) throw new InputError(`${file}:${line}: cycle ${c} is earlier than the previous request's cycle ${lastCycle}`);
-        lastCycle = c;
-        cycle[n] = c;
-        address[n] = parsed.address;
-        isWrite[n] = parsed.write ? 1 : 0;
-        n++;
-        requests++;
-      };
-      let firstBlock = true;
-      // A CR ended the last block: an LF starting the next one belongs to the same line end.
-      let pendingCr = false;
-      while (!eof) {
-        const got = readSync(fd, buf, filled, BLOCK_BYTES - filled, null);
-        if (got === 0) eof = true;
-        const limit = filled + got;
-        let lineStart = 0;
-        let from = filled;
-        if (firstBlock) {
-          firstBlock = false;
-          // A UTF-8 byte-order mark.
-          if (limit >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) lineStart = from = 3;
-        }
-        if (pendingCr && from < limit) {
-          if (buf[from] === LF) lineStart = from = from + 1;
-          pendingCr = false;
-        }
-        for (let i = from; i < limit; i++) {
-          const ch = buf[i];
-          if (ch !== LF && ch !== CR) continue;
-          take(lineStart, i);
-          // CRLF, LF and a lone CR each end one line, as in the .stl reader.
-          if (ch === CR) {
-            if (i + 1 < limit) {
-              if (buf[i + 1] === LF) i++;
-            } else pendingCr = true;
+      while (blocks.next()) {
+        const { buf, starts, ends, count, firstLine } = blocks;
+        for (let k = 0; k < count; k++) {
+          const line = firstLine + k;
+          scanner.reset(buf, starts[k], ends[k]);
+          const ok = format.parse(scanner, parsed);
+          if (ok === false) continue;
+          if (typeof ok === 'string') {
+            throw new InputError(`${file}:${line}: ${ok} in "${scanner.text()}" (expected a ${format.name} line "${format.expected}")`);
           }
-          lineStart = i + 1;
-          if (n === CHUNK_REQUESTS) {
+          const c = format.timed ? parsed.cycle : requests;
+          if (c < lastCycle) throw new InputError(`${file}:${line}: cycle ${c} is earlier than the previous request's cycle ${lastCycle}`);
+          lastCycle = c;
+          cycle[n] = c;
+          address[n] = parsed.address;
+          isWrite[n] = parsed.write ? 1 : 0;
+          requests++;
+          if (++n === CHUNK_REQUESTS) {
             yield { length: n, cycle, address, isWrite };
             n = 0;
           }
         }
-        if (eof) {
-          if (lineStart < limit) take(lineStart, limit);
-        } else if (lineStart === 0 && limit === BLOCK_BYTES) {
-          throw new InputError(`${file}:${line + 1}: line longer than ${BLOCK_BYTES} bytes`);
-        } else {
-          buf.copy(buf, 0, lineStart, limit);
-          filled = limit - lineStart;
-        }
       }
       if (n > 0) yield { length: n, cycle, address, isWrite };
     } finally {
-      closeSync(fd);
+      blocks.close();
     }
   }
 }

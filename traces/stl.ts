@@ -6,15 +6,15 @@
  * The reader streams: it reads the file in fixed-size blocks and hands out requests in reusable
  * chunks, so a trace of any length is simulated in bounded memory.
  */
-import { closeSync, openSync, readSync, writeSync, fstatSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../simulators/errors.js';
 import type { Trace, TraceChunk, TraceSource } from '../simulators/trace.js';
 import { TraceBuilder, chunksOf } from '../simulators/trace.js';
+import { checkTraceFile, LineBlocks } from './lines.js';
 
-const BLOCK_BYTES = 1 << 20;
 const CHUNK_REQUESTS = 1 << 16;
 
-const TAB = 9, SPACE = 32, CR = 13, LF = 10, HASH = 35, COLON = 58, OPEN_PAREN = 40, CLOSE_PAREN = 41;
+const TAB = 9, SPACE = 32, HASH = 35, COLON = 58, OPEN_PAREN = 40, CLOSE_PAREN = 41;
 /** One request is one burst; longer DRAMSys requests are not split here. */
 const MAX_REQUEST_BYTES = 64;
 
@@ -116,95 +116,40 @@ export class StlFileSource implements TraceSource {
 
   constructor(readonly path: string, name?: string) {
     this.name = name ?? path;
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      throw new InputError(`${path}: cannot open trace (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    try {
-      if (fstatSync(fd).isDirectory()) throw new InputError(`${path}: is a directory, not a trace file`);
-    } finally {
-      closeSync(fd);
-    }
+    checkTraceFile(path);
   }
 
   *chunks(): Generator<TraceChunk> {
     const file = this.path;
-    const fd = openSync(file, 'r');
+    const blocks = new LineBlocks(file);
     try {
-      const buf = Buffer.allocUnsafe(BLOCK_BYTES);
       const cycle = new Float64Array(CHUNK_REQUESTS);
       const address = new Float64Array(CHUNK_REQUESTS);
       const isWrite = new Uint8Array(CHUNK_REQUESTS);
       const parsed: ParsedLine = { cycle: 0, address: 0, write: false };
-      let filled = 0;
-      let line = 0;
       let n = 0;
       let lastCycle = 0;
-      let eof = false;
-      const take = (start: number, end: number): void => {
-        line++;
-        if (!parseLine(buf, start, end, file, line, parsed)) return;
-        if (parsed.cycle < lastCycle) {
-          throw new InputError(`${file}:${line}: cycle ${parsed.cycle} is earlier than the previous request's cycle ${lastCycle}`);
-        }
-        lastCycle = parsed.cycle;
-        cycle[n] = parsed.cycle;
-        address[n] = parsed.address;
-        isWrite[n] = parsed.write ? 1 : 0;
-        n++;
-      };
-      let firstBlock = true;
-      // A CR ended the last block: an LF starting the next one belongs to the same line end.
-      let pendingCr = false;
-      while (!eof) {
-        const got = readSync(fd, buf, filled, BLOCK_BYTES - filled, null);
-        if (got === 0) eof = true;
-        const limit = filled + got;
-        let lineStart = 0;
-        let from = filled;
-        if (firstBlock) {
-          firstBlock = false;
-          // A UTF-8 byte-order mark.
-          if (limit >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) lineStart = from = 3;
-        }
-        if (pendingCr && from < limit) {
-          if (buf[from] === LF) lineStart = from = from + 1;
-          pendingCr = false;
-        }
-        for (let i = from; i < limit; i++) {
-          const ch = buf[i];
-          if (ch !== LF && ch !== CR) continue;
-          take(lineStart, i);
-          // CRLF, LF and a lone CR each end one line.
-          if (ch === CR) {
-            if (i + 1 < limit) {
-              if (buf[i + 1] === LF) i++;
-            } else pendingCr = true;
+      while (blocks.next()) {
+        const { buf, starts, ends, count, firstLine } = blocks;
+        for (let k = 0; k < count; k++) {
+          const line = firstLine + k;
+          if (!parseLine(buf, starts[k], ends[k], file, line, parsed)) continue;
+          if (parsed.cycle < lastCycle) {
+            throw new InputError(`${file}:${line}: cycle ${parsed.cycle} is earlier than the previous request's cycle ${lastCycle}`);
           }
-          lineStart = i + 1;
-          if (n === CHUNK_REQUESTS) {
+          lastCycle = parsed.cycle;
+          cycle[n] = parsed.cycle;
+          address[n] = parsed.address;
+          isWrite[n] = parsed.write ? 1 : 0;
+          if (++n === CHUNK_REQUESTS) {
             yield { length: n, cycle, address, isWrite };
             n = 0;
           }
         }
-        if (eof) {
-          if (lineStart < limit) take(lineStart, limit);
-        } else if (lineStart === 0 && limit === BLOCK_BYTES) {
-          throw new InputError(`${file}:${line + 1}: line longer than ${BLOCK_BYTES} bytes`);
-        } else {
-          buf.copy(buf, 0, lineStart, limit);
-          filled = limit - lineStart;
-        }
-        if (n === CHUNK_REQUESTS) {
-          yield { length: n, cycle, address, isWrite };
-          n = 0;
-        }
       }
       if (n > 0) yield { length: n, cycle, address, isWrite };
     } finally {
-      closeSync(fd);
+      blocks.close();
     }
   }
 }

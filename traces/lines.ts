@@ -1,0 +1,111 @@
+/**
+ * The lines of a trace file, a 1 MiB block at a time: every reader (`.stl`, Ramulator, DRAMsim3)
+ * walks these, so a trace of any length is read in bounded memory. LF, CRLF and a lone CR each end
+ * a line, and a UTF-8 byte-order mark is skipped.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { InputError } from '../simulators/errors.js';
+
+const BLOCK_BYTES = 1 << 20;
+const CR = 13, LF = 10;
+
+/** Opens a trace file to check it is readable and not a folder; errors name the file. */
+export function checkTraceFile(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new InputError(`${path}: cannot open trace (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    if (fstatSync(fd).isDirectory()) throw new InputError(`${path}: is a directory, not a trace file`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class LineBlocks {
+  readonly buf = Buffer.allocUnsafe(BLOCK_BYTES);
+  /** The complete lines of the current block: bytes [starts[k], ends[k]) of `buf`. */
+  starts = new Int32Array(1 << 14);
+  ends = new Int32Array(1 << 14);
+  count = 0;
+  /** Line number (1-based) of the block's first line. */
+  firstLine = 1;
+  private readonly fd: number;
+  private eof = false;
+  private first = true;
+  /** A CR ended the last block: an LF starting the next one belongs to the same line end. */
+  private pendingCr = false;
+  /** The unfinished last line of the previous block, [restStart, restEnd), moved to the front next time. */
+  private restStart = 0;
+  private restEnd = 0;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'r');
+  }
+
+  private push(start: number, end: number): void {
+    if (this.count === this.starts.length) {
+      const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.count++;
+  }
+
+  /** Reads the next block's complete lines; false once the file is exhausted. */
+  next(): boolean {
+    this.firstLine += this.count;
+    this.count = 0;
+    if (this.eof) return false;
+    const buf = this.buf;
+    const filled = this.restEnd - this.restStart;
+    if (filled > 0) buf.copy(buf, 0, this.restStart, this.restEnd);
+    const got = readSync(this.fd, buf, filled, BLOCK_BYTES - filled, null);
+    if (got === 0) this.eof = true;
+    const limit = filled + got;
+    let lineStart = 0;
+    let from = filled;
+    if (this.first) {
+      this.first = false;
+      if (limit >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) lineStart = from = 3;
+    }
+    if (this.pendingCr && from < limit) {
+      if (buf[from] === LF) lineStart = from = from + 1;
+      this.pendingCr = false;
+    }
+    for (let i = from; i < limit; i++) {
+      const ch = buf[i];
+      if (ch !== LF && ch !== CR) continue;
+      this.push(lineStart, i);
+      if (ch === CR) {
+        if (i + 1 < limit) {
+          if (buf[i + 1] === LF) i++;
+        } else this.pendingCr = true;
+      }
+      lineStart = i + 1;
+    }
+    if (this.eof) {
+      if (lineStart < limit) this.push(lineStart, limit);
+      this.restStart = this.restEnd = 0;
+    } else {
+      if (lineStart === 0 && limit === BLOCK_BYTES) {
+        throw new InputError(`${this.path}:${this.firstLine + this.count}: line longer than ${BLOCK_BYTES} bytes`);
+      }
+      this.restStart = lineStart;
+      this.restEnd = limit;
+    }
+    return this.count > 0 || !this.eof;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
