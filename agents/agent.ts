@@ -43,3 +43,35 @@ export interface Agent {
   stats(): AgentStats;
   dispose(): void;
 }
+
+/**
+ * Where a learning agent is in its episodes: the reset observation (`begin`) and the one it acts
+ * on next, which returns to the reset observation whenever an episode ends.
+ */
+export class EpisodeCursor {
+  start: Float64Array;
+  current: Float64Array;
+
+  constructor(size: number) {
+    this.start = new Float64Array(size);
+    this.current = this.start;
+  }
+
+  begin(observation: Float64Array): void {
+    this.start = Float64Array.from(observation);
+    this.current = this.start;
+  }
+
+  advance(r: Feedback): void {
+    this.current = r.done ? this.start : Float64Array.from(r.observation);
+  }
+
+  state(): { start: number[]; current: number[] } {
+    return { start: Array.from(this.start), current: Array.from(this.current) };
+  }
+
+  restore(s: { start: number[]; current: number[] }): void {
+    this.start = Float64Array.from(s.start);
+    this.current = Float64Array.from(s.current);
+  }
+}

@@ -12,7 +12,7 @@
 import { InputError } from '../simulators/errors.js';
 import { rngFromState, rngState } from '../traces/random.js';
 import { makeRng, type Rng, uniform01 } from '../src/env/spaces.js';
-import type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
+import { type Agent, type AgentStats, EpisodeCursor, type Feedback, type SearchProblem } from './agent.js';
 import { Adam, clipPerNetwork, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf } from './nn.js';
 
 export interface PpoHyperparameters {
@@ -345,8 +345,7 @@ export class PpoSearchAgent implements Agent {
   readonly batchSize: number;
   private readonly learners: PpoLearners;
   private rng: Rng;
-  private startObs: Float64Array;
-  private currentObs: Float64Array;
+  private readonly obs: EpisodeCursor;
   private pending: Array<{ action: number[]; logp: number[]; value: number[] }> = [];
 
   constructor(
@@ -359,26 +358,23 @@ export class PpoSearchAgent implements Agent {
     this.rng = makeRng(opts.seed);
     this.learners = new PpoLearners(groups, problem.nvec, problem.observationSize, opts.hyperparameters ?? {}, this.rng);
     this.batchSize = Math.min(8, this.learners.hp.rolloutSteps);
-    this.startObs = new Float64Array(problem.observationSize);
-    this.currentObs = this.startObs;
+    this.obs = new EpisodeCursor(problem.observationSize);
   }
 
   begin(observation: Float64Array): void {
-    this.startObs = Float64Array.from(observation);
-    this.currentObs = this.startObs;
+    this.obs.begin(observation);
   }
 
   ask(n: number): number[][] {
-    this.pending = this.learners.act(this.currentObs, n, this.rng);
+    this.pending = this.learners.act(this.obs.current, n, this.rng);
     return this.pending.map((p) => [...p.action]);
   }
 
   async tell(results: readonly Feedback[]): Promise<void> {
     if (results.length !== this.pending.length) throw new Error(`told ${results.length} results for ${this.pending.length} asked`);
     results.forEach((r, i) => {
-      this.learners.store(this.currentObs, this.pending[i], r.reward, r.done, r.observation);
-      // A finished episode starts again from the reset observation.
-      this.currentObs = r.done ? this.startObs : Float64Array.from(r.observation);
+      this.learners.store(this.obs.current, this.pending[i], r.reward, r.done, r.observation);
+      this.obs.advance(r);
       if (this.learners.ready) this.learners.update(this.rng);
     });
     this.pending = [];
@@ -388,22 +384,20 @@ export class PpoSearchAgent implements Agent {
     return {
       learners: await this.learners.state(),
       rng: rngState(this.rng),
-      startObs: Array.from(this.startObs),
-      currentObs: Array.from(this.currentObs),
+      obs: this.obs.state(),
     };
   }
 
   restore(s: unknown): void {
-    const st = s as { learners: unknown; rng: number[]; startObs: number[]; currentObs: number[] };
+    const st = s as { learners: unknown; rng: number[]; obs: { start: number[]; current: number[] } };
     this.learners.restore(st.learners);
     this.rng = rngFromState(st.rng);
-    this.startObs = Float64Array.from(st.startObs);
-    this.currentObs = Float64Array.from(st.currentObs);
+    this.obs.restore(st.obs);
   }
 
   /** Losses of the last update and each parameter's current action distribution. */
   stats(): AgentStats {
-    const p = this.learners.probabilities(this.currentObs);
+    const p = this.learners.probabilities(this.obs.current);
     const { heads, width } = { heads: Math.max(...this.learners.groups.map((g) => g.length)), width: Math.max(...this.problem.nvec) };
     const distributions: number[][] = new Array(this.problem.nvec.length);
     this.learners.groups.forEach((g, a) =>

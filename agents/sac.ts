@@ -13,7 +13,7 @@
  */
 import { rngFromState, rngState } from '../traces/random.js';
 import { makeRng, type Rng, uniform01 } from '../src/env/spaces.js';
-import type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
+import { type Agent, type AgentStats, EpisodeCursor, type Feedback, type SearchProblem } from './agent.js';
 import { Adam, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf } from './nn.js';
 import { withDefaults } from './ppo.js';
 
@@ -272,47 +272,43 @@ export class SacAgent implements Agent {
   readonly batchSize = 1;
   private readonly learner: SacLearner;
   private rng: Rng;
-  private startObs: Float64Array;
-  private currentObs: Float64Array;
+  private readonly obs: EpisodeCursor;
 
   constructor(private readonly problem: SearchProblem, opts: { seed: number; hyperparameters?: Partial<SacHyperparameters> }) {
     this.rng = makeRng(opts.seed);
     this.learner = new SacLearner(problem.nvec, problem.observationSize, opts.hyperparameters ?? {}, this.rng);
-    this.startObs = new Float64Array(problem.observationSize);
-    this.currentObs = this.startObs;
+    this.obs = new EpisodeCursor(problem.observationSize);
   }
 
   begin(observation: Float64Array): void {
-    this.startObs = Float64Array.from(observation);
-    this.currentObs = this.startObs;
+    this.obs.begin(observation);
   }
 
   ask(n: number): number[][] {
-    return this.learner.act(this.currentObs, n, this.rng);
+    return this.learner.act(this.obs.current, n, this.rng);
   }
 
   async tell(results: readonly Feedback[]): Promise<void> {
     for (const r of results) {
-      this.learner.store(this.currentObs, r.design, r.reward, r.done, r.observation);
-      this.currentObs = r.done ? this.startObs : Float64Array.from(r.observation);
+      this.learner.store(this.obs.current, r.design, r.reward, r.done, r.observation);
+      this.obs.advance(r);
       for (let k = 0; k < this.learner.hp.updatesPerStep; k++) this.learner.update(this.rng);
     }
   }
 
   async state(): Promise<unknown> {
-    return { learner: await this.learner.state(), rng: rngState(this.rng), startObs: Array.from(this.startObs), currentObs: Array.from(this.currentObs) };
+    return { learner: await this.learner.state(), rng: rngState(this.rng), obs: this.obs.state() };
   }
 
   restore(s: unknown): void {
-    const st = s as { learner: unknown; rng: number[]; startObs: number[]; currentObs: number[] };
+    const st = s as { learner: unknown; rng: number[]; obs: { start: number[]; current: number[] } };
     this.learner.restore(st.learner);
     this.rng = rngFromState(st.rng);
-    this.startObs = Float64Array.from(st.startObs);
-    this.currentObs = Float64Array.from(st.currentObs);
+    this.obs.restore(st.obs);
   }
 
   stats(): AgentStats {
-    const p = this.learner.probabilities(this.currentObs);
+    const p = this.learner.probabilities(this.obs.current);
     const width = Math.max(...this.problem.nvec);
     const distributions = this.problem.nvec.map((k, h) => Array.from(p.subarray(h * width, h * width + k)));
     return { ...this.learner.lastLosses, steps: this.learner.steps, distributions };
