@@ -8,6 +8,7 @@ import { isInputError } from '../simulators/errors.js';
 import { registerCompareCommand } from './cli/compare.js';
 import { registerRunsCommand } from './cli/runs.js';
 import { registerSearchCommand } from './cli/search.js';
+import { registerServeCommand } from './cli/serve.js';
 import { registerSimulateCommand } from './cli/simulate.js';
 import { registerSpaceCommand } from './cli/space.js';
 import { registerSweepCommand } from './cli/sweep.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerSearchCommand(program);
   registerRunsCommand(program);
   registerCompareCommand(program);
+  registerServeCommand(program);
   registerSpaceCommand(program);
   registerSweepCommand(program);
   registerTracesCommand(program);

@@ -7,7 +7,10 @@ import { AGENTS } from '../../agents/index.js';
 import { OBJECTIVES } from '../objectives.js';
 import { type SearchFlags, resolveSearchOptions, DEFAULT_DB } from '../search/options.js';
 import { resumeRun, runSearch, type SearchHooks, type SearchSummary } from '../search/runner.js';
-import { progressBar } from './progress.js';
+import { DEFAULT_PORT } from '../server/server.js';
+import type { ServerHandle } from '../server/thread.js';
+import { type Progress, progressBar } from './progress.js';
+import { startSearchDashboard, untilInterrupted } from './serve.js';
 import { statsTable } from './simulate.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -39,6 +42,8 @@ export function printSummary(s: SearchSummary): string {
 interface SearchCliFlags extends SearchFlags {
   resume?: string;
   json?: boolean;
+  serve?: boolean;
+  port?: string;
 }
 
 export function registerSearchCommand(program: Command): void {
@@ -66,6 +71,8 @@ export function registerSearchCommand(program: Command): void {
     .option('--config <file>', 'the same options in a JSON or YAML file (flags override it)')
     .option('--resume <run>', 'continue a stored run to its budget')
     .option('--json', 'print the summary as one JSON object')
+    .option('--serve', 'watch the search live: start the dashboard on its store first (kept serving afterwards on a terminal, until Ctrl-C)')
+    .option('--port <n>', `the dashboard port with --serve (default ${DEFAULT_PORT}; 0: any free port)`)
     .action(async (flags: SearchCliFlags) => {
       let stop = false;
       const onSigint = (): void => {
@@ -74,12 +81,13 @@ export function registerSearchCommand(program: Command): void {
         process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit now; the run can be resumed)\n');
       };
       process.on('SIGINT', onSigint);
-      let bar = progressBar(1, '');
+      let bar: Progress = { update() {}, stop() {} };
       let best = '—';
       let started = 0;
       const hooks: SearchHooks = {
         shouldStop: () => stop,
         onStart: (runId, opts) => {
+          bar.stop();
           started = performance.now();
           bar = progressBar(opts.budget, ` run ${runId} ${opts.agent} |{bar}| {value}/{total} evaluations | best {best} | {rate}/s | ETA {eta_formatted}`);
         },
@@ -89,14 +97,18 @@ export function registerSearchCommand(program: Command): void {
           bar.update(e.index + 1, { best, rate: seconds > 0 ? ((e.index + 1) / seconds).toFixed(1) : '—' });
         },
       };
+      let server: ServerHandle | null = null;
       try {
         let summary: SearchSummary;
         if (flags.resume !== undefined) {
           const id = Number(flags.resume);
           if (!Number.isSafeInteger(id) || id < 1) throw new InputError(`--resume ${flags.resume}: expected a run number`);
+          if (flags.serve) server = await startSearchDashboard(flags.db ?? DEFAULT_DB, flags.port);
           summary = await resumeRun(flags.db ?? DEFAULT_DB, id, hooks);
         } else {
-          summary = await runSearch(resolveSearchOptions(flags), hooks);
+          const opts = resolveSearchOptions(flags);
+          if (flags.serve) server = await startSearchDashboard(opts.db, flags.port);
+          summary = await runSearch(opts, hooks);
         }
         bar.stop();
         if (flags.json) {
@@ -107,9 +119,16 @@ export function registerSearchCommand(program: Command): void {
           process.stderr.write(`run ${summary.runId} interrupted after ${summary.evaluations} evaluations; continue it with: marl-dse search --resume ${summary.runId}${flags.db ? ` --db ${flags.db}` : ''}\n`);
           process.exitCode = 130;
         }
+        // On a terminal the user is watching: keep the page up. Otherwise (CI, scripts) end with the search.
+        if (server && process.stdout.isTTY) {
+          process.off('SIGINT', onSigint);
+          process.stderr.write(`search done; the dashboard stays at ${server.url} until Ctrl-C\n`);
+          await untilInterrupted();
+        }
       } finally {
         bar.stop();
         process.off('SIGINT', onSigint);
+        await server?.close();
       }
     });
 }

@@ -1,0 +1,70 @@
+/** `marl-dse serve`: the live dashboard over a run store, until Ctrl-C. */
+import type { Command } from 'commander';
+import { InputError } from '../../simulators/errors.js';
+import { DEFAULT_DB } from '../search/options.js';
+import { RunStore } from '../store/store.js';
+import { DEFAULT_HOST, DEFAULT_PORT, type DashboardServer, isLoopback, startServer } from '../server/server.js';
+import { type ServerHandle, startServerThread } from '../server/thread.js';
+
+export interface ServeFlags {
+  port?: string;
+  db?: string;
+  host?: string;
+  token?: string;
+}
+
+export function parsePort(raw: string | undefined, fallback: number = DEFAULT_PORT): number {
+  if (raw === undefined) return fallback;
+  const n = /^\d{1,5}$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n > 65535) throw new InputError(`--port ${raw}: expected an integer from 0 to 65535 (0: any free port)`);
+  return n;
+}
+
+/** What to tell the user once the server listens. */
+export function servingMessage(server: Pick<DashboardServer, 'url' | 'host' | 'token'>): string {
+  let text = `dashboard: ${server.url}\n`;
+  if (server.token !== null && !isLoopback(server.host)) text += `listening on ${server.host}: the page and the socket require the token in this URL\n`;
+  return text;
+}
+
+/** Resolves on the first SIGINT or SIGTERM, then stops listening for them. */
+export function untilInterrupted(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the live dashboard for the runs of a store (every run, live and finished) until Ctrl-C')
+    .option('--port <n>', `the port (default ${DEFAULT_PORT}; 0: any free port)`)
+    .option('--db <file>', `the run store (default ${DEFAULT_DB})`)
+    .option('--host <address>', `the interface to listen on (default ${DEFAULT_HOST}); any other requires a token`)
+    .option('--token <token>', 'the access token (generated when --host is not loopback and none is given)')
+    .action(async (flags: ServeFlags) => {
+      const server = await startServer({ db: flags.db ?? DEFAULT_DB, port: parsePort(flags.port), host: flags.host, token: flags.token });
+      process.stdout.write(servingMessage(server));
+      process.stderr.write('serving until Ctrl-C\n');
+      await untilInterrupted();
+      await server.close();
+    });
+}
+
+/**
+ * `search --serve`: the dashboard on the search's store, started before the search so its first
+ * evaluations are seen live, on a thread of its own (the search keeps this one busy). Creates the
+ * store if it does not exist yet (the search would).
+ */
+export async function startSearchDashboard(db: string, port: string | undefined): Promise<ServerHandle> {
+  RunStore.open(db).close();
+  const server = await startServerThread({ db, port: parsePort(port) });
+  process.stderr.write(servingMessage(server));
+  return server;
+}

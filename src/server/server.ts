@@ -1,0 +1,309 @@
+/**
+ * The dashboard server: one HTTP server for the page and its assets, with the WebSocket endpoint
+ * `/ws` on the same port. It reads the run store through its own read-only connection and polls it
+ * for what searches commit, so it serves a search in this process (`search --serve`) and one in
+ * another (`marl-dse serve`) alike.
+ *
+ * Security: it binds to 127.0.0.1 unless told otherwise. On a loopback address it refuses requests
+ * whose Host is not a loopback name (DNS rebinding) and WebSocket upgrades from another origin (any
+ * web page may open a WebSocket to localhost). On any other address a token is required, for the
+ * page (`?token=`) and for the socket; a token given explicitly is required on loopback too.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { InputError } from '../../simulators/errors.js';
+import { RunStore } from '../store/store.js';
+import { type ClientInfo, type ClientLimits, DashboardClient } from './client.js';
+import { type ClientMessage, encode, MAX_CLIENT_MESSAGE_BYTES, MAX_SUBSCRIPTIONS, parseClientMessage, PROTOCOL_VERSION, type RunInfo } from './protocol.js';
+import { sameRunList } from './shape.js';
+import { readStatic, type StaticFile, staticRoutes } from './static.js';
+import { StoreTail } from './tail.js';
+
+export const DEFAULT_PORT = 8765;
+export const DEFAULT_HOST = '127.0.0.1';
+/** How often the store is read for new evaluations of subscribed runs. */
+export const DEFAULT_POLL_MS = 150;
+/** Runs in the run list (newest first). */
+const RUN_LIST_LIMIT = 500;
+/** The run list (all runs' counters) is re-read at most this often. */
+const RUN_LIST_EVERY_MS = 1000;
+/** Beyond this, ws closes the connection (1009); up to it, an oversized message gets an error reply. */
+const HARD_MAX_PAYLOAD = 1024 * 1024;
+const TOKEN_PATTERN = /^[A-Za-z0-9._~-]{8,256}$/;
+
+export interface ServerOptions {
+  /** The run store to serve (it must exist). */
+  readonly db: string;
+  /** 0: any free port. Default DEFAULT_PORT. */
+  readonly port?: number;
+  /** Default 127.0.0.1. Any other interface requires a token (generated when not given). */
+  readonly host?: string;
+  readonly token?: string;
+  readonly pollMs?: number;
+  /** Per-client send-buffer high-water mark (default 4 MiB). */
+  readonly maxBufferedBytes?: number;
+  /** A client over the high-water mark this long is closed (default 60 s). */
+  readonly slowClientTimeoutMs?: number;
+}
+
+export interface DashboardServer {
+  /** The page's address, with the token when one is required. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly token: string | null;
+  /** Open connections (for tests and diagnostics). */
+  clients(): ClientInfo[];
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** A name a browser can reach the server by, for the printed URL. */
+function displayHost(host: string): string {
+  let shown = host;
+  if (host === '0.0.0.0' || host === '::') {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal);
+    shown = external?.address ?? '127.0.0.1';
+  }
+  return shown.includes(':') ? `[${shown}]` : shown;
+}
+
+function sameToken(given: string | null, expected: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Starts serving `db`; resolves once listening. Bad options and a busy port are InputErrors. */
+export async function startServer(opts: ServerOptions): Promise<DashboardServer> {
+  const host = opts.host ?? DEFAULT_HOST;
+  const port = opts.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputError(`--port ${port}: expected an integer from 0 to 65535`);
+  if (opts.token !== undefined && !TOKEN_PATTERN.test(opts.token)) throw new InputError('--token: expected 8 to 256 characters from A-Z a-z 0-9 . _ ~ -');
+  const loopback = isLoopback(host);
+  const token = opts.token ?? (loopback ? null : randomBytes(18).toString('base64url'));
+  const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
+  const limits: ClientLimits = { maxBufferedBytes: opts.maxBufferedBytes ?? 4 * 1024 * 1024, slowClientTimeoutMs: opts.slowClientTimeoutMs ?? 60_000 };
+
+  const routes = staticRoutes();
+  const store = RunStore.open(opts.db, { readonly: true });
+  const tail = new StoreTail(store);
+  const clients = new Set<DashboardClient>();
+  let nextClientId = 1;
+
+  // ---- HTTP ----
+
+  /** The reason to refuse a request, or null. */
+  const refusal = (req: IncomingMessage, url: URL, needsToken: boolean): { status: number; reason: string } | null => {
+    if (loopback) {
+      const hostname = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+      if (!isLoopback(hostname)) return { status: 403, reason: `Host "${req.headers.host ?? ''}" refused: this server answers only to localhost names` };
+    }
+    if (needsToken && token !== null && !sameToken(url.searchParams.get('token'), token)) {
+      return { status: 401, reason: 'missing or wrong token: open the URL the server printed (it ends in ?token=…)' };
+    }
+    return null;
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const send = (status: number, body: string | Buffer, type = 'text/plain; charset=utf-8'): void => {
+      res.writeHead(status, {
+        'Content-Type': type,
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+        // The token is in the page's URL: never pass it on.
+        'Referrer-Policy': 'no-referrer',
+        'Content-Security-Policy': "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'only GET and HEAD\n');
+    const file: StaticFile | undefined = routes.get(url.pathname);
+    if (!file) return send(404, 'not found\n');
+    // The page carries the token to the socket; the scripts and styles hold no data.
+    const refused = refusal(req, url, file.contentType.startsWith('text/html'));
+    if (refused) return send(refused.status, refused.reason + '\n');
+    try {
+      send(200, readStatic(file), file.contentType);
+    } catch (e) {
+      send(500, `cannot read ${url.pathname}: ${(e as NodeJS.ErrnoException).code ?? 'error'}\n`);
+    }
+  };
+
+  const http = createServer(onRequest);
+  http.on('clientError', (_err, socket) => socket.destroy());
+
+  // ---- WebSocket ----
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MAX_PAYLOAD, perMessageDeflate: false });
+
+  const reject = (socket: Duplex, status: number, reason: string): void => {
+    const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Bad Request';
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+  };
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws') return reject(socket, 404, 'the WebSocket endpoint is /ws');
+    const refused = refusal(req, url, true);
+    if (refused) return reject(socket, refused.status, refused.reason);
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      let originHost: string;
+      try {
+        originHost = new URL(origin).host;
+      } catch {
+        originHost = '';
+      }
+      if (originHost !== req.headers.host) return reject(socket, 403, `origin ${origin} refused: only the dashboard's own page may connect`);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+  });
+
+  const onConnection = (ws: WebSocket): void => {
+    const client = new DashboardClient(nextClientId++, ws, limits);
+    clients.add(client);
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => clients.delete(client));
+    ws.on('message', (data, isBinary) => {
+      try {
+        const text = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+        const parsed = parseClientMessage(text, isBinary);
+        if (!parsed.ok) client.error(parsed.reason, parsed.request);
+        else handle(client, parsed.message);
+      } catch (e) {
+        // A bug here must cost one reply, not the server.
+        client.error(`internal error: ${(e as Error).message.split('\n')[0]}`);
+      }
+    });
+    client.reply({ type: 'hello', version: PROTOCOL_VERSION, server: 'marl-dse', pollMs, maxMessageBytes: MAX_CLIENT_MESSAGE_BYTES });
+  };
+
+  const handle = (client: DashboardClient, message: ClientMessage): void => {
+    switch (message.type) {
+      case 'list-runs':
+        refreshRunList();
+        client.wantsRuns = true;
+        client.runListSent = runListVersion;
+        client.reply({ type: 'runs', version: PROTOCOL_VERSION, runs: runList });
+        return;
+      case 'subscribe':
+        for (const id of new Set(message.runs)) {
+          if (!client.subscriptions.has(id) && client.subscriptions.size >= MAX_SUBSCRIPTIONS) {
+            client.error(`run ${id}: too many subscriptions (at most ${MAX_SUBSCRIPTIONS} runs at once)`, 'subscribe');
+            continue;
+          }
+          if (tail.runInfo(id) === null) client.error(`run ${id}: no such run`, 'subscribe');
+          else client.subscribe(id);
+        }
+        client.flush(tail, Date.now());
+        return;
+      case 'unsubscribe':
+        for (const id of message.runs) client.unsubscribe(id);
+        client.reply({ type: 'unsubscribed', version: PROTOCOL_VERSION, runs: message.runs });
+        return;
+    }
+  };
+
+  // ---- polling ----
+
+  let runList: RunInfo[] = tail.listRuns(RUN_LIST_LIMIT);
+  let runListVersion = 0;
+  let runListText = encode({ type: 'runs', version: PROTOCOL_VERSION, runs: runList });
+  let runListReadAt = Date.now();
+
+  const refreshRunList = (): void => {
+    runListReadAt = Date.now();
+    const list = tail.listRuns(RUN_LIST_LIMIT);
+    if (sameRunList(list, runList)) return;
+    runList = list;
+    runListVersion++;
+    runListText = encode({ type: 'runs', version: PROTOCOL_VERSION, runs: runList });
+  };
+
+  let tickError: string | null = null;
+  const tick = (final = false): void => {
+    if (clients.size === 0) return;
+    const now = Date.now();
+    try {
+      const followed = new Set<number>();
+      for (const c of clients) for (const id of c.subscriptions.keys()) followed.add(id);
+      tail.poll(followed);
+      for (const c of clients) c.flush(tail, now);
+      if (final || now - runListReadAt >= RUN_LIST_EVERY_MS) refreshRunList();
+      for (const c of clients) c.flushRuns(runListVersion, runListText, now);
+      tickError = null;
+    } catch (e) {
+      // Reported once (not every tick), and retried on the next tick: a store being written is normal, a read failure may pass.
+      const reason = `cannot read the run store: ${(e as Error).message.split('\n')[0]}`;
+      if (reason !== tickError) for (const c of clients) c.error(reason);
+      tickError = reason;
+    }
+  };
+  const timer = setInterval(() => tick(), pollMs);
+  timer.unref();
+
+  // ---- listen ----
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    clearInterval(timer);
+    store.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new InputError(`port ${port} on ${host} is already in use (choose another with --port, or --port 0 for any free one)`);
+    if (code === 'EACCES') throw new InputError(`port ${port} on ${host}: permission denied (ports below 1024 need privileges)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new InputError(`--host ${host}: not an address of this machine`);
+    throw e;
+  }
+  const boundPort = (http.address() as AddressInfo).port;
+  const url = `http://${displayHost(host)}:${boundPort}/${token !== null ? `?token=${token}` : ''}`;
+
+  let closed: Promise<void> | null = null;
+  return {
+    url,
+    host,
+    port: boundPort,
+    token,
+    clients: () => [...clients].map((c) => c.info()),
+    close: () => {
+      closed ??= (async () => {
+        clearInterval(timer);
+        // What the store got last (a search's final evaluations and status) still goes out, if clients take it soon.
+        tick(true);
+        const drainBy = Date.now() + 1000;
+        while ([...clients].some((c) => c.info().bufferedAmount > 0) && Date.now() < drainBy) await new Promise((r) => setTimeout(r, 20));
+        for (const c of clients) c.close(1001, 'server shutting down');
+        // Give the closing handshakes a moment, then cut whoever did not answer.
+        const deadline = Date.now() + 1000;
+        while (clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        for (const ws of wss.clients) ws.terminate();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeAllConnections();
+        });
+        store.close();
+      })();
+      return closed;
+    },
+  };
+}

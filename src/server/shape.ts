@@ -1,0 +1,99 @@
+/**
+ * Store rows to protocol messages: small pure functions, so what the page receives is decided in
+ * one place and tested without sockets.
+ */
+import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
+import { loadSpace } from '../space/builtin.js';
+import type { EvaluationRecord, RunRow } from '../store/store.js';
+import type { AgentStatsEvent, Direction, EvaluationEvent, RunInfo, SpaceInfo } from './protocol.js';
+
+/** Which way the objective improves: `pareto` scores a front by hypervolume (higher is better). */
+export function objectiveDirection(objective: string): Direction {
+  return objective === 'pareto' ? 'max' : 'min';
+}
+
+export function toRunInfo(r: RunRow): RunInfo {
+  return {
+    id: r.id,
+    status: r.status,
+    agent: r.agent,
+    trace: r.trace,
+    objective: r.objective,
+    direction: objectiveDirection(r.objective),
+    target: r.target,
+    seed: r.seed,
+    budget: r.budget,
+    evaluations: r.evaluations,
+    bestValue: r.bestValue,
+    bestIndex: r.bestIndex,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    wallSeconds: r.wallSeconds,
+  };
+}
+
+/** JSON has no NaN or infinities. */
+function finiteOrNull(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}
+
+function finiteOr0(n: unknown): number {
+  return typeof n === 'number' && Number.isFinite(n) ? n : 0;
+}
+
+export function toEvaluationEvent(e: EvaluationRecord): EvaluationEvent {
+  return {
+    index: e.index,
+    design: [...e.design],
+    config: { ...e.config },
+    value: finiteOrNull(e.value),
+    reward: finiteOrNull(e.reward),
+    best: finiteOrNull(e.best),
+    powerMw: finiteOr0(e.stats.averagePowerMw),
+    latencyNs: finiteOr0(e.stats.totalTimeNs),
+    avgLatencyNs: finiteOr0(e.stats.avgLatencyNs),
+    energyPj: finiteOr0(e.stats.energyPj),
+    simulated: e.simulated,
+  };
+}
+
+function isDistributions(v: unknown): v is number[][] {
+  return Array.isArray(v) && v.every((row) => Array.isArray(row) && row.every((p) => typeof p === 'number'));
+}
+
+/** An agent's report as stored (any JSON): its finite numbers and its action distributions. */
+export function toAgentStatsEvent(evaluations: number, stats: unknown): AgentStatsEvent {
+  const scalars: Record<string, number> = {};
+  let distributions: number[][] | null = null;
+  if (typeof stats === 'object' && stats !== null && !Array.isArray(stats)) {
+    for (const [k, v] of Object.entries(stats)) {
+      if (typeof v === 'number' && Number.isFinite(v)) scalars[k] = v;
+      else if (k === 'distributions' && isDistributions(v)) distributions = v.map((row) => row.map((p) => (Number.isFinite(p) ? p : 0)));
+    }
+  }
+  return { evaluations, scalars, distributions };
+}
+
+/**
+ * The run's parameter space, from the `space` option it was started with; null when that can no
+ * longer be loaded (a space file since moved). The page then falls back to the configs it sees.
+ */
+export function spaceInfoOf(run: Pick<RunRow, 'space' | 'options'>): SpaceInfo | null {
+  const options = run.options;
+  const spaceOption = typeof options === 'object' && options !== null && typeof (options as Record<string, unknown>).space === 'string' ? ((options as Record<string, unknown>).space as string) : run.space;
+  try {
+    const space = loadSpace(spaceOption);
+    return {
+      name: space.name,
+      parameters: space.parameters.map((p) => ({ name: p.name, values: [...p.values] })),
+      base: mcConfigToJson(space.base).mcconfig,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether two run lists would draw differently. */
+export function sameRunList(a: readonly RunInfo[], b: readonly RunInfo[]): boolean {
+  return a.length === b.length && a.every((r, i) => r.id === b[i].id && r.updatedAt === b[i].updatedAt && r.status === b[i].status && r.evaluations === b[i].evaluations);
+}

@@ -1,0 +1,248 @@
+/**
+ * The dashboard end to end: a real `marl-dse search --serve` in a child process, the page in
+ * Chromium (playwright-core, Debian's /usr/bin/chromium). The charts fill while the search runs;
+ * after the search's server goes away and another starts on the same port, the page reconnects
+ * and its snapshot restores the view; then a second run written at several hundred evaluations a
+ * second measures how fast the page applies updates. Saves test-artifacts/dashboard.png.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DashboardServer, startServer } from '../../src/server/server.js';
+import { RunStore } from '../../src/store/store.js';
+import { newRun, ROOT, type SearchChild, sleep, spawnSearch, tempDir, waitForText } from './fixtures.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const BUDGET = 1000;
+
+interface PageMetrics {
+  connected: boolean;
+  connections: number;
+  messages: number;
+  evaluationsApplied: number;
+  snapshots: number;
+  frames: number;
+  maxFrameMs: number;
+  evaluationsPerSecond: number;
+  lastError: string | null;
+}
+
+interface PageProbe {
+  metrics: PageMetrics;
+  points: number;
+  lines: number;
+  perRun: Record<string, number>;
+  statuses: string[];
+  mcconfig: string;
+}
+
+function probe(page: Page): Promise<PageProbe> {
+  return page.evaluate(() => {
+    const d = (window as unknown as { __dashboard: { metrics: PageMetrics; scatterPoints(): number; parallelLines(): number; model: { runs: Map<number, { evaluations: unknown[] }> } } }).__dashboard;
+    const perRun: Record<string, number> = {};
+    for (const [id, r] of d.model.runs) perRun[id] = r.evaluations.length;
+    return {
+      metrics: { ...d.metrics },
+      points: d.scatterPoints(),
+      lines: d.parallelLines(),
+      perRun,
+      statuses: [...document.querySelectorAll('#runs td.status')].map((td) => td.textContent ?? ''),
+      mcconfig: document.querySelector('#best-design pre')?.textContent ?? '',
+    };
+  });
+}
+
+const dir = tempDir('e2e');
+const db = join(dir, 'runs.sqlite');
+let context: BrowserContext;
+let profile: string;
+let search: SearchChild | null = null;
+let restarted: DashboardServer | null = null;
+
+const hasChromium = existsSync(CHROMIUM);
+// CI installs Chromium (.ci/run); a machine without it must say so rather than pass silently.
+const skipBrowser = process.env.MARL_DSE_SKIP_BROWSER === '1';
+
+beforeAll(async () => {
+  if (skipBrowser) return;
+  if (!hasChromium) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package, or set MARL_DSE_SKIP_BROWSER=1`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  profile = mkdtempSync(join(tmpdir(), 'marl-dse-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    timeout: 60_000,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 90_000);
+
+afterAll(async () => {
+  search?.kill('SIGKILL');
+  await restarted?.close();
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+describe.skipIf(skipBrowser)('dashboard in a browser (Chromium at /usr/bin/chromium)', () => {
+  it('fills live from search --serve, survives a server restart, and keeps up with hundreds of updates a second', async () => {
+    const t0 = Date.now();
+    search = spawnSearch(['--agent', 'marl', '--trace', 'builtin:cloud-1', '--objective', 'latency', '--budget', String(BUDGET), '--seed', '1', '--db', db, '--serve', '--port', '0']);
+    const [, url, port] = await waitForText(() => search!.stderrText(), /dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/)/, 'the dashboard URL');
+
+    const page = context.pages()[0] ?? (await context.newPage());
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      // The browser logs each refused reconnection attempt while the server is down: expected.
+      if (m.type() === 'error' && !m.text().includes('WebSocket')) problems.push(`console: ${m.text()}`);
+    });
+    page.on('requestfailed', (r) => {
+      if (!r.url().includes('/ws')) problems.push(`request failed: ${r.url()}`);
+    });
+    await page.goto(url);
+    // The run appears once the search has created it (the list is pushed every second).
+    await page.locator('#runs tbody tr[data-id="1"]').click({ timeout: 30_000 });
+
+    // ---- 1. the charts fill as evaluations arrive ----
+    const samples: Array<{ t: number; points: number; stored: number }> = [];
+    const reader = RunStore.open(db, { readonly: true });
+    let shot = false;
+    for (;;) {
+      const p = await probe(page);
+      const stored = reader.getRun(1)?.evaluations ?? 0;
+      samples.push({ t: Date.now(), points: p.points, stored });
+      if (!shot && p.points >= BUDGET * 0.85) {
+        await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+        shot = true;
+      }
+      if (p.points >= BUDGET || search.exitCode !== null || Date.now() - t0 > 60_000) break;
+      await sleep(250);
+    }
+    expect(await search.exited).toBe(0);
+    const live = samples.filter((s) => s.points > 0 && s.points < BUDGET);
+    // Seen growing over several samples, not arriving at once.
+    expect(live.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(live.map((s) => s.points)).size).toBeGreaterThanOrEqual(4);
+    for (let i = 1; i < samples.length; i++) expect(samples[i].points).toBeGreaterThanOrEqual(samples[i - 1].points);
+    const lag = Math.max(...samples.map((s) => s.stored - s.points));
+    const first = live[0];
+    const last = live[live.length - 1];
+    const searchRate = ((last.points - first.points) * 1000) / (last.t - first.t);
+
+    let p = await probe(page);
+    expect(p.points).toBe(BUDGET);
+    expect(p.lines).toBe(BUDGET);
+    expect(JSON.parse(p.mcconfig)).toHaveProperty('mcconfig.PagePolicy');
+    if (!shot) await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+
+    // ---- 2. the server goes away (the search ended, not on a terminal) and another comes up on its port ----
+    await page.waitForFunction(() => !(window as unknown as { __dashboard: { metrics: PageMetrics } }).__dashboard.metrics.connected, null, { timeout: 10_000 });
+    const snapshotsBefore = p.metrics.snapshots;
+    restarted = await startServer({ db, port: Number(port) });
+    await page.waitForFunction(
+      (n) => {
+        const m = (window as unknown as { __dashboard: { metrics: PageMetrics } }).__dashboard.metrics;
+        return m.connected && m.snapshots > n;
+      },
+      snapshotsBefore,
+      { timeout: 15_000 },
+    );
+    await page.waitForFunction(() => [...document.querySelectorAll('#runs td.status')].some((td) => td.textContent === 'finished'), null, { timeout: 5000 });
+    p = await probe(page);
+    expect(p.metrics.connections).toBe(2);
+    expect(p.points).toBe(BUDGET); // the snapshot replaced the run: redrawn, not doubled
+    expect(p.statuses).toContain('finished');
+
+    // Brushing an axis of the parallel coordinates filters the designs there and in the scatter.
+    const overlay = await page.locator('.pc-axis .brush .overlay').first().boundingBox();
+    expect(overlay).not.toBeNull();
+    const { x, y, width, height } = overlay!;
+    await page.mouse.move(x + width / 2, y + 2);
+    await page.mouse.down();
+    await page.mouse.move(x + width / 2, y + height * 0.3, { steps: 5 });
+    await page.mouse.up();
+    const dimmed = await page.evaluate(() => ({
+      lines: document.querySelectorAll('.pc-lines path.dim').length,
+      points: document.querySelectorAll('circle.point.dim').length,
+    }));
+    expect(dimmed.lines).toBeGreaterThan(0);
+    expect(dimmed.lines).toBeLessThan(BUDGET);
+    expect(dimmed.points).toBe(dimmed.lines);
+
+    // The best design's mcconfig is copied as shown.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+    await page.locator('#best-design button').click();
+    await page.locator('#best-design .copied', { hasText: 'copied' }).waitFor({ timeout: 5000 });
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(JSON.parse(copied)).toEqual(JSON.parse(p.mcconfig));
+
+    // ---- 3. a second run written fast: how many updates a second the page applies ----
+    const source = reader.evaluations(1);
+    const writer = RunStore.open(db);
+    const stressId = writer.createRun(newRun({ agent: 'random', objective: 'latency', budget: 3000, target: null }));
+    await page.locator(`#runs tbody tr[data-id="${stressId}"]`).click({ timeout: 10_000 });
+    await page.waitForFunction((id) => (window as unknown as { __dashboard: { model: { runs: Map<number, unknown> } } }).__dashboard.model.runs.has(id), stressId, { timeout: 10_000 });
+    // Frame times from here on: the stress phase alone (the reconnection's full redraw is the longest frame before it).
+    await page.evaluate(() => ((window as unknown as { __dashboard: { metrics: PageMetrics } }).__dashboard.metrics.maxFrameMs = 0));
+    const before = (await probe(page)).metrics;
+    const total = 3000;
+    const w0 = Date.now();
+    const stressSamples: Array<{ t: number; shown: number; written: number }> = [];
+    let best = Infinity;
+    for (let i = 0; i < total; i += 10) {
+      writer.appendEvaluations(
+        stressId,
+        Array.from({ length: 10 }, (_, k) => {
+          const e = source[(i + k) % source.length];
+          best = Math.min(best, e.value);
+          return { ...e, index: i + k, best };
+        }),
+      );
+      if (i % 500 === 0) {
+        const q = await probe(page);
+        stressSamples.push({ t: Date.now(), shown: q.perRun[stressId] ?? 0, written: i + 10 });
+      }
+      await sleep(20);
+    }
+    const writeSeconds = (Date.now() - w0) / 1000;
+    await page.waitForFunction(
+      ([id, n]) => ((window as unknown as { __dashboard: { model: { runs: Map<number, { evaluations: unknown[] }> } } }).__dashboard.model.runs.get(id)?.evaluations.length ?? 0) >= n,
+      [stressId, total] as const,
+      { timeout: 15_000 },
+    );
+    const drainSeconds = (Date.now() - w0) / 1000 - writeSeconds;
+    const after = (await probe(page)).metrics;
+    writer.close();
+    reader.close();
+    const applied = after.evaluationsApplied - before.evaluationsApplied;
+    const stressRate = applied / (writeSeconds + drainSeconds);
+    const stressLag = Math.max(...stressSamples.map((s) => s.written - s.shown));
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-compare.png'), fullPage: true });
+
+    const report = {
+      searchBudget: BUDGET,
+      searchPhase: { evaluationsPerSecondApplied: Math.round(searchRate), maxLagEvaluations: lag, samples: samples.length },
+      stressPhase: {
+        written: total,
+        writeSeconds: Number(writeSeconds.toFixed(2)),
+        writtenPerSecond: Math.round(total / writeSeconds),
+        appliedPerSecond: Math.round(stressRate),
+        secondsToDrainAfterWriterStopped: Number(drainSeconds.toFixed(2)),
+        maxLagEvaluations: stressLag,
+      },
+      page: { frames: after.frames, messages: after.messages, maxFrameMsDuringStress: Math.round(after.maxFrameMs) },
+      totalSeconds: Math.round((Date.now() - t0) / 1000),
+    };
+    writeFileSync(join(ARTIFACTS, 'dashboard-metrics.json'), JSON.stringify(report, null, 2) + '\n');
+    console.log(`dashboard e2e: ${JSON.stringify(report)}`);
+
+    expect(applied).toBe(total);
+    expect(stressRate).toBeGreaterThanOrEqual(50);
+    expect(drainSeconds).toBeLessThan(2);
+    expect(problems).toEqual([]);
+  }, 90_000);
+});
