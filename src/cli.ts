@@ -13,6 +13,7 @@ import { registerSimulateCommand } from './cli/simulate.js';
 import { registerSpaceCommand } from './cli/space.js';
 import { registerSweepCommand } from './cli/sweep.js';
 import { registerTracesCommand } from './cli/traces.js';
+import { registerWorkerCommand } from './cli/worker.js';
 
 const EXIT_BAD_INPUT = 2;
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerRunsCommand(program);
   registerCompareCommand(program);
   registerServeCommand(program);
+  registerWorkerCommand(program);
   registerSpaceCommand(program);
   registerSweepCommand(program);
   registerTracesCommand(program);

@@ -28,6 +28,7 @@ interface CompareFlags {
   out?: string;
   resume?: string;
   json?: boolean;
+  queue?: string;
 }
 
 function list(raw: string | undefined, flag: string): string[] | undefined {
@@ -54,7 +55,8 @@ const SWEEP_COLUMN: Partial<Record<ObjectiveName, (typeof SWEEP_METRICS)[number]
 /** Builds and checks the spec from the config file and the flags (flags win). */
 export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
   const file = flags.config ? readSearchConfigFile(flags.config) : {};
-  const parallelDefault = (w: number): number => (w > 1 ? 2 * w : 1);
+  // Runs overlap to keep the simulation threads (or queue workers) busy while agents think.
+  const parallelDefault = (w: number): number => (flags.queue ?? file.queue ? 4 : w > 1 ? 2 * w : 1);
   const workers = int(flags.workers, '--workers') ?? (file.workers as number | undefined) ?? COMPARE_DEFAULTS.workers;
   const raw = {
     ...COMPARE_DEFAULTS,
@@ -69,6 +71,7 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
     reward: flags.reward ?? file.reward ?? COMPARE_DEFAULTS.reward,
     space: flags.space ?? file.space ?? COMPARE_DEFAULTS.space,
     groundTruth: flags.groundTruth ?? file.groundTruth ?? null,
+    queue: flags.queue ?? file.queue ?? null,
   };
   if (!raw.traces) throw new InputError('--traces: required (comma-separated, e.g. builtin:stream,builtin:random)');
   for (const a of raw.agents as string[]) if (!(AGENTS as readonly string[]).includes(a)) throw new InputError(`--agents: unknown agent "${a}" (expected ${AGENTS.join(', ')})`);
@@ -118,6 +121,7 @@ export function registerCompareCommand(program: Command): void {
     .option('--seeds <n>', 'seeds per agent (default 5)')
     .option('--budget <n>', 'evaluations per run (default 2000)')
     .option('--workers <n>', 'simulation threads (default 1: in-process)')
+    .option('--queue <url>', 'simulate on `marl-dse worker` processes through the Redis queue at URL')
     .option('--parallel <n>', 'runs at a time (default twice the workers)')
     .option('--reward <kind>', 'log (default) or archgym')
     .option('--space <name|file>', 'the design space (default reference)')

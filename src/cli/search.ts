@@ -62,6 +62,7 @@ export function registerSearchCommand(program: Command): void {
     .option('--addressmapping <name|file>', "address mapping (default: the memspec preset's)")
     .option('--clk-mhz <mhz>', 'trace-player clock in MHz')
     .option('--workers <n>', 'simulate on this many worker threads (default 1)')
+    .option('--queue <url>', 'simulate on `marl-dse worker` processes through the Redis queue at URL (redis://HOST:PORT)')
     .option('--episode-length <n>', 'steps per episode (default 1, the published setup)')
     .option('--grouping <g>', 'marl: one agent per parameter (default) or per slice')
     .option('--hp <name=value>', 'an agent hyperparameter (repeatable)', collect, [])
@@ -104,7 +105,7 @@ export function registerSearchCommand(program: Command): void {
           const id = Number(flags.resume);
           if (!Number.isSafeInteger(id) || id < 1) throw new InputError(`--resume ${flags.resume}: expected a run number`);
           if (flags.serve) server = await startSearchDashboard(flags.db ?? DEFAULT_DB, flags.port);
-          summary = await resumeRun(flags.db ?? DEFAULT_DB, id, hooks);
+          summary = await resumeRun(flags.db ?? DEFAULT_DB, id, hooks, flags.queue ? { queue: flags.queue } : {});
         } else {
           const opts = resolveSearchOptions(flags);
           if (flags.serve) server = await startSearchDashboard(opts.db, flags.port);

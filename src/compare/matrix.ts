@@ -39,6 +39,8 @@ export const CompareSpecSchema = z.strictObject({
   groundTruth: z.string().nullable(),
   /** With a ground truth: success is coming within this share of the optimum. */
   tolerance: z.number().min(0).max(1),
+  /** Simulate on `marl-dse worker` processes through this Redis queue (memo shared in Redis). */
+  queue: z.string().nullable(),
 });
 export type CompareSpec = z.infer<typeof CompareSpecSchema>;
 
@@ -54,6 +56,7 @@ export const COMPARE_DEFAULTS: Omit<CompareSpec, 'agents' | 'traces' | 'objectiv
   targets: {},
   groundTruth: null,
   tolerance: 0.01,
+  queue: null,
 };
 
 export interface Cell {
@@ -149,7 +152,7 @@ export async function runMatrix(
   const cells = cellsOf(spec);
   const t0 = performance.now();
   const memos = new Map<string, SharedMapMemo>(spec.traces.map((t) => [t, new SharedMapMemo()]));
-  const pool = spec.workers > 1 ? createPoolBackend(spec.workers) : null;
+  const pool = spec.queue === null && spec.workers > 1 ? createPoolBackend(spec.workers) : null;
   const backend: SimulationBackend = pool ? pool.backend : inProcessBackend;
   const total = cells.length * spec.budget;
   let done = 0;
@@ -178,12 +181,14 @@ export async function runMatrix(
       done++;
       hooks.onProgress?.({ evaluationsDone: done, evaluationsTotal: total, runsDone, runsTotal: cells.length });
     };
-    const shared = { memo: memos.get(c.trace), backend };
+    // Over a queue the memo lives in Redis, shared by every run and worker.
+    const shared = spec.queue === null ? { memo: memos.get(c.trace), backend } : {};
+    const queueOverride = spec.queue === null ? {} : { queue: spec.queue };
     const hookSet = { onEvaluation, shouldStop: hooks.shouldStop };
     let summary: SearchSummary;
     const existing = state.runs[key];
     if (existing !== undefined) {
-      summary = await resumeRun(db, existing, hookSet, {}, shared);
+      summary = await resumeRun(db, existing, hookSet, queueOverride, shared);
     } else {
       const opts: SearchOptions = {
         agent: c.agent,
@@ -202,6 +207,7 @@ export async function runMatrix(
         hyperparameters: spec.hyperparameters[c.agent] ?? {},
         db,
         checkpointEvery: 128,
+        ...queueOverride,
       };
       summary = await runSearch(
         opts,

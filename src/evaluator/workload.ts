@@ -61,9 +61,17 @@ export function loadWorkload(spec: WorkloadSpec): Workload {
     trace = b.build(opened.name);
   }
   const hash = traceHash(trace);
-  const key = createHash('sha256')
-    .update(JSON.stringify([hash, memspec.json, addressMappingToJson(mapping), r.clkMhz]))
+  const key = workloadKey(hash, memspec, mapping, r.clkMhz);
+  return { spec: r, trace, traceHash: hash, memspec, mapping, clkMhz: r.clkMhz, key };
+}
+
+/**
+ * The workload part of every memo key: trace content, memory, mapping and clock. Exported so that
+ * queue workers, which rebuild a workload from documents, derive the same key.
+ */
+export function workloadKey(traceHash: string, memspec: MemSpec, mapping: AddressMapping, clkMhz: number): string {
+  return createHash('sha256')
+    .update(JSON.stringify([traceHash, memspec.json, addressMappingToJson(mapping), clkMhz]))
     .digest('hex')
     .slice(0, 32);
-  return { spec: r, trace, traceHash: hash, memspec, mapping, clkMhz: r.clkMhz, key };
 }

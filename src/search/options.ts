@@ -31,6 +31,8 @@ export interface SearchOptions {
   db: string;
   /** Checkpoint the agent every this many evaluations. */
   checkpointEvery: number;
+  /** Evaluate on `marl-dse worker` processes through the Redis queue at this URL. */
+  queue?: string;
 }
 
 export const DEFAULT_DB = 'marl-dse-runs.sqlite';
@@ -54,6 +56,7 @@ export const SearchConfigSchema = z.strictObject({
   hyperparameters: z.record(z.string(), z.unknown()).optional(),
   db: z.string().optional(),
   checkpointEvery: z.number().int().positive().optional(),
+  queue: z.string().optional(),
 });
 export type SearchConfig = z.infer<typeof SearchConfigSchema>;
 
@@ -107,6 +110,7 @@ export interface SearchFlags {
   db?: string;
   checkpointEvery?: string;
   config?: string;
+  queue?: string;
 }
 
 function integer(raw: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -181,7 +185,11 @@ export function resolveSearchOptions(flags: SearchFlags): SearchOptions {
     hyperparameters: { ...(file.hyperparameters ?? {}), ...parseHyperparameters(flags.hp ?? []) },
     db: flags.db ?? file.db ?? DEFAULT_DB,
     checkpointEvery: integer(flags.checkpointEvery, '--checkpoint-every', 1) ?? file.checkpointEvery ?? 64,
+    queue: flags.queue ?? file.queue,
   };
+  if (opts.queue !== undefined && flags.workers !== undefined) {
+    throw new InputError('--workers and --queue: choose one (with --queue, the workers are `marl-dse worker` processes)');
+  }
   validateObjective(objectiveSpec(opts));
   return opts;
 }

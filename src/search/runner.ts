@@ -11,7 +11,7 @@ import type { SimStats } from '../../simulators/dram/stats.js';
 import { createAgent, LEARNING_AGENTS, type Agent } from '../../agents/index.js';
 import { initBackend, tf } from '../../agents/nn.js';
 import { DramEnv, type StepResult } from '../env/dram-env.js';
-import { makeEvaluator, type Memo, MemoizingEvaluator, type SimulationBackend } from '../evaluator/index.js';
+import { type Evaluator, makeEvaluator, type Memo, MemoizingEvaluator, type SimulationBackend } from '../evaluator/index.js';
 import { loadWorkload } from '../evaluator/workload.js';
 import { loadSpace } from '../space/builtin.js';
 import { designToConfig, type ParameterSpace } from '../space/space.js';
@@ -99,9 +99,13 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
   if (LEARNING_AGENTS.includes(opts.agent)) await initBackend(opts.backend);
   const workload = loadWorkload({ trace: opts.trace, memspec: opts.memspec, addressmapping: opts.addressmapping, clkMhz: opts.clkMhz });
   const store = RunStore.open(opts.db);
-  const evaluator = shared.backend
-    ? new MemoizingEvaluator(workload, shared.backend, shared.memo)
-    : makeEvaluator(workload, opts.workers, shared.memo);
+  let evaluator: Evaluator;
+  if (opts.queue !== undefined) {
+    // Loaded only when used: BullMQ and its Redis client are not needed otherwise.
+    const { queueEvaluator } = await import('../evaluator/queue.js');
+    evaluator = await queueEvaluator(workload, opts.queue, shared.memo ? { memo: shared.memo } : {});
+  } else if (shared.backend) evaluator = new MemoizingEvaluator(workload, shared.backend, shared.memo);
+  else evaluator = makeEvaluator(workload, opts.workers, shared.memo);
   let agent: Agent | null = null;
   try {
     const env = new DramEnv({ space, evaluator, objective, episodeLength: opts.episodeLength });

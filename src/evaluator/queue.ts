@@ -1,0 +1,64 @@
+/**
+ * The queue evaluator: simulations run on `marl-dse worker` processes on any machine, through a
+ * BullMQ queue on Redis; the search (and its agents) stays here. Same interface, same numbers as
+ * the in-process evaluator; memoised in Redis by default, so designs simulated by earlier runs
+ * cost nothing.
+ */
+import type { McConfig } from '../../simulators/dram/mcconfig.js';
+import type { SimStats } from '../../simulators/dram/stats.js';
+import { closeRedis, connectRedis, type LineLogger, parseRedisUrl, RedisHealth, stderrLogger, untilReady } from '../queue/connection.js';
+import { QueueDispatcher } from '../queue/dispatcher.js';
+import { DEFAULT_QUEUE_NAME } from '../queue/protocol.js';
+import { type Evaluator, type Memo, MemoizingEvaluator } from './evaluator.js';
+import { RedisMemo } from './redis-memo.js';
+import type { Workload } from './workload.js';
+
+export interface QueueEvaluatorOptions {
+  /** Where results are memoised (default: a RedisMemo on the queue's Redis). */
+  memo?: Memo;
+  /** BullMQ queue name (default `marl-dse`); workers must use the same. */
+  queueName?: string;
+  /** Configs per job (default 'auto': one each for batches below 512, up to 8 for larger ones). */
+  jobSize?: number | 'auto';
+  /** Report "no worker" after jobs have waited this long without one (default 10 s)… */
+  noWorkerWarningMs?: number;
+  /** …and repeat it this often (default 30 s). */
+  noWorkerRepeatMs?: number;
+  /** Check on pending jobs when none finished for this long (default 5 s). */
+  reconcileMs?: number;
+  /** Where one-line notices go (default stderr). */
+  log?: LineLogger;
+}
+
+/**
+ * Connects to the queue at `url` (`redis://HOST:PORT`). A malformed URL is an InputError; an
+ * unreachable Redis is waited for, with one line on stderr saying so.
+ */
+export async function queueEvaluator(workload: Workload, url: string, opts: QueueEvaluatorOptions = {}): Promise<Evaluator> {
+  const target = parseRedisUrl(url);
+  const jobSize = opts.jobSize ?? 'auto';
+  if (jobSize !== 'auto' && !(Number.isInteger(jobSize) && jobSize >= 1)) throw new RangeError(`jobSize ${jobSize}: expected a positive integer or 'auto'`);
+  const log = opts.log ?? stderrLogger;
+  const health = new RedisHealth(target, log);
+  const redis = connectRedis(target, health, 'marl-dse:search');
+  try {
+    await untilReady(redis);
+    const dispatcher = await QueueDispatcher.open(workload, target, health, redis, {
+      queueName: opts.queueName ?? DEFAULT_QUEUE_NAME,
+      jobSize,
+      noWorkerWarningMs: opts.noWorkerWarningMs ?? 10_000,
+      noWorkerRepeatMs: opts.noWorkerRepeatMs ?? 30_000,
+      reconcileMs: opts.reconcileMs ?? 5_000,
+      log,
+    });
+    const backend = (_w: Workload, configs: readonly McConfig[]): Promise<SimStats[]> => dispatcher.run(configs);
+    const close = async (): Promise<void> => {
+      await dispatcher.close();
+      await closeRedis(redis);
+    };
+    return new MemoizingEvaluator(workload, backend, opts.memo ?? new RedisMemo(redis), close);
+  } catch (e) {
+    await closeRedis(redis);
+    throw e;
+  }
+}
