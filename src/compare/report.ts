@@ -26,6 +26,8 @@ export interface AgentSummary {
 export interface Comparison {
   trace: string;
   objective: ObjectiveName;
+  /** What is compared: the final best values, or the evaluations each run took to reach the target. */
+  metric: 'final' | 'evaluationsToTarget';
   baseline: string;
   u: number;
   pValue: number;
@@ -76,34 +78,60 @@ export function summarise(spec: CompareSpec, results: readonly CellResult[], opt
           medianEvaluationsToTarget: reached.length ? median(reached) : null,
         };
       });
-      const marl = here.filter((r) => r.agent === 'marl').map((r) => r.bestValue);
       const baselines = spec.agents.filter((a) => a !== 'marl');
-      const raw = baselines.map((b) => {
-        const other = here.filter((r) => r.agent === b).map((r) => r.bestValue);
-        const mw = mannWhitneyU(marl, other);
-        return { baseline: b, u: mw.u, pValue: mw.pValue, delta: marl.length && other.length ? cliffsDelta(marl, other) : NaN };
-      });
-      const adjusted = holm(raw.map((r) => (Number.isNaN(r.pValue) ? 1 : r.pValue)));
-      const comparisons: Comparison[] = raw.map((r, i) => {
-        const better = max ? r.delta > 0 : r.delta < 0;
-        const verdict = adjusted[i] < ALPHA && r.delta !== 0 ? (better ? 'wins' : 'loses') : 'ties';
-        return { trace, objective, baseline: r.baseline, u: r.u, pValue: r.pValue, pHolm: adjusted[i], cliffsDelta: r.delta, verdict };
-      });
-      cells.push({ trace, objective, optimum: optima.get(key) ?? null, target: targets.get(key) ?? null, agents, comparisons, verdict: verdictLine(trace, objective, comparisons, marl.length > 0) });
+      const hasMarl = here.some((r) => r.agent === 'marl');
+      const comparisons = [
+        ...compareWithMarl(trace, objective, 'final', here, baselines, (r) => r.bestValue, max),
+        // How fast: a run that never reached the target counts as taking more than the budget.
+        ...(targets.get(key) !== null && targets.get(key) !== undefined
+          ? compareWithMarl(trace, objective, 'evaluationsToTarget', here, baselines, (r) => r.evaluationsToTarget ?? spec.budget + 1, false)
+          : []),
+      ];
+      cells.push({ trace, objective, optimum: optima.get(key) ?? null, target: targets.get(key) ?? null, agents, comparisons, verdict: verdictLine(trace, objective, comparisons, hasMarl) });
     }
   }
   return cells;
 }
 
+/** MARL against each baseline on one measure (Holm-adjusted over the baselines). */
+function compareWithMarl(
+  trace: string,
+  objective: ObjectiveName,
+  metric: Comparison['metric'],
+  runs: readonly CellResult[],
+  baselines: readonly string[],
+  measure: (r: CellResult) => number,
+  higherIsBetter: boolean,
+): Comparison[] {
+  const marl = runs.filter((r) => r.agent === 'marl').map(measure);
+  if (marl.length === 0) return [];
+  const raw = baselines.map((b) => {
+    const other = runs.filter((r) => r.agent === b).map(measure);
+    const mw = mannWhitneyU(marl, other);
+    return { baseline: b, u: mw.u, pValue: mw.pValue, delta: other.length ? cliffsDelta(marl, other) : NaN };
+  });
+  const adjusted = holm(raw.map((r) => (Number.isNaN(r.pValue) ? 1 : r.pValue)));
+  return raw.map((r, i) => {
+    const better = higherIsBetter ? r.delta > 0 : r.delta < 0;
+    const verdict = adjusted[i] < ALPHA && r.delta !== 0 ? (better ? 'wins' : 'loses') : 'ties';
+    return { trace, objective, metric, baseline: r.baseline, u: r.u, pValue: r.pValue, pHolm: adjusted[i], cliffsDelta: r.delta, verdict };
+  });
+}
+
 function verdictLine(trace: string, objective: string, cs: readonly Comparison[], hasMarl: boolean): string {
   if (!hasMarl) return `${trace} / ${objective}: MARL was not part of this comparison.`;
   if (cs.length === 0) return `${trace} / ${objective}: no baseline to compare MARL with.`;
-  const by = (v: Comparison['verdict']) => cs.filter((c) => c.verdict === v).map((c) => c.baseline);
-  const parts: string[] = [];
-  if (by('wins').length) parts.push(`MARL wins against ${by('wins').join(', ')}`);
-  if (by('ties').length) parts.push(`ties with ${by('ties').join(', ')}`);
-  if (by('loses').length) parts.push(`loses to ${by('loses').join(', ')}`);
-  return `${trace} / ${objective}: ${parts.join('; ')} (two-sided Mann-Whitney U on final best values, Holm-adjusted p < ${ALPHA}).`;
+  const phrase = (metric: Comparison['metric']): string => {
+    const here = cs.filter((c) => c.metric === metric);
+    const by = (v: Comparison['verdict']) => here.filter((c) => c.verdict === v).map((c) => c.baseline);
+    const parts: string[] = [];
+    if (by('wins').length) parts.push(`wins against ${by('wins').join(', ')}`);
+    if (by('ties').length) parts.push(`ties with ${by('ties').join(', ')}`);
+    if (by('loses').length) parts.push(`loses to ${by('loses').join(', ')}`);
+    return parts.join('; ');
+  };
+  const speed = cs.some((c) => c.metric === 'evaluationsToTarget') ? `; in evaluations to the target MARL ${phrase('evaluationsToTarget')}` : '';
+  return `${trace} / ${objective}: on the best value found MARL ${phrase('final')}${speed} (two-sided Mann-Whitney U, Holm-adjusted p < ${ALPHA}).`;
 }
 
 /** Median and band per evaluation over a set of best-so-far curves. */
@@ -210,7 +238,7 @@ function reportHtml(input: ReportInput, svgs: Map<string, string>): string {
       const testRows = c.comparisons
         .map(
           (t) =>
-            `<tr><td>MARL vs ${escapeHtml(t.baseline)}</td><td>${fmt(t.u)}</td><td>${fmt(t.pValue, 3)}</td><td>${fmt(t.pHolm, 3)}</td>` +
+            `<tr><td>MARL vs ${escapeHtml(t.baseline)}</td><td>${t.metric === 'final' ? 'best value' : 'evaluations to target'}</td><td>${fmt(t.u)}</td><td>${fmt(t.pValue, 3)}</td><td>${fmt(t.pHolm, 3)}</td>` +
             `<td>${fmt(t.cliffsDelta, 3)}</td><td class="${t.verdict}">${t.verdict === 'wins' ? 'MARL wins' : t.verdict === 'loses' ? 'MARL loses' : 'tie'}</td></tr>`,
         )
         .join('\n');
@@ -221,7 +249,7 @@ function reportHtml(input: ReportInput, svgs: Map<string, string>): string {
 <table><thead><tr><th>agent</th><th>runs</th><th>median final</th><th>mean</th><th>95 % CI of mean</th><th>median gap to optimum</th><th>success</th><th>median evaluations to target</th></tr></thead>
 <tbody>${agentRows}</tbody></table>
 <p class="note">${c.optimum !== null ? `True optimum ${fmt(c.optimum)} from the ground-truth sweep; ` : ''}${c.target !== null ? `target ${fmt(c.target)}.` : 'no target, so no success rate.'}</p>
-${c.comparisons.length ? `<table><thead><tr><th>test</th><th>U</th><th>p</th><th>p (Holm)</th><th>Cliff's δ</th><th>verdict</th></tr></thead><tbody>${testRows}</tbody></table>` : ''}
+${c.comparisons.length ? `<table><thead><tr><th>test</th><th>measure</th><th>U</th><th>p</th><th>p (Holm)</th><th>Cliff's δ</th><th>verdict</th></tr></thead><tbody>${testRows}</tbody></table>` : ''}
 </section>`;
     })
     .join('\n');
@@ -240,9 +268,10 @@ section { margin-top: 2.2rem; } figure.chart { margin: 0; }
 <p>${spec.agents.length} agents × ${spec.traces.length} traces × ${spec.objectives.length} objectives × ${spec.seeds} seeds × ${spec.budget.toLocaleString('en-US')} evaluations
 (${results.length} finished runs) on the ${escapeHtml(spec.space)} space of ${escapeHtml(spec.memspec)}, reward <code>${spec.reward}</code>.
 Wall time ${wallSeconds.toFixed(0)} s; ${simulations.toLocaleString('en-US')} distinct simulations (runs of one trace share results).</p>
-<p>Each cell compares the final best values of MARL's runs with each baseline's with a two-sided Mann-Whitney U test
-(exact when there are no ties), Holm-adjusted over the baselines of the cell; Cliff's δ is the effect size
-(−1: every MARL run found a lower value). With ${spec.seeds} seeds per agent the smallest possible p-value is
+<p>Each cell compares MARL's runs with each baseline's with a two-sided Mann-Whitney U test (exact when there
+are no ties), Holm-adjusted over the baselines of the cell, on two measures: the best value found, and, where
+there is a target, the evaluations it took to reach it (a run that never did counts as taking more than the
+budget). Cliff's δ is the effect size (−1: every MARL run was lower, i.e. better, on that measure). With ${spec.seeds} seeds per agent the smallest possible p-value is
 ${fmt(2 / binomial(2 * spec.seeds, spec.seeds), 2)}, so a cell can only show a significant difference when the separation is complete or nearly so.</p>
 <h2>Verdicts</h2>
 <ul>${verdicts}</ul>

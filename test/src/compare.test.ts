@@ -58,7 +58,9 @@ describe('marl-dse compare', () => {
   const out = join(dir, 'small');
 
   it('runs a small matrix and writes every file with the right rows and one chart per cell', () => {
-    const r = cli('compare', '--agents', 'marl,random', '--traces', 'builtin:cloud-2', '--objectives', 'latency,power', '--seeds', '2', '--budget', '48', '--workers', '2', '--out', out, '--json');
+    const config = join(dir, 'compare.yaml');
+    writeFileSync(config, 'targets:\n  latency: 62000\n');
+    const r = cli('compare', '--agents', 'marl,random', '--traces', 'builtin:cloud-2', '--objectives', 'latency,power', '--seeds', '2', '--budget', '48', '--workers', '2', '--config', config, '--out', out, '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
@@ -72,7 +74,10 @@ describe('marl-dse compare', () => {
     expect(csv.filter((l) => l.startsWith('agent,'))).toHaveLength(4);
     const json = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(json.runs).toHaveLength(8);
-    expect(json.cells[0].comparisons[0]).toMatchObject({ baseline: 'random' });
+    expect(json.cells[0].comparisons.map((c: { metric: string }) => c.metric)).toEqual(['final', 'evaluationsToTarget']);
+    expect(json.cells[1].comparisons.map((c: { metric: string }) => c.metric)).toEqual(['final']); // power: no target
+    expect(json.cells[0].target).toBe(62000);
+    expect(json.cells[0].agents[0].successRate).not.toBeNull();
     // The report parses as HTML and holds one chart per cell, inline.
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     const doc = parse(html);
