@@ -39,8 +39,9 @@ export const CompareSpecSchema = z.strictObject({
   groundTruth: z.string().nullable(),
   /** With a ground truth: success is coming within this share of the optimum. */
   tolerance: z.number().min(0).max(1),
-  /** Simulate on `marl-dse worker` processes through this Redis queue (memo shared in Redis). */
-  queue: z.string().nullable(),
+  /** Simulate on `marl-dse worker` processes through this Redis queue (memo shared in Redis).
+   *  Optional so that comparisons saved before the queue existed still resume. */
+  queue: z.string().nullable().default(null),
 });
 export type CompareSpec = z.infer<typeof CompareSpecSchema>;
 

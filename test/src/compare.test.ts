@@ -87,8 +87,13 @@ describe('marl-dse compare', () => {
     expect(html).toMatch(/builtin:cloud-2 \/ latency: /);
   });
 
-  it('resuming a finished comparison reruns nothing and gives the same summary', () => {
+  it('resuming a finished comparison reruns nothing and gives the same summary, also from an older compare.json', () => {
     const before = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    // Comparisons saved before the Redis queue existed have no `queue` field.
+    const state = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
+    expect(state.spec.queue).toBeNull();
+    delete state.spec.queue;
+    writeFileSync(join(out, 'compare.json'), JSON.stringify(state));
     const r = cli('compare', '--resume', out, '--json');
     expect(r.code).toBe(0);
     const after = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
