@@ -73,6 +73,8 @@ export class SacLearner {
   private actions: Int32Array;
   private rewards: Float32Array;
   private dones: Float32Array;
+  /** Steps until the bootstrap state: 1, or n for an n-step return stored by the caller. */
+  private horizons: Float32Array;
   private size = 0;
   private head = 0;
   steps = 0;
@@ -96,6 +98,7 @@ export class SacLearner {
     this.actions = new Int32Array(cap * nvec.length);
     this.rewards = new Float32Array(cap);
     this.dones = new Float32Array(cap);
+    this.horizons = new Float32Array(cap).fill(1);
   }
 
   probabilities(obs: Float64Array): Float32Array {
@@ -115,13 +118,16 @@ export class SacLearner {
     return Array.from({ length: n }, () => this.nvec.map((k, h) => sampleCategorical(p, h * width, k, rng)));
   }
 
-  store(obs: Float64Array, action: readonly number[], reward: number, done: boolean, nextObs: Float64Array): void {
+  /** One transition; with `horizon` n > 1, `reward` is the discounted n-step return and `nextObs`
+   *  the state n steps on, bootstrapped with γⁿ. */
+  store(obs: Float64Array, action: readonly number[], reward: number, done: boolean, nextObs: Float64Array, horizon = 1): void {
     const i = this.head;
     this.obs.set(obs, i * this.obsSize);
     this.nextObs.set(nextObs, i * this.obsSize);
     this.actions.set(action, i * this.nvec.length);
     this.rewards[i] = reward;
     this.dones[i] = done ? 1 : 0;
+    this.horizons[i] = horizon;
     this.head = (this.head + 1) % this.hp.bufferSize;
     this.size = Math.min(this.size + 1, this.hp.bufferSize);
     this.steps++;
@@ -138,13 +144,13 @@ export class SacLearner {
     const o2 = new Float32Array(B * this.obsSize);
     const a = new Int32Array(B * H);
     const r = new Float32Array(B);
-    const d = new Float32Array(B);
+    const discount = new Float32Array(B);
     idx.forEach((k, b) => {
       o.set(this.obs.subarray(k * this.obsSize, (k + 1) * this.obsSize), b * this.obsSize);
       o2.set(this.nextObs.subarray(k * this.obsSize, (k + 1) * this.obsSize), b * this.obsSize);
       for (let h = 0; h < P; h++) a[b * H + h] = this.actions[k * P + h];
       r[b] = this.rewards[k];
-      d[b] = this.dones[k];
+      discount[b] = (1 - this.dones[k]) * this.hp.gamma ** this.horizons[k];
     });
     const hp = this.hp;
     this.lastLosses = tf.tidy(() => {
@@ -157,7 +163,7 @@ export class SacLearner {
       const q2 = this.qTarget.apply(x2.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]);
       const minQ2 = tf.min(q2, 0);
       const v2 = tf.sum(tf.mul(tf.exp(logp2), tf.sub(minQ2, tf.mul(alpha.reshape([1, H, 1]), logp2))), 2); // [B, H]
-      const y = tf.add(tf.tensor2d(r, [B, 1]), tf.mul(tf.tensor2d(d, [B, 1]).neg().add(1).mul(hp.gamma), v2)); // [B, H]
+      const y = tf.add(tf.tensor2d(r, [B, 1]), tf.mul(tf.tensor2d(discount, [B, 1]), v2)); // [B, H]
       const oneHot = tf.oneHot(act.squeeze([0]), this.heads.width); // [B, H, W]
       const headMask = tf.tensor1d(Array.from({ length: H }, (_, h) => (h < P ? 1 : 0)));
       // Critics.
@@ -224,6 +230,7 @@ export class SacLearner {
         actions: b64(this.actions.subarray(0, n * this.nvec.length)),
         rewards: b64(this.rewards.subarray(0, n)),
         dones: b64(this.dones.subarray(0, n)),
+        horizons: b64(this.horizons.subarray(0, n)),
       },
       steps: this.steps,
       lastLosses: this.lastLosses,
@@ -233,7 +240,7 @@ export class SacLearner {
   restore(s: unknown): void {
     const st = s as {
       vars: string[]; opts: Array<{ step: number; vars: string[] }>;
-      buffer: { size: number; head: number; obs: string; nextObs: string; actions: string; rewards: string; dones: string };
+      buffer: { size: number; head: number; obs: string; nextObs: string; actions: string; rewards: string; dones: string; horizons?: string };
       steps: number; lastLosses: Record<string, number>;
     };
     loadVariables(this.variables(), st.vars);
@@ -249,6 +256,8 @@ export class SacLearner {
     this.actions.set(i32(st.buffer.actions));
     this.rewards.set(f32(st.buffer.rewards));
     this.dones.set(f32(st.buffer.dones));
+    // Checkpoints from before n-step returns hold one-step transitions only.
+    if (st.buffer.horizons !== undefined) this.horizons.set(f32(st.buffer.horizons));
     this.size = st.buffer.size;
     this.head = st.buffer.head;
     this.steps = st.steps;

@@ -1,7 +1,8 @@
 /**
  * The agents' quality bar, from a batch comparison against the ground truth: on each built-in
  * trace and for power and latency, how close each agent gets to the true optimum of the reference
- * space within 500 and 2,000 evaluations (median over seeds), how many seeds come within 1 %, and
+ * space within 500 and 2,000 evaluations (median over seeds), how many seeds come within 1 % and how
+ * many find the exact optimum (with the median evaluations it took), and
  * each agent's own milliseconds per evaluation next to the simulator's.
  *
  *   node dist/bench/quality.js [--dir bench-results/compare]
@@ -65,7 +66,7 @@ for (const t of traces) {
   for (const objective of ['power', 'latency'] as const) {
     const optimum = sweepBest(join(sweeps, `${t}.csv`), column[objective])!.value;
     for (const agent of state.spec.agents) {
-      const g500: number[] = [], g2000: number[] = [], ms: number[] = [];
+      const g500: number[] = [], g2000: number[] = [], ms: number[] = [], toExact: number[] = [];
       for (let seed = 1; seed <= state.spec.seeds; seed++) {
         const id = state.runs[`${agent}|builtin:${t}|${objective}|${seed}`];
         const evals = store.evaluations(id);
@@ -73,12 +74,16 @@ for (const t of traces) {
         g500.push((bestAt(500) / optimum - 1) * 100);
         g2000.push((bestAt(state.spec.budget) / optimum - 1) * 100);
         ms.push(evals.reduce((a, e) => a + e.agentMs, 0) / evals.length);
+        // Evaluations until the exact optimum (the budget + 1 when never found).
+        const hit = evals.findIndex((e) => e.value <= optimum);
+        toExact.push(hit < 0 ? state.spec.budget + 1 : hit + 1);
       }
-      const row = { trace: t, objective, agent, optimum, gap500Pct: median(g500), gap2000Pct: median(g2000), within1Pct: g2000.filter((g) => g <= 1).length, agentMsPerEval: median(ms), simMsPerEval: simMs };
+      const row = { trace: t, objective, agent, optimum, gap500Pct: median(g500), gap2000Pct: median(g2000), within1Pct: g2000.filter((g) => g <= 1).length,
+        exact: toExact.filter((n) => n <= state.spec.budget).length, medianEvaluationsToExact: median(toExact), agentMsPerEval: median(ms), simMsPerEval: simMs };
       rows.push(row);
       console.log(
         `${t.padEnd(8)} ${objective.padEnd(8)} ${agent.padEnd(7)} gap@500 ${row.gap500Pct.toFixed(2).padStart(6)} %  gap@${state.spec.budget} ${row.gap2000Pct.toFixed(2).padStart(6)} %  ` +
-          `${row.within1Pct}/${state.spec.seeds} within 1 %  agent ${row.agentMsPerEval.toFixed(2)} ms/eval  simulator ${simMs.toFixed(2)} ms/eval`,
+          `${row.within1Pct}/${state.spec.seeds} within 1 %  ${row.exact}/${state.spec.seeds} exact (median ${row.medianEvaluationsToExact > state.spec.budget ? 'never' : `${row.medianEvaluationsToExact} evals`})  agent ${row.agentMsPerEval.toFixed(2)} ms/eval  simulator ${simMs.toFixed(2)} ms/eval`,
       );
     }
   }

@@ -3,7 +3,8 @@
  * in design order, so a search can be scored against the true optimum. Interrupted sweeps resume:
  * whole rows already on disk are kept and the sweep continues after the last one.
  */
-import { appendFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { InputError } from '../simulators/errors.js';
 import type { SimStats } from '../simulators/dram/stats.js';
 import type { Evaluator } from './evaluator/evaluator.js';
@@ -48,8 +49,13 @@ function metaPath(out: string): string {
 function prepareOutput(out: string, header: string, meta: object): number {
   const metaText = JSON.stringify(meta, null, 2) + '\n';
   if (!existsSync(out)) {
-    writeFileSync(out, header + '\n');
-    writeFileSync(metaPath(out), metaText);
+    try {
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, header + '\n');
+      writeFileSync(metaPath(out), metaText);
+    } catch (e) {
+      throw new InputError(`--out ${out}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
     return 0;
   }
   if (!existsSync(metaPath(out)) || readFileSync(metaPath(out), 'utf8') !== metaText) {

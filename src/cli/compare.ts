@@ -24,6 +24,7 @@ interface CompareFlags {
   reward?: string;
   space?: string;
   groundTruth?: string;
+  tolerance?: string;
   config?: string;
   out?: string;
   resume?: string;
@@ -42,6 +43,15 @@ function int(raw: string | undefined, flag: string): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\s*\d+\s*$/.test(raw)) throw new InputError(`${flag} ${raw}: expected a positive integer`);
   return Number(raw);
+}
+
+/** A share of the optimum: `0.01` or `1%`. */
+function tolerance(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*$/.exec(raw);
+  const value = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
+  if (!(value >= 0 && value <= 1)) throw new InputError(`--tolerance ${raw}: expected a share of the optimum between 0 and 1 (e.g. 0.01 or 1%)`);
+  return value;
 }
 
 /** The objective's column in a sweep, when it has one. */
@@ -71,6 +81,7 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
     reward: flags.reward ?? file.reward ?? COMPARE_DEFAULTS.reward,
     space: flags.space ?? file.space ?? COMPARE_DEFAULTS.space,
     groundTruth: flags.groundTruth ?? file.groundTruth ?? null,
+    tolerance: tolerance(flags.tolerance) ?? file.tolerance ?? COMPARE_DEFAULTS.tolerance,
     queue: flags.queue ?? file.queue ?? null,
   };
   if (!raw.traces) throw new InputError('--traces: required (comma-separated, e.g. builtin:stream,builtin:random)');
@@ -125,7 +136,8 @@ export function registerCompareCommand(program: Command): void {
     .option('--parallel <n>', 'runs at a time (default twice the workers)')
     .option('--reward <kind>', 'log (default) or archgym')
     .option('--space <name|file>', 'the design space (default reference)')
-    .option('--ground-truth <dir>', 'sweeps (<trace>.csv from marl-dse sweep) giving the true optima; success = within 1 %')
+    .option('--ground-truth <dir>', 'sweeps (<trace>.csv from marl-dse sweep) giving the true optima; success = within --tolerance')
+    .option('--tolerance <share>', 'success = within this share of the true optimum (default 0.01; 0 = the exact optimum); with --resume, re-scores the runs')
     .option('--config <file>', 'the same options in a JSON or YAML file, plus hyperparameters and targets')
     .option('--out <dir>', 'where to write the runs and the report')
     .option('--resume <dir>', 'continue an interrupted comparison in its folder')
@@ -134,6 +146,9 @@ export function registerCompareCommand(program: Command): void {
       const dir = flags.resume ?? flags.out;
       if (!dir) throw new InputError('--out: required (the folder for the runs and the report)');
       const state = flags.resume ? openCompareDir(flags.resume, null) : openCompareDir(dir, resolveCompareSpec(flags));
+      // Success is scored when the report is written, so a finished comparison can be re-scored.
+      const rescore = flags.resume ? tolerance(flags.tolerance) : undefined;
+      if (rescore !== undefined) state.spec = { ...state.spec, tolerance: rescore };
       const spec = state.spec;
       let stop = false;
       const onSigint = (): void => {

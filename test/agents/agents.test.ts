@@ -6,6 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AGENTS, createAgent, type AgentName } from '../../agents/index.js';
 import { initBackend, tf } from '../../agents/nn.js';
+import { SacLearner } from '../../agents/sac.js';
+import { makeRng } from '../../src/env/spaces.js';
 import { DramEnv } from '../../src/env/dram-env.js';
 import { inProcessEvaluator, loadWorkload } from '../../src/evaluator/index.js';
 import { problemOf } from '../../src/search/runner.js';
@@ -131,5 +133,22 @@ describe('learners', () => {
       a.dispose();
       b.dispose();
     }
+  });
+});
+
+describe('SAC n-step transitions', () => {
+  /** The critic loss of one update on a single transition, stored with the given horizon. */
+  const lossWith = (horizon: number, done: boolean): number => {
+    const learner = new SacLearner([2, 3], 2, { batchSize: 4, learningStarts: 0, bufferSize: 8 }, makeRng(1));
+    learner.store(Float64Array.from([0.5, -0.5]), [1, 2], 1, done, Float64Array.from([0.25, 0.75]), horizon);
+    learner.update(makeRng(2));
+    const loss = learner.lastLosses.qLoss;
+    learner.dispose();
+    return loss;
+  };
+
+  it('bootstrap with γ to the power of the horizon, and not at all after a terminal state', () => {
+    expect(lossWith(3, false)).not.toBe(lossWith(1, false));
+    expect(lossWith(3, true)).toBe(lossWith(1, true));
   });
 });

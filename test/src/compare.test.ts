@@ -101,10 +101,34 @@ describe('marl-dse compare', () => {
     expect(after.cells).toEqual(before.cells);
   });
 
+  it('scores success against a ground-truth sweep within --tolerance, and re-scores on resume', () => {
+    // A space of 6 designs, swept completely: its true optimum is known.
+    const space = join(dir, 'six.json');
+    writeFileSync(space, JSON.stringify({ name: 'six', parameters: [
+      { name: 'PagePolicy', values: ['Open', 'Closed'] },
+      { name: 'Scheduler', values: ['Fifo', 'FrFcfsGrp', 'FrFcfs'] },
+    ] }));
+    const truth = join(dir, 'truth');
+    expect(cli('sweep', '--trace', 'builtin:cloud-2', '--space', space, '--out', join(truth, 'cloud-2.csv'), '--json').code).toBe(0);
+    const graded = join(dir, 'graded');
+    const first = cli('compare', '--agents', 'marl,random', '--traces', 'builtin:cloud-2', '--objectives', 'latency', '--seeds', '2', '--budget', '6',
+      '--space', space, '--ground-truth', truth, '--tolerance', '2%', '--out', graded, '--json');
+    expect(first.stderr).toBe('');
+    const before = JSON.parse(first.stdout).cells[0];
+    expect(before.target).toBeCloseTo(before.optimum * 1.02, 6);
+    const again = cli('compare', '--resume', graded, '--tolerance', '0', '--json');
+    expect(again.code).toBe(0);
+    const after = JSON.parse(again.stdout).cells[0];
+    expect(after.optimum).toBe(before.optimum);
+    expect(after.target).toBe(after.optimum);
+    expect(JSON.parse(readFileSync(join(graded, 'compare.json'), 'utf8')).spec.tolerance).toBe(0);
+  });
+
   // A folder that cannot be created (its parent is a file): unwritable even for root.
   writeFileSync(join(dir, 'locked'), 'a file, not a folder\n');
   const cases: Array<[string, string[], RegExp]> = [
     ['an unknown agent', ['--agents', 'marl,dqn', '--traces', 'builtin:stream', '--out', join(dir, 'x')], /^marl-dse: --agents: unknown agent "dqn"/],
+    ['a tolerance above 1', ['--agents', 'marl', '--traces', 'builtin:stream', '--tolerance', '150%', '--out', join(dir, 't')], /^marl-dse: --tolerance 150%: expected a share of the optimum between 0 and 1/],
     ['an empty list', ['--agents', ',', '--traces', 'builtin:stream', '--out', join(dir, 'y')], /^marl-dse: --agents: empty list/],
     ['an unwritable folder', ['--agents', 'marl', '--traces', 'builtin:stream', '--out', join(dir, 'locked', 'sub')], /^marl-dse: .*locked\/sub: cannot write the comparison here \(ENOTDIR\)/],
     ['a missing trace', ['--agents', 'marl', '--traces', join(dir, 'none.stl'), '--out', join(dir, 'z')], /^marl-dse: .*none\.stl: cannot open trace/],
