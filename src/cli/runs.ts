@@ -3,12 +3,13 @@
  * is opened read-only, so these commands are safe while a search is writing to it.
  */
 import { once } from 'node:events';
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { InputError } from '../../simulators/errors.js';
 import { csvExport, EXPORT_FORMATS, type ExportFormat, jsonExport } from '../store/export.js';
 import { DEFAULT_STORE_PATH, type EvaluationRecord, RUN_STATUSES, type RunRow, type RunStatus, RunStore } from '../store/store.js';
+import { writeAtomically } from './files.js';
 
 interface DbFlags {
   db: string;
@@ -221,23 +222,16 @@ async function writeToStdout(chunks: Iterable<string>): Promise<void> {
   if (failure !== null && failure.code !== 'EPIPE') throw failure;
 }
 
-/** Through a temporary file renamed at the end, so a failed export leaves no truncated file behind. */
+/** Writes the chunks to `out` through a temporary file (see `writeAtomically`). */
 function writeFileAtomically(out: string, chunks: Iterable<string>): void {
-  const partial = `${out}.partial-${process.pid}`;
-  try {
+  writeAtomically(out, (partial) => {
     const fd = openSync(partial, 'w');
     try {
       for (const block of blocks(chunks)) writeSync(fd, block);
     } finally {
       closeSync(fd);
     }
-    renameSync(partial, out);
-  } catch (e) {
-    rmSync(partial, { force: true });
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code && !(e instanceof InputError)) throw new InputError(`--out ${out}: cannot write (${code})`);
-    throw e;
-  }
+  });
 }
 
 /** Adds `runs list | show | export` to the program. */

@@ -1,5 +1,4 @@
 /** `marl-dse traces`: list the built-in traces, generate, inspect and import traces. */
-import { renameSync, rmSync } from 'node:fs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { InputError } from '../../simulators/errors.js';
@@ -18,6 +17,7 @@ import {
 } from '../../traces/generators.js';
 import { type TraceInspection, inspectTrace } from '../../traces/inspect.js';
 import { writeStl } from '../../traces/stl.js';
+import { writeAtomically } from './files.js';
 
 export interface GenerateFlags {
   requests: string;
@@ -95,23 +95,6 @@ function compactTable(head: string[]): Table.Table {
   return new Table({ head, style: { head: [], border: [], compact: true } });
 }
 
-/**
- * Writes a `.stl` file through a temporary file renamed at the end, so a failure halfway (a
- * corrupt input line) leaves no truncated trace behind and `--out` may even name the input.
- */
-function writeStlAtomically(trace: Trace | TraceSource, out: string, header: string): void {
-  const partial = `${out}.partial-${process.pid}`;
-  try {
-    writeStl(trace, partial, header);
-    renameSync(partial, out);
-  } catch (e) {
-    rmSync(partial, { force: true });
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code && !(e instanceof InputError)) throw new InputError(`--out ${out}: cannot write (${code})`);
-    throw e;
-  }
-}
-
 /** A source that counts the requests passing through it. */
 function counting(source: TraceSource): TraceSource & { readonly count: number } {
   let count = 0;
@@ -185,7 +168,7 @@ export function runGenerate(kind: string, flags: GenerateFlags): void {
     if (e instanceof OptionError) throw new InputError(`${FLAG_OF_OPTION[e.option] ?? e.option}: ${e.problem}`);
     throw e;
   }
-  writeStlAtomically(trace, flags.out, header);
+  writeAtomically(flags.out, (partial) => writeStl(trace, partial, header));
   process.stdout.write(`${flags.out}: ${fmt(trace.length)} requests (${k})\n`);
 }
 
@@ -220,7 +203,7 @@ export function runImport(file: string, flags: ImportFlags): void {
     throw new InputError(`--format ${format}: expected ${IMPORT_FORMATS.join(' or ')}`);
   }
   const source = counting(openTraceFile(file, format as (typeof IMPORT_FORMATS)[number]));
-  writeStlAtomically(source, flags.out, `imported by marl-dse from ${format} trace ${file}`);
+  writeAtomically(flags.out, (partial) => writeStl(source, partial, `imported by marl-dse from ${format} trace ${file}`));
   process.stdout.write(`${flags.out}: ${fmt(source.count)} requests (from ${format} trace ${file})\n`);
 }
 
