@@ -9,45 +9,26 @@
  * `node dist/bench/queue.js` (needs /usr/bin/redis-server; REDIS_SERVER overrides).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
 import type { McConfig } from '../simulators/dram/mcconfig.js';
 import { packageRoot } from '../simulators/dram/presets.js';
 import { type Evaluator, inProcessEvaluator, loadWorkload, MapMemo, poolEvaluator, type Workload } from '../src/evaluator/index.js';
 import { queueEvaluator } from '../src/evaluator/queue.js';
+import { median } from '../src/compare/stats.js';
 import { autoJobSize } from '../src/queue/dispatcher.js';
 import { loadSpace } from '../src/space/builtin.js';
 import { designAt, designToConfig, spaceSize } from '../src/space/space.js';
 import { writeStl } from '../traces/stl.js';
 import { streamTrace } from '../traces/generators.js';
+import { LocalRedis } from './local-redis.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONFIGS = Number(process.env.BENCH_CONFIGS ?? 2000);
-const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 const WORKER_MAIN = join(packageRoot(), 'dist', 'src', 'queue', 'worker-main.js');
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 async function waitFor(cond: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -55,31 +36,6 @@ async function waitFor(cond: () => Promise<boolean> | boolean, what: string, tim
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const proc = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  await waitFor(() => ping(port), 'redis-server');
-  return proc;
-}
-
-/** PING over a plain socket: answers +PONG once redis-server accepts commands. */
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect(port, '127.0.0.1');
-    let reply = '';
-    const done = (ok: boolean): void => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(1000, () => done(false));
-    sock.on('error', () => done(false));
-    sock.on('connect', () => sock.write('PING\r\n'));
-    sock.on('data', (d) => {
-      reply += d.toString();
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
-    });
-  });
 }
 
 /** A worker process with one simulation thread, not using the memo (every config is simulated). */
@@ -128,13 +84,11 @@ async function measure(label: string, make: () => Evaluator | Promise<Evaluator>
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'marl-dse-bench-queue-'));
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  const redis = await startRedis(port, dir);
+  const redis = await LocalRedis.start();
+  const { dir, url } = redis;
   const workers: ChildProcess[] = [];
-  // Even if the benchmark dies, leave no server or worker behind.
-  process.once('exit', () => [redis, ...workers].forEach((p) => p.kill('SIGKILL')));
+  // Even if the benchmark dies, leave no worker behind.
+  process.once('exit', () => workers.forEach((p) => p.kill('SIGKILL')));
   try {
     console.log(`marl-dse queue benchmark: ${availableParallelism()} CPUs, node ${process.version}, median of ${RUNS} runs, local redis-server`);
     const cloud = loadWorkload({ trace: 'builtin:cloud-1' });
@@ -161,10 +115,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const w of workers) await stopWorker(w);
-    const exited = new Promise((r) => redis.once('exit', r));
-    redis.kill('SIGKILL');
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
+    await redis.dispose();
   }
 }
 

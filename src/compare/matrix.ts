@@ -13,7 +13,7 @@ import { mcConfigKey } from '../../simulators/dram/mcconfig.js';
 import { AGENTS, type AgentName } from '../../agents/index.js';
 import { inProcessBackend, SharedMapMemo, type SimulationBackend } from '../evaluator/evaluator.js';
 import { createPoolBackend } from '../evaluator/pool.js';
-import { OBJECTIVES, type ObjectiveName, REWARDS, type RewardKind } from '../objectives.js';
+import { OBJECTIVES, type ObjectiveName, REWARDS } from '../objectives.js';
 import type { SearchOptions } from '../search/options.js';
 import { resumeRun, runSearch, type SearchSummary } from '../search/runner.js';
 import { designToConfig } from '../space/space.js';

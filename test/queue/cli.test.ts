@@ -4,15 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestRedis } from './redis-server.js';
+import { LocalRedis } from '../../bench/local-redis.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'marl-dse-queue-cli-'));
-let redis: TestRedis;
+let redis: LocalRedis;
 const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
-  redis = await TestRedis.start();
+  redis = await LocalRedis.start();
 }, 30_000);
 
 afterAll(async () => {

@@ -24,12 +24,12 @@ import { RedisMemo } from '../../src/evaluator/redis-memo.js';
 import { parseRedisUrl } from '../../src/queue/connection.js';
 import { loadSpace } from '../../src/space/builtin.js';
 import { type Design, designAt, designToConfig, spaceSize } from '../../src/space/space.js';
-import { TestRedis } from './redis-server.js';
+import { LocalRedis } from '../../bench/local-redis.js';
 
 const WORKER_MAIN = join(packageRoot(), 'dist', 'src', 'queue', 'worker-main.js');
 const space = loadSpace('reference');
 
-let redis: TestRedis;
+let redis: LocalRedis;
 let inspect: Redis;
 let dir: string;
 let workload: Workload;
@@ -86,7 +86,7 @@ function randomConfigs(n: number, seed: number): McConfig[] {
 const completedJobs = async (): Promise<number> => inspect.zcard('bull:marl-dse:completed');
 
 beforeAll(async () => {
-  redis = await TestRedis.start();
+  redis = await LocalRedis.start();
   inspect = redis.client();
   dir = mkdtempSync(join(tmpdir(), 'marl-dse-queue-'));
   // A trace file and a memspec file without memoryId, both deleted once loaded: workers get

@@ -146,7 +146,7 @@ export class Controller implements ControllerView {
   private reads = 0;
   private writes = 0;
 
-  constructor(private readonly spec: MemSpec, mapping: AddressMapping, private readonly cfg: McConfig, private readonly opts: ControllerOptions) {
+  constructor(private readonly spec: MemSpec, mapping: AddressMapping, cfg: McConfig, opts: ControllerOptions) {
     const t = spec.timing;
     this.timing = t;
     this.nRanks = spec.ranks;

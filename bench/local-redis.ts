@@ -1,4 +1,7 @@
-/** A throwaway redis-server for a test file: its own port and folder, stopped (and restartable) at will. */
+/**
+ * A throwaway redis-server for a test file or a benchmark: its own free loopback port and folder,
+ * stopped (and restartable) at will, and killed when the process exits.
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -21,14 +24,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-export class TestRedis {
+export class LocalRedis {
   private proc: ChildProcess | undefined;
   readonly dir = mkdtempSync(join(tmpdir(), 'marl-dse-redis-'));
 
   private constructor(readonly port: number) {}
 
-  static async start(): Promise<TestRedis> {
-    const r = new TestRedis(await freePort());
+  static async start(): Promise<LocalRedis> {
+    const r = new LocalRedis(await freePort());
     await r.startServer();
     return r;
   }
