@@ -24,6 +24,8 @@ const model = {
   focus: null,
   /** @type {Map<number, string>} */
   colors: new Map(),
+  /** The comparison this store belongs to, if any. @type {import('../src/server/protocol.js').ComparisonInfo | null} */
+  comparison: null,
   epoch: 0,
 };
 
@@ -47,7 +49,7 @@ const metrics = {
 
 /** @type {{ best: ReturnType<typeof bestChart>, scatter: ReturnType<typeof scatterChart>, parallel: ReturnType<typeof parallelChart>, heatmap: ReturnType<typeof heatmapChart> } | null} */
 let charts = null;
-const dirty = { runList: true, charts: false, details: false };
+const dirty = { runList: true, charts: false, details: false, comparison: false };
 let runListStale = false;
 
 // ---- selection ----
@@ -164,6 +166,10 @@ function apply(m) {
       if (run && appendAgentStats(run, m.agentStats) > 0 && m.runId === model.focus) dirty.details = true;
       return;
     }
+    case 'comparison':
+      model.comparison = m.comparison;
+      dirty.comparison = dirty.charts = true;
+      return;
     case 'run-status':
       mergeInfo(m.run);
       dirty.runList = dirty.details = true;
@@ -217,6 +223,8 @@ function ensureCharts() {
 
 function render() {
   if (dirty.runList) renderRunList();
+  if (dirty.comparison) renderComparison();
+  dirty.comparison = false;
   d3.select('#empty').attr('hidden', model.selected.length ? '' : null);
   d3.select('#charts').attr('hidden', model.selected.length ? null : '');
   if (model.selected.length === 0) {
@@ -226,7 +234,7 @@ function render() {
   const c = ensureCharts();
   if (dirty.charts) {
     const v = views();
-    c.best.update(v);
+    c.best.update(v, reference());
     c.scatter.update(v);
     c.parallel.update(v);
   }
@@ -236,6 +244,31 @@ function render() {
     renderBestDesign();
   }
   dirty.runList = dirty.charts = dirty.details = false;
+}
+
+/** The comparison's optimum and target for the selected runs, when they all belong to one of its cells. */
+function reference() {
+  const infos = views().map((v) => v.state.info);
+  if (!model.comparison || infos.length === 0) return null;
+  const cell = model.comparison.cells.find((c) => infos.every((i) => i.trace === c.trace && i.objective === c.objective));
+  return cell && (cell.optimum !== null || cell.target !== null) ? { optimum: cell.optimum, target: cell.target } : null;
+}
+
+function renderComparison() {
+  const c = model.comparison;
+  const card = d3.select('#comparison-card').attr('hidden', c ? null : '');
+  if (!c) return;
+  card
+    .select('.meta')
+    .text(`${c.name}: ${formatValue(c.runs)} runs, ${formatValue(c.simulations)} simulations, ${formatValue(Math.round(c.wallSeconds))} s`);
+  // The report is the comparison's data: it needs the page's token too.
+  card.select('#report-link').attr('hidden', c.report ? null : '').attr('href', `/comparison/report.html${location.search}`);
+  card
+    .select('.verdicts')
+    .selectAll('li')
+    .data(c.cells)
+    .join('li')
+    .text((cell) => cell.verdict + (cell.optimum !== null ? ` True optimum ${formatValue(cell.optimum)}.` : ''));
 }
 
 function renderRunList() {

@@ -1,4 +1,6 @@
 /** `marl-dse serve`: the live dashboard over a run store, until Ctrl-C. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../simulators/errors.js';
 import { DEFAULT_DB } from '../search/options.js';
@@ -9,6 +11,7 @@ import { type ServerHandle, startServerThread } from '../server/thread.js';
 export interface ServeFlags {
   port?: string;
   db?: string;
+  compare?: string;
   host?: string;
   token?: string;
 }
@@ -18,6 +21,14 @@ export function parsePort(raw: string | undefined, fallback: number = DEFAULT_PO
   const n = /^\d{1,5}$/.test(raw.trim()) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n > 65535) throw new InputError(`--port ${raw}: expected an integer from 0 to 65535 (0: any free port)`);
   return n;
+}
+
+/** The store to serve: `--db`, or the runs of the comparison in `--compare DIR`. */
+export function servedStore(flags: Pick<ServeFlags, 'db' | 'compare'>): string {
+  if (flags.compare === undefined) return flags.db ?? DEFAULT_DB;
+  if (flags.db !== undefined) throw new InputError('--db and --compare: give one (a comparison serves its own runs.sqlite)');
+  if (!existsSync(join(flags.compare, 'compare.json'))) throw new InputError(`--compare ${flags.compare}: not a comparison folder (no compare.json; make one with marl-dse compare --out DIR)`);
+  return join(flags.compare, 'runs.sqlite');
 }
 
 /** What to tell the user once the server listens. */
@@ -46,10 +57,11 @@ export function registerServeCommand(program: Command): void {
     .description('serve the live dashboard for the runs of a store (every run, live and finished) until Ctrl-C')
     .option('--port <n>', `the port (default ${DEFAULT_PORT}; 0: any free port)`)
     .option('--db <file>', `the run store (default ${DEFAULT_DB})`)
+    .option('--compare <dir>', "a comparison's folder (from marl-dse compare): its runs, verdicts, optima and report")
     .option('--host <address>', `the interface to listen on (default ${DEFAULT_HOST}); any other requires a token`)
     .option('--token <token>', 'the access token (generated when --host is not loopback and none is given)')
     .action(async (flags: ServeFlags) => {
-      const server = await startServer({ db: flags.db ?? DEFAULT_DB, port: parsePort(flags.port), host: flags.host, token: flags.token });
+      const server = await startServer({ db: servedStore(flags), port: parsePort(flags.port), host: flags.host, token: flags.token });
       process.stdout.write(servingMessage(server));
       process.stderr.write('serving until Ctrl-C\n');
       await untilInterrupted();

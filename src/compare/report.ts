@@ -131,7 +131,7 @@ function verdictLine(trace: string, objective: string, cs: readonly Comparison[]
     return parts.join('; ');
   };
   const speed = cs.some((c) => c.metric === 'evaluationsToTarget') ? `; in evaluations to the target MARL ${phrase('evaluationsToTarget')}` : '';
-  return `${trace} / ${objective}: on the best value found MARL ${phrase('final')}${speed} (two-sided Mann-Whitney U, Holm-adjusted p < ${ALPHA}).`;
+  return `${trace} / ${objective}: on the best value found MARL ${phrase('final')}${speed} (a win or a loss needs p < ${ALPHA} in a two-sided Mann-Whitney U test, Holm-adjusted).`;
 }
 
 /** Median and band per evaluation over a set of best-so-far curves. */

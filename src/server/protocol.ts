@@ -6,6 +6,7 @@
  * Server → client: `hello` on connect; `runs` (the run list, again whenever it changes);
  * per subscribed run a `snapshot` (everything so far), then live `evaluations`, `agent-stats` and
  * `run-status`; `resync` when a client that fell behind starts catching up; `unsubscribed`;
+ * `comparison` when the store belongs to a `marl-dse compare` folder (on connect and on change);
  * `error {reason}` for a message the server could not act on (the connection stays open).
  */
 import { z } from 'zod';
@@ -86,6 +87,26 @@ export interface AgentStatsEvent {
   distributions: number[][] | null;
 }
 
+/** A comparison's results (its summary.json), for a store in a `marl-dse compare` folder. */
+export interface ComparisonInfo {
+  /** The comparison's folder name. */
+  name: string;
+  runs: number;
+  wallSeconds: number;
+  simulations: number;
+  /** Whether its report.html is served at /comparison/report.html. */
+  report: boolean;
+  /** Per trace × objective: the true optimum and target (when known), the verdict line, each agent's summary. */
+  cells: Array<{
+    trace: string;
+    objective: string;
+    optimum: number | null;
+    target: number | null;
+    verdict: string;
+    agents: Array<{ agent: string; runs: number; median: number | null; successRate: number | null; medianEvaluationsToTarget: number | null }>;
+  }>;
+}
+
 interface Versioned {
   version: typeof PROTOCOL_VERSION;
 }
@@ -98,6 +119,7 @@ export type ServerMessage = Versioned &
     | { type: 'evaluations'; runId: number; evaluations: EvaluationEvent[] }
     | { type: 'agent-stats'; runId: number; agentStats: AgentStatsEvent[] }
     | { type: 'run-status'; run: RunInfo }
+    | { type: 'comparison'; comparison: ComparisonInfo | null }
     | { type: 'resync'; runs: number[]; reason: string }
     | { type: 'unsubscribed'; runs: number[] }
     | { type: 'error'; reason: string; request?: string }

@@ -18,9 +18,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { InputError } from '../../simulators/errors.js';
 import { RunStore } from '../store/store.js';
 import { type ClientInfo, type ClientLimits, DashboardClient } from './client.js';
+import { ComparisonWatch } from './comparison.js';
 import { type ClientMessage, encode, MAX_CLIENT_MESSAGE_BYTES, MAX_SUBSCRIPTIONS, parseClientMessage, PROTOCOL_VERSION, type RunInfo } from './protocol.js';
 import { sameRunList } from './shape.js';
-import { readStatic, type StaticFile, staticRoutes } from './static.js';
+import { HTML, readStatic, type StaticFile, staticRoutes } from './static.js';
 import { StoreTail } from './tail.js';
 
 export const DEFAULT_PORT = 8765;
@@ -98,6 +99,8 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
   const routes = staticRoutes();
   const store = RunStore.open(opts.db, { readonly: true });
   const tail = new StoreTail(store);
+  const comparison = new ComparisonWatch(opts.db);
+  comparison.read();
   const clients = new Set<DashboardClient>();
   let nextClientId = 1;
 
@@ -129,7 +132,9 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'only GET and HEAD\n');
-    const file: StaticFile | undefined = routes.get(url.pathname);
+    // A comparison's report: its data, so behind the token like the page.
+    const report = url.pathname === '/comparison/report.html' ? comparison.reportPath : null;
+    const file: StaticFile | undefined = report !== null ? { path: report, contentType: HTML } : routes.get(url.pathname);
     if (!file) return send(404, 'not found\n');
     // The page carries the token to the socket; the scripts and styles hold no data.
     const refused = refusal(req, url, file.contentType.startsWith('text/html'));
@@ -189,6 +194,8 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
       }
     });
     client.reply({ type: 'hello', version: PROTOCOL_VERSION, server: 'marl-dse', pollMs, maxMessageBytes: MAX_CLIENT_MESSAGE_BYTES });
+    const { comparison: current } = comparison.read();
+    if (current !== null) client.reply({ type: 'comparison', version: PROTOCOL_VERSION, comparison: current });
   };
 
   const handle = (client: DashboardClient, message: ClientMessage): void => {
@@ -242,7 +249,11 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
       for (const c of clients) for (const id of c.subscriptions.keys()) followed.add(id);
       tail.poll(followed);
       for (const c of clients) c.flush(tail, now);
-      if (final || now - runListReadAt >= RUN_LIST_EVERY_MS) refreshRunList();
+      if (final || now - runListReadAt >= RUN_LIST_EVERY_MS) {
+        refreshRunList();
+        const c = comparison.read();
+        if (c.changed) for (const client of clients) client.reply({ type: 'comparison', version: PROTOCOL_VERSION, comparison: c.comparison });
+      }
       for (const c of clients) c.flushRuns(runListVersion, runListText, now);
       tickError = null;
     } catch (e) {

@@ -3,15 +3,13 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/store/store.js';
-import { newRun, requireBuild, ROOT, tempDir, waitForText } from './fixtures.js';
+import { CLI, newRun, requireBuild, tempDir, waitForText } from './fixtures.js';
 
-const SERVE_JS = join(ROOT, 'dist', 'src', 'cli', 'serve.js');
-const CHILD = join(import.meta.dirname, 'serve-child.mjs');
 const dir = tempDir('serve-cli');
 const db = join(dir, 'runs.sqlite');
 
 function serve(...args: string[]) {
-  const proc = spawn(process.execPath, [CHILD, SERVE_JS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -51,6 +49,7 @@ describe('marl-dse serve', () => {
       [['--port', 'http'], /--port http: expected an integer/],
       [['--port', '0', '--db', join(dir, 'none.sqlite')], /none\.sqlite: no such run store/],
       [['--port', '0', '--db', db, '--token', 'x y'], /--token: expected/],
+      [['--port', '0', '--compare', dir], /--compare .*: not a comparison folder/],
     ] as const) {
       const s = serve(...args);
       expect(await s.exited).toBe(2);
