@@ -89,7 +89,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(skipBrowser)('dashboard in a browser (Chromium at /usr/bin/chromium)', () => {
-  it('fills live from search --serve, survives a server restart, and applies a fast writer'"'"'s every update (rate measured)', async () => {
+  it('fills live from search --serve, survives a server restart, and applies every update of a fast writer (rate measured)', async () => {
     const t0 = Date.now();
     search = spawnSearch(['--agent', 'marl', '--trace', 'builtin:cloud-1', '--objective', 'latency', '--budget', String(BUDGET), '--seed', '1', '--db', db, '--serve', '--port', '0']);
     const [, url, port] = await waitForText(() => search!.stderrText(), /dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/)/, 'the dashboard URL');
