@@ -163,7 +163,9 @@ export class DashboardClient {
         this.sendText(encode({ type: 'run-status', version: PROTOCOL_VERSION, run: head.run }));
       }
     }
-    if (this.stale && this.open) this.ready(now); // a stale client with nothing to send still times out
+    // Checked on every tick, so a client with nothing to send (no subscriptions, only replies it
+    // never read) still becomes stale and times out.
+    if (this.open) this.ready(now);
   }
 
   /** Sends the run list if it changed since the last one this client got. */

@@ -35,6 +35,8 @@ const RUN_LIST_EVERY_MS = 1000;
 /** Beyond this, ws closes the connection (1009); up to it, an oversized message gets an error reply. */
 const HARD_MAX_PAYLOAD = 1024 * 1024;
 const TOKEN_PATTERN = /^[A-Za-z0-9._~-]{8,256}$/;
+/** Each connection may hold up to its send buffer's high-water mark: their number is bounded too. */
+const DEFAULT_MAX_CLIENTS = 64;
 
 export interface ServerOptions {
   /** The run store to serve (it must exist). */
@@ -49,6 +51,8 @@ export interface ServerOptions {
   readonly maxBufferedBytes?: number;
   /** A client over the high-water mark this long is closed (default 60 s). */
   readonly slowClientTimeoutMs?: number;
+  /** Open WebSocket connections at most; more are refused with 503 (default 64). */
+  readonly maxClients?: number;
 }
 
 export interface DashboardServer {
@@ -78,6 +82,15 @@ function displayHost(host: string): string {
   return shown.includes(':') ? `[${shown}]` : shown;
 }
 
+/** The request's path and query, or null for a target that is not a URL path (`//[`, `http://a:b@/`). */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
 function sameToken(given: string | null, expected: string): boolean {
   if (given === null) return false;
   const a = Buffer.from(given);
@@ -94,6 +107,7 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
   const loopback = isLoopback(host);
   const token = opts.token ?? (loopback ? null : randomBytes(18).toString('base64url'));
   const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
+  const maxClients = opts.maxClients ?? DEFAULT_MAX_CLIENTS;
   const limits: ClientLimits = { maxBufferedBytes: opts.maxBufferedBytes ?? 4 * 1024 * 1024, slowClientTimeoutMs: opts.slowClientTimeoutMs ?? 60_000 };
 
   const routes = staticRoutes();
@@ -119,7 +133,7 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
     const send = (status: number, body: string | Buffer, type = 'text/plain; charset=utf-8'): void => {
       res.writeHead(status, {
         'Content-Type': type,
@@ -131,7 +145,11 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'only GET and HEAD\n');
+    if (url === null) return send(400, 'bad request target\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return send(405, 'only GET and HEAD\n');
+    }
     // A comparison's report: its data, so behind the token like the page.
     const report = url.pathname === '/comparison/report.html' ? comparison.reportPath : null;
     const file: StaticFile | undefined = report !== null ? { path: report, contentType: HTML } : routes.get(url.pathname);
@@ -154,14 +172,16 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
   const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MAX_PAYLOAD, perMessageDeflate: false });
 
   const reject = (socket: Duplex, status: number, reason: string): void => {
-    const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Bad Request';
+    const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Bad Request';
     socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
   };
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
+    if (url === null) return reject(socket, 400, 'bad request target');
     if (url.pathname !== '/ws') return reject(socket, 404, 'the WebSocket endpoint is /ws');
+    if (clients.size >= maxClients) return reject(socket, 503, `too many connections (at most ${maxClients}); close another dashboard tab`);
     const refused = refusal(req, url, true);
     if (refused) return reject(socket, refused.status, refused.reason);
     const origin = req.headers.origin;

@@ -20,6 +20,8 @@ export function startServerThread(opts: ServerOptions): Promise<ServerHandle> {
     worker.once('message', (m: ThreadReply) => {
       worker.off('exit', onExit);
       worker.off('error', reject);
+      // The dashboard must never take the search down with it: if its thread dies, say so once.
+      worker.on('error', (e: Error) => process.stderr.write(`marl-dse: the dashboard stopped: ${e.message.split('\n')[0]} (the search goes on)\n`));
       if (m.type === 'failed') {
         reject(m.inputError ? new InputError(m.message) : new Error(m.message));
         return;

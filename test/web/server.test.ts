@@ -3,7 +3,7 @@
  * a real search (a child process) writes the store, late subscribers, bad messages, slow clients,
  * the token and origin checks.
  */
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../simulators/errors.js';
@@ -66,7 +66,28 @@ describe('HTTP', () => {
     for (const path of ['/package.json', '/../package.json', '/%2e%2e/package.json', '/web/index.html', '/vendor/', '/src/server/server.ts']) {
       expect((await fetch(new URL(path, server.url))).status, path).toBe(404);
     }
-    expect((await fetch(server.url, { method: 'POST', body: '{}' })).status).toBe(405);
+    const post = await fetch(server.url, { method: 'POST', body: '{}' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('answers a request target that is not a URL path with 400, on the page and the socket, and keeps serving', async () => {
+    const raw = (request: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const sock = connect(server.port, '127.0.0.1');
+        let reply = '';
+        sock.on('data', (d) => (reply += d.toString()));
+        sock.on('end', () => resolve(reply));
+        sock.on('close', () => resolve(reply));
+        sock.on('error', reject);
+        sock.write(request);
+      });
+    const upgrade = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    for (const target of ['//[', '//:99999/', 'http://a:b@/x']) {
+      expect(await raw(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`), target).toMatch(/^HTTP\/1\.1 400 /);
+      expect(await raw(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${upgrade}\r\n`), `upgrade ${target}`).toMatch(/^HTTP\/1\.1 400 /);
+    }
+    expect((await fetch(server.url)).status).toBe(200);
   });
 
   it('answers only to localhost names (DNS rebinding)', async () => {
@@ -325,6 +346,41 @@ describe('slow clients', () => {
     other.close();
     writer.close();
   }, 60_000);
+});
+
+describe('bounded connections', () => {
+  it('refuses connections beyond the limit with 503, and takes new ones when others leave', async () => {
+    const server = await serve(smallStore('limit.sqlite').path, { maxClients: 2 });
+    const a = await TestClient.connect(server.url);
+    const b = await TestClient.connect(server.url);
+    await expect(TestClient.connect(server.url)).rejects.toThrow(/HTTP 503/);
+    a.close();
+    await a.closed;
+    const deadline = Date.now() + 5000;
+    while (server.clients().length > 1 && Date.now() < deadline) await sleep(20);
+    const c = await TestClient.connect(server.url);
+    await c.next('hello');
+    b.close();
+    c.close();
+  });
+
+  it('a client that only asks for the run list and never reads is closed after the timeout too', async () => {
+    const path = join(dir, 'many-runs.sqlite');
+    const store = RunStore.open(path);
+    for (let i = 0; i < 300; i++) store.createRun(newRun({ seed: i + 1 }));
+    store.close();
+    const server = await serve(path, { maxBufferedBytes: 64 * 1024, slowClientTimeoutMs: 300 });
+    const stuck = await TestClient.connect(server.url);
+    await stuck.next('hello');
+    stuck.ws.pause();
+    // ~100 KB a reply: far beyond the socket buffers and the server's high-water mark.
+    for (let i = 0; i < 300; i++) stuck.send({ type: 'list-runs', version: v });
+    const deadline = Date.now() + 20_000;
+    while (server.clients().length > 0 && Date.now() < deadline) await sleep(50);
+    expect(server.clients()).toHaveLength(0);
+    stuck.ws.resume();
+    await stuck.closed;
+  }, 30_000);
 });
 
 describe('access', () => {
