@@ -4,7 +4,8 @@
  * whole rows already on disk are kept and the sweep continues after the last one.
  */
 import { dirname } from 'node:path';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { ensureDir } from './files.js';
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { InputError } from '../simulators/errors.js';
 import type { SimStats } from '../simulators/dram/stats.js';
 import type { Evaluator } from './evaluator/evaluator.js';
@@ -49,8 +50,8 @@ function metaPath(out: string): string {
 function prepareOutput(out: string, header: string, meta: object): number {
   const metaText = JSON.stringify(meta, null, 2) + '\n';
   if (!existsSync(out)) {
+    ensureDir(dirname(out), `--out ${out}`);
     try {
-      mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, header + '\n');
       writeFileSync(metaPath(out), metaText);
     } catch (e) {
@@ -73,6 +74,18 @@ function prepareOutput(out: string, header: string, meta: object): number {
   return rows.length;
 }
 
+/** Checks that `csv` looks like a sweep with a `metric` column, reading only its header. */
+export function checkSweepFile(csv: string, metric: (typeof SWEEP_METRICS)[number]): void {
+  const fd = openSync(csv, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const header = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8').split('\n')[0];
+    if (!header.startsWith('index,') || !header.split(',').includes(metric)) throw new InputError(`${csv}: not a marl-dse sweep (no ${metric} column in its header)`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads the best row of a finished (or partial) sweep for one metric column. */
 export function sweepBest(out: string, metric: (typeof SWEEP_METRICS)[number]): { index: number; value: number } | null {
   const fd = openSync(out, 'r');
@@ -81,11 +94,13 @@ export function sweepBest(out: string, metric: (typeof SWEEP_METRICS)[number]): 
     readSync(fd, buf, 0, buf.length, 0);
     const lines = buf.toString('utf8').split('\n');
     const col = lines[0].split(',').indexOf(metric);
+    if (col < 0 || !lines[0].startsWith('index,')) throw new InputError(`${out}: not a marl-dse sweep (no ${metric} column in its header)`);
     let best: { index: number; value: number } | null = null;
-    for (const line of lines.slice(1)) {
+    for (const [i, line] of lines.slice(1).entries()) {
       if (!line) continue;
       const cells = line.split(',');
       const v = Number(cells[col]);
+      if (!Number.isFinite(v)) throw new InputError(`${out}:${i + 2}: ${metric}: not a number (${JSON.stringify(cells[col] ?? '')})`);
       if (best === null || v < best.value) best = { index: Number(cells[0]), value: v };
     }
     return best;
@@ -120,7 +135,15 @@ export async function sweep(opts: {
   while (done < total && !(opts.shouldStop?.() ?? false)) {
     const n = Math.min(batch, total - done);
     const designs = Array.from({ length: n }, (_, k) => designAt(space, done + k));
-    const stats = await evaluator.evaluate(designs.map((d) => designToConfig(space, d)));
+    let stats: SimStats[];
+    try {
+      stats = await evaluator.evaluate(designs.map((d) => designToConfig(space, d)));
+    } catch (e) {
+      // A workload that cannot be simulated at all (an address beyond the memory) leaves nothing
+      // behind that would block the corrected sweep.
+      if (done === 0) for (const f of [out, metaPath(out)]) rmSync(f, { force: true });
+      throw e;
+    }
     let text = '';
     stats.forEach((s, k) => {
       const index = done + k;

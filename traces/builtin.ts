@@ -45,6 +45,7 @@ export const BUILTIN_TRACES: Readonly<Record<string, BuiltinTrace>> = {
  * whose format is detected from its first request line. Files are streamed.
  */
 export function openTrace(spec: string): Trace | TraceSource {
+  if (spec.trim() === '') throw new InputError('trace: empty name (give a file or builtin:NAME)');
   if (spec.startsWith('builtin:')) {
     const name = spec.slice('builtin:'.length);
     const b = Object.hasOwn(BUILTIN_TRACES, name) ? BUILTIN_TRACES[name] : undefined;

@@ -120,6 +120,9 @@ function isNonNegativeInteger(v: number): boolean {
   return Number.isSafeInteger(v) && v >= 0;
 }
 
+/** The longest mean gap between requests: keeps every cycle of a long trace an exact integer. */
+const MAX_GAP_CYCLES = 1_000_000;
+
 function resolveArrival(o: GeneratorOptions): Arrival {
   const given = [o.rate !== undefined, o.gapDistribution !== undefined || o.gapMeanCycles !== undefined, o.gap !== undefined];
   if (given.filter(Boolean).length > 1) {
@@ -128,10 +131,11 @@ function resolveArrival(o: GeneratorOptions): Arrival {
   }
   if (o.rate !== undefined) {
     if (!(Number.isFinite(o.rate) && o.rate > 0)) throw new OptionError('rate', `expected requests per cycle > 0, got ${o.rate}`);
+    if (o.rate < 1 / MAX_GAP_CYCLES) throw new OptionError('rate', `at most one request per ${MAX_GAP_CYCLES.toLocaleString('en-US')} cycles (rate >= 1e-6), got ${o.rate}`);
     return { rate: o.rate };
   }
   if (o.gap !== undefined) {
-    if (!isNonNegativeInteger(o.gap)) throw new OptionError('gap', `expected a non-negative integer, got ${o.gap}`);
+    if (!isNonNegativeInteger(o.gap) || o.gap > MAX_GAP_CYCLES) throw new OptionError('gap', `expected an integer from 0 to ${MAX_GAP_CYCLES.toLocaleString('en-US')}, got ${o.gap}`);
     return { gapDistribution: 'constant', gapMeanCycles: o.gap };
   }
   if (o.gapDistribution !== undefined || o.gapMeanCycles !== undefined) {
@@ -141,7 +145,7 @@ function resolveArrival(o: GeneratorOptions): Arrival {
     }
     const m = o.gapMeanCycles;
     if (m === undefined) throw new OptionError('gapMeanCycles', 'required with a gap distribution');
-    if (!(Number.isFinite(m) && m >= 0)) throw new OptionError('gapMeanCycles', `expected a number of cycles >= 0, got ${m}`);
+    if (!(Number.isFinite(m) && m >= 0 && m <= MAX_GAP_CYCLES)) throw new OptionError('gapMeanCycles', `expected a number of cycles from 0 to ${MAX_GAP_CYCLES.toLocaleString('en-US')}, got ${m}`);
     return { gapDistribution: d, gapMeanCycles: m };
   }
   return { rate: 1 };

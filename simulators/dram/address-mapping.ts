@@ -53,6 +53,7 @@ export function parseAddressMapping(doc: unknown, where: string, name = where): 
     throw new InputError(`${where}: expected a JSON object with an "addressmapping" key`);
   }
   const top = doc as Record<string, unknown>;
+  if ('addressmapping' in top && 'CONGEN' in top) throw new InputError(`${where}: holds both "addressmapping" and "CONGEN": give one`);
   const key = 'addressmapping' in top ? 'addressmapping' : 'CONGEN' in top ? 'CONGEN' : null;
   const body = key ? top[key] : top;
   const prefix = key ?? 'addressmapping';
@@ -84,6 +85,8 @@ export function parseAddressMapping(doc: unknown, where: string, name = where): 
       if (entry.length === 0 || !entry.every(isBit)) {
         throw new InputError(`${where}: ${prefix}.${k}[${i}]: expected an address bit 0-52 or a list of them, got ${describe(e)}`);
       }
+      // A bit XORed with itself is always 0: addresses would alias.
+      if (new Set(entry).size !== entry.length) throw new InputError(`${where}: ${prefix}.${k}[${i}]: an address bit is listed twice in ${describe(e)}`);
       return entry as number[];
     });
   }

@@ -137,7 +137,12 @@ export function withOverrides(base: McConfig, overrides: Readonly<Record<string,
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(overrides)) {
     const key = canonicalKey(k, where);
-    if (key === null) continue;
+    if (key === null) {
+      // Accepted for DRAMSys compatibility and without effect here, but still a number or a flag.
+      const ok = typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^(true|false|-?\d+(\.\d+)?)$/i.test(v.trim()));
+      if (!ok) throw new InputError(`${where}${k}: expected a number or true/false, got ${JSON.stringify(v)}`);
+      continue;
+    }
     out[key] = parseMcValue(key, v, where);
   }
   return out as McConfig;

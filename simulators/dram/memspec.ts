@@ -193,6 +193,9 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   } else {
     throw new InputError(`${timAt}.tCK: missing (give tCK or clkMhz)`);
   }
+  if (!(tCkNs >= TCK_NS_RANGE[0] && tCkNs <= TCK_NS_RANGE[1])) {
+    throw new InputError(`${timAt}.${tim.tCK !== undefined ? 'tCK' : 'clkMhz'}: a clock period of ${tCkNs} ns is outside ${TCK_NS_RANGE[0]}–${TCK_NS_RANGE[1]} ns (10 GHz to 1 MHz)`);
+  }
   const timing = standard.readTiming(tim, timAt, { burstLength, dataRate, json: arch, where: archAt });
   checkTiming(timing, timAt);
 
@@ -229,10 +232,18 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   };
 }
 
+const MAX_TIMING_CYCLES = 1 << 24;
+/** The controller clock's period, ns: 10 GHz to 1 MHz. */
+const TCK_NS_RANGE = [0.1, 1000] as const;
+
 function checkTiming(t: Timing, at: string): void {
   const need = (ok: boolean, key: string, msg: string): void => {
     if (!ok) throw new InputError(`${at}.${key}: ${msg}`);
   };
+  // Cycles are kept in 32-bit integers: far beyond any real timing, and sums stay exact.
+  for (const [k, v] of Object.entries(t)) {
+    if (typeof v === 'number') need(v <= MAX_TIMING_CYCLES, k, `${v} cycles is beyond any DRAM timing (at most ${MAX_TIMING_CYCLES.toLocaleString('en-US')})`);
+  }
   need(t.RC >= t.RAS + t.RP, 'RC', `RC (${t.RC}) is less than RAS + RP (${t.RAS + t.RP})`);
   need(t.RAS >= t.RCD, 'RAS', `RAS (${t.RAS}) is less than RCD (${t.RCD})`);
   need(t.REFI > t.RFC, 'REFI', `REFI (${t.REFI}) must exceed RFC (${t.RFC})`);

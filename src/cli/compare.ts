@@ -1,8 +1,8 @@
 /** `marl-dse compare`: MARL against the baselines over a matrix of traces, objectives and seeds. */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../../simulators/errors.js';
+import { InputError, isInputError } from '../../simulators/errors.js';
 import { AGENTS } from '../../agents/index.js';
 import { COMPARE_DEFAULTS, CompareSpecSchema, type CompareSpec, collectResults, openCompareDir, runMatrix } from '../compare/matrix.js';
 import { summarise, writeReport } from '../compare/report.js';
@@ -10,8 +10,9 @@ import { OBJECTIVES, type ObjectiveName } from '../objectives.js';
 import { readSearchConfigFile } from '../search/options.js';
 import { loadSpace } from '../space/builtin.js';
 import { openTrace } from '../../traces/builtin.js';
-import { SWEEP_METRICS, sweepBest } from '../sweep.js';
+import { checkSweepFile, SWEEP_METRICS, sweepBest } from '../sweep.js';
 import { progressBar } from './progress.js';
+import { parseRedisUrl } from '../queue/connection.js';
 
 interface CompareFlags {
   agents?: string;
@@ -62,6 +63,14 @@ const SWEEP_COLUMN: Partial<Record<ObjectiveName, (typeof SWEEP_METRICS)[number]
   energy: 'energyPj',
 };
 
+/** Spec keys that are also flags. */
+const FLAG_KEYS = new Set(['agents', 'traces', 'objectives', 'seeds', 'budget', 'workers', 'parallel', 'reward', 'space', 'groundTruth', 'tolerance', 'queue']);
+
+/** A list from a flag, or from a config file where it may be a list or a comma-separated string. */
+function fileList(v: unknown): unknown {
+  return typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter((x) => x.length > 0) : v;
+}
+
 /** Builds and checks the spec from the config file and the flags (flags win). */
 export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
   const file = flags.config ? readSearchConfigFile(flags.config) : {};
@@ -71,9 +80,9 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
   const raw = {
     ...COMPARE_DEFAULTS,
     ...file,
-    agents: list(flags.agents, '--agents') ?? file.agents ?? [...AGENTS],
-    traces: list(flags.traces, '--traces') ?? file.traces,
-    objectives: list(flags.objectives, '--objectives') ?? file.objectives ?? ['power', 'latency'],
+    agents: list(flags.agents, '--agents') ?? fileList(file.agents) ?? [...AGENTS],
+    traces: list(flags.traces, '--traces') ?? fileList(file.traces),
+    objectives: list(flags.objectives, '--objectives') ?? fileList(file.objectives) ?? ['power', 'latency'],
     seeds: int(flags.seeds, '--seeds') ?? file.seeds ?? COMPARE_DEFAULTS.seeds,
     budget: int(flags.budget, '--budget') ?? file.budget ?? COMPARE_DEFAULTS.budget,
     workers,
@@ -90,7 +99,10 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
   const parsed = CompareSpecSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(`${issue.path.length ? `--${String(issue.path[0])}` : 'compare'}: ${issue.message}`);
+    const key = String(issue.path[0] ?? '');
+    // Name the flag when there is one, else the config file's key.
+    const where = FLAG_KEYS.has(key) ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : `${flags.config ?? 'compare'}: ${issue.path.map(String).join('.')}`;
+    throw new InputError(`${where}: ${issue.message}`);
   }
   const spec = parsed.data;
   if (new Set(spec.agents).size !== spec.agents.length) throw new InputError('--agents: an agent is listed twice');
@@ -101,7 +113,23 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
   loadSpace(spec.space);
   for (const t of spec.traces) openTrace(t);
   if (spec.groundTruth !== null && !existsSync(spec.groundTruth)) throw new InputError(`--ground-truth ${spec.groundTruth}: no such folder`);
+  if (spec.queue !== null) parseRedisUrl(spec.queue);
+  for (const trace of spec.traces) {
+    for (const o of spec.objectives) {
+      const csv = sweepFile(spec, trace);
+      const col = SWEEP_COLUMN[o];
+      if (csv && col && existsSync(csv)) checkSweepFile(csv, col);
+    }
+  }
+  for (const o of Object.keys(spec.targets)) {
+    if (!spec.objectives.includes(o as ObjectiveName)) throw new InputError(`targets.${o}: not one of the objectives compared (${spec.objectives.join(', ')})`);
+  }
   return spec;
+}
+
+/** The ground-truth sweep of `trace`: `<ground truth>/<trace name>.csv`. */
+function sweepFile(spec: CompareSpec, trace: string): string | null {
+  return spec.groundTruth ? join(spec.groundTruth, `${trace.replace(/^builtin:/, '').replace(/[^a-zA-Z0-9._-]+/g, '_')}.csv`) : null;
 }
 
 /** True optima (from sweeps) and targets per trace × objective. */
@@ -112,7 +140,7 @@ function optimaAndTargets(spec: CompareSpec): { optima: Map<string, number | nul
     for (const o of spec.objectives) {
       const key = `${trace}|${o}`;
       const col = SWEEP_COLUMN[o];
-      const csv = spec.groundTruth ? join(spec.groundTruth, `${trace.replace(/^builtin:/, '').replace(/[^a-zA-Z0-9._-]+/g, '_')}.csv`) : null;
+      const csv = sweepFile(spec, trace);
       const best = col && csv && existsSync(csv) ? sweepBest(csv, col) : null;
       optima.set(key, best ? best.value : null);
       const explicit = spec.targets[o];
@@ -145,6 +173,7 @@ export function registerCompareCommand(program: Command): void {
     .action(async (flags: CompareFlags) => {
       const dir = flags.resume ?? flags.out;
       if (!dir) throw new InputError('--out: required (the folder for the runs and the report)');
+      const fresh = !flags.resume;
       const state = flags.resume ? openCompareDir(flags.resume, null) : openCompareDir(dir, resolveCompareSpec(flags));
       // Success is scored when the report is written, so a finished comparison can be re-scored.
       const rescore = flags.resume ? tolerance(flags.tolerance) : undefined;
@@ -177,6 +206,13 @@ export function registerCompareCommand(program: Command): void {
           process.stdout.write(`report: ${join(dir, 'report.html')} (${files.length} files)\n`);
         }
         if (!r.finished) process.exitCode = 130;
+      } catch (e) {
+        // Refused before its first run started (bad hyperparameters, a reward that needs targets):
+        // leave nothing that would block the corrected command.
+        if (fresh && isInputError(e) && Object.keys(state.runs).length === 0) {
+          for (const f of ['compare.json', 'runs.sqlite', 'runs.sqlite-wal', 'runs.sqlite-shm']) rmSync(join(dir, f), { force: true });
+        }
+        throw e;
       } finally {
         bar.stop();
         process.off('SIGINT', onSigint);

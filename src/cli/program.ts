@@ -18,6 +18,10 @@ export function newProgram(): Command {
 /** Parses and runs `argv`, turning every failure into one line on stderr and an exit code. */
 export async function runProgram(program: Command, argv: readonly string[], options?: ParseOptions): Promise<void> {
   for (const c of program.commands) c.exitOverride();
+  // A reader that went away (`marl-dse … | head`) ends the command quietly, as for any Unix tool.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   try {
     await program.parseAsync(argv, options);
   } catch (e) {

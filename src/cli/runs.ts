@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../simulators/errors.js';
 import { csvExport, EXPORT_FORMATS, type ExportFormat, jsonExport } from '../store/export.js';
 import { DEFAULT_STORE_PATH, type EvaluationRecord, RUN_STATUSES, type RunRow, type RunStatus, RunStore } from '../store/store.js';
-import { writeAtomically } from './files.js';
+import { writeAtomically } from '../files.js';
 
 interface DbFlags {
   db: string;

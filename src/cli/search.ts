@@ -1,5 +1,6 @@
 /** `marl-dse search`: one agent, one trace, one objective, a budget of evaluations. */
 import Table from 'cli-table3';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../simulators/errors.js';
 import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
@@ -104,6 +105,8 @@ export function registerSearchCommand(program: Command): void {
         if (flags.resume !== undefined) {
           const id = Number(flags.resume);
           if (!Number.isSafeInteger(id) || id < 1) throw new InputError(`--resume ${flags.resume}: expected a run number`);
+          const db = flags.db ?? DEFAULT_DB;
+          if (!existsSync(db)) throw new InputError(`--db ${db}: no such run store (nothing to resume)`);
           if (flags.serve) server = await startSearchDashboard(flags.db ?? DEFAULT_DB, flags.port);
           summary = await resumeRun(flags.db ?? DEFAULT_DB, id, hooks, flags.queue ? { queue: flags.queue } : {});
         } else {

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
+import { writeAtomically } from '../files.js';
 import { InputError } from '../../simulators/errors.js';
 import { checkProtocol } from '../../simulators/dram/checker.js';
 import { type McConfig, withOverrides } from '../../simulators/dram/mcconfig.js';
@@ -31,7 +32,8 @@ export interface SimulateFlags {
 
 /** Parses `KEY=VALUE` overrides. */
 export function parseSets(sets: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: `--set __proto__=1` is a key like any other (and an unknown one).
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) throw new InputError(`--set ${s}: expected KEY=VALUE`);
@@ -44,6 +46,7 @@ export function parseClock(raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new InputError(`--clk-mhz ${raw}: expected a positive number of MHz`);
+  if (n < 1 || n > 100_000) throw new InputError(`--clk-mhz ${raw}: expected 1 to 100,000 MHz`);
   return n;
 }
 
@@ -87,7 +90,7 @@ export function runSimulate(flags: SimulateFlags): number {
   if (flags.check || flags.commandsOut) {
     const run = simulateWithCommands(trace, memspec, mapping, cfg, { clkMhz });
     stats = run.stats;
-    if (flags.commandsOut) writeFileSync(flags.commandsOut, run.commands.toText() + '\n');
+    if (flags.commandsOut) writeAtomically(flags.commandsOut, (path) => writeFileSync(path, run.commands.toText() + '\n'), '--commands-out');
     if (flags.check) {
       const report = checkProtocol(run.commands, memspec, { mcConfig: cfg, endCycle: stats.simulatedCycles });
       violations = report.violationCount;
@@ -101,6 +104,7 @@ export function runSimulate(flags: SimulateFlags): number {
   } else {
     stats = simulate(trace, memspec, mapping, cfg, { clkMhz });
   }
+  if (stats.requests === 0) throw new InputError(`${flags.trace}: no requests (the trace is empty or holds only comments)`);
   if (flags.json) process.stdout.write(JSON.stringify(stats) + '\n');
   else process.stdout.write(`${trace.name}\n${statsTable(stats, cfg)}\n`);
   return violations > 0 ? 1 : 0;

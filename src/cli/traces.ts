@@ -17,7 +17,7 @@ import {
 } from '../../traces/generators.js';
 import { type TraceInspection, inspectTrace } from '../../traces/inspect.js';
 import { writeStl } from '../../traces/stl.js';
-import { writeAtomically } from './files.js';
+import { writeAtomically } from '../files.js';
 
 export interface GenerateFlags {
   requests: string;

@@ -5,10 +5,11 @@
  * each cell are recorded in DIR/compare.json as runs start, so an interrupted batch resumes where
  * it stopped.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../simulators/errors.js';
+import { makeDirs } from '../files.js';
 import { mcConfigKey } from '../../simulators/dram/mcconfig.js';
 import { AGENTS, type AgentName } from '../../agents/index.js';
 import { inProcessBackend, SharedMapMemo, type SimulationBackend } from '../evaluator/evaluator.js';
@@ -100,7 +101,7 @@ function writeState(dir: string, state: CompareState): void {
 /** Prepares DIR (created if needed, must be writable); with `resume`, reads its recorded state. */
 export function openCompareDir(dir: string, spec: CompareSpec | null): CompareState {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     accessSync(dir, constants.W_OK);
   } catch (e) {
     throw new InputError(`${dir}: cannot write the comparison here (${(e as NodeJS.ErrnoException).code ?? String(e)})`);

@@ -42,7 +42,7 @@ function resolve(spec: WorkloadSpec): Required<WorkloadSpec> {
   const addressmapping = spec.addressmapping ?? (preset ? memspec : undefined);
   if (!addressmapping) throw new InputError(`memspec ${memspec} is a file: give its address mapping too`);
   const clkMhz = spec.clkMhz ?? preset?.clkMhz ?? 800;
-  if (!(clkMhz > 0)) throw new InputError(`clock ${clkMhz} MHz: must be positive`);
+  if (!(clkMhz >= 1 && clkMhz <= 100_000)) throw new InputError(`clock ${clkMhz} MHz: expected 1 to 100,000 MHz`);
   return { trace: spec.trace, memspec, addressmapping, clkMhz };
 }
 
@@ -60,6 +60,7 @@ export function loadWorkload(spec: WorkloadSpec): Workload {
     for (const c of chunksOf(opened)) for (let i = 0; i < c.length; i++) b.push(c.cycle[i], c.address[i], c.isWrite[i] === 1);
     trace = b.build(opened.name);
   }
+  if (trace.length === 0) throw new InputError(`${r.trace}: no requests (the trace is empty or holds only comments)`);
   const hash = traceHash(trace);
   const key = workloadKey(hash, memspec, mapping, r.clkMhz);
   return { spec: r, trace, traceHash: hash, memspec, mapping, clkMhz: r.clkMhz, key };

@@ -13,7 +13,8 @@
  * WAL also lets any number of read-only connections (other processes included) read a consistent
  * snapshot while one writer appends; readers never block the writer.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { ensureDir } from '../files.js';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../../simulators/errors.js';
@@ -411,11 +412,7 @@ function prepareStatements(db: Database.Database) {
 // ---- opening ----
 
 function createFolder(path: string): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-  } catch (e) {
-    throw new InputError(`${path}: cannot create its folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  ensureDir(dirname(path), path);
 }
 
 /**

@@ -121,6 +121,9 @@ describe('address mapping', () => {
     const m = parseAddressMapping({ addressmapping: { BYTE_BIT: [0, 1, 2], COLUMN_BIT: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12], BANK_BIT: [13, 14], ROW_BIT: Array.from({ length: 14 }, (_, i) => 15 + i) } }, 'small.json');
     expect(() => new AddressDecoder(m, ddr3)).toThrow(/BANK_BIT has 2 bits \(4 banks\) but memspec MICRON_1Gb_DDR3-1600_8bit_G has 8 banks/);
     expect(() => parseAddressMapping({ addressmapping: { ROW_BITS: [0] } }, 'typo.json')).toThrow(/typo\.json: addressmapping\.ROW_BITS: unknown field/);
+    // A bit XORed with itself is always 0, so two addresses would share a location.
+    expect(() => parseAddressMapping({ addressmapping: { BYTE_BIT: [0], BANK_BIT: [[1, 1]] } }, 'alias.json')).toThrow('alias.json: addressmapping.BANK_BIT[0]: an address bit is listed twice');
+    expect(() => parseAddressMapping({ addressmapping: { BYTE_BIT: [0] }, CONGEN: { BYTE_BIT: [0] } }, 'both.json')).toThrow('both.json: holds both "addressmapping" and "CONGEN"');
   });
 });
 

@@ -1,6 +1,6 @@
 /** The `marl-dse` command line, run as users run it: the built bin in a child process. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -83,11 +83,28 @@ describe('marl-dse simulate', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/protocol check: \d+ commands, no violations/);
     expect(readFileSync(out, 'utf8').split('\n')[0]).toBe('0\tACT\t0\t0\t0\t0\t0');
+    // Through a symbolic link the file it names is written and the link stays.
+    const link = join(dir, 'cmds-link.txt');
+    symlinkSync(out, link);
+    writeFileSync(out, '');
+    expect(cli('simulate', '--trace', trace, '--commands-out', link).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toBe('0\tACT\t0\t0\t0\t0\t0');
+  });
+
+  it('writes to a pipe that its reader closes early without an error (| head)', () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" simulate --trace builtin:stream --commands-out /dev/stdout | head -1; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+    expect(r.stdout).toBe('0\tACT\t0\t0\t0\t0\t0\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   const memspecDoc = JSON.parse(readFileSync(join(PRESETS_DIR, 'memspec', 'MICRON_1Gb_DDR3-1600_8bit_G.json'), 'utf8'));
   memspecDoc.memspec.memtimingspec.RC = 12;
   const badMemspec = file('bad-memspec.json', JSON.stringify(memspecDoc));
+  const hugeDoc = JSON.parse(readFileSync(join(PRESETS_DIR, 'memspec', 'MICRON_1Gb_DDR3-1600_8bit_G.json'), 'utf8'));
+  Object.assign(hugeDoc.memspec.memtimingspec, { RC: 3e9, RAS: 3e9 - 18, RCD: 11 });
+  const hugeTiming = file('huge-timing.json', JSON.stringify(hugeDoc));
   const badTrace = file('bad.stl', '0:\tread\t0x0\n1:\tread 0x40\n2:\twrite\txyz\n');
   const cases: Array<[string, string[], RegExp]> = [
     ['a malformed trace line', ['--trace', badTrace], /^marl-dse: .*bad\.stl:3: missing hex address/],
@@ -99,6 +116,13 @@ describe('marl-dse simulate', () => {
     ['an unknown memspec preset', ['--trace', trace, '--memspec', 'ddr7'], /^marl-dse: memspec "ddr7": not a preset/],
     ['an address beyond the memory', ['--trace', file('far.stl', '0:\tread\t0x40000000\n')], /^marl-dse: .*far\.stl: request 1 \(address 0x40000000\) is beyond the 1073741824 bytes/],
     ['a bad clock', ['--trace', trace, '--clk-mhz', '-5'], /^marl-dse: --clk-mhz -5: expected a positive number of MHz/],
+    ['an absurd clock', ['--trace', trace, '--clk-mhz', '1e-300'], /^marl-dse: --clk-mhz 1e-300: expected 1 to 100,000 MHz/],
+    ['an empty trace', ['--trace', file('empty.stl', '# nothing\n')], /^marl-dse: .*empty\.stl: no requests/],
+    ['an empty trace name', ['--trace', ''], /^marl-dse: trace: empty name/],
+    ['--commands-out into a folder', ['--trace', trace, '--commands-out', dir], /^marl-dse: --commands-out .*: cannot write \(EISDIR\)/],
+    ['a timing beyond 32 bits', ['--trace', trace, '--memspec', hugeTiming, '--addressmapping', 'ddr3-1600'], /^marl-dse: .*huge-timing\.json: memspec\.memtimingspec\.RAS: 2999999982 cycles is beyond any DRAM timing/],
+    ['an unknown key set to __proto__', ['--trace', trace, '--set', '__proto__=1'], /^marl-dse: --set __proto__: unknown mcconfig key/],
+    ['a bad value for a key without effect', ['--trace', trace, '--set', 'HighWatermark=abc'], /^marl-dse: --set HighWatermark: expected a number or true\/false/],
     ['a missing required flag', [], /^marl-dse: required option '--trace <trace>' not specified/],
   ];
   for (const [what, args, message] of cases) {

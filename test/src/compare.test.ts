@@ -1,6 +1,6 @@
 /** `marl-dse compare`: the statistics against known values, a small matrix end to end, bad input. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'parse5';
@@ -124,10 +124,26 @@ describe('marl-dse compare', () => {
     expect(JSON.parse(readFileSync(join(graded, 'compare.json'), 'utf8')).spec.tolerance).toBe(0);
   });
 
+  it('refused before its first run, leaves nothing that would block the corrected command', () => {
+    const folder = join(dir, 'refused');
+    const r = cli('compare', '--agents', 'random', '--traces', 'builtin:stream', '--objectives', 'power', '--seeds', '1', '--budget', '2', '--reward', 'archgym', '--out', folder);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^marl-dse: objective power: the archgym reward needs a target/);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
   // A folder that cannot be created (its parent is a file): unwritable even for root.
   writeFileSync(join(dir, 'locked'), 'a file, not a folder\n');
+  const targetsFile = join(dir, 'targets.yaml');
+  writeFileSync(targetsFile, 'targets:\n  latency: 1000\n');
+  const notSweep = join(dir, 'not-sweep');
+  mkdirSync(notSweep);
+  writeFileSync(join(notSweep, 'stream.csv'), 'a,b\n1,2\n');
   const cases: Array<[string, string[], RegExp]> = [
     ['an unknown agent', ['--agents', 'marl,dqn', '--traces', 'builtin:stream', '--out', join(dir, 'x')], /^marl-dse: --agents: unknown agent "dqn"/],
+    ['a bad queue URL', ['--agents', 'marl', '--traces', 'builtin:stream', '--queue', 'notaurl', '--out', join(dir, 'q')], /^marl-dse: --queue notaurl: not a URL/],
+    ['a target for an objective not compared', ['--agents', 'marl', '--traces', 'builtin:stream', '--objectives', 'power', '--config', targetsFile, '--out', join(dir, 'tf')], /^marl-dse: targets\.latency: not one of the objectives compared/],
+    ['a ground truth that is not a sweep', ['--agents', 'marl', '--traces', 'builtin:stream', '--objectives', 'power', '--seeds', '1', '--budget', '1', '--ground-truth', notSweep, '--out', join(dir, 'ns')], /^marl-dse: .*stream\.csv: not a marl-dse sweep/],
     ['a tolerance above 1', ['--agents', 'marl', '--traces', 'builtin:stream', '--tolerance', '150%', '--out', join(dir, 't')], /^marl-dse: --tolerance 150%: expected a share of the optimum between 0 and 1/],
     ['an empty list', ['--agents', ',', '--traces', 'builtin:stream', '--out', join(dir, 'y')], /^marl-dse: --agents: empty list/],
     ['an unwritable folder', ['--agents', 'marl', '--traces', 'builtin:stream', '--out', join(dir, 'locked', 'sub')], /^marl-dse: .*locked\/sub: cannot write the comparison here \(ENOTDIR\)/],

@@ -92,6 +92,8 @@ describe('marl-dse search', () => {
 
   const corrupt = join(dir, 'corrupt.sqlite');
   writeFileSync(corrupt, 'this is not a database, and must stay as it is\n');
+  const emptyTrace = join(dir, 'empty.stl');
+  writeFileSync(emptyTrace, '# only a comment\n');
   const cases: Array<[string, string[], RegExp]> = [
     ['an unknown agent', ['--agent', 'dqn'], /^marl-dse: --agent dqn: unknown \(expected one of marl, ppo, sac, random, ga\)/],
     ['an unknown objective', ['--objective', 'speed'], /^marl-dse: --objective speed: unknown/],
@@ -102,6 +104,8 @@ describe('marl-dse search', () => {
     ['an unknown hyperparameter', ['--agent', 'ppo', '--hp', 'learningRat=0.1'], /^marl-dse: ppo hyperparameter "learningRat": unknown/],
     ['a corrupt database file', ['--db', corrupt], /^marl-dse: .*corrupt\.sqlite: not a marl-dse run store/],
     ['a run that does not exist', ['--resume', '9', '--db', join(dir, 'a.sqlite')], /^marl-dse: run 9: no such run/],
+    ['a store that does not exist, to resume from', ['--resume', '1', '--db', join(dir, 'none.sqlite')], /^marl-dse: --db .*none\.sqlite: no such run store \(nothing to resume\)/],
+    ['an empty trace', ['--trace', emptyTrace], /^marl-dse: .*empty\.stl: no requests/],
   ];
   for (const [what, extra, message] of cases) {
     it(`rejects ${what}: one line, exit code 2`, () => {

@@ -97,7 +97,7 @@ describe('space and sweep commands: bad input', () => {
     ['an unknown key in a space file', ['sweep', '--trace', 'builtin:stream', '--space', typo, '--out', join(dir, 'x.csv')], /^marl-dse: .*typo-space\.json: parameters\[0\]\.PagePolicyy: unknown mcconfig key/],
     ['an unknown built-in space', ['space', '--space', 'huge'], /^marl-dse: space "huge": not a built-in space/],
     ['a bad worker count', ['sweep', '--trace', 'builtin:stream', '--workers', '0', '--out', join(dir, 'y.csv')], /^marl-dse: --workers 0: expected an integer from 1 to 256/],
-    ['an --out below a file', ['sweep', '--trace', 'builtin:stream', '--space', spaceFile, '--out', join(dir, 'bad.trace', 'w.csv')], /^marl-dse: --out .*bad\.trace\/w\.csv: cannot write \(/],
+    ['an --out below a file', ['sweep', '--trace', 'builtin:stream', '--space', spaceFile, '--out', join(dir, 'bad.trace', 'w.csv')], /^marl-dse: --out .*bad\.trace\/w\.csv: cannot create its folder \(ENOTDIR\)/],
     ['a corrupt trace in another format', ['sweep', '--trace', 'dramsim3:' + join(dir, 'bad.trace'), '--space', spaceFile, '--out', join(dir, 'z.csv')], /^marl-dse: .*bad\.trace:2: /],
   ];
   writeFileSync(join(dir, 'bad.trace'), '0x40 READ 0\n0x80 FETCH 1\n');

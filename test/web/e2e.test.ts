@@ -134,6 +134,8 @@ describe.skipIf(skipBrowser)('dashboard in a browser (Chromium at /usr/bin/chrom
     const last = live[live.length - 1];
     const searchRate = ((last.points - first.points) * 1000) / (last.t - first.t);
 
+    // The server sends its last news as it shuts down; the page draws it on its next frame.
+    await page.waitForFunction((n) => (window as unknown as { __dashboard: { scatterPoints(): number } }).__dashboard.scatterPoints() >= n, BUDGET, { timeout: 10_000 });
     let p = await probe(page);
     expect(p.points).toBe(BUDGET);
     expect(p.lines).toBe(BUDGET);
