@@ -116,6 +116,9 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
     let runId: number;
     let stored: EvaluationRecord[] = [];
     let simulations = 0;
+    /** Wall time of the sessions before this one (a resumed run), and whether there is anything left to do. */
+    let earlierSeconds = 0;
+    let alreadyDone = false;
     if (resumeId === null) {
       runId = store.createRun({
         agent: opts.agent,
@@ -141,6 +144,8 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
       if (run.traceHash !== workload.traceHash) throw new InputError(`run ${runId}: the trace ${opts.trace} has changed since the run started`);
       stored = store.evaluations(runId);
       simulations = stored.filter((e) => e.simulated).length;
+      earlierSeconds = run.wallSeconds ?? 0;
+      alreadyDone = stored.length >= opts.budget;
       // Every stored result is known: replaying costs no simulation.
       await evaluator.remember(stored.map((e) => [designToConfig(space, e.design), e.stats]));
       store.setStatus(runId, 'running');
@@ -211,7 +216,8 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
     const all = store.evaluations(runId);
     const bestIndex = bestOf(all, tracker.direction);
     const status = done >= opts.budget ? 'finished' : 'interrupted';
-    const wallSeconds = (performance.now() - t0) / 1000;
+    // Over every session of the run; resuming a finished run changes nothing.
+    const wallSeconds = alreadyDone ? earlierSeconds : earlierSeconds + (performance.now() - t0) / 1000;
     store.setStatus(runId, status, {
       bestValue: bestIndex === null ? null : all[bestIndex].value,
       evaluationsToTarget: tracker.evaluationsToTarget,

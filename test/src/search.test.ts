@@ -44,6 +44,10 @@ describe('marl-dse search', () => {
     const show = cli('runs', 'show', String(s.runId), '--db', db, '--json');
     expect(show.code).toBe(0);
     expect(JSON.parse(show.stdout).run.status).toBe('finished');
+    // Resuming a finished run changes nothing, its wall time included.
+    const again = cli('search', '--resume', String(s.runId), '--db', db, '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ evaluations: 96, bestValue: s.bestValue, wallSeconds: JSON.parse(show.stdout).run.wallSeconds });
   });
 
   it('the same seed gives the same run, evaluation by evaluation', () => {
