@@ -47,6 +47,9 @@ interface SearchCliFlags extends SearchFlags {
   port?: string;
 }
 
+/** What may be given with --resume. */
+const RESUME_FLAGS = new Set<keyof SearchCliFlags>(['resume', 'db', 'queue', 'serve', 'port', 'json']);
+
 export function registerSearchCommand(program: Command): void {
   program
     .command('search')
@@ -102,7 +105,14 @@ export function registerSearchCommand(program: Command): void {
       let server: ServerHandle | null = null;
       try {
         let summary: SearchSummary;
+        if (flags.port !== undefined && !flags.serve) throw new InputError('--port: only with --serve (the dashboard\'s port)');
         if (flags.resume !== undefined) {
+          // A resumed run keeps the options it was started with; only where it runs may change.
+          const fixed = (Object.keys(flags) as Array<keyof SearchCliFlags>).filter((k) => !RESUME_FLAGS.has(k) && flags[k] !== undefined && !(Array.isArray(flags[k]) && flags[k].length === 0));
+          if (fixed.length > 0) {
+            const flag = `--${String(fixed[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+            throw new InputError(`${flag}: a resumed run keeps the options it started with (with --resume give only --db, --queue, --serve, --port, --json)`);
+          }
           const id = Number(flags.resume);
           if (!Number.isSafeInteger(id) || id < 1) throw new InputError(`--resume ${flags.resume}: expected a run number`);
           const db = flags.db ?? DEFAULT_DB;

@@ -67,7 +67,8 @@ export interface DashboardServer {
 }
 
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || (/^127(\.\d{1,3}){3}$/.test(h) && h.split('.').every((o) => Number(o) <= 255));
 }
 
 /** A name a browser can reach the server by, for the printed URL. */

@@ -110,10 +110,13 @@ describe('marl-dse search', () => {
     ['a run that does not exist', ['--resume', '9', '--db', join(dir, 'a.sqlite')], /^marl-dse: run 9: no such run/],
     ['a store that does not exist, to resume from', ['--resume', '1', '--db', join(dir, 'none.sqlite')], /^marl-dse: --db .*none\.sqlite: no such run store \(nothing to resume\)/],
     ['an empty trace', ['--trace', emptyTrace], /^marl-dse: .*empty\.stl: no requests/],
+    ['new options for a resumed run', ['--resume', '1', '--db', join(dir, 'a.sqlite'), '--budget', '8'], /^marl-dse: --budget: a resumed run keeps the options it started with/],
+    ['--port without --serve', ['--port', '9000'], /^marl-dse: --port: only with --serve/],
   ];
   for (const [what, extra, message] of cases) {
     it(`rejects ${what}: one line, exit code 2`, () => {
-      const args = [...base];
+      // A resumed run takes its options from the store: only `search --resume … --db …`.
+      const args = extra.includes('--resume') ? ['search'] : [...base];
       for (let i = 0; i < extra.length; i += 2) {
         const k = args.indexOf(extra[i]);
         if (k >= 0) args.splice(k, 2);
