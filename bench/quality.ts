@@ -16,7 +16,9 @@ import { join } from 'node:path';
 import { packageRoot } from '../simulators/dram/presets.js';
 import { DEFAULT_MCCONFIG } from '../simulators/dram/mcconfig.js';
 import { simulate } from '../simulators/dram/simulate.js';
+import { cellKey } from '../src/compare/matrix.js';
 import { median } from '../src/compare/stats.js';
+import type { AgentName } from '../agents/index.js';
 import { loadWorkload } from '../src/evaluator/workload.js';
 import { RunStore } from '../src/store/store.js';
 import { sweepBest } from '../src/sweep.js';
@@ -68,7 +70,7 @@ for (const t of traces) {
     for (const agent of state.spec.agents) {
       const g500: number[] = [], g2000: number[] = [], ms: number[] = [], toExact: number[] = [];
       for (let seed = 1; seed <= state.spec.seeds; seed++) {
-        const id = state.runs[`${agent}|builtin:${t}|${objective}|${seed}`];
+        const id = state.runs[cellKey({ agent: agent as AgentName, trace: `builtin:${t}`, objective, seed })];
         const evals = store.evaluations(id);
         const bestAt = (n: number): number => Math.min(...evals.slice(0, n).map((e) => e.value));
         g500.push((bestAt(500) / optimum - 1) * 100);

@@ -74,39 +74,50 @@ function prepareOutput(out: string, header: string, meta: object): number {
   return rows.length;
 }
 
+type SweepMetric = (typeof SWEEP_METRICS)[number];
+type Best = { index: number; value: number };
+
+/** The columns of `metrics` in a sweep's header line, or a one-line error naming the file. */
+function sweepColumns(file: string, header: string, metrics: readonly SweepMetric[]): number[] {
+  const names = header.split(',');
+  return metrics.map((m) => {
+    const col = names.indexOf(m);
+    if (col < 0 || names[0] !== 'index') throw new InputError(`${file}: not a marl-dse sweep (no ${m} column in its header)`);
+    return col;
+  });
+}
+
 /** Checks that `csv` looks like a sweep with a `metric` column, reading only its header. */
-export function checkSweepFile(csv: string, metric: (typeof SWEEP_METRICS)[number]): void {
+export function checkSweepFile(csv: string, metric: SweepMetric): void {
   const fd = openSync(csv, 'r');
   try {
     const buf = Buffer.alloc(4096);
-    const header = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8').split('\n')[0];
-    if (!header.startsWith('index,') || !header.split(',').includes(metric)) throw new InputError(`${csv}: not a marl-dse sweep (no ${metric} column in its header)`);
+    sweepColumns(csv, buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8').split('\n')[0], [metric]);
   } finally {
     closeSync(fd);
   }
 }
 
-/** Reads the best row of a finished (or partial) sweep for one metric column. */
-export function sweepBest(out: string, metric: (typeof SWEEP_METRICS)[number]): { index: number; value: number } | null {
-  const fd = openSync(out, 'r');
-  try {
-    const buf = Buffer.alloc(statSync(out).size);
-    readSync(fd, buf, 0, buf.length, 0);
-    const lines = buf.toString('utf8').split('\n');
-    const col = lines[0].split(',').indexOf(metric);
-    if (col < 0 || !lines[0].startsWith('index,')) throw new InputError(`${out}: not a marl-dse sweep (no ${metric} column in its header)`);
-    let best: { index: number; value: number } | null = null;
-    for (const [i, line] of lines.slice(1).entries()) {
-      if (!line) continue;
-      const cells = line.split(',');
+/** The best row of a finished (or partial) sweep for each of `metrics`, reading the file once. */
+export function sweepBests<M extends SweepMetric>(out: string, metrics: readonly M[]): Record<M, Best | null> {
+  const lines = readFileSync(out, 'utf8').split('\n');
+  const cols = sweepColumns(out, lines[0], metrics);
+  const best = metrics.map((): Best | null => null);
+  for (const [i, line] of lines.slice(1).entries()) {
+    if (!line) continue;
+    const cells = line.split(',');
+    cols.forEach((col, k) => {
       const v = Number(cells[col]);
-      if (!Number.isFinite(v)) throw new InputError(`${out}:${i + 2}: ${metric}: not a number (${JSON.stringify(cells[col] ?? '')})`);
-      if (best === null || v < best.value) best = { index: Number(cells[0]), value: v };
-    }
-    return best;
-  } finally {
-    closeSync(fd);
+      if (!Number.isFinite(v)) throw new InputError(`${out}:${i + 2}: ${metrics[k]}: not a number (${JSON.stringify(cells[col] ?? '')})`);
+      if (best[k] === null || v < best[k].value) best[k] = { index: Number(cells[0]), value: v };
+    });
   }
+  return Object.fromEntries(metrics.map((m, k) => [m, best[k]])) as Record<M, Best | null>;
+}
+
+/** Reads the best row of a finished (or partial) sweep for one metric column. */
+export function sweepBest(out: string, metric: SweepMetric): Best | null {
+  return sweepBests(out, [metric])[metric];
 }
 
 export async function sweep(opts: {
@@ -157,10 +168,8 @@ export async function sweep(opts: {
   }
   if (start > 0) {
     // Rows from before the resume count too.
-    for (const m of ['averagePowerMw', 'totalTimeNs'] as const) {
-      const b = sweepBest(out, m);
-      if (b) best[m] = b;
-    }
+    const earlier = sweepBests(out, ['averagePowerMw', 'totalTimeNs'] as const);
+    for (const m of ['averagePowerMw', 'totalTimeNs'] as const) if (earlier[m]) best[m] = earlier[m];
   }
   const after = evaluator.counters();
   return {

@@ -8,7 +8,6 @@ import { InputError } from '../simulators/errors.js';
 import type { TraceChunk, TraceSource } from '../simulators/trace.js';
 import { checkTraceFile, LineBlocks } from './lines.js';
 
-export { checkTraceFile };
 
 const CHUNK_REQUESTS = 1 << 16;
 const TAB = 9, SPACE = 32, HASH = 35;
@@ -127,7 +126,6 @@ export interface LineFormat {
   parse(s: LineScanner, out: ParsedRequest): boolean | string;
 }
 
-/** Throws a one-line InputError unless `path` is a readable file. */
 /** A streaming reader of `path` in `format`; each call to `chunks()` reads the file from its start. */
 export class LineTraceSource implements TraceSource {
   readonly name: string;

@@ -3,7 +3,7 @@
 // once: at 50+ evaluations a second the page does one small update per frame, not one per event.
 import d3 from './d3.js';
 import { appendAgentStats, appendEvaluations, bestDesign, formatValue, runFromSnapshot } from './data.js';
-import { connect } from './socket.js';
+import { connect, PROTOCOL_VERSION } from './socket.js';
 import { bestChart } from './charts/best.js';
 import { scatterChart } from './charts/scatter.js';
 import { parallelChart } from './charts/parallel.js';
@@ -128,7 +128,7 @@ function apply(m) {
   metrics.messages++;
   switch (m.type) {
     case 'hello':
-      if (m.version !== 1) showError(`the server speaks protocol version ${m.version}; this page speaks 1`);
+      if (m.version !== PROTOCOL_VERSION) showError(`the server speaks protocol version ${m.version}; this page speaks ${PROTOCOL_VERSION}`);
       return;
     case 'runs':
       model.runList = m.runs;
@@ -234,7 +234,7 @@ function render() {
   const c = ensureCharts();
   if (dirty.charts) {
     const v = views();
-    c.best.update(v, reference());
+    c.best.update(v, reference(v));
     c.scatter.update(v);
     c.parallel.update(v);
   }
@@ -247,8 +247,9 @@ function render() {
 }
 
 /** The comparison's optimum and target for the selected runs, when they all belong to one of its cells. */
-function reference() {
-  const infos = views().map((v) => v.state.info);
+/** @param {ReturnType<typeof views>} shown */
+function reference(shown) {
+  const infos = shown.map((v) => v.state.info);
   if (!model.comparison || infos.length === 0) return null;
   const cell = model.comparison.cells.find((c) => infos.every((i) => i.trace === c.trace && i.objective === c.objective));
   return cell && (cell.optimum !== null || cell.target !== null) ? { optimum: cell.optimum, target: cell.target } : null;

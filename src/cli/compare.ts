@@ -5,12 +5,14 @@ import type { Command } from 'commander';
 import { InputError, isInputError } from '../../simulators/errors.js';
 import { AGENTS } from '../../agents/index.js';
 import { COMPARE_DEFAULTS, CompareSpecSchema, type CompareSpec, collectResults, openCompareDir, runMatrix } from '../compare/matrix.js';
+import { slug } from '../compare/charts.js';
 import { summarise, writeReport } from '../compare/report.js';
 import { OBJECTIVES, type ObjectiveName } from '../objectives.js';
 import { readSearchConfigFile } from '../search/options.js';
 import { loadSpace } from '../space/builtin.js';
 import { openTrace } from '../../traces/builtin.js';
-import { checkSweepFile, SWEEP_METRICS, sweepBest } from '../sweep.js';
+import { checkSweepFile, SWEEP_METRICS, sweepBests } from '../sweep.js';
+import { flagName } from './program.js';
 import { progressBar } from './progress.js';
 import { parseRedisUrl } from '../queue/connection.js';
 
@@ -101,7 +103,7 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
     const issue = parsed.error.issues[0];
     const key = String(issue.path[0] ?? '');
     // Name the flag when there is one, else the config file's key.
-    const where = FLAG_KEYS.has(key) ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : `${flags.config ?? 'compare'}: ${issue.path.map(String).join('.')}`;
+    const where = FLAG_KEYS.has(key) ? flagName(key) : `${flags.config ?? 'compare'}: ${issue.path.map(String).join('.')}`;
     throw new InputError(`${where}: ${issue.message}`);
   }
   const spec = parsed.data;
@@ -115,11 +117,9 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
   if (spec.groundTruth !== null && !existsSync(spec.groundTruth)) throw new InputError(`--ground-truth ${spec.groundTruth}: no such folder`);
   if (spec.queue !== null) parseRedisUrl(spec.queue);
   for (const trace of spec.traces) {
-    for (const o of spec.objectives) {
-      const csv = sweepFile(spec, trace);
-      const col = SWEEP_COLUMN[o];
-      if (csv && col && existsSync(csv)) checkSweepFile(csv, col);
-    }
+    const csv = sweepFile(spec, trace);
+    if (csv === null || !existsSync(csv)) continue;
+    for (const col of sweepColumnsOf(spec.objectives)) checkSweepFile(csv, col);
   }
   for (const o of Object.keys(spec.targets)) {
     if (!spec.objectives.includes(o as ObjectiveName)) throw new InputError(`targets.${o}: not one of the objectives compared (${spec.objectives.join(', ')})`);
@@ -127,9 +127,14 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
   return spec;
 }
 
+/** The sweep columns holding the objectives' values (objectives a sweep does not record have none). */
+function sweepColumnsOf(objectives: readonly ObjectiveName[]): Array<(typeof SWEEP_METRICS)[number]> {
+  return [...new Set(objectives.flatMap((o) => (SWEEP_COLUMN[o] ? [SWEEP_COLUMN[o]] : [])))];
+}
+
 /** The ground-truth sweep of `trace`: `<ground truth>/<trace name>.csv`. */
 function sweepFile(spec: CompareSpec, trace: string): string | null {
-  return spec.groundTruth ? join(spec.groundTruth, `${trace.replace(/^builtin:/, '').replace(/[^a-zA-Z0-9._-]+/g, '_')}.csv`) : null;
+  return spec.groundTruth ? join(spec.groundTruth, `${slug(trace)}.csv`) : null;
 }
 
 /** True optima (from sweeps) and targets per trace × objective. */
@@ -137,11 +142,12 @@ function optimaAndTargets(spec: CompareSpec): { optima: Map<string, number | nul
   const optima = new Map<string, number | null>();
   const targets = new Map<string, number | null>();
   for (const trace of spec.traces) {
+    const csv = sweepFile(spec, trace);
+    const bests = csv !== null && existsSync(csv) ? sweepBests(csv, sweepColumnsOf(spec.objectives)) : null;
     for (const o of spec.objectives) {
       const key = `${trace}|${o}`;
       const col = SWEEP_COLUMN[o];
-      const csv = sweepFile(spec, trace);
-      const best = col && csv && existsSync(csv) ? sweepBest(csv, col) : null;
+      const best = col && bests ? bests[col] : null;
       optima.set(key, best ? best.value : null);
       const explicit = spec.targets[o];
       targets.set(key, explicit ?? (best ? best.value * (1 + spec.tolerance) : null));

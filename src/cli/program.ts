@@ -3,9 +3,24 @@
  * a stack trace only with MARL_DSE_DEBUG=1.
  */
 import { Command, CommanderError, type ParseOptions } from 'commander';
-import { isInputError } from '../../simulators/errors.js';
+import { InputError, isInputError } from '../../simulators/errors.js';
 
 export const EXIT_BAD_INPUT = 2;
+
+/** An integer flag within [min, max]; undefined when not given. */
+export function integer(raw: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(`${flag} ${raw}: expected an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` ≥ ${min}`}`);
+  }
+  return n;
+}
+
+/** The flag of an option key: `groundTruth` → `--ground-truth`. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
 
 /** A program whose usage errors print as one `marl-dse: …` line. */
 export function newProgram(): Command {
@@ -40,4 +55,25 @@ export async function runProgram(program: Command, argv: readonly string[], opti
     process.stderr.write(`marl-dse: internal error: ${msg.split('\n')[0]} (MARL_DSE_DEBUG=1 shows details)\n`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * Resolves on the first SIGINT or SIGTERM. With `onSecond`, a second signal calls it (to stop at
+ * once); without, the handlers are removed after the first.
+ */
+export function untilInterrupted(onSecond?: () => void): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let seen = false;
+    const on = (signal: NodeJS.Signals): void => {
+      if (seen) return onSecond?.();
+      seen = true;
+      if (!onSecond) {
+        process.off('SIGINT', on);
+        process.off('SIGTERM', on);
+      }
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
 }

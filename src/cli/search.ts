@@ -11,7 +11,8 @@ import { resumeRun, runSearch, type SearchHooks, type SearchSummary } from '../s
 import { DEFAULT_PORT } from '../server/server.js';
 import type { ServerHandle } from '../server/thread.js';
 import { type Progress, progressBar } from './progress.js';
-import { startSearchDashboard, untilInterrupted } from './serve.js';
+import { flagName, untilInterrupted } from './program.js';
+import { startSearchDashboard } from './serve.js';
 import { statsTable } from './simulate.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -110,15 +111,14 @@ export function registerSearchCommand(program: Command): void {
           // A resumed run keeps the options it was started with; only where it runs may change.
           const fixed = (Object.keys(flags) as Array<keyof SearchCliFlags>).filter((k) => !RESUME_FLAGS.has(k) && flags[k] !== undefined && !(Array.isArray(flags[k]) && flags[k].length === 0));
           if (fixed.length > 0) {
-            const flag = `--${String(fixed[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-            throw new InputError(`${flag}: a resumed run keeps the options it started with (with --resume give only --db, --queue, --serve, --port, --json)`);
+            throw new InputError(`${flagName(String(fixed[0]))}: a resumed run keeps the options it started with (with --resume give only --db, --queue, --serve, --port, --json)`);
           }
           const id = Number(flags.resume);
           if (!Number.isSafeInteger(id) || id < 1) throw new InputError(`--resume ${flags.resume}: expected a run number`);
           const db = flags.db ?? DEFAULT_DB;
           if (!existsSync(db)) throw new InputError(`--db ${db}: no such run store (nothing to resume)`);
-          if (flags.serve) server = await startSearchDashboard(flags.db ?? DEFAULT_DB, flags.port);
-          summary = await resumeRun(flags.db ?? DEFAULT_DB, id, hooks, flags.queue ? { queue: flags.queue } : {});
+          if (flags.serve) server = await startSearchDashboard(db, flags.port);
+          summary = await resumeRun(db, id, hooks, flags.queue ? { queue: flags.queue } : {});
         } else {
           const opts = resolveSearchOptions(flags);
           if (flags.serve) server = await startSearchDashboard(opts.db, flags.port);

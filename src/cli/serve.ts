@@ -7,6 +7,7 @@ import { DEFAULT_DB } from '../search/options.js';
 import { RunStore } from '../store/store.js';
 import { DEFAULT_HOST, DEFAULT_PORT, type DashboardServer, isLoopback, startServer } from '../server/server.js';
 import { type ServerHandle, startServerThread } from '../server/thread.js';
+import { untilInterrupted } from './program.js';
 
 export interface ServeFlags {
   port?: string;
@@ -36,19 +37,6 @@ export function servingMessage(server: Pick<DashboardServer, 'url' | 'host' | 't
   let text = `dashboard: ${server.url}\n`;
   if (server.token !== null && !isLoopback(server.host)) text += `listening on ${server.host}: the page and the socket require the token in this URL\n`;
   return text;
-}
-
-/** Resolves on the first SIGINT or SIGTERM, then stops listening for them. */
-export function untilInterrupted(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
 }
 
 export function registerServeCommand(program: Command): void {

@@ -5,6 +5,7 @@ import { InputError } from '../../simulators/errors.js';
 import { parseRedisUrl } from '../queue/connection.js';
 import { DEFAULT_QUEUE_NAME } from '../queue/protocol.js';
 import { DEFAULT_LOCK_DURATION_MS, DEFAULT_STALLED_INTERVAL_MS, startQueueWorker } from '../queue/worker.js';
+import { integer, untilInterrupted } from './program.js';
 
 interface WorkerFlags {
   queue: string;
@@ -15,30 +16,9 @@ interface WorkerFlags {
   stalledMs?: string;
 }
 
-function parseIntFlag(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InputError(`${flag} ${raw}: expected an integer from ${min} to ${max}`);
-  return n;
-}
-
 function parseQueueName(raw: string): string {
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(raw)) throw new InputError(`--queue-name ${raw}: use letters, digits, '.', '_' and '-'`);
   return raw;
-}
-
-/** Resolves at the first SIGINT/SIGTERM; a second one ends the process at once. */
-function untilSignal(onSecond: () => void): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    let seen = false;
-    const handler = (signal: NodeJS.Signals): void => {
-      if (seen) onSecond();
-      seen = true;
-      resolve(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-  });
 }
 
 export function registerWorkerCommand(program: Command): void {
@@ -54,11 +34,11 @@ export function registerWorkerCommand(program: Command): void {
     .action(async (flags: WorkerFlags) => {
       const target = parseRedisUrl(flags.queue);
       const queueName = parseQueueName(flags.queueName);
-      const concurrency = parseIntFlag('--concurrency', flags.concurrency, 1, 256);
-      const lockDurationMs = parseIntFlag('--lock-ms', flags.lockMs, 500, 3_600_000) ?? DEFAULT_LOCK_DURATION_MS;
-      const stalledIntervalMs = parseIntFlag('--stalled-ms', flags.stalledMs, 100, 3_600_000) ?? DEFAULT_STALLED_INTERVAL_MS;
+      const concurrency = integer(flags.concurrency, '--concurrency', 1, 256);
+      const lockDurationMs = integer(flags.lockMs, '--lock-ms', 500, 3_600_000) ?? DEFAULT_LOCK_DURATION_MS;
+      const stalledIntervalMs = integer(flags.stalledMs, '--stalled-ms', 100, 3_600_000) ?? DEFAULT_STALLED_INTERVAL_MS;
       const abort = new AbortController();
-      const stopped = untilSignal(() => {
+      const stopped = untilInterrupted(() => {
         process.stderr.write('marl-dse worker: stopped without finishing its jobs (they will be retried elsewhere)\n');
         process.exit(130);
       });

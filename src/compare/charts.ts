@@ -13,7 +13,13 @@ export interface CurveSeries {
   high: number[];
 }
 
-function esc(s: string): string {
+/** A trace's name as a file name: `builtin:cloud-1` → `cloud-1`. */
+export function slug(trace: string): string {
+  return trace.replace(/^builtin:/, '').replace(/[^a-zA-Z0-9._-]+/g, '_');
+}
+
+/** Text for HTML and SVG, attribute values included. */
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 

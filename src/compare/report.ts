@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS, type ObjectiveName } from '../objectives.js';
-import { bestSoFarSvg, type CurveSeries } from './charts.js';
+import { bestSoFarSvg, type CurveSeries, esc, slug } from './charts.js';
 import type { CellResult, CompareSpec } from './matrix.js';
 import { cliffsDelta, holm, mannWhitneyU, mean, meanCi95, median, medianCi } from './stats.js';
 
@@ -148,10 +148,6 @@ export function curveBand(curves: readonly number[][]): { median: number[]; low:
   return out;
 }
 
-function slug(s: string): string {
-  return s.replace(/^builtin:/, '').replace(/[^a-zA-Z0-9._-]+/g, '_');
-}
-
 function csvCell(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -159,10 +155,6 @@ function csvCell(v: unknown): string {
 
 const fmt = (v: number | null | undefined, digits = 4): string =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 1 }) : v.toPrecision(digits);
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 export interface ReportInput {
   dir: string;
@@ -222,14 +214,14 @@ export function writeReport({ dir, spec, results, cells, wallSeconds, simulation
 
 function reportHtml(input: ReportInput, svgs: Map<string, string>): string {
   const { spec, cells, results, wallSeconds, simulations } = input;
-  const verdicts = cells.map((c) => `<li>${escapeHtml(c.verdict)}</li>`).join('\n');
+  const verdicts = cells.map((c) => `<li>${esc(c.verdict)}</li>`).join('\n');
   const sections = cells
     .map((c) => {
       const svg = svgs.get(`${c.trace}|${c.objective}`) ?? '<p>No finished runs.</p>';
       const agentRows = c.agents
         .map(
           (a) =>
-            `<tr><td>${escapeHtml(a.agent)}</td><td>${a.runs}</td><td>${fmt(a.median)}</td><td>${fmt(a.mean)}</td>` +
+            `<tr><td>${esc(a.agent)}</td><td>${a.runs}</td><td>${fmt(a.median)}</td><td>${fmt(a.mean)}</td>` +
             `<td>${a.ci95 ? `${fmt(a.ci95[0])} – ${fmt(a.ci95[1])}` : '—'}</td>` +
             `<td>${c.optimum !== null && Number.isFinite(a.median) ? `${(((a.median / c.optimum) - 1) * 100).toFixed(2)} %` : '—'}</td>` +
             `<td>${a.successRate === null ? '—' : `${Math.round(a.successRate * 100)} %`}</td><td>${fmt(a.medianEvaluationsToTarget)}</td></tr>`,
@@ -238,13 +230,13 @@ function reportHtml(input: ReportInput, svgs: Map<string, string>): string {
       const testRows = c.comparisons
         .map(
           (t) =>
-            `<tr><td>MARL vs ${escapeHtml(t.baseline)}</td><td>${t.metric === 'final' ? 'best value' : 'evaluations to target'}</td><td>${fmt(t.u)}</td><td>${fmt(t.pValue, 3)}</td><td>${fmt(t.pHolm, 3)}</td>` +
+            `<tr><td>MARL vs ${esc(t.baseline)}</td><td>${t.metric === 'final' ? 'best value' : 'evaluations to target'}</td><td>${fmt(t.u)}</td><td>${fmt(t.pValue, 3)}</td><td>${fmt(t.pHolm, 3)}</td>` +
             `<td>${fmt(t.cliffsDelta, 3)}</td><td class="${t.verdict}">${t.verdict === 'wins' ? 'MARL wins' : t.verdict === 'loses' ? 'MARL loses' : 'tie'}</td></tr>`,
         )
         .join('\n');
       return `<section>
-<h2>${escapeHtml(c.trace)} · ${escapeHtml(c.objective)}</h2>
-<p class="verdict">${escapeHtml(c.verdict)}</p>
+<h2>${esc(c.trace)} · ${esc(c.objective)}</h2>
+<p class="verdict">${esc(c.verdict)}</p>
 <figure class="chart">${svg}<figcaption>Median over seeds of the best value so far; the band is a 95 % distribution-free confidence interval of the median (with 5 seeds: the range).</figcaption></figure>
 <table><thead><tr><th>agent</th><th>runs</th><th>median final</th><th>mean</th><th>95 % CI of mean</th><th>median gap to optimum</th><th>success</th><th>median evaluations to target</th></tr></thead>
 <tbody>${agentRows}</tbody></table>
@@ -266,7 +258,7 @@ section { margin-top: 2.2rem; } figure.chart { margin: 0; }
 </style></head><body>
 <h1>MARL against the baselines</h1>
 <p>${spec.agents.length} agents × ${spec.traces.length} traces × ${spec.objectives.length} objectives × ${spec.seeds} seeds × ${spec.budget.toLocaleString('en-US')} evaluations
-(${results.length} finished runs) on the ${escapeHtml(spec.space)} space of ${escapeHtml(spec.memspec)}, reward <code>${spec.reward}</code>.
+(${results.length} finished runs) on the ${esc(spec.space)} space of ${esc(spec.memspec)}, reward <code>${spec.reward}</code>.
 Wall time ${wallSeconds.toFixed(0)} s; ${simulations.toLocaleString('en-US')} distinct simulations (runs of one trace share results).</p>
 <p>Each cell compares MARL's runs with each baseline's with a two-sided Mann-Whitney U test (exact when there
 are no ties), Holm-adjusted over the baselines of the cell, on two measures: the best value found, and, where

@@ -64,6 +64,12 @@ function isShared(m: Memo): m is SharedMemo {
   return (m as Partial<SharedMemo>).inflight instanceof Map;
 }
 
+/** A memo entry's key: the workload and the effective config. Queue workers use it too, so that
+ *  searches and workers share one memo. */
+export function memoKeyOf(workloadKey: string, config: McConfig): string {
+  return `${workloadKey}|${mcConfigKey(config)}`;
+}
+
 /** Runs simulations for a list of (distinct) configs. */
 export type SimulationBackend = (workload: Workload, configs: readonly McConfig[]) => Promise<SimStats[]>;
 
@@ -83,7 +89,7 @@ export class MemoizingEvaluator implements Evaluator {
   ) {}
 
   async evaluate(configs: readonly McConfig[]): Promise<SimStats[]> {
-    const keys = configs.map((c) => `${this.workload.key}|${mcConfigKey(c)}`);
+    const keys = configs.map((c) => memoKeyOf(this.workload.key, c));
     const known = await this.memo.getMany(keys);
     const inflight = isShared(this.memo) ? this.memo.inflight : null;
     // Distinct configs still missing: simulated once each here, or awaited if another evaluator
@@ -134,7 +140,7 @@ export class MemoizingEvaluator implements Evaluator {
   }
 
   async remember(entries: ReadonlyArray<[McConfig, SimStats]>): Promise<void> {
-    await this.memo.setMany(entries.map(([c, s]) => [`${this.workload.key}|${mcConfigKey(c)}`, s]));
+    await this.memo.setMany(entries.map(([c, s]) => [memoKeyOf(this.workload.key, c), s]));
   }
 
   counters(): EvaluatorCounters {

@@ -4,19 +4,11 @@
  */
 import type { Redis } from 'ioredis';
 import type { SimStats } from '../../simulators/dram/stats.js';
-import { decodeOne, encodeOne, memoKey } from '../queue/protocol.js';
+import { decodeOne, encodeStats, memoKey } from '../queue/protocol.js';
 import type { Memo } from './evaluator.js';
 
-export interface RedisMemoOptions {
-  /** Forget entries after this many seconds (default: keep them). */
-  ttlSeconds?: number;
-}
-
 export class RedisMemo implements Memo {
-  constructor(
-    private readonly redis: Redis,
-    private readonly options: RedisMemoOptions = {},
-  ) {}
+  constructor(private readonly redis: Redis) {}
 
   async getMany(keys: readonly string[]): Promise<Array<SimStats | undefined>> {
     if (keys.length === 0) return [];
@@ -26,13 +18,6 @@ export class RedisMemo implements Memo {
 
   async setMany(entries: ReadonlyArray<[string, SimStats]>): Promise<void> {
     if (entries.length === 0) return;
-    const ttl = this.options.ttlSeconds;
-    if (ttl === undefined) {
-      await this.redis.mset(entries.flatMap(([k, s]) => [memoKey(k), encodeOne(s)]));
-      return;
-    }
-    const p = this.redis.pipeline();
-    for (const [k, s] of entries) p.set(memoKey(k), encodeOne(s), 'EX', ttl);
-    await p.exec();
+    await this.redis.mset(entries.flatMap(([k, s]) => [memoKey(k), encodeStats(s)]));
   }
 }

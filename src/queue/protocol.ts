@@ -93,20 +93,17 @@ function reviver(_key: string, v: unknown): unknown {
   return v;
 }
 
-export function encodeStats(stats: readonly SimStats[]): string {
+/** Stats (one or a batch) as text that keeps NaN, ±Infinity and -0 exactly. */
+export function encodeStats(stats: SimStats | readonly SimStats[]): string {
   return JSON.stringify(stats, replacer);
+}
+
+export function decodeOne(text: string): SimStats {
+  return JSON.parse(text, reviver) as SimStats;
 }
 
 export function decodeStats(text: string): SimStats[] {
   const v = JSON.parse(text, reviver) as unknown;
   if (!Array.isArray(v)) throw new Error('queue result: expected a JSON array of SimStats');
   return v as SimStats[];
-}
-
-export function encodeOne(stats: SimStats): string {
-  return JSON.stringify(stats, replacer);
-}
-
-export function decodeOne(text: string): SimStats {
-  return JSON.parse(text, reviver) as SimStats;
 }

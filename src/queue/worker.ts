@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Piscina } from 'piscina';
-import { type McConfig, mcConfigKey } from '../../simulators/dram/mcconfig.js';
+import type { McConfig } from '../../simulators/dram/mcconfig.js';
 import { packageRoot } from '../../simulators/dram/presets.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import type { Trace } from '../../simulators/trace.js';
+import { memoKeyOf } from '../evaluator/evaluator.js';
 import { RedisMemo } from '../evaluator/redis-memo.js';
 import {
   closeRedis,
@@ -141,7 +142,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
 
   /** The job's results in config order, encoded; known ones come from the memo, new ones go into it. */
   async function simulateJob(data: SimulationJobData): Promise<string> {
-    const keys = data.configs.map((c) => `${data.workload.key}|${mcConfigKey(c)}`);
+    const keys = data.configs.map((c) => memoKeyOf(data.workload.key, c));
     const results: Array<SimStats | undefined> = memo ? await memo.getMany(keys) : keys.map(() => undefined);
     const missing = keys.flatMap((_, i) => (results[i] === undefined ? [i] : []));
     counts.memoHits += keys.length - missing.length;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../simulators/errors.js';
+import { integer } from '../cli/program.js';
 import { AGENTS, type AgentName } from '../../agents/index.js';
 import { BACKENDS, type BackendChoice } from '../../agents/nn.js';
 import { OBJECTIVES, type ObjectiveName, type ObjectiveSpec, REWARDS, type RewardKind, validateObjective } from '../objectives.js';
@@ -113,14 +114,6 @@ export interface SearchFlags {
   queue?: string;
 }
 
-function integer(raw: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new InputError(`${flag} ${raw}: expected an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` ≥ ${min}`}`);
-  }
-  return n;
-}
 
 function positive(raw: string, flag: string): number {
   const n = Number(raw);

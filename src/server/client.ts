@@ -75,8 +75,13 @@ export class DashboardClient {
 
   /** Sends a reply (hello, an error, the run list on request) unless the client is far behind: replies are small, but a client that never reads must not make them pile up. */
   reply(message: ServerMessage): void {
+    this.replyText(encode(message));
+  }
+
+  /** `reply` for a message already encoded (the run list, shared by every client). */
+  replyText(text: string): void {
     if (!this.open || this.ws.bufferedAmount > this.limits.maxBufferedBytes) return;
-    this.sendText(encode(message));
+    this.sendText(text);
   }
 
   error(reason: string, request?: string): void {

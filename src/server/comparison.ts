@@ -46,8 +46,7 @@ export class ComparisonWatch {
 
   /** The comparison's report, when there is one to serve. */
   get reportPath(): string | null {
-    const path = join(this.dir, 'report.html');
-    return this.current !== null && existsSync(path) ? path : null;
+    return this.current?.report ? join(this.dir, 'report.html') : null;
   }
 
   /** The comparison as it is on disk now, and whether that differs from the previous read. */
@@ -57,7 +56,8 @@ export class ComparisonWatch {
     try {
       if (existsSync(join(this.dir, 'compare.json'))) {
         const s = statSync(summary);
-        stamp = `${s.mtimeMs}:${s.size}`;
+        // The report is written after the summary: its arrival is a change too.
+        stamp = `${s.mtimeMs}:${s.size}:${existsSync(join(this.dir, 'report.html'))}`;
       }
     } catch {
       // No summary yet: a comparison still running its first pass.
@@ -85,14 +85,8 @@ export class ComparisonWatch {
       wallSeconds: s.wallSeconds,
       simulations: s.simulations,
       report: existsSync(join(this.dir, 'report.html')),
-      cells: s.cells.map((c) => ({
-        trace: c.trace,
-        objective: c.objective,
-        optimum: c.optimum,
-        target: c.target,
-        verdict: c.verdict,
-        agents: c.agents.map((a) => ({ agent: a.agent, runs: a.runs, median: a.median, successRate: a.successRate, medianEvaluationsToTarget: a.medianEvaluationsToTarget })),
-      })),
+      // zod keeps only the keys the schema names: the cells are already in the protocol's shape.
+      cells: s.cells,
     };
   }
 }

@@ -225,7 +225,7 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
         refreshRunList();
         client.wantsRuns = true;
         client.runListSent = runListVersion;
-        client.reply({ type: 'runs', version: PROTOCOL_VERSION, runs: runList });
+        client.replyText(runListText);
         return;
       case 'subscribe':
         for (const id of new Set(message.runs)) {

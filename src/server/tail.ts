@@ -87,7 +87,7 @@ export class StoreTail {
       const run = toRunInfo(row);
       const head = this.heads.get(runId);
       if (!head) {
-        this.heads.set(runId, { runId, evaluations: row.evaluations, statsUpTo: this.lastStatsEvaluations(runId), run, batch: null, statsBatch: null });
+        this.heads.set(runId, { runId, evaluations: row.evaluations, statsUpTo: this.store.lastAgentStatsAt(runId), run, batch: null, statsBatch: null });
         continue;
       }
       head.run = run;
@@ -135,10 +135,5 @@ export class StoreTail {
       .agentStats(runId, after + 1)
       .filter((s) => s.evaluations <= upTo)
       .map((s) => toAgentStatsEvent(s.evaluations, s.stats));
-  }
-
-  private lastStatsEvaluations(runId: number): number {
-    const all = this.store.agentStats(runId);
-    return all.length ? all[all.length - 1].evaluations : -1;
   }
 }

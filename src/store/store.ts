@@ -256,6 +256,11 @@ export class RunStore {
     return this.statements.agentStats.all(runId, fromEvaluations).map((r) => ({ evaluations: r.evaluations, stats: JSON.parse(r.stats) as unknown }));
   }
 
+  /** The evaluation count of the agent's latest report, or -1 without one. */
+  lastAgentStatsAt(runId: number): number {
+    return this.statements.lastAgentStats.get(runId)?.last ?? -1;
+  }
+
   /** Sets the status; with a summary (a run that stopped), also its final figures. */
   setStatus(runId: number, status: RunStatus, summary?: RunSummary): void {
     if (!RUN_STATUSES.includes(status)) throw new Error(`run ${runId}: unknown status "${status}"`);
@@ -406,6 +411,7 @@ function prepareStatements(db: Database.Database) {
     agentStats: db.prepare<[number, number], { evaluations: number; stats: string }>(
       'SELECT evaluations, stats FROM agent_stats WHERE run_id = ? AND evaluations >= ? ORDER BY evaluations',
     ),
+    lastAgentStats: db.prepare<[number], { last: number | null }>('SELECT MAX(evaluations) AS last FROM agent_stats WHERE run_id = ?'),
   };
 }
 

@@ -147,15 +147,15 @@ export function parallelChart(container, { onFilter }) {
 
   /** @param {RunView[]} runs */
   function update(runs) {
-    const lead = runs[0];
-    const params = lead ? axesOf(lead.state.space, lead.state.evaluations) : [];
+    const axes = runs.map((r) => axesOf(r.state.space, r.state.evaluations));
+    const params = axes[0] ?? [];
     const key = params.map((p) => `${p.name}:${p.values.join('|')}`).join(';');
     if (key !== axesKey) {
       axesKey = key;
       buildAxes(params);
     }
     const names = params.map((p) => p.name).join();
-    const shown = runs.filter((r) => axesOf(r.state.space, r.state.evaluations).map((p) => p.name).join() === names);
+    const shown = runs.filter((_, i) => axes[i].map((p) => p.name).join() === names);
     const left = runs.filter((r) => !shown.includes(r)).map((r) => r.id);
     note.text(left.length ? `run ${left.join(', ')}: another parameter space, not drawn here` : '');
 
