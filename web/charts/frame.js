@@ -31,6 +31,44 @@ export function frame(container, { height, margin = { top: 12, right: 16, bottom
   return { svg, plot, xAxis, yAxis, xLabel, yLabel, width, height: innerHeight };
 }
 
+/**
+ * Per-run groups of marks drawn append-only: each update appends only the evaluations a run gained
+ * since the last one. A run whose key changes (a new snapshot, another colour) is redrawn whole.
+ * @param {d3.Selection<SVGGElement, unknown, null, undefined>} layer
+ * @param {(run: import('./best.js').RunView) => string} key
+ */
+export function appendOnlyRuns(layer, key) {
+  /** Evaluations drawn per run key. @type {Map<string, number>} */
+  const drawn = new Map();
+  return {
+    /** Each run's evaluations not drawn yet. @param {import('./best.js').RunView[]} runs */
+    fresh: (runs) => runs.map((r) => r.state.evaluations.slice(drawn.get(key(r)) ?? 0)),
+    /**
+     * One `<g class="run">` per run; `append(group, run, added)` draws what `fresh` gave it.
+     * @param {import('./best.js').RunView[]} runs
+     * @param {import('../data.js').EvaluationEvent[][]} fresh
+     * @param {(group: d3.Selection<SVGGElement, any, null, undefined>, run: import('./best.js').RunView, added: import('../data.js').EvaluationEvent[]) => void} append
+     */
+    draw(runs, fresh, append) {
+      layer
+        .selectAll('g.run')
+        .data(runs, (d) => key(/** @type {import('./best.js').RunView} */ (d)))
+        .join(
+          (enter) => enter.append('g').attr('class', 'run'),
+          (same) => same,
+          (exit) => exit.each((d) => drawn.delete(key(d))).remove(),
+        )
+        .each(function (r) {
+          const added = fresh[runs.indexOf(r)] ?? [];
+          drawn.set(key(r), r.state.evaluations.length);
+          if (added.length > 0) append(d3.select(/** @type {SVGGElement} */ (this)), r, added);
+        });
+    },
+    /** Forgets what was drawn (the layer was emptied). */
+    clear: () => drawn.clear(),
+  };
+}
+
 /** The page's one tooltip element. */
 export function tooltip() {
   let tip = /** @type {HTMLDivElement | null} */ (document.querySelector('#tooltip'));
@@ -52,6 +90,13 @@ export function tooltip() {
       el.style.display = 'none';
     },
   };
+}
+
+/** A design's mcconfig as `Key=value` pairs, for a tooltip. @param {Record<string, string | number>} config */
+export function configHtml(config) {
+  return Object.entries(config)
+    .map(([k, v]) => `${escapeHtml(k)}=${escapeHtml(String(v))}`)
+    .join(' ');
 }
 
 /** @param {string} s */

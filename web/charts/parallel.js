@@ -3,7 +3,7 @@
 // the designs whose value falls in the brush; the selection is handed to the other charts.
 import d3 from '../d3.js';
 import { axesOf, formatValue, growDomain } from '../data.js';
-import { escapeHtml, tooltip } from './frame.js';
+import { appendOnlyRuns, configHtml, tooltip } from './frame.js';
 
 /** @typedef {import('./best.js').RunView} RunView */
 /** @typedef {import('../data.js').EvaluationEvent} EvaluationEvent */
@@ -36,6 +36,7 @@ export function parallelChart(container, { onFilter }) {
   const svg = d3.select(container).append('svg').attr('width', outerWidth).attr('height', outerHeight).attr('viewBox', `0 0 ${outerWidth} ${outerHeight}`);
   const plot = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
   const linesLayer = plot.append('g').attr('class', 'pc-lines');
+  const lines = appendOnlyRuns(linesLayer, (r) => `${r.id}:${r.state.epoch}`);
   const axesLayer = plot.append('g').attr('class', 'pc-axes');
   const note = d3.select(container).append('div').attr('class', 'note');
   const tip = tooltip();
@@ -47,7 +48,6 @@ export function parallelChart(container, { onFilter }) {
   let rewardDomain = null;
   /** Brushed pixel ranges by axis name. */
   const brushes = new Map();
-  const drawn = new Map();
   const x = d3.scalePoint().range([0, width]).padding(0.02);
 
   /** The line of one design. */
@@ -101,7 +101,7 @@ export function parallelChart(container, { onFilter }) {
     x.domain(dims.map((d) => d.name));
     rewardDomain = null;
     brushes.clear();
-    drawn.clear();
+    lines.clear();
     linesLayer.selectAll('*').remove();
     axesLayer.selectAll('*').remove();
     const axis = axesLayer
@@ -159,8 +159,7 @@ export function parallelChart(container, { onFilter }) {
     const left = runs.filter((r) => !shown.includes(r)).map((r) => r.id);
     note.text(left.length ? `run ${left.join(', ')}: another parameter space, not drawn here` : '');
 
-    const runKey = (/** @type {RunView} */ r) => `${r.id}:${r.state.epoch}`;
-    const fresh = shown.map((r) => r.state.evaluations.slice(drawn.get(runKey(r)) ?? 0));
+    const fresh = lines.fresh(shown);
     const nr = growDomain(rewardDomain, fresh.flatMap((es) => es.flatMap((e) => (e.reward === null ? [] : [e.reward]))), 0.02);
     const rescaled = nr !== rewardDomain;
     if (rescaled && nr) {
@@ -170,19 +169,8 @@ export function parallelChart(container, { onFilter }) {
       color.domain(nr);
       drawTicks();
     }
-    const groups = linesLayer
-      .selectAll('g.run')
-      .data(shown, (d) => runKey(/** @type {RunView} */ (d)))
-      .join(
-        (enter) => enter.append('g').attr('class', 'run'),
-        (same) => same,
-        (exit) => exit.each((d) => drawn.delete(runKey(d))).remove(),
-      );
-    groups.each(function (r) {
-      const added = fresh[shown.indexOf(r)] ?? [];
-      drawn.set(runKey(r), r.state.evaluations.length);
-      if (added.length === 0) return;
-      d3.select(this)
+    lines.draw(shown, fresh, (group, r, added) => {
+      group
         .selectAll(null)
         .data(added)
         .enter()
@@ -208,9 +196,7 @@ export function parallelChart(container, { onFilter }) {
     tip.show(
       event,
       `<b>evaluation ${e.index}</b> · reward ${formatValue(e.reward)} · value ${formatValue(e.value)}<br>` +
-        Object.entries(e.config)
-          .map(([k, v]) => `${escapeHtml(k)}=${escapeHtml(String(v))}`)
-          .join(' '),
+        configHtml(e.config),
     );
   });
   svg.on('mouseleave', () => tip.hide());

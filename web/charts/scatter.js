@@ -3,7 +3,7 @@
 // new data); existing marks move only when a scale's domain has to grow.
 import d3 from '../d3.js';
 import { formatValue, growDomain } from '../data.js';
-import { escapeHtml, frame, tooltip } from './frame.js';
+import { appendOnlyRuns, configHtml, frame, tooltip } from './frame.js';
 
 /** @typedef {import('./best.js').RunView} RunView */
 /** @typedef {import('../data.js').EvaluationEvent} EvaluationEvent */
@@ -17,6 +17,8 @@ export function scatterChart(container) {
   const x = d3.scaleLinear().range([0, f.width]);
   const y = d3.scaleLinear().range([f.height, 0]);
   const pointsLayer = f.plot.append('g').attr('class', 'points');
+  // Run groups keyed by run, snapshot epoch and colour.
+  const points = appendOnlyRuns(pointsLayer, (r) => `${r.id}:${r.state.epoch}:${r.color}`);
   const frontLayer = f.plot.append('g').attr('class', 'fronts');
   const tip = tooltip();
   /** @type {[number, number] | null} */
@@ -25,8 +27,6 @@ export function scatterChart(container) {
   let yDomain = null;
   /** @type {DesignFilter | null} */
   let filter = null;
-  /** Marks drawn per run group (keyed by run, epoch and colour). */
-  const drawn = new Map();
   const stair = d3
     .line()
     .curve(d3.curveStepAfter)
@@ -38,8 +38,7 @@ export function scatterChart(container) {
 
   /** @param {RunView[]} runs */
   function update(runs) {
-    const key = (/** @type {RunView} */ r) => `${r.id}:${r.state.epoch}:${r.color}`;
-    const fresh = runs.map((r) => r.state.evaluations.slice(drawn.get(key(r)) ?? 0));
+    const fresh = points.fresh(runs);
     const nx = growDomain(xDomain, fresh.flatMap((es) => es.map((e) => e.latencyNs)));
     const ny = growDomain(yDomain, fresh.flatMap((es) => es.map((e) => e.powerMw)));
     const rescaled = nx !== xDomain || ny !== yDomain;
@@ -51,21 +50,8 @@ export function scatterChart(container) {
       f.xAxis.call(d3.axisBottom(x).ticks(6, 's'));
       f.yAxis.call(d3.axisLeft(y).ticks(6, 's'));
     }
-    const groups = pointsLayer
-      .selectAll('g.run')
-      .data(runs, (d) => key(/** @type {RunView} */ (d)))
-      .join(
-        (enter) => enter.append('g').attr('class', 'run'),
-        (same) => same,
-        (exit) =>
-          exit.each((d) => drawn.delete(key(d))).remove(),
-      );
-    groups.each(function (r) {
-      const k = key(r);
-      const added = fresh[runs.indexOf(r)] ?? [];
-      drawn.set(k, r.state.evaluations.length);
-      if (added.length === 0) return;
-      d3.select(this)
+    points.draw(runs, fresh, (group, r, added) => {
+      group
         .selectAll(null)
         .data(added)
         .enter()
@@ -129,9 +115,7 @@ export function scatterChart(container) {
     tip.show(
       event,
       `<b>run ${r.id}, evaluation ${e.index}</b>${onFront}<br>latency ${formatValue(e.latencyNs)} ns · power ${formatValue(e.powerMw)} mW<br>` +
-        Object.entries(e.config)
-          .map(([k, v]) => `${escapeHtml(k)}=${escapeHtml(String(v))}`)
-          .join(' '),
+        configHtml(e.config),
     );
   });
   f.svg.on('mouseleave', () => tip.hide());
