@@ -6,10 +6,9 @@
  */
 import { InputError } from '../simulators/errors.js';
 import type { TraceChunk, TraceSource } from '../simulators/trace.js';
-import { checkTraceFile, LineBlocks } from './lines.js';
+import { checkTraceFile, type LineRequest, requestChunks } from './lines.js';
 
 
-const CHUNK_REQUESTS = 1 << 16;
 const TAB = 9, SPACE = 32, HASH = 35;
 
 function isBlank(c: number): boolean {
@@ -23,13 +22,8 @@ function hexDigit(c: number): number {
   return -1;
 }
 
-/** One request as a line parser reports it. */
-export interface ParsedRequest {
-  /** Ignored for untimed formats. */
-  cycle: number;
-  address: number;
-  write: boolean;
-}
+/** What a format's parser fills (the cycle is ignored for untimed formats). */
+export type ParsedRequest = LineRequest;
 
 /**
  * Walks the whitespace-separated tokens of one line. `#` starts a comment: neither Ramulator nor
@@ -139,44 +133,21 @@ export class LineTraceSource implements TraceSource {
     checkTraceFile(path);
   }
 
-  *chunks(): Generator<TraceChunk> {
+  chunks(): Generator<TraceChunk> {
     const { path: file, format } = this;
-    const blocks = new LineBlocks(file);
-    try {
-      const cycle = new Float64Array(CHUNK_REQUESTS);
-      const address = new Float64Array(CHUNK_REQUESTS);
-      const isWrite = new Uint8Array(CHUNK_REQUESTS);
-      const scanner = new LineScanner();
-      const parsed: ParsedRequest = { cycle: 0, address: 0, write: false };
-      let requests = 0;
-      let n = 0;
-      let lastCycle = 0;
-      while (blocks.next()) {
-        const { buf, starts, ends, count, firstLine } = blocks;
-        for (let k = 0; k < count; k++) {
-          const line = firstLine + k;
-          scanner.reset(buf, starts[k], ends[k]);
-          const ok = format.parse(scanner, parsed);
-          if (ok === false) continue;
-          if (typeof ok === 'string') {
-            throw new InputError(`${file}:${line}: ${ok} in "${scanner.text()}" (expected a ${format.name} line "${format.expected}")`);
-          }
-          const c = format.timed ? parsed.cycle : requests;
-          if (c < lastCycle) throw new InputError(`${file}:${line}: cycle ${c} is earlier than the previous request's cycle ${lastCycle}`);
-          lastCycle = c;
-          cycle[n] = c;
-          address[n] = parsed.address;
-          isWrite[n] = parsed.write ? 1 : 0;
-          requests++;
-          if (++n === CHUNK_REQUESTS) {
-            yield { length: n, cycle, address, isWrite };
-            n = 0;
-          }
-        }
+    const scanner = new LineScanner();
+    // Untimed formats issue request i at cycle i.
+    let requests = 0;
+    return requestChunks(file, (buf, start, end, line, out) => {
+      scanner.reset(buf, start, end);
+      const ok = format.parse(scanner, out);
+      if (ok === false) return false;
+      if (typeof ok === 'string') {
+        throw new InputError(`${file}:${line}: ${ok} in "${scanner.text()}" (expected a ${format.name} line "${format.expected}")`);
       }
-      if (n > 0) yield { length: n, cycle, address, isWrite };
-    } finally {
-      blocks.close();
-    }
+      if (!format.timed) out.cycle = requests;
+      requests++;
+      return true;
+    });
   }
 }

@@ -5,6 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../simulators/errors.js';
+import type { TraceChunk } from '../simulators/trace.js';
 
 const BLOCK_BYTES = 1 << 20;
 const CR = 13, LF = 10;
@@ -107,5 +108,57 @@ export class LineBlocks {
 
   close(): void {
     closeSync(this.fd);
+  }
+}
+
+/** Requests per chunk a reader yields. */
+const CHUNK_REQUESTS = 1 << 16;
+
+/** One request as a line parser fills it. */
+export interface LineRequest {
+  cycle: number;
+  address: number;
+  write: boolean;
+}
+
+/**
+ * The requests of a line-based trace file, in chunks (the chunk's arrays are reused: consume one
+ * before asking for the next). `parse(buf, start, end, line, out)` fills `out` from one line's
+ * bytes and returns false for a line without a request (blank, comment); it throws for a
+ * malformed one. Cycles may not go down.
+ */
+export function* requestChunks(
+  file: string,
+  parse: (buf: Uint8Array, start: number, end: number, line: number, out: LineRequest) => boolean,
+): Generator<TraceChunk> {
+  const blocks = new LineBlocks(file);
+  try {
+    const cycle = new Float64Array(CHUNK_REQUESTS);
+    const address = new Float64Array(CHUNK_REQUESTS);
+    const isWrite = new Uint8Array(CHUNK_REQUESTS);
+    const parsed: LineRequest = { cycle: 0, address: 0, write: false };
+    let n = 0;
+    let lastCycle = 0;
+    while (blocks.next()) {
+      const { buf, starts, ends, count, firstLine } = blocks;
+      for (let k = 0; k < count; k++) {
+        const line = firstLine + k;
+        if (!parse(buf, starts[k], ends[k], line, parsed)) continue;
+        if (parsed.cycle < lastCycle) {
+          throw new InputError(`${file}:${line}: cycle ${parsed.cycle} is earlier than the previous request's cycle ${lastCycle}`);
+        }
+        lastCycle = parsed.cycle;
+        cycle[n] = parsed.cycle;
+        address[n] = parsed.address;
+        isWrite[n] = parsed.write ? 1 : 0;
+        if (++n === CHUNK_REQUESTS) {
+          yield { length: n, cycle, address, isWrite };
+          n = 0;
+        }
+      }
+    }
+    if (n > 0) yield { length: n, cycle, address, isWrite };
+  } finally {
+    blocks.close();
   }
 }

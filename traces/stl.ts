@@ -10,9 +10,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../simulators/errors.js';
 import type { Trace, TraceChunk, TraceSource } from '../simulators/trace.js';
 import { TraceBuilder, chunksOf } from '../simulators/trace.js';
-import { checkTraceFile, LineBlocks } from './lines.js';
+import { checkTraceFile, type LineRequest, requestChunks } from './lines.js';
 
-const CHUNK_REQUESTS = 1 << 16;
 
 const TAB = 9, SPACE = 32, HASH = 35, COLON = 58, OPEN_PAREN = 40, CLOSE_PAREN = 41;
 /** One request is one burst; longer DRAMSys requests are not split here. */
@@ -40,17 +39,11 @@ function wordIs(buf: Uint8Array, start: number, end: number, word: string): bool
   return true;
 }
 
-interface ParsedLine {
-  cycle: number;
-  address: number;
-  write: boolean;
-}
-
 /**
  * Parses one line's bytes [start, end). Returns null for a blank or comment line and throws an
  * InputError naming `file:line` for anything malformed.
  */
-function parseLine(buf: Uint8Array, start: number, end: number, file: string, line: number, out: ParsedLine): boolean {
+function parseLine(buf: Uint8Array, start: number, end: number, file: string, line: number, out: LineRequest): boolean {
   let i = start;
   while (i < end && isBlank(buf[i])) i++;
   if (i === end || buf[i] === HASH) return false;
@@ -119,38 +112,9 @@ export class StlFileSource implements TraceSource {
     checkTraceFile(path);
   }
 
-  *chunks(): Generator<TraceChunk> {
+  chunks(): Generator<TraceChunk> {
     const file = this.path;
-    const blocks = new LineBlocks(file);
-    try {
-      const cycle = new Float64Array(CHUNK_REQUESTS);
-      const address = new Float64Array(CHUNK_REQUESTS);
-      const isWrite = new Uint8Array(CHUNK_REQUESTS);
-      const parsed: ParsedLine = { cycle: 0, address: 0, write: false };
-      let n = 0;
-      let lastCycle = 0;
-      while (blocks.next()) {
-        const { buf, starts, ends, count, firstLine } = blocks;
-        for (let k = 0; k < count; k++) {
-          const line = firstLine + k;
-          if (!parseLine(buf, starts[k], ends[k], file, line, parsed)) continue;
-          if (parsed.cycle < lastCycle) {
-            throw new InputError(`${file}:${line}: cycle ${parsed.cycle} is earlier than the previous request's cycle ${lastCycle}`);
-          }
-          lastCycle = parsed.cycle;
-          cycle[n] = parsed.cycle;
-          address[n] = parsed.address;
-          isWrite[n] = parsed.write ? 1 : 0;
-          if (++n === CHUNK_REQUESTS) {
-            yield { length: n, cycle, address, isWrite };
-            n = 0;
-          }
-        }
-      }
-      if (n > 0) yield { length: n, cycle, address, isWrite };
-    } finally {
-      blocks.close();
-    }
+    return requestChunks(file, (buf, start, end, line, out) => parseLine(buf, start, end, file, line, out));
   }
 }
 
