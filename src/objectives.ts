@@ -26,6 +26,11 @@ import type { SimStats } from '../simulators/dram/stats.js';
 
 export const OBJECTIVES = ['power', 'latency', 'avg-latency', 'energy', 'joint', 'pareto'] as const;
 export type ObjectiveName = (typeof OBJECTIVES)[number];
+
+/** Which way an objective improves: `pareto` scores a front by hypervolume (higher is better). */
+export function objectiveDirection(objective: string): 'min' | 'max' {
+  return objective === 'pareto' ? 'max' : 'min';
+}
 export const REWARDS = ['log', 'archgym'] as const;
 export type RewardKind = (typeof REWARDS)[number];
 
@@ -136,7 +141,7 @@ export class ObjectiveTracker {
   constructor(spec: ObjectiveSpec, baseline: SimStats) {
     validateObjective(spec);
     this.spec = { ...spec, reward: spec.reward ?? 'log' };
-    this.direction = spec.name === 'pareto' ? 'max' : 'min';
+    this.direction = objectiveDirection(spec.name);
     this.best = this.direction === 'min' ? Infinity : 0;
     this.refPoint = spec.referencePoint ?? [2 * baseline.averagePowerMw, 2 * baseline.totalTimeNs];
     this.reference = spec.name === 'joint' || spec.name === 'pareto' ? 1 : (spec.target ?? METRICS[spec.name].of(baseline));

@@ -14,7 +14,7 @@ import { mcConfigKey } from '../../simulators/dram/mcconfig.js';
 import { AGENTS, type AgentName } from '../../agents/index.js';
 import { inProcessBackend, SharedMapMemo, type SimulationBackend } from '../evaluator/evaluator.js';
 import { createPoolBackend } from '../evaluator/pool.js';
-import { OBJECTIVES, type ObjectiveName, REWARDS } from '../objectives.js';
+import { OBJECTIVES, objectiveDirection, type ObjectiveName, REWARDS } from '../objectives.js';
 import type { SearchOptions } from '../search/options.js';
 import { resumeRun, runSearch, type SearchSummary } from '../search/runner.js';
 import { designToConfig } from '../space/space.js';
@@ -254,7 +254,7 @@ export function collectResults(dir: string, state: CompareState, targets: Map<st
       const run = store.getRun(id);
       if (!run || run.status !== 'finished') return [];
       const evals = store.evaluations(id);
-      const max = c.objective === 'pareto';
+      const max = objectiveDirection(c.objective) === 'max';
       const curve: number[] = [];
       let best = max ? -Infinity : Infinity;
       for (const e of evals) {

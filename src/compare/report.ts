@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRICS, type ObjectiveName } from '../objectives.js';
+import { METRICS, objectiveDirection, type ObjectiveName } from '../objectives.js';
 import { bestSoFarSvg, type CurveSeries, esc, slug } from './charts.js';
 import type { CellResult, CompareSpec } from './matrix.js';
 import { cliffsDelta, holm, mannWhitneyU, mean, meanCi95, median, medianCi } from './stats.js';
@@ -60,7 +60,7 @@ export function summarise(spec: CompareSpec, results: readonly CellResult[], opt
     for (const objective of spec.objectives) {
       const key = `${trace}|${objective}`;
       const here = results.filter((r) => r.trace === trace && r.objective === objective);
-      const max = objective === 'pareto';
+      const max = objectiveDirection(objective) === 'max';
       const agents: AgentSummary[] = spec.agents.map((agent) => {
         const runs = here.filter((r) => r.agent === agent);
         const finals = runs.map((r) => r.bestValue);

@@ -3,14 +3,13 @@
  * one place and tested without sockets.
  */
 import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
+import { objectiveDirection } from '../objectives.js';
 import { loadSpace } from '../space/builtin.js';
 import type { EvaluationRecord, RunRow } from '../store/store.js';
-import type { AgentStatsEvent, Direction, EvaluationEvent, RunInfo, SpaceInfo } from './protocol.js';
+import type { AgentStatsEvent, EvaluationEvent, RunInfo, SpaceInfo } from './protocol.js';
 
-/** Which way the objective improves: `pareto` scores a front by hypervolume (higher is better). */
-export function objectiveDirection(objective: string): Direction {
-  return objective === 'pareto' ? 'max' : 'min';
-}
+/** Which way a run's objective improves (the page draws "best" accordingly). */
+export { objectiveDirection };
 
 export function toRunInfo(r: RunRow): RunInfo {
   return {
