@@ -18,6 +18,7 @@ import { DEFAULT_MCCONFIG } from '../simulators/dram/mcconfig.js';
 import { simulate } from '../simulators/dram/simulate.js';
 import { cellKey } from '../src/compare/matrix.js';
 import { median } from '../src/compare/stats.js';
+import { METRICS } from '../src/objectives.js';
 import type { AgentName } from '../agents/index.js';
 import { loadWorkload } from '../src/evaluator/workload.js';
 import { RunStore } from '../src/store/store.js';
@@ -58,7 +59,6 @@ if (!existsSync(join(dir, 'summary.json'))) {
 
 const state = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8')) as { spec: { agents: string[]; objectives: string[]; seeds: number; budget: number }; runs: Record<string, number> };
 const store = RunStore.open(join(dir, 'runs.sqlite'), { readonly: true });
-const column = { power: 'averagePowerMw', latency: 'totalTimeNs' } as const;
 const rows: Array<Record<string, unknown>> = [];
 for (const t of traces) {
   const w = loadWorkload({ trace: `builtin:${t}` });
@@ -66,7 +66,7 @@ for (const t of traces) {
   for (let i = 0; i < 20; i++) simulate(w.trace, w.memspec, w.mapping, DEFAULT_MCCONFIG);
   const simMs = (performance.now() - t0) / 20;
   for (const objective of ['power', 'latency'] as const) {
-    const optimum = sweepBest(join(sweeps, `${t}.csv`), column[objective])!.value;
+    const optimum = sweepBest(join(sweeps, `${t}.csv`), METRICS[objective].stat)!.value;
     for (const agent of state.spec.agents) {
       const g500: number[] = [], g2000: number[] = [], ms: number[] = [], toExact: number[] = [];
       for (let seed = 1; seed <= state.spec.seeds; seed++) {

@@ -50,14 +50,18 @@ export interface ObjectiveSpec {
 
 interface MetricInfo {
   unit: string;
+  /** The SimStats field holding it (a sweep's column of the same name). */
+  stat: 'averagePowerMw' | 'totalTimeNs' | 'avgLatencyNs' | 'energyPj';
   of: (s: SimStats) => number;
 }
 
+const metric = (unit: string, stat: MetricInfo['stat']): MetricInfo => ({ unit, stat, of: (s) => s[stat] });
+
 export const METRICS: Readonly<Record<'power' | 'latency' | 'avg-latency' | 'energy', MetricInfo>> = {
-  power: { unit: 'mW', of: (s) => s.averagePowerMw },
-  latency: { unit: 'ns', of: (s) => s.totalTimeNs },
-  'avg-latency': { unit: 'ns', of: (s) => s.avgLatencyNs },
-  energy: { unit: 'pJ', of: (s) => s.energyPj },
+  power: metric('mW', 'averagePowerMw'),
+  latency: metric('ns', 'totalTimeNs'),
+  'avg-latency': metric('ns', 'avgLatencyNs'),
+  energy: metric('pJ', 'energyPj'),
 };
 
 export function parseObjectiveName(raw: string): ObjectiveName {

@@ -7,7 +7,7 @@ import { AGENTS } from '../../agents/index.js';
 import { COMPARE_DEFAULTS, CompareSpecSchema, type CompareSpec, collectResults, openCompareDir, runMatrix } from '../compare/matrix.js';
 import { slug } from '../compare/charts.js';
 import { summarise, writeReport } from '../compare/report.js';
-import { OBJECTIVES, type ObjectiveName } from '../objectives.js';
+import { METRICS, OBJECTIVES, type ObjectiveName } from '../objectives.js';
 import { readSearchConfigFile } from '../search/options.js';
 import { loadSpace } from '../space/builtin.js';
 import { openTrace } from '../../traces/builtin.js';
@@ -58,12 +58,9 @@ function tolerance(raw: string | undefined): number | undefined {
 }
 
 /** The objective's column in a sweep, when it has one. */
-const SWEEP_COLUMN: Partial<Record<ObjectiveName, (typeof SWEEP_METRICS)[number]>> = {
-  power: 'averagePowerMw',
-  latency: 'totalTimeNs',
-  'avg-latency': 'avgLatencyNs',
-  energy: 'energyPj',
-};
+const SWEEP_COLUMN: Partial<Record<ObjectiveName, (typeof SWEEP_METRICS)[number]>> = Object.fromEntries(
+  Object.entries(METRICS).map(([o, m]) => [o, m.stat]),
+);
 
 /** Spec keys that are also flags. */
 const FLAG_KEYS = new Set(['agents', 'traces', 'objectives', 'seeds', 'budget', 'workers', 'parallel', 'reward', 'space', 'groundTruth', 'tolerance', 'queue']);
