@@ -3,10 +3,9 @@
  * crossover, per-gene mutation to a random other value, and elitism. Fitness is the reward.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { rngFromState, rngState } from '../traces/random.js';
-import { makeRng, type Rng, uniform01 } from '../src/env/spaces.js';
+import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
-import { withDefaults } from './ppo.js';
+import { withDefaults } from '../common/hyperparameters.js';
 
 export interface GaHyperparameters {
   population: number;

@@ -1,5 +1,5 @@
 /** The agents, by name. */
-import { InputError } from '../simulators/errors.js';
+import { InputError } from '../common/errors.js';
 import type { Agent, SearchProblem } from './agent.js';
 import { GeneticAgent } from './ga.js';
 import { createMarlAgent, type MarlGrouping } from './marl.js';

@@ -9,8 +9,8 @@
  * cpu backend keeps references to arrays handed to it, so inputs are copied first.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InputError } from '../simulators/errors.js';
-import { uniform01, type Rng } from '../src/env/spaces.js';
+import { InputError } from '../common/errors.js';
+import { uniform01, type Rng } from '../common/random.js';
 
 export { tf };
 

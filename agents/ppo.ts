@@ -9,9 +9,8 @@
  * The learners of a group are independent networks stored stacked, so one batched matMul serves
  * them all; each keeps its own weights, gradient norm and Adam moments.
  */
-import { InputError } from '../simulators/errors.js';
-import { rngFromState, rngState } from '../traces/random.js';
-import { makeRng, type Rng, uniform01 } from '../src/env/spaces.js';
+import { withDefaults } from '../common/hyperparameters.js';
+import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { type Agent, type AgentStats, EpisodeCursor, type Feedback, type SearchProblem } from './agent.js';
 import { Adam, clipPerNetwork, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf } from './nn.js';
 
@@ -48,19 +47,6 @@ export const PPO_DEFAULTS: PpoHyperparameters = {
   normalizeAdvantages: true,
   centralizedCritic: false,
 };
-
-export function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefined, agent: string): T {
-  const out = { ...defaults };
-  for (const [k, v] of Object.entries(given ?? {})) {
-    if (!(k in defaults)) throw new InputError(`${agent} hyperparameter "${k}": unknown (known: ${Object.keys(defaults).join(', ')})`);
-    const d = (defaults as Record<string, unknown>)[k];
-    if (typeof v !== typeof d || (typeof v === 'number' && !Number.isFinite(v))) {
-      throw new InputError(`${agent} hyperparameter ${k}: expected a ${Array.isArray(d) ? 'list' : typeof d}, got ${JSON.stringify(v)}`);
-    }
-    (out as Record<string, unknown>)[k] = v;
-  }
-  return out;
-}
 
 /**
  * A set of independent PPO learners over one environment stream. Learner `a` chooses the

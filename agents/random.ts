@@ -1,7 +1,6 @@
 /** `random`: uniformly random designs, the floor every learning agent must clear. */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { rngFromState, rngState } from '../traces/random.js';
-import { makeRng, type Rng } from '../src/env/spaces.js';
+import { makeRng, type Rng, rngFromState, rngState } from '../common/random.js';
 import type { Agent, AgentStats, SearchProblem } from './agent.js';
 
 export class RandomAgent implements Agent {

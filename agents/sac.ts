@@ -11,11 +11,10 @@
  *   actor loss  Σ_h Σ_a π_h(a|s) [α_h log π_h(a|s) − min(Q1_h, Q2_h)(s, a)]
  *   α loss      Σ_h Σ_a π_h(a|s) [−log α_h (log π_h(a|s) + H̄_h)],   H̄_h = scale · ln(values of h)
  */
-import { rngFromState, rngState } from '../traces/random.js';
-import { makeRng, type Rng, uniform01 } from '../src/env/spaces.js';
+import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { type Agent, type AgentStats, EpisodeCursor, type Feedback, type SearchProblem } from './agent.js';
 import { Adam, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf } from './nn.js';
-import { withDefaults } from './ppo.js';
+import { withDefaults } from '../common/hyperparameters.js';
 
 export interface SacHyperparameters {
   policyLearningRate: number;

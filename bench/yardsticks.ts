@@ -13,7 +13,7 @@
 import { initBackend } from '../agents/nn.js';
 import { PpoLearners } from '../agents/ppo.js';
 import { SacLearner } from '../agents/sac.js';
-import { makeRng, uniform01, type Rng } from '../src/env/spaces.js';
+import { makeRng, uniform01, type Rng } from '../common/random.js';
 
 /** Gymnasium's CartPole (classic_control/cartpole.py): Euler integration, 12° and 2.4 m limits. */
 class CartPole {

@@ -29,5 +29,5 @@ export {
 export { checkProtocol, type CheckReport, type Violation } from './dram/checker.js';
 export { CommandLog } from './dram/controller/command-log.js';
 export { Cmd, COMMAND_NAMES, type CmdName, type TimingConstraint } from './dram/commands.js';
-export { InputError, isInputError } from './errors.js';
+export { InputError, isInputError } from '../common/errors.js';
 export { makeTrace, TraceBuilder, type Trace, type TraceChunk, type TraceSource } from './trace.js';

@@ -1,7 +1,7 @@
 /** Output files and folders: created safely, failing with one line that names them. */
 import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../simulators/errors.js';
+import { InputError } from '../common/errors.js';
 
 const code = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? String(e);
 

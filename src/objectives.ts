@@ -21,7 +21,7 @@
  *             target, and beating the target always pays more. For `pareto`: 100 × the gain in
  *             normalised hypervolume.
  */
-import { InputError } from '../simulators/errors.js';
+import { InputError } from '../common/errors.js';
 import type { SimStats } from '../simulators/dram/stats.js';
 
 export const OBJECTIVES = ['power', 'latency', 'avg-latency', 'energy', 'joint', 'pareto'] as const;

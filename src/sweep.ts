@@ -6,7 +6,7 @@
 import { dirname } from 'node:path';
 import { ensureDir } from './files.js';
 import { appendFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
-import { InputError } from '../simulators/errors.js';
+import { InputError } from '../common/errors.js';
 import type { SimStats } from '../simulators/dram/stats.js';
 import type { Evaluator } from './evaluator/evaluator.js';
 import { designAt, designToConfig, type ParameterSpace, spaceSize, spaceToJson } from './space/space.js';

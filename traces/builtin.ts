@@ -4,7 +4,7 @@
  * reference setup: 10,000 reads issued one per 800 MHz trace-player cycle, which saturates the
  * memory, so what a configuration changes shows up in the totals.
  */
-import { InputError } from '../simulators/errors.js';
+import { InputError } from '../common/errors.js';
 import type { Trace, TraceSource } from '../simulators/trace.js';
 import { openTraceFile, parseTraceFileSpec } from './formats.js';
 import { type GeneratorKind, type WorkloadOptions, generateTrace } from './generators.js';

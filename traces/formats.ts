@@ -3,7 +3,7 @@
  * prefix (`ramulator:PATH`); without one the format is detected from the first request line.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { InputError } from '../simulators/errors.js';
+import { InputError } from '../common/errors.js';
 import type { TraceSource } from '../simulators/trace.js';
 import { DramSim3FileSource } from './dramsim3.js';
 import { RamulatorFileSource } from './ramulator.js';

@@ -8,9 +8,9 @@
  */
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { seededRng } from './random.js';
+import { seededRng } from '../common/random.js';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { InputError } from '../simulators/errors.js';
+import { InputError } from '../common/errors.js';
 import { type Trace, TraceBuilder } from '../simulators/trace.js';
 
 export const LINE_BYTES = 64;

@@ -4,7 +4,7 @@
  * chunks, so a trace of any length is read in bounded memory; a format only supplies the parser
  * of one line. LF, CRLF and CR line ends and a UTF-8 byte-order mark are accepted.
  */
-import { InputError } from '../simulators/errors.js';
+import { InputError } from '../common/errors.js';
 import type { TraceChunk, TraceSource } from '../simulators/trace.js';
 import { checkTraceFile, type LineRequest, requestChunks } from './lines.js';
 

@@ -4,7 +4,7 @@
  * a line, and a UTF-8 byte-order mark is skipped.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { InputError } from '../simulators/errors.js';
+import { InputError } from '../common/errors.js';
 import type { TraceChunk } from '../simulators/trace.js';
 
 const BLOCK_BYTES = 1 << 20;

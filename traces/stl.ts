@@ -7,7 +7,7 @@
  * chunks, so a trace of any length is simulated in bounded memory.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { InputError } from '../simulators/errors.js';
+import { InputError } from '../common/errors.js';
 import type { Trace, TraceChunk, TraceSource } from '../simulators/trace.js';
 import { TraceBuilder, chunksOf } from '../simulators/trace.js';
 import { checkTraceFile, type LineRequest, requestChunks } from './lines.js';

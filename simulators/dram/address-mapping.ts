@@ -4,7 +4,7 @@
  * that are XORed together) and the older one (`"CONGEN"` with a separate `"XOR"` list of
  * `{FIRST, SECOND}` pairs).
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../../common/errors.js';
 import type { MemSpec } from './memspec.js';
 
 export const MAPPING_FIELDS = [

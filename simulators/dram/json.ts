@@ -1,6 +1,6 @@
 /** Small helpers for reading user JSON with one-line errors that name the file and key. */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError } from '../../common/errors.js';
 
 export type JsonObject = Record<string, unknown>;
 

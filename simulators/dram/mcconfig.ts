@@ -2,7 +2,7 @@
  * Controller configurations in DRAMSys's mcconfig format (`{"mcconfig": {...}}`), with the same
  * keys and values. Unknown keys and values are errors that name the key.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../../common/errors.js';
 import { type JsonObject, describe, unwrap } from './json.js';
 
 export const MC_CHOICES = {

@@ -4,7 +4,7 @@
  * read: tCK in seconds (current), in picoseconds, or as `clkMhz` (oldest); currents in amperes
  * (current) or milliamperes (older).
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../../common/errors.js';
 import type { TimingConstraint } from './commands.js';
 import { type JsonObject, describe, isObject, numberField, unwrap } from './json.js';
 import { DDR3 } from './standards/ddr3.js';

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../errors.js';
+import { InputError } from '../../common/errors.js';
 import { type AddressMapping, parseAddressMapping } from './address-mapping.js';
 import { readJsonFile } from './json.js';
 import { type McConfig, DEFAULT_MCCONFIG, parseMcConfig } from './mcconfig.js';

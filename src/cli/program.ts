@@ -3,19 +3,9 @@
  * a stack trace only with MARL_DSE_DEBUG=1.
  */
 import { Command, CommanderError, type ParseOptions } from 'commander';
-import { InputError, isInputError } from '../../simulators/errors.js';
+import { isInputError } from '../../common/errors.js';
 
 export const EXIT_BAD_INPUT = 2;
-
-/** An integer flag within [min, max]; undefined when not given. */
-export function integer(raw: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new InputError(`${flag} ${raw}: expected an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` ≥ ${min}`}`);
-  }
-  return n;
-}
 
 /** The flag of an option key: `groundTruth` → `--ground-truth`. */
 export function flagName(key: string): string {

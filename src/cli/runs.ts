@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { csvExport, EXPORT_FORMATS, type ExportFormat, jsonExport } from '../store/export.js';
 import { DEFAULT_STORE_PATH, type EvaluationRecord, RUN_STATUSES, type RunRow, type RunStatus, RunStore } from '../store/store.js';
 import { writeAtomically } from '../files.js';

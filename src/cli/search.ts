@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
 import { AGENTS } from '../../agents/index.js';
 import { OBJECTIVES } from '../objectives.js';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { DEFAULT_DB } from '../search/options.js';
 import { RunStore } from '../store/store.js';
 import { DEFAULT_HOST, DEFAULT_PORT, type DashboardServer, isLoopback, startServer } from '../server/server.js';

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { writeAtomically } from '../files.js';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { checkProtocol } from '../../simulators/dram/checker.js';
 import { type McConfig, withOverrides } from '../../simulators/dram/mcconfig.js';
 import {

@@ -1,6 +1,6 @@
 /** `marl-dse sweep`: the ground truth, every design of a space on one trace. */
 import type { Command } from 'commander';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { makeEvaluator } from '../evaluator/index.js';
 import { loadWorkload } from '../evaluator/workload.js';
 import { loadSpace } from '../space/builtin.js';

@@ -1,7 +1,7 @@
 /** `marl-dse traces`: list the built-in traces, generate, inspect and import traces. */
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import type { Trace, TraceChunk, TraceSource } from '../../simulators/trace.js';
 import { BUILTIN_TRACES, openTrace } from '../../traces/builtin.js';
 import { openTraceFile } from '../../traces/formats.js';

@@ -1,11 +1,12 @@
 /** `marl-dse worker`: run simulations for any search on a Redis queue, on this machine's CPUs. */
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { parseRedisUrl } from '../queue/connection.js';
 import { DEFAULT_QUEUE_NAME } from '../queue/protocol.js';
 import { DEFAULT_LOCK_DURATION_MS, DEFAULT_STALLED_INTERVAL_MS, startQueueWorker } from '../queue/worker.js';
-import { integer, untilInterrupted } from './program.js';
+import { integer } from '../../common/parse.js';
+import { untilInterrupted } from './program.js';
 
 interface WorkerFlags {
   queue: string;

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync, accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { makeDirs } from '../files.js';
 import { mcConfigKey } from '../../simulators/dram/mcconfig.js';
 import { AGENTS, type AgentName } from '../../agents/index.js';

@@ -7,13 +7,14 @@
  * An episode has `episodeLength` steps: 1 reproduces the published setup (each step a complete
  * episode), longer episodes let an agent refine a design from the metrics of the last one.
  */
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import type { Evaluator } from '../evaluator/evaluator.js';
 import { type ObjectiveSpec, ObjectiveTracker } from '../objectives.js';
 import { configToDesign, type Design, designToConfig, describeDesign, type ParamValue, type ParameterSpace } from '../space/space.js';
 import { observationSpace, observe } from './observation.js';
-import { type Box, makeRng, MultiDiscrete, type Rng } from './spaces.js';
+import { makeRng, type Rng } from '../../common/random.js';
+import { type Box, MultiDiscrete } from './spaces.js';
 
 export interface EnvOptions {
   space: ParameterSpace;

@@ -4,11 +4,12 @@
  * agent name; one shared reward. `reset(seed) → [observations, infos]`,
  * `step(actions) → [observations, rewards, terminations, truncations, infos]`.
  */
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import type { ParameterSpace } from '../space/space.js';
 import { DramEnv, type EnvOptions, type StepInfo } from './dram-env.js';
-import { type Box, Discrete, type Rng } from './spaces.js';
+import type { Rng } from '../../common/random.js';
+import { type Box, Discrete } from './spaces.js';
 
 export type AgentGrouping = 'parameter' | 'slice';
 

@@ -1,19 +1,6 @@
 /** Gymnasium's spaces: Discrete, MultiDiscrete and Box, with seeded sampling. */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { type Rng, seededRng } from '../../traces/random.js';
-
-export type { Rng };
-
-export function makeRng(seed: number): Rng {
-  return seededRng(seed);
-}
-
-/** A uniform float in [0, 1) with 53 random bits. */
-export function uniform01(rng: Rng): number {
-  const hi = uniformInt(rng, 0, (1 << 26) - 1);
-  const lo = uniformInt(rng, 0, (1 << 27) - 1);
-  return (hi * 2 ** 27 + lo) / 2 ** 53;
-}
+import { type Rng, uniform01 } from '../../common/random.js';
 
 export class Discrete {
   readonly type = 'Discrete';

@@ -7,7 +7,7 @@ import type { AddressMapping } from '../../simulators/dram/address-mapping.js';
 import { addressMappingToJson } from '../../simulators/dram/address-mapping.js';
 import type { MemSpec } from '../../simulators/dram/memspec.js';
 import { loadAddressMapping, loadMemSpec, MEMSPEC_PRESETS } from '../../simulators/dram/presets.js';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { isTraceSource, type Trace } from '../../simulators/trace.js';
 import { openTrace } from '../../traces/builtin.js';
 import { traceHash } from '../../traces/hash.js';

@@ -3,7 +3,7 @@
  * that wait out outages instead of failing, and telling the user (once per outage) that we wait.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 
 /** Where the queue lives, parsed from `redis://[USER:PASSWORD@]HOST[:PORT][/DB]` (or `rediss://` for TLS). */
 export interface RedisTarget {

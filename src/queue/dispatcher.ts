@@ -14,7 +14,7 @@ import { type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { McConfig } from '../../simulators/dram/mcconfig.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import type { Workload } from '../evaluator/workload.js';
 import { isConnectionError, type LineLogger, type RedisHealth, type RedisTarget, settleWithin } from './connection.js';
 import { decodeStats, INPUT_ERROR_PREFIX, JOB_NAME, PROTOCOL_VERSION, type SimulationJobData, type WorkloadWire, workloadToWire } from './protocol.js';

@@ -9,7 +9,7 @@ import type { MemSpec } from '../../simulators/dram/memspec.js';
 import { simulate } from '../../simulators/dram/simulate.js';
 import type { Trace } from '../../simulators/trace.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
-import { isInputError } from '../../simulators/errors.js';
+import { isInputError } from '../../common/errors.js';
 import { workloadFromWire, type WorkloadWire } from './protocol.js';
 
 export interface SimTask {

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../../simulators/errors.js';
-import { integer } from '../cli/program.js';
+import { InputError } from '../../common/errors.js';
+import { integer } from '../../common/parse.js';
 import { AGENTS, type AgentName } from '../../agents/index.js';
 import { BACKENDS, type BackendChoice } from '../../agents/nn.js';
 import { OBJECTIVES, type ObjectiveName, type ObjectiveSpec, REWARDS, type RewardKind, validateObjective } from '../objectives.js';

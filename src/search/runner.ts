@@ -5,7 +5,7 @@
  * into the environment and the agent (asking the agent again and checking it proposes the same
  * designs), without simulating anything twice.
  */
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import type { McConfig } from '../../simulators/dram/mcconfig.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { createAgent, LEARNING_AGENTS, type Agent } from '../../agents/index.js';

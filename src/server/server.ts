@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { RunStore } from '../store/store.js';
 import { type ClientInfo, type ClientLimits, DashboardClient } from './client.js';
 import { ComparisonWatch } from './comparison.js';

@@ -1,6 +1,6 @@
 /** `startServer` on a worker thread (see worker.ts for why), with the same options and handle. */
 import { Worker } from 'node:worker_threads';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import type { DashboardServer, ServerOptions } from './server.js';
 
 /** What the worker reports. */

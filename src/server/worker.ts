@@ -5,7 +5,7 @@
  * connection to the store, exactly as if it were another process.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isInputError } from '../../simulators/errors.js';
+import { isInputError } from '../../common/errors.js';
 import { type ServerOptions, startServer } from './server.js';
 import type { ThreadReply } from './thread.js';
 

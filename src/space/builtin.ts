@@ -2,7 +2,7 @@
  * The built-in spaces. `reference` is the space of the published DSE work (442,368 designs);
  * `wide` adds the other values the simulator supports.
  */
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { MC_CHOICES } from '../../simulators/dram/mcconfig.js';
 import { loadSpaceFile, makeSpace, type Parameter, type ParameterSpace } from './space.js';
 

@@ -4,7 +4,7 @@
  * space groups its parameters into per-subsystem slices. A design is one value index per parameter.
  */
 import { z } from 'zod';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { canonicalKey, DEFAULT_MCCONFIG, type McConfig, type McConfigKey, parseMcValue } from '../../simulators/dram/mcconfig.js';
 import { readJsonFile } from '../../simulators/dram/json.js';
 

@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { ensureDir } from '../files.js';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AGENTS, createAgent, type AgentName } from '../../agents/index.js';
 import { initBackend, tf } from '../../agents/nn.js';
 import { SacLearner } from '../../agents/sac.js';
-import { makeRng } from '../../src/env/spaces.js';
+import { makeRng } from '../../common/random.js';
 import { DramEnv } from '../../src/env/dram-env.js';
 import { inProcessEvaluator, loadWorkload } from '../../src/evaluator/index.js';
 import { problemOf } from '../../src/search/runner.js';

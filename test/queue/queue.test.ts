@@ -15,7 +15,7 @@ import type { SearchProblem } from '../../agents/agent.js';
 import { DEFAULT_MCCONFIG, type McConfig } from '../../simulators/dram/mcconfig.js';
 import { PRESETS_DIR, packageRoot } from '../../simulators/dram/presets.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { generateTrace } from '../../traces/generators.js';
 import { writeStl } from '../../traces/stl.js';
 import { type Evaluator, inProcessEvaluator, loadWorkload, MapMemo, type Workload } from '../../src/evaluator/index.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { registerTracesCommand } from '../../src/cli/traces.js';
 import { generateTrace } from '../../traces/generators.js';
 import { readStl } from '../../traces/stl.js';

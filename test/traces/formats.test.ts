@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { type Trace, type TraceSource, TraceBuilder, chunksOf } from '../../simulators/trace.js';
 import { openTrace } from '../../traces/builtin.js';
 import { DramSim3FileSource, dramsim3Line } from '../../traces/dramsim3.js';

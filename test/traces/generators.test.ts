@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import type { Trace } from '../../simulators/trace.js';
 import {
   CLOUD_RUN_UNIT,

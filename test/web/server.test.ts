@@ -6,7 +6,7 @@
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../simulators/errors.js';
+import { InputError } from '../../common/errors.js';
 import { CLOSE_TOO_SLOW } from '../../src/server/client.js';
 import { MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION } from '../../src/server/protocol.js';
 import { type DashboardServer, startServer } from '../../src/server/server.js';

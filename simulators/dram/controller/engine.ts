@@ -8,7 +8,7 @@
  * group and rank, the earliest cycle of every command it constrains, so checking a candidate is a
  * few array reads.
  */
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../common/errors.js';
 import { chunksOf, type Trace, type TraceSource } from '../../trace.js';
 import { AddressDecoder, type AddressMapping, type DecodedAddress } from '../address-mapping.js';
 import { Cmd, COMMAND_COUNT, COMMAND_NAMES, type CmdName, type TimingConstraint } from '../commands.js';

@@ -7,7 +7,7 @@ import type { TimingConstraint } from '../commands.js';
 import type { ArchInfo, DramStandard, PowerSpec, Timing } from '../memspec.js';
 import { current, cycles } from '../memspec.js';
 import type { JsonObject } from '../json.js';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../common/errors.js';
 import { type Rule, prechargeRefreshAndPowerDownRules, toConstraint } from './common.js';
 
 const TIMING_KEYS = [

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { InputError } from '../../../simulators/errors.js';
+import { InputError } from '../../../common/errors.js';
 import { registerRunsCommand } from '../../../src/cli/runs.js';
 import { EXPORT_METRICS } from '../../../src/store/export.js';
 import { RunStore } from '../../../src/store/store.js';

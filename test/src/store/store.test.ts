@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../../simulators/errors.js';
+import { InputError } from '../../../common/errors.js';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../../../src/store/schema.js';
 import { RunStore } from '../../../src/store/store.js';
 import { evaluation, evaluations, newRun, tempDir } from './fixtures.js';

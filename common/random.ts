@@ -4,6 +4,7 @@
  * function and warmed up, because pure-rand's xoroshiro128+ gives correlated first outputs for
  * small, nearby seeds (seeds 1 and 2 both started a random trace near the top of memory).
  */
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 
 export type Rng = ReturnType<typeof xoroshiro128plus>;
@@ -34,4 +35,14 @@ export function rngState(rng: Rng): number[] {
 
 export function rngFromState(state: readonly number[]): Rng {
   return xoroshiro128plusFromState(state);
+}
+
+/** The same as `seededRng`: the name the environments and agents use. */
+export const makeRng = seededRng;
+
+/** A uniform float in [0, 1) with 53 random bits. */
+export function uniform01(rng: Rng): number {
+  const hi = uniformInt(rng, 0, (1 << 26) - 1);
+  const lo = uniformInt(rng, 0, (1 << 27) - 1);
+  return (hi * 2 ** 27 + lo) / 2 ** 53;
 }

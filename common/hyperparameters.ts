@@ -1,0 +1,16 @@
+/** Hyperparameter objects: an agent's defaults, overridden by what the user gave, each override checked. */
+import { InputError } from './errors.js';
+
+/** The defaults with `given` applied; an unknown name or a value of the wrong type is an InputError. */
+export function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefined, agent: string): T {
+  const out = { ...defaults };
+  for (const [k, v] of Object.entries(given ?? {})) {
+    if (!(k in defaults)) throw new InputError(`${agent} hyperparameter "${k}": unknown (known: ${Object.keys(defaults).join(', ')})`);
+    const d = (defaults as Record<string, unknown>)[k];
+    if (typeof v !== typeof d || (typeof v === 'number' && !Number.isFinite(v))) {
+      throw new InputError(`${agent} hyperparameter ${k}: expected a ${Array.isArray(d) ? 'list' : typeof d}, got ${JSON.stringify(v)}`);
+    }
+    (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
