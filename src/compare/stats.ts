@@ -6,6 +6,7 @@
  * correction for several tests at once.
  */
 import { mean as ssMean, median as ssMedian, sampleStandardDeviation } from 'simple-statistics';
+import { normalCdf } from '../../common/normal.js';
 
 export function mean(xs: readonly number[]): number {
   return ssMean([...xs]);
@@ -124,15 +125,8 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWh
   const sigma = Math.sqrt(((m * n) / 12) * (N + 1 - tieTerm / (N * (N - 1))));
   if (sigma === 0) return { u, pValue: 1, method: 'normal' };
   const z = (Math.abs(u - (m * n) / 2) - 0.5) / sigma;
-  const p = 2 * (1 - normalCdf(Math.max(0, z)));
+  const p = 2 * normalCdf(-Math.max(0, z));
   return { u, pValue: Math.min(1, p), method: 'normal' };
-}
-
-function normalCdf(z: number): number {
-  // Abramowitz & Stegun 7.1.26 via erf; accurate to ~1e-7.
-  const t = 1 / (1 + 0.3275911 * (z / Math.SQRT2));
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-((z / Math.SQRT2) ** 2));
-  return 0.5 * (1 + erf);
 }
 
 /** Cliff's delta: P(x > y) − P(x < y), from −1 (x always smaller) to 1. */
