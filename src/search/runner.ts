@@ -8,7 +8,7 @@
 import { InputError } from '../../common/errors.js';
 import type { McConfig } from '../../simulators/dram/mcconfig.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
-import { createAgent, LEARNING_AGENTS, type Agent } from '../../agents/index.js';
+import { createAgent, LEARNING_AGENTS, type Agent, type SearchProblem } from '../../agents/index.js';
 import { initBackend, tf } from '../../agents/nn.js';
 import { DramEnv, type StepResult } from '../env/dram-env.js';
 import { type Evaluator, makeEvaluator, type Memo, MemoizingEvaluator, type SimulationBackend } from '../evaluator/index.js';
@@ -49,12 +49,13 @@ export interface SearchHooks {
 /** The options that must match for a resumed run to be the same run. */
 const IDENTITY_KEYS = ['agent', 'trace', 'memspec', 'addressmapping', 'clkMhz', 'space', 'objective', 'target', 'reward', 'budget', 'seed', 'episodeLength', 'grouping', 'hyperparameters'] as const;
 
-export function problemOf(space: ParameterSpace, observationSize: number) {
+export function problemOf(space: ParameterSpace, observationSize: number): SearchProblem {
   return {
     nvec: space.parameters.map((p) => p.values.length),
     parameterNames: space.parameters.map((p) => p.name),
     slices: space.slices.map((s) => ({ name: s.subsystem, parameters: [...s.parameters] })),
     observationSize,
+    ordered: space.parameters.map((p) => p.values.every((v, i) => typeof v === 'number' && (i === 0 || v > (p.values[i - 1] as number)))),
   };
 }
 
