@@ -99,7 +99,7 @@ describe('marl-dse search', () => {
   const emptyTrace = join(dir, 'empty.stl');
   writeFileSync(emptyTrace, '# only a comment\n');
   const cases: Array<[string, string[], RegExp]> = [
-    ['an unknown agent', ['--agent', 'dqn'], /^marl-dse: --agent dqn: unknown \(expected one of marl, ppo, sac, random, ga\)/],
+    ['an unknown agent', ['--agent', 'dqn'], /^marl-dse: --agent dqn: unknown \(expected one of marl, ppo, sac, random, ga, tpe, bo, aco\)/],
     ['an unknown objective', ['--objective', 'speed'], /^marl-dse: --objective speed: unknown/],
     ['a budget of 0', ['--budget', '0'], /^marl-dse: --budget 0: expected an integer ≥ 1/],
     ['a missing trace', ['--trace', join(dir, 'nope.stl')], /^marl-dse: .*nope\.stl: cannot open trace/],
