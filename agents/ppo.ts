@@ -13,7 +13,7 @@ import { InputError } from '../common/errors.js';
 import { withDefaults } from '../common/hyperparameters.js';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { type Agent, type AgentStats, EpisodeCursor, type Feedback, type SearchProblem } from './agent.js';
-import { Adam, clipPerNetwork, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf } from './nn.js';
+import { Adam, clipPerNetwork, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf, tidyRead } from './nn.js';
 
 export interface PpoHyperparameters {
   learningRate: number;
@@ -145,7 +145,7 @@ export class JointActionCritic {
         }
       });
     }
-    const q = tf.tidy(() => this.net.apply(tf.tensor3d(x, [1, rows, this.inputSize])).dataSync() as Float32Array);
+    const q = tidyRead(() => this.net.apply(tf.tensor3d(x, [1, rows, this.inputSize])));
     const out = new Float32Array(A * T);
     r = 0;
     for (let t = 0; t < T; t++) {
@@ -277,16 +277,16 @@ export class PpoLearners {
 
   /** Action probabilities per learner and head for one observation: [learners][heads × width]. */
   probabilities(obs: Float64Array): Float32Array {
-    return tf.tidy(() => {
+    return tidyRead(() => {
       const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]).tile([this.nLearners, 1, 1]) as tf.Tensor3D;
-      return tf.exp(this.heads.logProbs(this.policy.apply(x))).dataSync() as Float32Array;
+      return tf.exp(this.heads.logProbs(this.policy.apply(x)));
     });
   }
 
   private valuesOf(obs: Float64Array): Float32Array {
-    return tf.tidy(() => {
+    return tidyRead(() => {
       const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]).tile([this.nCritics, 1, 1]) as tf.Tensor3D;
-      return this.critic.apply(x).dataSync() as Float32Array;
+      return this.critic.apply(x);
     });
   }
 
