@@ -13,11 +13,13 @@
  *   ordinal   (with `ordinal`) a Gaussian on the value index, truncated to [−0.5, k − 0.5], each
  *             index getting the mass of [i − 0.5, i + 0.5] (Optuna's IntDistribution with step 1:
  *             sampling the truncated normal and rounding is drawing an index with that mass); σ
- *             from the distances to the neighbouring observations (or Scott's rule,
- *             0.2 · n^(−1/(d+4)) of the range, when multivariate), clipped to
+ *             from the distances to the neighbouring observations (equal values in trial order,
+ *             where Optuna's numpy quicksort leaves them in no defined order), or Scott's rule,
+ *             0.2 · n^(−1/(d+4)) of the range, when multivariate; clipped to
  *             [range / min(100, n + 2), range] (the "magic clip"); the prior: centre, σ = range.
  * Default (univariate) TPE fits and samples each parameter on its own; `multivariate` fits one
- * joint estimator (a component's kernels multiply) and draws whole designs from it.
+ * joint estimator (a component's kernels multiply) and draws whole designs from it. Designs are
+ * made in `randomDesign` and `propose` only: the place to refuse invalid ones.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { withDefaults } from '../common/hyperparameters.js';
@@ -81,6 +83,10 @@ export class ParzenEstimator {
   readonly logWeights: Float64Array;
   /** Per parameter (in `params` order): [component · k + value] → log-probability. */
   readonly logP: Float64Array[];
+  /** Per parameter, its number of values k. */
+  private readonly sizes: number[];
+  /** For a single parameter: the log density of each value, computed on first use. */
+  private table: Float64Array | undefined;
 
   constructor(
     observations: ReadonlyArray<readonly number[]>,
@@ -94,6 +100,7 @@ export class ParzenEstimator {
     const total = w.reduce((a, b) => a + b, 0);
     this.weights = Float64Array.from(w, (x) => x / total);
     this.logWeights = this.weights.map(Math.log);
+    this.sizes = params.map((p) => nvec[p]);
     this.logP = params.map((p) =>
       ordinal[p] ? gaussianKernels(observations.map((o) => o[p]), nvec[p], params.length, hp) : categoricalKernels(observations.map((o) => o[p]), nvec[p], hp.priorWeight),
     );
@@ -107,8 +114,7 @@ export class ParzenEstimator {
    *  univariate sampling). */
   sample(rng: Rng): number[] {
     const c = drawIndex(this.weights, rng);
-    return this.params.map((_, j) => {
-      const k = this.logP[j].length / this.components;
+    return this.sizes.map((k, j) => {
       let u = uniform01(rng);
       for (let v = 0; v < k; v++) {
         u -= Math.exp(this.logP[j][c * k + v]);
@@ -122,13 +128,11 @@ export class ParzenEstimator {
   logPdf(values: readonly number[]): number {
     if (this.params.length === 1) {
       // One parameter has few values: its density is a table, computed once (Optuna's fast path).
-      this.table ??= Float64Array.from({ length: this.logP[0].length / this.components }, (_, v) => this.mixture([v]));
+      this.table ??= Float64Array.from({ length: this.sizes[0] }, (_, v) => this.mixture([v]));
       return this.table[values[0]];
     }
     return this.mixture(values);
   }
-
-  private table: Float64Array | undefined;
 
   /** log Σ_c w_c Π_j P_cj(values[j]), shifted by the largest term. */
   private mixture(values: readonly number[]): number {
@@ -137,10 +141,7 @@ export class ParzenEstimator {
     let max = -Infinity;
     for (let c = 0; c < C; c++) {
       let t = this.logWeights[c];
-      for (let j = 0; j < values.length; j++) {
-        const k = this.logP[j].length / C;
-        t += this.logP[j][c * k + values[j]];
-      }
+      for (let j = 0; j < values.length; j++) t += this.logP[j][c * this.sizes[j] + values[j]];
       terms[c] = t;
       if (t > max) max = t;
     }
@@ -246,9 +247,7 @@ export class TpeAgent implements Agent {
   begin(): void {}
 
   ask(n: number): number[][] {
-    if (this.trials.length < this.hp.startupTrials) {
-      return Array.from({ length: n }, () => this.problem.nvec.map((k) => uniformInt(this.rng, 0, k - 1)));
-    }
+    if (this.trials.length < this.hp.startupTrials) return Array.from({ length: n }, () => this.randomDesign());
     const { below, above } = this.split();
     const groups = this.hp.multivariate ? [this.free] : this.free.map((p) => [p]);
     const models = groups.map((params) => ({
@@ -256,14 +255,22 @@ export class TpeAgent implements Agent {
       l: new ParzenEstimator(below, params, this.problem.nvec, this.ordinal, this.hp),
       g: new ParzenEstimator(above, params, this.problem.nvec, this.ordinal, this.hp),
     }));
-    return Array.from({ length: n }, () => {
-      const design = new Array<number>(this.problem.nvec.length).fill(0);
-      for (const m of models) {
-        const best = this.bestCandidate(m.l, m.g);
-        m.params.forEach((p, j) => (design[p] = best[j]));
-      }
-      return design;
-    });
+    return Array.from({ length: n }, () => this.propose(models));
+  }
+
+  /** Optuna's RandomSampler: every value equally likely. */
+  private randomDesign(): number[] {
+    return this.problem.nvec.map((k) => uniformInt(this.rng, 0, k - 1));
+  }
+
+  /** A design from the estimators: each group of parameters (all, or one each) from its best candidate. */
+  private propose(models: ReadonlyArray<{ params: readonly number[]; l: ParzenEstimator; g: ParzenEstimator }>): number[] {
+    const design = new Array<number>(this.problem.nvec.length).fill(0);
+    for (const m of models) {
+      const best = this.bestCandidate(m.l, m.g);
+      m.params.forEach((p, j) => (design[p] = best[j]));
+    }
+    return design;
   }
 
   /** The candidate drawn from l with the largest log l − log g (the first, on ties). */
