@@ -9,14 +9,16 @@
  *
  * LIST is comma-separated: an agent (`tpe`), an agent with hyperparameters (`tpe:multivariate=true`,
  * `marl:counterfactual=true:centralizedCritic=true`), or Optuna's own TPESampler through
- * bench/optuna_tpe.py (`optuna`, `optuna:multivariate`, `optuna:ordinal`; needs python3-optuna,
- * `--python` names the interpreter, default /usr/bin/python3).
+ * bench/optuna_tpe.py (`optuna`, `optuna:multivariate`, `optuna:ordinal`), which asks this process
+ * to evaluate its designs (needs python3-optuna; `--python` names the interpreter, default
+ * /usr/bin/python3).
  * Each run is kept in bench-results/agents/NAME/ as it finishes, so an interrupted bench resumes;
  * the table goes to stdout and bench-results/agents/NAME/summary.json. Not part of `npm test`.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { AGENTS, type AgentName, createAgent, LEARNING_AGENTS } from '../agents/index.js';
 import { initBackend } from '../agents/nn.js';
 import { packageRoot } from '../simulators/dram/presets.js';
@@ -100,17 +102,30 @@ async function runAgent(agent: AgentName, hp: Record<string, unknown>, trace: st
   return out;
 }
 
-function runOptuna(hp: Record<string, unknown>, trace: string, seed: number): RunResult {
-  const flags = [...(hp.multivariate ? ['--multivariate'] : []), ...(hp.ordinal ? ['--ordinal'] : [])];
-  const server = [process.execPath, join(root, 'dist', 'bench', 'evaluate-server.js'), '--trace', `builtin:${trace}`, '--space', spaceName, '--objective', objective];
-  const r = spawnSync(python, [join(root, 'bench', 'optuna_tpe.py'), '--seed', String(seed), '--budget', String(budget), ...flags, '--', ...server], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (r.status !== 0) throw new Error(`optuna_tpe.py failed (exit ${r.status})`);
-  const { values, samplerMs } = JSON.parse(r.stdout) as { values: number[]; samplerMs: number[] };
-  return { values, agentMs: samplerMs, simMs: 0, simulations: 0 };
+/** Optuna's TPESampler (bench/optuna_tpe.py) on the same task, its designs evaluated here. */
+async function runOptuna(hp: Record<string, unknown>, trace: string, seed: number, memo: MapMemo): Promise<RunResult> {
+  const env = new DramEnv({ space, evaluator: inProcessEvaluator(loadWorkload({ trace: `builtin:${trace}` }), memo), objective: { name: objective } });
+  const [obs] = await env.reset(seed);
+  const ordered = problemOf(space, obs.length).ordered!;
+  const flags = [...(hp.multivariate ? ['--multivariate'] : []), ...(hp.ordinal ? ['--ordinal'] : []), '--direction', minimise ? 'minimize' : 'maximize'];
+  const py = spawn(python, [join(root, 'bench', 'optuna_tpe.py'), '--seed', String(seed), '--budget', String(budget), ...flags], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => py.on('close', resolve));
+  const send = (x: unknown): boolean => py.stdin.write(JSON.stringify(x) + '\n');
+  send({ parameters: space.parameters.map((p, i) => ({ name: p.name, values: p.values, ordered: ordered[i] })) });
+  let result: RunResult | null = null;
+  for await (const line of createInterface({ input: py.stdout })) {
+    const msg = JSON.parse(line) as { design?: number[]; values?: number[]; samplerMs?: number[] };
+    if (msg.design) {
+      const [[, , , , info]] = await env.stepMany([msg.design]);
+      send({ value: info.value });
+    } else if (msg.values && msg.samplerMs) {
+      result = { values: msg.values, agentMs: msg.samplerMs, simMs: 0, simulations: 0 };
+      py.stdin.end();
+    }
+  }
+  const status = await exited;
+  if (status !== 0 || !result) throw new Error(`optuna_tpe.py failed (exit ${status})`);
+  return result;
 }
 
 const better = (a: number, b: number): boolean => (minimise ? a < b : a > b);
@@ -131,7 +146,7 @@ for (const trace of traces) {
         continue;
       }
       const t0 = performance.now();
-      const r = isOptuna ? runOptuna(hp, trace, seed) : await runAgent(agent as AgentName, hp, trace, seed, memo);
+      const r = isOptuna ? await runOptuna(hp, trace, seed, memo) : await runAgent(agent as AgentName, hp, trace, seed, memo);
       mkdirSync(join(file, '..'), { recursive: true });
       writeFileSync(file, JSON.stringify(r));
       console.error(`${trace} ${label} seed ${seed}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);

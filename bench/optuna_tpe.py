@@ -1,19 +1,21 @@
 """Optuna's own TPESampler on a marl-dse task, for the `tpe` yardstick (bench/agents.ts).
 
-Designs are evaluated by marl-dse itself: a Node process (bench/evaluate-server.js) answers one
-JSON line per design, so both samplers see the identical simulator and objective. Each parameter is
-suggested as a categorical over its values, or with --ordinal, an ordered (numeric) parameter as an
-integer over its value index (suggest_int, step 1), as marl-dse's `tpe` does with `ordinal=true`.
+Designs are evaluated by marl-dse itself: the Node process that starts this script answers over
+this script's stdin and stdout, one JSON object per line, so both samplers see the identical
+simulator, objective and memo. The first line read describes the space:
+`{"parameters": [{"name", "values", "ordered"}]}`; then for each trial this script writes
+`{"design": [value index per parameter]}` and reads `{"value": V}`; its last line is
+`{"values": [...], "samplerMs": [...]}`: every trial's value, and the sampler's CPU milliseconds per
+trial (this process only; the simulations run in the Node process).
 
-Prints one JSON object: the objective's value of every trial, in order, and the sampler's CPU
-milliseconds per trial (this process only: the simulation runs in the Node process).
+Each parameter is suggested as a categorical over its values, or with --ordinal, an ordered
+(numeric) parameter as an integer over its value index (suggest_int, step 1), as marl-dse's `tpe`
+does with `ordinal=true`.
 
-  python3 bench/optuna_tpe.py --seed 1 --budget 1000 [--multivariate] [--ordinal] -- \
-      node dist/bench/evaluate-server.js --trace builtin:cloud-1 --objective latency
+  python3 bench/optuna_tpe.py --seed 1 --budget 1000 [--multivariate] [--ordinal] [--direction maximize]
 """
 import argparse
 import json
-import subprocess
 import sys
 import time
 import warnings
@@ -27,19 +29,16 @@ def main() -> None:
     parser.add_argument("--budget", type=int, required=True)
     parser.add_argument("--multivariate", action="store_true")
     parser.add_argument("--ordinal", action="store_true")
-    parser.add_argument("server", nargs=argparse.REMAINDER)
+    parser.add_argument("--direction", choices=["minimize", "maximize"], default="minimize")
     args = parser.parse_args()
-    server_cmd = args.server[1:] if args.server[:1] == ["--"] else args.server
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-    server = subprocess.Popen(server_cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    parameters = json.loads(server.stdout.readline())["parameters"]
+    parameters = json.loads(sys.stdin.readline())["parameters"]
 
-    def evaluate(design):
-        server.stdin.write(json.dumps({"design": design}) + "\n")
-        server.stdin.flush()
-        return json.loads(server.stdout.readline())["value"]
+    def send(message):
+        sys.stdout.write(json.dumps(message) + "\n")
+        sys.stdout.flush()
 
     def objective(trial):
         design = []
@@ -48,10 +47,11 @@ def main() -> None:
                 design.append(trial.suggest_int(p["name"], 0, len(p["values"]) - 1))
             else:
                 design.append(p["values"].index(trial.suggest_categorical(p["name"], p["values"])))
-        return evaluate(design)
+        send({"design": design})
+        return json.loads(sys.stdin.readline())["value"]
 
     sampler = optuna.samplers.TPESampler(seed=args.seed, multivariate=args.multivariate)
-    study = optuna.create_study(direction="minimize", sampler=sampler)
+    study = optuna.create_study(direction=args.direction, sampler=sampler)
     values, sampler_ms = [], []
     for _ in range(args.budget):
         t0 = time.process_time()
@@ -60,10 +60,7 @@ def main() -> None:
         study.tell(trial, value)
         sampler_ms.append((time.process_time() - t0) * 1000)
         values.append(value)
-    server.stdin.close()
-    server.wait()
-    json.dump({"values": values, "samplerMs": sampler_ms}, sys.stdout)
-    sys.stdout.write("\n")
+    send({"values": values, "samplerMs": sampler_ms})
 
 
 if __name__ == "__main__":
