@@ -2,7 +2,8 @@
  * Agents head to head on one space and objective: per trace, how many seeds find the best design
  * and the median evaluations it took (the true optimum from a sweep under bench-results/sweeps/
  * when there is one, else the best value any run found), the median gap of the final best, and each
- * agent's own milliseconds per evaluation against the simulator's milliseconds per simulation.
+ * agent's own CPU milliseconds per evaluation (a run's mean, the median over runs) against the
+ * simulator's CPU milliseconds per simulation (Optuna: its process's CPU time per trial).
  *
  *   node dist/bench/agents.js [--agents LIST] [--traces cloud-1,cloud-2] [--space reference]
  *                             [--objective latency] [--seeds 5] [--budget 1000] [--name NAME]
@@ -50,11 +51,18 @@ const minimise = objectiveDirection(objective) === 'min';
 
 interface RunResult {
   values: number[];
-  /** The agent's (or Optuna's) milliseconds per evaluation, one per evaluation. */
+  /** The agent's (or Optuna's) CPU milliseconds per evaluation, one per evaluation. */
   agentMs: number[];
-  /** Milliseconds spent simulating, and how many simulations (marl-dse agents only). */
+  /** CPU milliseconds spent simulating, and how many simulations (marl-dse agents only). */
   simMs: number;
   simulations: number;
+}
+
+/** CPU time of this process (one thread: the agent and the in-process simulator), which a busy
+ *  machine distorts far less than wall time. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** `name:key=value:…` → the agent and its hyperparameters (values parsed as JSON where they can be). */
@@ -80,18 +88,18 @@ async function runAgent(agent: AgentName, hp: Record<string, unknown>, trace: st
   a.begin(obs);
   const out: RunResult = { values: [], agentMs: [], simMs: 0, simulations: 0 };
   while (out.values.length < budget) {
-    const t0 = performance.now();
+    const t0 = cpuMs();
     const designs = a.ask(Math.min(a.batchSize, budget - out.values.length));
-    const t1 = performance.now();
+    const t1 = cpuMs();
     const results = await env.stepMany(designs);
-    const t2 = performance.now();
+    const t2 = cpuMs();
     const simulated = evaluator.lastSimulated().filter(Boolean).length;
     if (simulated > 0) {
       out.simMs += t2 - t1;
       out.simulations += simulated;
     }
     await a.tell(results.map(([o, r, d], i) => ({ design: designs[i], reward: r, observation: o, done: d })));
-    const ms = (t1 - t0 + performance.now() - t2) / designs.length;
+    const ms = (t1 - t0 + cpuMs() - t2) / designs.length;
     for (const [, , , , info] of results) {
       out.values.push(info.value);
       out.agentMs.push(ms);
@@ -173,12 +181,13 @@ for (const trace of traces) {
     });
     const found = toBest.filter((n) => n <= budget).length;
     const gap = list.map((r) => (Math.abs((minimise ? Math.min(...r.values) : Math.max(...r.values)) - best) / Math.abs(best)) * 100);
-    const ms = median(list.map((r) => median(r.agentMs)));
+    // Agent time per evaluation: each run's mean (learners spend it in bursts), the median over runs.
+    const ms = median(list.map((r) => r.agentMs.reduce((a, b) => a + b, 0) / r.agentMs.length));
     const med = median(toBest);
     const row = { trace, agent: label, best, found, seeds: list.length, evaluationsToBest: toBest, medianEvaluationsToBest: med, medianFinalGapPct: median(gap), agentMsPerEval: ms, simMsPerSimulation: simMs };
     rows.push(row);
     console.log(
-      `  ${label.padEnd(44)} ${found}/${list.length} found · median ${med > budget ? 'never'.padStart(5) : String(med).padStart(5)} evaluations (${toBest.join(' ')}) · final gap ${median(gap).toFixed(2)} % · agent ${ms.toFixed(2)} ms/eval (sim ${simMs.toFixed(2)} ms)`,
+      `  ${label.padEnd(44)} ${found}/${list.length} found · median ${med > budget ? 'never'.padStart(5) : String(med).padStart(5)} evaluations (${toBest.join(' ')}) · final gap ${median(gap).toFixed(2)} % · agent ${ms.toFixed(2)} ms/eval (sim ${simMs.toFixed(2)} ms), CPU`,
     );
   }
 }
