@@ -4,6 +4,8 @@
  *   DRAMSYS=/path/to/DRAMSys node dist/bench/fidelity.js [--suite reference,ddr4,mechanisms]
  *        [--designs N] [--seed S] [--jobs J] [--traces stream,random,cloud-1,cloud-2] [--out FILE.json]
  *        [--resources DIR] [--verbose]
+ *   … --diff --case TEXT    one case (the first whose name contains TEXT), both command streams compared
+ *                           (DRAMSys runs under gdb, which must be installed); --dump PREFIX writes both
  *
  * DRAMSYS is the simulator binary (the build that ships with the public ArchGym repository:
  * `sims/DRAM/binary/DRAMSys/DRAMSys`); its resources folder (memspecs, mcconfigs, address mappings,
@@ -33,7 +35,8 @@ import { parseAddressMapping } from '../simulators/dram/address-mapping.js';
 import { readJsonFile } from '../simulators/dram/json.js';
 import { type McConfig, DEFAULT_MCCONFIG, mcConfigToJson, withOverrides } from '../simulators/dram/mcconfig.js';
 import { parseMemSpec } from '../simulators/dram/memspec.js';
-import { simulate } from '../simulators/dram/simulate.js';
+import { simulate, simulateWithCommands } from '../simulators/dram/simulate.js';
+import { COMMAND_NAMES } from '../simulators/dram/commands.js';
 import { openTraceFile } from '../traces/formats.js';
 import { loadSpace } from '../src/space/builtin.js';
 import { designToConfig, spaceSize, designAt } from '../src/space/space.js';
@@ -189,7 +192,19 @@ function parseDramsys(out: string): { totalTimeNs: number; averagePowerMw: numbe
   return { totalTimeNs: Number(time[1]) * scale, averagePowerMw: Number(power[1]), energyPj: Number(energy[1]) };
 }
 
-function runDramsys(c: Case, index: number): Promise<Outcome['dramsys']> {
+/** DRAMPower's command codes (MemCommand::cmds), as marl-dse names them. */
+const DRAMPOWER_COMMANDS: Record<number, string> = {
+  0: 'ACT', 1: 'RD', 2: 'WR', 3: 'PRE', 4: 'REF', 5: 'REFPB', 7: 'RDA', 8: 'WRA', 9: 'PREA',
+  11: 'PDEP', 13: 'PDEA', 14: 'PDXP', 15: 'PDXA', 16: 'SREFEN', 17: 'SREFEX',
+};
+
+interface TracedCommand {
+  cycle: number;
+  command: string;
+  bank: number;
+}
+
+function runDramsys(c: Case, index: number, trace = false): Promise<Outcome['dramsys'] & { commands?: TracedCommand[] }> {
   const dir = join(WORK, `run-${index}`);
   for (const sub of ['configs/memspecs', 'configs/amconfigs', 'configs/mcconfigs', 'configs/simulator', 'configs/thermalsim', 'traces']) {
     mkdirSync(join(dir, sub), { recursive: true });
@@ -219,14 +234,24 @@ function runDramsys(c: Case, index: number): Promise<Outcome['dramsys']> {
     }),
   );
   return new Promise((done) => {
-    const child = spawn(BIN!, [join(dir, 'simulation.json'), dir + '/'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // With `trace`, DRAMSys runs under gdb, which prints every command DRAMSys hands to DRAMPower
+    // (libDRAMPower::doCommand(type, bank, cycle): the cycle includes ThinkDelayFw + PhyDelayFw).
+    const script = join(dir, 'trace.gdb');
+    writeFileSync(script, 'set pagination off\nbreak libDRAMPower::doCommand\ncommands\nsilent\nprintf "CMD %d %d %ld\\n", $rsi, $rdx, $rcx\ncontinue\nend\nrun\n');
+    const gdb = ['-q', '-batch', '-x', script, '--args'];
+    const child = trace
+      ? spawn('gdb', [...gdb, BIN!, join(dir, 'simulation.json'), dir + '/'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(BIN!, [join(dir, 'simulation.json'), dir + '/'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     child.on('close', (code) => {
       rmSync(dir, { recursive: true, force: true });
       try {
-        done(parseDramsys(out));
+        const commands = trace
+          ? [...out.matchAll(/^CMD (\d+) (-?\d+) (\d+)$/gm)].map((m) => ({ command: DRAMPOWER_COMMANDS[Number(m[1])] ?? `#${m[1]}`, bank: Number(m[2]), cycle: Number(m[3]) }))
+          : undefined;
+        done({ ...parseDramsys(out), commands });
       } catch (e) {
         done({ error: `exit ${code}: ${(e as Error).message}` });
       }
@@ -291,6 +316,43 @@ function summarise(label: string, outcomes: Outcome[]): Record<string, unknown> 
   return res;
 }
 
+/**
+ * Runs one case with both simulators recording commands (DRAMSys under gdb) and prints the first
+ * commands where they part. Rank-wide commands are compared without their bank.
+ */
+async function diffCommands(c: Case): Promise<void> {
+  const d = await runDramsys(c, 0, true);
+  if ('error' in d) throw new Error(d.error);
+  const memspec = parseMemSpec(readJsonFile(resourcePath('memspecs', c.memspec)), c.memspec);
+  const mapping = parseAddressMapping(readJsonFile(resourcePath('amconfigs', c.addressmapping)), c.addressmapping);
+  const mc = withOverrides(DEFAULT_MCCONFIG, c.mcconfig, 'mcconfig');
+  const { stats, commands } = simulateWithCommands(openTraceFile(resourcePath('traces', c.trace)), memspec, mapping, mc, { clkMhz: c.clkMhz });
+  const shift = Math.round((mc.ThinkDelayFw + mc.PhyDelayFw) / memspec.tCkNs);
+  const ours: TracedCommand[] = [];
+  for (let i = 0; i < commands.length; i++) {
+    ours.push({ cycle: commands.time[i] + shift, command: COMMAND_NAMES[commands.cmd[i]], bank: commands.bank[i] });
+  }
+  const theirs = d.commands ?? [];
+  const rankWide = new Set(['PREA', 'REF', 'PDEA', 'PDEP', 'PDXA', 'PDXP', 'SREFEN', 'SREFEX']);
+  const same = (a: TracedCommand, b: TracedCommand): boolean =>
+    a.cycle === b.cycle && a.command === b.command && (rankWide.has(a.command) || a.bank === b.bank);
+  const dump = arg('dump');
+  if (dump) {
+    writeFileSync(`${dump}.dramsys.txt`, theirs.map((x) => `${x.cycle} ${x.command} ${x.bank}`).join('\n') + '\n');
+    writeFileSync(`${dump}.marl-dse.txt`, ours.map((x) => `${x.cycle} ${x.command} ${x.bank}`).join('\n') + '\n');
+  }
+  let i = 0;
+  while (i < ours.length && i < theirs.length && same(ours[i], theirs[i])) i++;
+  const show = (x: TracedCommand | undefined): string => (x ? `${x.cycle} ${x.command} ${x.bank}` : '—');
+  process.stdout.write(`${c.name}\nDRAMSys ${d.totalTimeNs} ns ${d.averagePowerMw} mW, ${theirs.length} commands; marl-dse ${stats.totalTimeNs} ns ${stats.averagePowerMw.toFixed(2)} mW, ${ours.length} commands\n`);
+  if (i === ours.length && i === theirs.length) {
+    process.stdout.write('the command streams are identical\n');
+    return;
+  }
+  process.stdout.write(`first difference at command ${i}:\n  DRAMSys           | marl-dse\n`);
+  for (let k = Math.max(0, i - 6); k < i + 10; k++) process.stdout.write(`${k === i ? '>' : ' '} ${show(theirs[k]).padEnd(18)}| ${show(ours[k])}\n`);
+}
+
 async function main(): Promise<void> {
   const suites = (arg('suite', 'mechanisms,reference,ddr4') ?? '').split(',');
   const n = Number(arg('designs', '200'));
@@ -302,6 +364,14 @@ async function main(): Promise<void> {
   if (suites.includes('reference')) cases.push(...referenceCases(designs, traces));
   if (suites.includes('ddr4')) cases.push(...ddr4Cases(designs.slice(0, Math.max(2, Math.ceil(n / 4))), traces));
 
+  const only = arg('case');
+  if (process.argv.includes('--diff')) {
+    const c = cases.find((x) => x.name.includes(only ?? ''));
+    if (!c) throw new Error(`no case matches "${only}"`);
+    await diffCommands(c);
+    rmSync(WORK, { recursive: true, force: true });
+    return;
+  }
   const outcomes: Outcome[] = new Array(cases.length);
   let next = 0, finished = 0;
   const worker = async (): Promise<void> => {

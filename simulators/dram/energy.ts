@@ -148,14 +148,21 @@ export class EnergyMeter {
     this.sleep[rank] = sleep;
   }
 
-  /** The energy of the whole run, ending at cycle `end`. */
-  finish(end: number): EnergyBreakdownPj {
+  /**
+   * The energy of the whole run up to cycle `end`, plus `idleBefore` cycles of precharged standby
+   * (DRAMPower sees every command that much later when the controller has Think/Phy delays).
+   */
+  finish(end: number, idleBefore = 0): EnergyBreakdownPj {
     const s = this.spec;
     const p = s.power;
     const t = s.timing;
-    const ns = s.tCkNs;
+    // DRAMPower's clock period: the exact one, not the whole picoseconds the controller counts in.
+    const ns = 1000 / s.clockMhz;
     const dev = s.devices;
-    for (let r = 0; r < s.ranks; r++) this.advance(r, end);
+    for (let r = 0; r < s.ranks; r++) {
+      this.advance(r, end);
+      this.cycles[r * 5 + PRE_STBY] += idleBefore;
+    }
     const both = (iVdd: number, iVpp: number): number => iVdd * p.vdd + iVpp * p.vpp; // mW per device
     const eAct = both(p.idd0 - p.idd3n, p.ipp0 - p.ipp3n) * t.RAS * ns;
     const ePre = both(p.idd0 - p.idd2n, p.ipp0 - p.ipp2n) * (t.RC - t.RAS) * ns;

@@ -16,7 +16,11 @@ export const MC_CHOICES = {
   Arbiter: ['Simple', 'Fifo', 'Reorder'],
 } as const;
 
-/** Integer parameters and their minimum values. Delays count controller clock cycles. */
+/**
+ * Numeric parameters and their minimum values: integers, except the six pipeline delays, which are
+ * nanoseconds (any non-negative number, as in DRAMSys, where the controller rounds each to whole
+ * clock cycles).
+ */
 export const MC_NUMBERS = {
   RequestBufferSize: 1,
   RequestBufferSizeRead: 1,
@@ -95,6 +99,12 @@ export const MC_KEYS: readonly McConfigKey[] = [
   ...(Object.keys(MC_NUMBERS) as McNumberKey[]),
 ];
 
+/** The DRAMSys pipeline delays, in nanoseconds. */
+export const MC_DELAY_KEYS = ['ArbitrationDelayFw', 'ArbitrationDelayBw', 'ThinkDelayFw', 'ThinkDelayBw', 'PhyDelayFw', 'PhyDelayBw'] as const;
+export type McDelayKey = (typeof MC_DELAY_KEYS)[number];
+/** A delay beyond a second is no controller's. */
+const MAX_DELAY_NS = 1e9;
+
 function isChoiceKey(k: string): k is McChoiceKey {
   return k in MC_CHOICES;
 }
@@ -123,6 +133,13 @@ export function parseMcValue(key: McConfigKey, raw: unknown, where: string): str
       if (found) return found;
     }
     throw new InputError(`${where}${key}: unknown value ${describe(raw)} (expected one of ${options.join(', ')})`);
+  }
+  if ((MC_DELAY_KEYS as readonly string[]).includes(key)) {
+    const ns = typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+    if (typeof ns !== 'number' || !Number.isFinite(ns) || ns < 0 || ns > MAX_DELAY_NS) {
+      throw new InputError(`${where}${key}: expected a delay in nanoseconds from 0 to ${MAX_DELAY_NS.toExponential()}, got ${describe(raw)}`);
+    }
+    return ns;
   }
   const min = MC_NUMBERS[key as McNumberKey];
   const n = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
@@ -172,7 +189,8 @@ export { isChoiceKey, isNumberKey };
 /**
  * The config with parameters that cannot affect the run normalised away, so that designs which
  * behave identically share one simulation: refresh flexibility under NoRefresh, the active-
- * transaction limit under the Simple arbiter (which ignores it), the power-down timeout without
+ * transaction limit under the Simple arbiter (which ignores it), the arbitration delays under the
+ * Fifo and Reorder arbiters (which ignore them), the power-down timeout without
  * power-down, and the read/write buffer depths outside the ReadWrite buffer.
  */
 export function effectiveMcConfig(c: McConfig): McConfig {
@@ -182,6 +200,11 @@ export function effectiveMcConfig(c: McConfig): McConfig {
     out.RefreshMaxPulledin = 0;
   }
   if (c.Arbiter === 'Simple') out.MaxActiveTransactions = 1;
+  else {
+    // DRAMSys applies the arbitration delays in its Simple arbiter only.
+    out.ArbitrationDelayFw = 0;
+    out.ArbitrationDelayBw = 0;
+  }
   if (c.PowerDownPolicy === 'NoPowerDown') out.PowerDownTimeout = 0;
   if (c.SchedulerBuffer === 'ReadWrite') {
     out.RequestBufferSizeRead = c.RequestBufferSizeRead ?? c.RequestBufferSize;

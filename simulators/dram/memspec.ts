@@ -52,6 +52,8 @@ export interface Timing {
   WPRE: number;
   /** Data burst duration: burstLength / dataRate. */
   BURST: number;
+  /** DQS output access time from CK (DRAMPower counts it in a read's completion). */
+  DQSCK: number;
 }
 
 /** Currents in mA and voltages in V, per device (DRAMPower's convention). */
@@ -100,7 +102,9 @@ export interface MemSpec {
   readonly devices: number;
   readonly burstLength: number;
   readonly dataRate: number;
+  /** The controller clock's period, ns, in whole picoseconds (DRAMSys's resolution: 0.833 at 1200 MHz). */
   readonly tCkNs: number;
+  /** The controller clock's exact frequency (DRAMPower's energy model uses 1000 / clockMhz ns per cycle). */
   readonly clockMhz: number;
   readonly bytesPerBurst: number;
   readonly capacityBytes: number;
@@ -180,21 +184,27 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
       throw new InputError(`${timAt}.${k}: unknown ${type} timing parameter`);
     }
   }
-  let tCkNs: number;
+  // The controller's clock period in whole picoseconds, as DRAMSys holds it (SystemC's time
+  // resolution): 1200 MHz gives 833 ps, so every cycle count converts to time as DRAMSys's does.
+  // `clockMhz` keeps the exact frequency, which DRAMPower's energy model uses.
+  let periodPs: number;
+  let clockMhz: number;
   if (tim.tCK !== undefined) {
     const raw = numberField(tim, 'tCK', timAt, 'real');
     if (raw <= 0) throw new InputError(`${timAt}.tCK: must be positive`);
     // Seconds in the current DRAMSys format (1.25e-9), picoseconds in the previous one (1250).
-    tCkNs = raw < 1e-6 ? raw * 1e9 : raw / 1000;
+    periodPs = raw < 1e-6 ? raw * 1e12 : raw;
+    clockMhz = 1e6 / periodPs;
   } else if (tim.clkMhz !== undefined) {
-    const mhz = numberField(tim, 'clkMhz', timAt, 'real');
-    if (mhz <= 0) throw new InputError(`${timAt}.clkMhz: must be positive`);
-    tCkNs = 1000 / mhz;
+    clockMhz = numberField(tim, 'clkMhz', timAt, 'real');
+    if (clockMhz <= 0) throw new InputError(`${timAt}.clkMhz: must be positive`);
+    periodPs = 1e6 / clockMhz;
   } else {
     throw new InputError(`${timAt}.tCK: missing (give tCK or clkMhz)`);
   }
+  const tCkNs = Math.round(periodPs) / 1000;
   if (!(tCkNs >= TCK_NS_RANGE[0] && tCkNs <= TCK_NS_RANGE[1])) {
-    throw new InputError(`${timAt}.${tim.tCK !== undefined ? 'tCK' : 'clkMhz'}: a clock period of ${tCkNs} ns is outside ${TCK_NS_RANGE[0]}–${TCK_NS_RANGE[1]} ns (10 GHz to 1 MHz)`);
+    throw new InputError(`${timAt}.${tim.tCK !== undefined ? 'tCK' : 'clkMhz'}: a clock period of ${periodPs / 1000} ns is outside ${TCK_NS_RANGE[0]}–${TCK_NS_RANGE[1]} ns (10 GHz to 1 MHz)`);
   }
   const timing = standard.readTiming(tim, timAt, { burstLength, dataRate, json: arch, where: archAt });
   checkTiming(timing, timAt);
@@ -223,7 +233,7 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
     burstLength,
     dataRate,
     tCkNs,
-    clockMhz: 1000 / tCkNs,
+    clockMhz,
     bytesPerBurst,
     capacityBytes,
     timing,

@@ -72,8 +72,13 @@ export interface SimStats {
   bandwidthUtilization: number;
   energyPj: number;
   energyByComponentPj: EnergyBreakdownPj;
-  /** energyPj / totalTimeNs. */
+  /**
+   * energyPj / energyWindowNs: the average power DRAMSys reports (DRAMPower's), over the time the
+   * commands keep the device busy rather than until the last response.
+   */
   averagePowerMw: number;
+  /** The energy window: from time 0 to the completion of the last command (DRAMPower's). */
+  energyWindowNs: number;
   rowHits: number;
   rowMisses: number;
   rowConflicts: number;

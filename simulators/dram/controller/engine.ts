@@ -39,6 +39,8 @@ const SCOPE_CODES = { bank: SCOPE_BANK, bankGroup: SCOPE_GROUP, rank: SCOPE_RANK
 /** Command-mux priorities: refresh before any request, power-down after all. */
 const REFRESH_ID = -1;
 const POWER_DOWN_ID = Number.MAX_SAFE_INTEGER;
+/** Where in a cycle a request enters the scheduler buffer (see `admit`). */
+const ADMIT_EARLY = 0, ADMIT_AFTER_COLUMN = 1, ADMIT_LATE = 2;
 /** Who asked for the chosen command. */
 const FROM_BANK = 0, FROM_REFRESH = 1, FROM_POWER_DOWN = 2;
 
@@ -103,6 +105,15 @@ export class Controller implements ControllerView {
   private readonly openRow: Int32Array;
   private readonly actTime: Float64Array;
   private readonly blocked: Uint8Array;
+  /** The cycle each bank was last blocked at: a bank blocked by a refresh falling due this cycle still issues the command it had ready (DRAMSys's bank machines see the block only when they next restart). */
+  private readonly blockedAt: Float64Array;
+  /** The cycle being decided. */
+  private now = 0;
+  /** The last cycle a request entered the scheduler buffer, and when the front end heard of it (END_REQ). */
+  private lastAdmit = -1;
+  private lastEndReq = -1;
+  /** A request entered the buffer this cycle (the Simple arbiter's player then sends its next). */
+  private endReqDue = false;
   private readonly pickSlot: Int32Array;
   private readonly pickCmd: Int8Array;
   private readonly pickValid: Uint8Array;
@@ -127,11 +138,22 @@ export class Controller implements ControllerView {
   private readonly latency = new LatencyHistogram();
   private readonly commandCounts = new Float64Array(NC);
 
+  /** ThinkDelayFw in cycles: how late the front end hears that a waiting request was taken. */
   private readonly thinkFw: number;
-  private readonly arbFw: number;
-  private readonly arbBw: number;
+  /** Cycles from a column command's data to its response leaving (Think/Phy delays, both ways). */
   private readonly responseDelay: number;
-  private readonly cycleRatio: number;
+  /** Cycles DRAMPower sees every command late (ThinkDelayFw + PhyDelayFw): it lengthens the energy window. */
+  private readonly commandShift: number;
+  /** The controller's and the trace player's clock periods, whole picoseconds (DRAMSys's resolution). */
+  private readonly tckPs: number;
+  private readonly playerPs: number;
+  /** How long DRAMPower counts each command after it issues (its completion), for the energy window. */
+  private readonly completion: Int32Array;
+  /** The last command's time and completion. */
+  private lastCommandAt = 0;
+  private lastCommandCompletion = 0;
+  /** The latest implicit precharge of an auto-precharge command (DRAMPower adds it as a PRE). */
+  private lastAutoPrechargeAt = -1;
 
   // Chosen command this cycle.
   private selCmd = -1;
@@ -175,6 +197,7 @@ export class Controller implements ControllerView {
     this.openRow = new Int32Array(this.nBanks).fill(-1);
     this.actTime = new Float64Array(this.nBanks);
     this.blocked = new Uint8Array(this.nBanks);
+    this.blockedAt = new Float64Array(this.nBanks);
     this.pickSlot = new Int32Array(this.nBanks).fill(-1);
     this.pickCmd = new Int8Array(this.nBanks);
     this.pickValid = new Uint8Array(this.nBanks);
@@ -189,7 +212,20 @@ export class Controller implements ControllerView {
     this.mux = new CMD_MUXES[cfg.CmdMux]();
     this.strict = cfg.CmdMux === 'Strict' ? new IdWindow() : null;
     this.respQueue = new RESPONSE_QUEUES[cfg.RespQueue](this.pool);
-    this.arbiter = ARBITERS[cfg.Arbiter](this.pool, cfg);
+    this.completion = new Int32Array(NC);
+    this.completion[RD] = this.completion[RDA] = t.RL + t.DQSCK + 1 + t.BURST;
+    this.completion[WR] = this.completion[WRA] = t.WL + t.BURST + t.WR;
+    this.completion[ACT] = t.RCD;
+    this.completion[PRE] = this.completion[PREA] = t.RP;
+    this.tckPs = Math.round(spec.tCkNs * 1000);
+    this.playerPs = Math.round(1e6 / opts.clkMhz);
+    // DRAMSys's pipeline delays are nanoseconds, each rounded to whole controller cycles.
+    const cycles = (ns: number): number => Math.round(Math.round(ns * 1000) / this.tckPs);
+    this.arbiter = ARBITERS[cfg.Arbiter](this.pool, cfg, { fw: cycles(cfg.ArbitrationDelayFw), bw: cycles(cfg.ArbitrationDelayBw) });
+    this.thinkFw = cycles(cfg.ThinkDelayFw);
+    const phyFw = cycles(cfg.PhyDelayFw);
+    this.responseDelay = this.thinkFw + phyFw + cycles(cfg.PhyDelayBw) + cycles(cfg.ThinkDelayBw);
+    this.commandShift = this.thinkFw + phyFw;
 
     if (cfg.RefreshPolicy === 'PerBank' && (t.REFIPB === 0 || t.RFCPB === 0)) {
       throw new InputError(
@@ -211,12 +247,6 @@ export class Controller implements ControllerView {
     this.energy = new EnergyMeter(spec);
     this.log = opts.recordCommands ? new CommandLog() : null;
 
-    this.thinkFw = cfg.ThinkDelayFw;
-    this.arbFw = cfg.ArbitrationDelayFw;
-    this.arbBw = cfg.ArbitrationDelayBw;
-    this.responseDelay = cfg.PhyDelayFw + cfg.PhyDelayBw + cfg.ThinkDelayBw;
-    // Trace cycles of the player's clock, in controller cycles.
-    this.cycleRatio = 1000 / opts.clkMhz / spec.tCkNs;
   }
 
   // ---- ControllerView, for the refresh and power-down managers ----
@@ -233,6 +263,7 @@ export class Controller implements ControllerView {
     return this.openRow[bank] >= 0;
   }
   setBlocked(bank: number, blocked: boolean): void {
+    if (blocked && this.blocked[bank] === 0) this.blockedAt[bank] = this.now;
     this.blocked[bank] = blocked ? 1 : 0;
   }
   interruptPowerDown(rank: number): void {
@@ -242,10 +273,20 @@ export class Controller implements ControllerView {
     return this.powerDown[rank].state !== PowerState.AWAKE;
   }
 
-  /** Converts a trace-clock cycle to the first controller cycle at or after it. */
-  private toCycle(c: number): number {
-    const r = this.cycleRatio;
-    return r === 1 ? c : Math.ceil(c * r - 1e-9);
+  /** The controller cycle at which something the player sends at `ps` reaches the arbiter (the next clock edge). */
+  private arrivalCycle(ps: number): number {
+    return Math.ceil(ps / this.tckPs);
+  }
+
+  /**
+   * When the player sends the request of trace cycle `line` after hearing at controller cycle `e`
+   * that its last one was taken: at its next clock edge, or at the line's time if that is later
+   * (DRAMSys's StlPlayer).
+   */
+  private sendAfter(e: number, line: number): number {
+    const eps = e * this.tckPs;
+    const edge = eps + this.playerPs - (eps % this.playerPs);
+    return this.arrivalCycle(Math.max(edge, line * this.playerPs));
   }
 
   run(trace: Trace | TraceSource): ControllerResult {
@@ -261,33 +302,39 @@ export class Controller implements ControllerView {
       chunk = chunks.next();
       haveNext = !chunk.done && chunk.value.length > 0;
     }
-    let nextArrival = haveNext ? this.toCycle(chunk.value!.cycle[0]) : Infinity;
+    // The player's next request: its trace cycle, and the cycle it reaches the arbiter (Infinity
+    // while the player waits to hear that its last request was taken).
+    let line = haveNext ? chunk.value!.cycle[0] : 0;
+    let playerAt = haveNext ? this.arrivalCycle(line * this.playerPs) : Infinity;
 
     let accepted = 0, completed = 0, active = 0;
-    let lastAccept = -1, lastAdmit = -1, lastResponse = -1, lastDelivery = -1;
+    let lastAccept = -1, lastResponse = -1, lastDelivery = -1;
     let end = 0;
     let t = 0;
     let steps = 0;
+    const arbiter = this.arbiter;
 
     for (;;) {
       steps++;
       let acted = false;
-      // 1. One response leaves the controller per cycle, to the arbiter.
-      if (lastResponse < t) {
+      // A request that waits at a full Fifo/Reorder arbiter is taken when a response returns: it
+      // reaches the controller after this cycle's command (DRAMSys: a later delta cycle).
+      const full = arbiter.acknowledgesOnAccept && !arbiter.canAccept(0, active);
+      // 1. The controller hands one response to the arbiter.
+      if (arbiter.canTakeResponse(t, lastResponse, lastDelivery)) {
         const s = this.respQueue.peek(t);
         if (s >= 0) {
           this.respQueue.pop();
-          pool.readyAt[s] = t + this.arbBw;
-          this.arbiter.push(s);
+          arbiter.take(s, t);
           lastResponse = t;
           acted = true;
         }
       }
       // 2. One response reaches the player per cycle.
       if (lastDelivery < t) {
-        const s = this.arbiter.peek(t);
+        const s = arbiter.peek(t);
         if (s >= 0) {
-          this.arbiter.pop();
+          arbiter.pop();
           this.latency.record(t - pool.arrival[s]);
           lastDelivery = t;
           end = t;
@@ -298,7 +345,7 @@ export class Controller implements ControllerView {
         }
       }
       // 3. The arbiter takes the player's next request.
-      if (haveNext && nextArrival <= t && lastAccept < t && this.arbiter.canAccept(this.arbQueue.length, active)) {
+      if (haveNext && playerAt <= t && lastAccept < t && arbiter.canAccept(this.arbQueue.length, active)) {
         const c = chunk.value!;
         const address = c.address[index];
         if (address >= capacity) {
@@ -308,7 +355,7 @@ export class Controller implements ControllerView {
         }
         this.decoder.decode(address, decoded);
         const s = pool.alloc();
-        pool.arrival[s] = nextArrival;
+        pool.arrival[s] = this.arrivalCycle(line * this.playerPs);
         pool.id[s] = accepted;
         pool.rank[s] = decoded.rank;
         pool.bankGroup[s] = decoded.bankGroup;
@@ -316,7 +363,14 @@ export class Controller implements ControllerView {
         pool.row[s] = decoded.row;
         pool.column[s] = decoded.column;
         pool.write[s] = c.isWrite[index];
-        pool.forwardAt[s] = t + this.arbFw;
+        // The arbiter hands it on at once if it holds nothing else for the controller and the
+        // controller took nothing this cycle; otherwise a cycle after the one before is taken.
+        pool.lateAt[s] = -1;
+        if (this.arbQueue.length > 0) pool.forwardAt[s] = Infinity;
+        else if (t > this.lastEndReq) {
+          pool.forwardAt[s] = t + arbiter.forwardDelay;
+          if (full && arbiter.forwardDelay === 0) pool.lateAt[s] = t;
+        } else pool.forwardAt[s] = this.lastEndReq + 1 + arbiter.forwardDelay;
         this.arbQueue.push(s);
         accepted++;
         active++;
@@ -329,48 +383,51 @@ export class Controller implements ControllerView {
           while (!chunk.done && chunk.value.length === 0);
           haveNext = !chunk.done;
         }
-        if (haveNext) {
-          const next = this.toCycle(chunk.value!.cycle[index]);
-          nextArrival = next;
-        } else nextArrival = Infinity;
+        if (haveNext) line = chunk.value!.cycle[index];
+        // Fifo and Reorder tell the player at once; Simple when the controller takes the request.
+        playerAt = haveNext && arbiter.acknowledgesOnAccept ? this.sendAfter(t, line) : Infinity;
       }
-      // 4. The controller takes the arbiter's oldest request if its buffer has room.
-      const h = this.arbQueue.head;
-      if (h >= 0 && pool.forwardAt[h] <= t && lastAdmit < t && this.buffer.hasSpace(pool.bank[h], pool.write[h] === 1)) {
-        this.arbQueue.shift();
-        const bank = pool.bank[h];
-        pool.admitted[h] = t;
-        this.queues.append(bank, h);
-        this.buffer.add(bank, pool.write[h] === 1);
-        this.rankPending[pool.rank[h]]++;
-        this.pickValid[bank] = 0;
-        if (this.strict) this.strict.put(pool.id[h], h);
-        lastAdmit = t;
-        acted = true;
-      }
-      // 5. At most one command on the command bus.
-      const nextCommand = this.chooseCommand(t);
+      // 4. The controller takes a request that reached it before this cycle's command. 5. At most
+      // one command on the command bus. 6. Then requests that reached it after the command (a
+      // request a returning response released) or that waited for the room a column command freed
+      // (DRAMSys's later delta cycles); if no command went yet, one may go now.
+      if (this.admit(t, ADMIT_EARLY)) acted = true;
+      let nextCommand = this.chooseCommand(t);
+      let issued = false;
       if (this.selCmd >= 0) {
-        this.issue(t);
-        acted = true;
+        this.issueAndAdmit(t);
+        issued = acted = true;
       }
+      if (this.admit(t, ADMIT_LATE)) {
+        acted = true;
+        if (!issued) {
+          nextCommand = this.chooseCommand(t);
+          if (this.selCmd >= 0) this.issueAndAdmit(t);
+        }
+      }
+      if (this.endReqDue && !arbiter.acknowledgesOnAccept && haveNext) {
+        // Simple: the player hears that its request was taken and sends the next.
+        playerAt = this.sendAfter(this.lastEndReq, line);
+      }
+      this.endReqDue = false;
 
       if (!haveNext && completed === accepted) break;
 
-      // 6. Jump to the next cycle at which anything can happen.
+      // 7. Jump to the next cycle at which anything can happen.
       let next = nextCommand;
       if (acted) next = t + 1;
       else {
-        const r = this.respQueue.nextTime();
+        const r = arbiter.canTakeResponse(Infinity, lastResponse, lastDelivery) ? Math.max(this.respQueue.nextTime(), lastResponse + 1, lastDelivery + 1) : Infinity;
         if (r < next) next = r;
-        const a = this.arbiter.nextTime();
+        const a = Math.max(arbiter.nextTime(), lastDelivery + 1);
         if (a < next) next = a;
-        if (haveNext && this.arbiter.canAccept(this.arbQueue.length, active)) {
-          const p = Math.max(nextArrival, lastAccept + 1);
+        if (haveNext && arbiter.canAccept(this.arbQueue.length, active)) {
+          const p = Math.max(playerAt, lastAccept + 1);
           if (p < next) next = p;
         }
+        const h = this.arbQueue.head;
         if (h >= 0 && this.buffer.hasSpace(pool.bank[h], pool.write[h] === 1)) {
-          const f = Math.max(pool.forwardAt[h], lastAdmit + 1);
+          const f = Math.max(pool.forwardAt[h], this.lastAdmit + 1);
           if (f < next) next = f;
         }
         for (let r2 = 0; r2 < this.nRanks; r2++) {
@@ -386,6 +443,42 @@ export class Controller implements ControllerView {
       t = next;
     }
     return { stats: this.finish(end, seen), commandLog: this.log, steps };
+  }
+
+  /** Issues the chosen command; a column command frees buffer room, which a waiting request takes at once. */
+  private issueAndAdmit(t: number): void {
+    const column = this.selCmd >= RD && this.selCmd <= WRA;
+    this.issue(t);
+    if (column) this.admit(t, ADMIT_AFTER_COLUMN);
+  }
+
+  /**
+   * Moves the arbiter's oldest request into the scheduler buffer if it has reached the controller,
+   * fits, and none entered this cycle. `phase` says where in the cycle we are: before the command
+   * (requests that arrived before it), after a column command (a request that waited for room; the
+   * front end hears of it ThinkDelayFw later), or after the command (requests that arrived after it).
+   */
+  private admit(t: number, phase: number): boolean {
+    const pool = this.pool;
+    const h = this.arbQueue.head;
+    if (h < 0 || pool.forwardAt[h] > t || this.lastAdmit >= t || !this.buffer.hasSpace(pool.bank[h], pool.write[h] === 1)) return false;
+    const late = pool.lateAt[h] === t;
+    if (late !== (phase === ADMIT_LATE)) return false;
+    this.arbQueue.shift();
+    const bank = pool.bank[h];
+    pool.admitted[h] = t;
+    this.queues.append(bank, h);
+    this.buffer.add(bank, pool.write[h] === 1);
+    this.rankPending[pool.rank[h]]++;
+    this.pickValid[bank] = 0;
+    if (this.strict) this.strict.put(pool.id[h], h);
+    this.lastAdmit = t;
+    // The controller's END_REQ; the arbiter hands on its next request a cycle later.
+    this.lastEndReq = phase === ADMIT_AFTER_COLUMN ? t + this.thinkFw : t;
+    this.endReqDue = true;
+    const n = this.arbQueue.head;
+    if (n >= 0) pool.forwardAt[n] = this.lastEndReq + 1 + this.arbiter.forwardDelay;
+    return true;
   }
 
   /** The command a bank machine wants for request `slot`. */
@@ -411,6 +504,7 @@ export class Controller implements ControllerView {
    */
   private chooseCommand(t: number): number {
     this.selCmd = -1;
+    this.now = t;
     let bestId = Infinity;
     let next = Infinity;
     const strictSlot = this.strict ? this.strict.peek() : -1;
@@ -443,7 +537,7 @@ export class Controller implements ControllerView {
       }
       const count = this.queues.count;
       for (let b = r * bpr, last = b + bpr; b < last; b++) {
-        if (count[b] === 0 || this.blocked[b] === 1) continue;
+        if (count[b] === 0 || (this.blocked[b] === 1 && this.blockedAt[b] < t)) continue;
         let slot: number, cmd: number;
         if (b === strictBank) {
           slot = strictSlot;
@@ -461,9 +555,7 @@ export class Controller implements ControllerView {
         const id = this.pool.id[slot];
         const isColumn = cmd >= RD && cmd <= WRA;
         if (!this.mux.eligible(isColumn, id)) continue;
-        let e = this.earliest(cmd, b);
-        const ready = this.pool.admitted[slot] + this.thinkFw;
-        if (ready > e) e = ready;
+        const e = this.earliest(cmd, b);
         if (e <= t) {
           if (id < bestId) {
             bestId = id;
@@ -544,6 +636,8 @@ export class Controller implements ControllerView {
     const tm = this.timing;
     const group = b >= 0 ? this.bankGroup[b] : -1;
     this.commandCounts[cmd]++;
+    this.lastCommandAt = t;
+    this.lastCommandCompletion = this.completion[cmd];
     let row = -1, column = -1;
     if (slot >= 0) {
       row = pool.row[slot];
@@ -586,6 +680,7 @@ export class Controller implements ControllerView {
           // The internal precharge starts once both tRAS and the read/write recovery allow.
           const after = cmd === RDA ? t + tm.AL + tm.RTP : t + tm.WL + tm.BURST + tm.WR;
           closeAt = Math.max(after, this.actTime[b] + tm.RAS);
+          if (closeAt > this.lastAutoPrechargeAt) this.lastAutoPrechargeAt = closeAt;
           this.openRow[b] = -1;
           this.rankOpen[r]--;
         }
@@ -598,7 +693,8 @@ export class Controller implements ControllerView {
         break;
       }
       case REF:
-        this.energy.refresh(r, t, t + tm.RFC);
+        // DRAMPower counts the rank active for tRFC − tRP, then precharged.
+        this.energy.refresh(r, t, t + tm.RFC - tm.RP);
         break;
       case REFPB:
         this.energy.bankRefresh(r, b, t, t + tm.RFCPB);
@@ -625,11 +721,24 @@ export class Controller implements ControllerView {
     else if (this.selFrom === FROM_POWER_DOWN) this.powerDown[r].onIssued(cmd, t);
   }
 
+  /**
+   * The energy window, as DRAMPower (and so DRAMSys) reports power over it: from time 0 to the
+   * completion of the last command (DRAMPower's last command, an auto-precharge's implicit PRE
+   * included), every command seen ThinkDelayFw + PhyDelayFw late.
+   */
+  private energyWindowEnd(): number {
+    const t = this.timing;
+    const last = this.lastAutoPrechargeAt > this.lastCommandAt ? this.lastAutoPrechargeAt + t.RP - 1 : this.lastCommandAt + this.lastCommandCompletion - 1;
+    return Math.max(0, last);
+  }
+
   private finish(endCycle: number, requests: number): SimStats {
     const spec = this.spec;
     const tck = spec.tCkNs;
-    const energy = this.energy.finish(endCycle);
+    const window = this.energyWindowEnd();
+    const energy = this.energy.finish(window, this.commandShift);
     const energyPj = Object.values(energy).reduce((a, b) => a + b, 0);
+    const energyWindowNs = ((window + this.commandShift) * 1000) / spec.clockMhz;
     const totalTimeNs = endCycle * tck;
     const commands = {} as Record<CmdName, number>;
     COMMAND_NAMES.forEach((n, i) => (commands[n] = this.commandCounts[i]));
@@ -649,7 +758,8 @@ export class Controller implements ControllerView {
       bandwidthUtilization: endCycle > 0 ? (columnCommands * this.timing.BURST) / endCycle : 0,
       energyPj,
       energyByComponentPj: energy,
-      averagePowerMw: totalTimeNs > 0 ? energyPj / totalTimeNs : 0,
+      averagePowerMw: energyWindowNs > 0 ? energyPj / energyWindowNs : 0,
+      energyWindowNs,
       rowHits: this.rowHits,
       rowMisses: this.rowMisses,
       rowConflicts: this.rowConflicts,

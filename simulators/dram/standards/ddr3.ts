@@ -55,6 +55,7 @@ function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
     RPRE: 0,
     WPRE: 0,
     BURST: Math.floor(arch.burstLength / arch.dataRate),
+    DQSCK: c('DQSCK', 0),
   };
 }
 

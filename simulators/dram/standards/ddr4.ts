@@ -27,8 +27,11 @@ function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
   if (mode !== 1 && mode !== 2 && mode !== 4) {
     throw new InputError(`${inArch ? arch.where : at}.RefMode: expected 1, 2 or 4, got ${mode}`);
   }
-  const RFC = t.RFC !== undefined ? c('RFC') : c(mode === 1 ? 'RFC1' : mode === 2 ? 'RFC2' : 'RFC4');
-  if (RFC === 0) throw new InputError(`${at}.RFC${mode}: must be positive for RefMode ${mode}`);
+  // Mode 1 uses tRFC1 (`RFC` in older files); modes 2 and 4 use tRFC2 and tRFC4, whatever `RFC` says
+  // (DRAMSys's MemSpecDDR4).
+  const rfcKey = mode === 2 ? 'RFC2' : mode === 4 ? 'RFC4' : t.RFC !== undefined ? 'RFC' : 'RFC1';
+  const RFC = c(rfcKey);
+  if (RFC === 0) throw new InputError(`${at}.${rfcKey}: must be positive for RefMode ${mode}`);
   const CKE = c('CKE');
   return {
     AL: c('AL', 0),
@@ -64,6 +67,7 @@ function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
     RPRE: c('RPRE', 1),
     WPRE: c('WPRE', 1),
     BURST: Math.floor(arch.burstLength / arch.dataRate),
+    DQSCK: c('DQSCK', 0),
   };
 }
 
