@@ -369,7 +369,7 @@ export class Controller implements ControllerView {
         if (this.arbQueue.length > 0) pool.forwardAt[s] = Infinity;
         else if (t > this.lastEndReq) {
           pool.forwardAt[s] = t + arbiter.forwardDelay;
-          if (full && arbiter.forwardDelay === 0) pool.lateAt[s] = t;
+          if (arbiter.forwardDelay === 0) pool.lateAt[s] = t;
         } else pool.forwardAt[s] = this.lastEndReq + 1 + arbiter.forwardDelay;
         this.arbQueue.push(s);
         accepted++;
@@ -392,7 +392,7 @@ export class Controller implements ControllerView {
       // request a returning response released) or that waited for the room a column command freed
       // (DRAMSys's later delta cycles); if no command went yet, one may go now.
       if (this.admit(t, ADMIT_EARLY)) acted = true;
-      let nextCommand = this.chooseCommand(t);
+      let nextCommand = this.chooseCommand(t, true);
       let issued = false;
       if (this.selCmd >= 0) {
         this.issueAndAdmit(t);
@@ -401,7 +401,7 @@ export class Controller implements ControllerView {
       if (this.admit(t, ADMIT_LATE)) {
         acted = true;
         if (!issued) {
-          nextCommand = this.chooseCommand(t);
+          nextCommand = this.chooseCommand(t, false);
           if (this.selCmd >= 0) this.issueAndAdmit(t);
         }
       }
@@ -499,10 +499,11 @@ export class Controller implements ControllerView {
   }
 
   /**
-   * Collects every command that could go this cycle and picks one (into sel*). Returns the
+   * Collects every command that could go this cycle and picks one (into sel*); `first` is the
+   * cycle's first choice (a second follows requests that arrive after it). Returns the
    * earliest later cycle at which a candidate becomes ready.
    */
-  private chooseCommand(t: number): number {
+  private chooseCommand(t: number, first: boolean): number {
     this.selCmd = -1;
     this.now = t;
     let bestId = Infinity;
@@ -537,7 +538,10 @@ export class Controller implements ControllerView {
       }
       const count = this.queues.count;
       for (let b = r * bpr, last = b + bpr; b < last; b++) {
-        if (count[b] === 0 || (this.blocked[b] === 1 && this.blockedAt[b] < t)) continue;
+        // A bank blocked by a refresh falling due this cycle still offers, in the cycle's first
+        // choice, the command it had ready before the block (DRAMSys's bank machines see a block
+        // only when they next restart).
+        if (count[b] === 0 || (this.blocked[b] === 1 && (this.blockedAt[b] < t || !first))) continue;
         let slot: number, cmd: number;
         if (b === strictBank) {
           slot = strictSlot;
