@@ -160,6 +160,25 @@ function mechanismCases(): Case[] {
   add('refresh-forced-random', REFERENCE_TRACES.includes('random.stl') ? readFileSync(resourcePath('traces', 'random.stl'), 'utf8').trim().split('\n').slice(0, 6000) : long, { RefreshPolicy: 'AllBank', RefreshMaxPostponed: 1, RefreshMaxPulledin: 1, Scheduler: 'FrFcfs', RequestBufferSize: 4 });
   // DDR4: clock in whole picoseconds; fine-granularity refresh is covered by the ddr4 suite.
   add('ddr4-clock', reads(seq64, false, 3), {}, DDR4);
+  // The cases of test/simulators/dramsys.test.ts (expected cycles derived there by hand).
+  const a = (bank: number, row: number, column = 0): number => row * 2 ** 16 + bank * 2 ** 13 + column * 8;
+  const at = (rs: Array<[number, number, boolean?]>): string[] => rs.map(([c, x, w]) => `${c}:\t${w ? 'write' : 'read'}\t0x${x.toString(16)}`);
+  add('golden-bankwise-head-of-line', at([[0, a(0, 0)], [1, a(0, 1)], [2, a(1, 0)]]), { Arbiter: 'Fifo', MaxActiveTransactions: 16 });
+  add('golden-delays', at([[0, a(0, 0)]]), { ArbitrationDelayFw: 2.5, ArbitrationDelayBw: 2.5, ThinkDelayFw: 1.25, ThinkDelayBw: 1.25, PhyDelayFw: 1.25, PhyDelayBw: 1.25 });
+  add('golden-delays-rounded', at([[0, a(0, 0)]]), { ThinkDelayFw: 1.9, PhyDelayBw: 0.6 });
+  add('golden-simple-responses', at([[0, a(0, 0, 0)], [1, a(0, 0, 8)]]), { RequestBufferSize: 4, ArbitrationDelayBw: 7.5 });
+  add('golden-staggered-start', at([[0, a(0, 0)]]), { PowerDownPolicy: 'Staggered' });
+  add('golden-final-write', at([[0, a(0, 0), true]]), {});
+  add('golden-closed-write', at([[0, a(0, 0), true]]), { PagePolicy: 'Closed' });
+  add('golden-forced-refresh-slip', at([[6230, a(0, 0)]]), { RefreshPolicy: 'AllBank', RefreshMaxPostponed: 0, RefreshMaxPulledin: 0 });
+  add('golden-late-arrival', at([[0, a(0, 0)], [10, a(0, 1)]]), { PagePolicy: 'OpenAdaptive', RequestBufferSize: 4 });
+  const b4 = (bank: number, row: number): number => row * 2 ** 17 + bank * 2 ** 13;
+  add('golden-ddr4-clock', [`2:\tread\t0x${b4(0, 0).toString(16)}`], {}, DDR4);
+  const refm2 = readJsonFile(resourcePath('memspecs', DDR4.memspec)) as { memspec: { memtimingspec: Record<string, number> } };
+  refm2.memspec.memtimingspec.REFM = 2;
+  const refm2Path = join(WORK, 'golden-ddr4-refm2.json');
+  writeFileSync(refm2Path, JSON.stringify(refm2));
+  add('golden-ddr4-refm2', [`3120:\tread\t0x0`], { RefreshPolicy: 'AllBank', RefreshMaxPostponed: 0, RefreshMaxPulledin: 0 }, { memspec: refm2Path, addressmapping: DDR4.addressmapping });
   return cases;
 }
 
