@@ -19,6 +19,8 @@
  *   refresh left out, DRAMSys has none for DDR3) × the reference traces;
  * - `ddr4`: the same designs on DDR4-2400 (DRAMSys's JEDEC_4Gb_DDR4-2400 memspec and its
  *   bank-row-column mapping), with the reference traces, and DDR4 fine-granularity refresh modes;
+ * - `differences`: where marl-dse differs on purpose (Closed pages with power-down, several ranks
+ *   with power-down, CmdMux Strict with FR-FCFS), to quote how far apart they are;
  * - `mechanisms`: hand-written traces and configs, one per mechanism where the two simulators
  *   could differ (admission, delays, refresh, power-down, energy window).
  *
@@ -192,6 +194,43 @@ function referenceCases(designs: Array<Record<string, string | number>>, traces:
 
 function wideCases(designs: Array<Record<string, string | number>>, traces: string[]): Case[] {
   return traces.flatMap((trace) => designs.map((d) => ({ suite: 'wide', name: `${trace} ${describeDesign(d)}`, ...DDR3, mcconfig: d, trace, clkMhz: 800 })));
+}
+
+/**
+ * Where marl-dse differs from DRAMSys on purpose (README "Agreement with DRAMSys"): measured so the
+ * README can quote how far apart the two are.
+ * - Closed/ClosedAdaptive pages with Staggered power-down: DRAMSys's power-down manager does not
+ *   count auto-precharges as closing banks, so it enters active power-down with every bank closed.
+ * - several ranks with power-down: DRAMPower keeps one state machine for all ranks.
+ * - CmdMux Strict with a row-hit-first scheduler (DRAMSys supports Strict with Fifo only).
+ */
+function differenceCases(traces: string[]): Case[] {
+  const cases: Case[] = [];
+  const line = (i: number, bytes: number): string => {
+    const x = (i * 2654435761) % bytes;
+    return (x - (x % 64)).toString(16);
+  };
+
+  const add = (name: string, mc: Record<string, string | number>, trace: string, dev = DDR3): void => {
+    cases.push({ suite: 'differences', name: `${name} ${basename(trace)}`, ...dev, mcconfig: { ...DRAMSYS_DEFAULT, ...mc }, trace, clkMhz: 800 });
+  };
+  // The reference traces saturate the memory, so a rank rarely idles: a trace with gaps shows power-down.
+  const gaps = writeTrace('gaps', Array.from({ length: 3000 }, (_, i) => `${i * 40 + (i % 7) * 3}:\t${i % 3 === 2 ? 'write' : 'read'}\t0x${line(i, 2 ** 30)}`));
+  for (const trace of [...traces, gaps]) {
+    for (const page of ['Closed', 'ClosedAdaptive']) {
+      add(`${page}+Staggered`, { PagePolicy: page, PowerDownPolicy: 'Staggered' }, trace);
+      add(`${page}+Staggered fr-fcfs`, { ...FR_FCFS, PagePolicy: page, PowerDownPolicy: 'Staggered' }, trace);
+    }
+    add('Strict+FrFcfs', { ...FR_FCFS, CmdMux: 'Strict', RefreshPolicy: 'NoRefresh' }, trace);
+  }
+  // Four ranks (DRAMSys's ranktest memspec and mapping, rank bits 30-31): requests spread over the
+  // ranks, with and without power-down.
+  const ranks = { memspec: 'memspec_ranktest.json', addressmapping: 'am_ranktest.json' };
+  const spread = writeTrace('four-ranks', Array.from({ length: 4000 }, (_, i) => `${i * 4}:\t${i % 4 === 3 ? 'write' : 'read'}\t0x${line(i, 2 ** 32)}`));
+  for (const pd of ['NoPowerDown', 'Staggered']) {
+    cases.push({ suite: 'differences', name: `4 ranks ${pd}`, ...ranks, mcconfig: { ...FR_FCFS, PowerDownPolicy: pd }, trace: spread, clkMhz: 800 });
+  }
+  return cases;
 }
 
 function ddr4Cases(designs: Array<Record<string, string | number>>, traces: string[]): Case[] {
@@ -396,6 +435,7 @@ async function main(): Promise<void> {
   if (suites.includes('mechanisms')) cases.push(...mechanismCases());
   if (suites.includes('reference')) cases.push(...referenceCases(designs, traces));
   if (suites.includes('wide')) cases.push(...wideCases(sampleDesigns(n, seed, 'wide'), traces));
+  if (suites.includes('differences')) cases.push(...differenceCases(traces));
   if (suites.includes('ddr4')) cases.push(...ddr4Cases(designs.slice(0, Math.max(2, Math.ceil(n / 4))), traces));
 
   const only = arg('case');
@@ -416,7 +456,7 @@ async function main(): Promise<void> {
       const marl = runMarl(c);
       outcomes[i] = { c, dramsys, marl };
       finished++;
-      if (VERBOSE || c.suite === 'mechanisms') {
+      if (VERBOSE || c.suite === 'mechanisms' || c.suite === 'differences') {
         const d = 'error' in dramsys ? dramsys.error : `${dramsys.totalTimeNs} ns ${dramsys.averagePowerMw} mW`;
         const m = 'error' in marl ? marl.error : `${marl.totalTimeNs} ns ${marl.averagePowerMw.toFixed(2)} mW`;
         process.stdout.write(`[${finished}/${cases.length}] ${c.suite} ${c.name}: DRAMSys ${d} | marl-dse ${m}\n`);

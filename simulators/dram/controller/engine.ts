@@ -542,19 +542,19 @@ export class Controller implements ControllerView {
         // choice, the command it had ready before the block (DRAMSys's bank machines see a block
         // only when they next restart).
         if (count[b] === 0 || (this.blocked[b] === 1 && (this.blockedAt[b] < t || !first))) continue;
-        let slot: number, cmd: number;
-        if (b === strictBank) {
+        if (this.pickValid[b] === 0) {
+          const s = this.scheduler.pick(b, this.openRow[b]);
+          this.pickSlot[b] = s;
+          this.pickCmd[b] = this.bankCommand(b, s);
+          this.pickValid[b] = 1;
+        }
+        let slot = this.pickSlot[b];
+        let cmd = this.pickCmd[b];
+        if (b === strictBank && slot !== strictSlot && cmd >= RD && cmd <= WRA) {
+          // Strict: the bank holding the next request in line picked another request's column
+          // command, which could never go (DRAMSys deadlocks here): it serves the one in line.
           slot = strictSlot;
           cmd = this.bankCommand(b, slot);
-        } else {
-          if (this.pickValid[b] === 0) {
-            const s = this.scheduler.pick(b, this.openRow[b]);
-            this.pickSlot[b] = s;
-            this.pickCmd[b] = this.bankCommand(b, s);
-            this.pickValid[b] = 1;
-          }
-          slot = this.pickSlot[b];
-          cmd = this.pickCmd[b];
         }
         const id = this.pool.id[slot];
         const isColumn = cmd >= RD && cmd <= WRA;
