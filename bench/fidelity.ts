@@ -176,6 +176,8 @@ function mechanismCases(): Case[] {
   add('golden-late-arrival', at([[0, a(0, 0)], [10, a(0, 1)]]), { PagePolicy: 'OpenAdaptive', RequestBufferSize: 4 });
   const b4 = (bank: number, row: number): number => row * 2 ** 17 + bank * 2 ** 13;
   add('golden-ddr4-clock', [`2:\tread\t0x${b4(0, 0).toString(16)}`], {}, DDR4);
+  add('golden-strict-deadlock (differs)', at([[0, a(0, 0)], [1, a(0, 1)], [2, a(0, 0, 8)]]), { Scheduler: 'FrFcfs', CmdMux: 'Strict', RequestBufferSize: 4 });
+  add('golden-closed-staggered (differs)', at([[0, a(0, 0)], [100, a(1, 0)]]), { PagePolicy: 'Closed', PowerDownPolicy: 'Staggered' });
   const refm2 = readJsonFile(resourcePath('memspecs', DDR4.memspec)) as { memspec: { memtimingspec: Record<string, number> } };
   refm2.memspec.memtimingspec.REFM = 2;
   const refm2Path = join(WORK, 'golden-ddr4-refm2.json');
