@@ -170,7 +170,11 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   if (channels !== 1) throw new InputError(`${archAt}.nbrOfChannels: only single-channel memories are simulated, got ${channels}`);
   for (const [k, v] of Object.entries({ nbrOfBanks: banks, nbrOfBankGroups: bankGroups, nbrOfRanks: ranks, nbrOfRows: rows, nbrOfColumns: columns })) {
     if (!isPowerOfTwo(v)) throw new InputError(`${archAt}.${k}: must be a power of two, got ${v}`);
+    // Checked before anything is sized by them: the controller keeps tables per bank and rank.
+    const max = ORGANISATION_LIMITS[k];
+    if (v > max) throw new InputError(`${archAt}.${k}: ${v} is beyond any DRAM device (at most ${max.toLocaleString('en-US')})`);
   }
+  if (devices > MAX_DEVICES) throw new InputError(`${archAt}.nbrOfDevices: ${devices} is beyond any module (at most ${MAX_DEVICES})`);
   if (banks % bankGroups !== 0) throw new InputError(`${archAt}.nbrOfBanks: ${banks} banks do not divide into ${bankGroups} bank groups`);
   if (type === 'DDR3' && bankGroups !== 1) throw new InputError(`${archAt}.nbrOfBankGroups: DDR3 has no bank groups, got ${bankGroups}`);
   if (burstLength !== 8) throw new InputError(`${archAt}.burstLength: ${type} is simulated with burst length 8, got ${burstLength}`);
@@ -243,6 +247,18 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
 }
 
 const MAX_TIMING_CYCLES = 1 << 24;
+/** Organisation beyond any device or module, refused before the controller sizes its tables. */
+const ORGANISATION_LIMITS: Record<string, number> = {
+  nbrOfBanks: 256,
+  nbrOfBankGroups: 64,
+  nbrOfRanks: 64,
+  nbrOfRows: 1 << 22,
+  nbrOfColumns: 1 << 16,
+};
+const MAX_DEVICES = 256;
+/** Supply voltages (V) and currents (mA per device) beyond any DRAM. */
+const MAX_VOLTAGE = 10;
+const MAX_CURRENT_MA = 10_000;
 /** The controller clock's period, ns: 10 GHz to 1 MHz. */
 const TCK_NS_RANGE = [0.1, 1000] as const;
 
@@ -272,6 +288,11 @@ function checkPower(p: PowerSpec, at: string): void {
     if (!ok) throw new InputError(`${at}.${key}: ${msg}`);
   };
   need(p.vdd > 0, 'vdd', 'must be positive');
+  for (const [k, v] of Object.entries(p)) {
+    if (typeof v !== 'number') continue;
+    if (k === 'vdd' || k === 'vpp') need(v >= 0 && v <= MAX_VOLTAGE, k, `${v} V is outside 0–${MAX_VOLTAGE} V`);
+    else need(v >= 0 && v <= MAX_CURRENT_MA, k, `${v} mA is outside 0–${MAX_CURRENT_MA.toLocaleString('en-US')} mA per device`);
+  }
   need(p.idd0 >= p.idd3n, 'idd0', `idd0 (${p.idd0} mA) is below idd3n (${p.idd3n} mA): activation energy would be negative`);
   need(p.idd0 >= p.idd2n, 'idd0', `idd0 (${p.idd0} mA) is below idd2n (${p.idd2n} mA): precharge energy would be negative`);
   need(p.idd4r >= p.idd3n, 'idd4r', `idd4r (${p.idd4r} mA) is below idd3n (${p.idd3n} mA)`);

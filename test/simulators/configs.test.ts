@@ -70,6 +70,11 @@ describe('memspec', () => {
     ['an unknown memory type', (d) => ((d.memspec as Record<string, unknown>).memoryType = 'DDR9'), /memspec\.memoryType: expected one of DDR3, DDR4, got "DDR9"/],
     ['banks not a power of two', (d) => (d.memspec.memarchitecturespec.nbrOfBanks = 6), /nbrOfBanks: must be a power of two, got 6/],
     ['IDD0 below IDD3N', (d) => (d.memspec.mempowerspec.idd0 = 0.01), /mempowerspec\.idd0: idd0 \(10 mA\) is below idd3n/],
+    // Sizes are refused before anything is allocated by them (2^30 banks once took 8.5 GB and 29 s).
+    ['2^30 banks', (d) => (d.memspec.memarchitecturespec.nbrOfBanks = 2 ** 30), /nbrOfBanks: 1073741824 is beyond any DRAM device \(at most 256\)/],
+    ['2^40 rows', (d) => (d.memspec.memarchitecturespec.nbrOfRows = 2 ** 40), /nbrOfRows: 1099511627776 is beyond any DRAM device/],
+    ['a supply of 1e308 V', (d) => (d.memspec.mempowerspec.vdd = 1e308), /mempowerspec\.vdd: 1e\+308 V is outside 0–10 V/],
+    ['a current of 20 A', (d) => (d.memspec.mempowerspec.idd6 = 20_000), /mempowerspec\.idd6: 20000 mA is outside 0–10,000 mA per device/],
   ];
   for (const [what, edit, message] of bad) {
     it(`rejects ${what} with one line naming the key`, () => {

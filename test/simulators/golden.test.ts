@@ -246,3 +246,22 @@ describe('event loop', () => {
     expect(r.steps).toBeLessThan(200);
   });
 });
+
+describe('command log', () => {
+  it('names its columns, and a PRE names the row it closes', async () => {
+    const { commands } = run([
+      { cycle: 0, address: addr(0, 3) },
+      { cycle: 0, address: addr(0, 7) },
+    ]);
+    const lines = commands.toText().split('\n');
+    expect(lines[0]).toBe('# cycle\tcommand\trank\tbankgroup\tbank\trow\tcolumn');
+    // ACT row 3, RD row 3, PRE closing row 3 (not the incoming request's row 7), ACT row 7, RD row 7.
+    expect(lines.slice(1).map((l) => l.split('\t').slice(1, 2).concat(l.split('\t')[5]).join(' '))).toEqual([
+      'ACT 3',
+      'RD 3',
+      'PRE 3',
+      'ACT 7',
+      'RD 7',
+    ]);
+  });
+});

@@ -654,6 +654,11 @@ export class Controller implements ControllerView {
         else this.rowConflicts++;
       }
     }
+    if (cmd === PRE) {
+      // A PRE names the row it closes (the request that asked for it wants another).
+      row = this.openRow[b];
+      column = -1;
+    }
     switch (cmd) {
       case ACT:
         this.openRow[b] = row;
