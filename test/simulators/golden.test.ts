@@ -234,14 +234,14 @@ describe('response order', () => {
 
 describe('event loop', () => {
   it('jumps over a long self-refresh instead of stepping through it', async () => {
-    const { Controller } = await import('../../simulators/dram/controller/engine.js');
+    const { MemorySystem } = await import('../../simulators/dram/controller/engine.js');
     const { makeTrace } = await import('../../simulators/trace.js');
     const { ddr3: spec, ddr3Mapping: mapping, config: cfg } = await import('../helpers.js');
     const trace = makeTrace('gap', [
       { cycle: 0, address: addr(0, 0) },
       { cycle: 100_000_000, address: addr(0, 1) },
     ]);
-    const r = new Controller(spec, mapping, cfg({ RefreshPolicy: 'AllBank', PowerDownPolicy: 'Staggered' }), { clkMhz: 800 }).run(trace);
+    const r = new MemorySystem(spec, mapping, cfg({ RefreshPolicy: 'AllBank', PowerDownPolicy: 'Staggered' }), { clkMhz: 800 }).run(trace);
     expect(r.stats.commands.SREFEN).toBe(1);
     expect(r.steps).toBeLessThan(200);
   });

@@ -20,6 +20,7 @@ export class RequestPool {
   admitted = new Float64Array(0);
   /** Cycle its response is ready to leave the controller. */
   readyAt = new Float64Array(0);
+  channel = new Int32Array(0);
   rank = new Int32Array(0);
   bankGroup = new Int32Array(0);
   bank = new Int32Array(0);
@@ -79,6 +80,7 @@ export class RequestPool {
     this.lateAt = f64(this.lateAt);
     this.admitted = f64(this.admitted);
     this.readyAt = f64(this.readyAt);
+    this.channel = i32(this.channel);
     this.rank = i32(this.rank);
     this.bankGroup = i32(this.bankGroup);
     this.bank = i32(this.bank);

@@ -19,8 +19,13 @@ export interface Arbiter extends ResponseQueue {
   readonly acknowledgesOnAccept: boolean;
   /** Cycles added on the way to the controller (ArbitrationDelayFw: the Simple arbiter only, as in DRAMSys). */
   readonly forwardDelay: number;
-  /** Whether the controller may hand over another response at cycle `t`, the player having taken one last at `lastDelivery`. */
-  canTakeResponse(t: number, lastResponse: number, lastDelivery: number): boolean;
+  /** Cycles added on the way back to the player (ArbitrationDelayBw: the Simple arbiter only). */
+  readonly backwardDelay: number;
+  /**
+   * Whether channel `channel` may hand over another response at cycle `t`, having handed one over
+   * last at `lastResponse` which the player took at `lastTaken`.
+   */
+  canTakeResponse(channel: number, t: number, lastResponse: number, lastTaken: number): boolean;
   /** Takes a response from the controller at cycle `t`. */
   take(slot: number, t: number): void;
 }

@@ -10,6 +10,7 @@ import type { Arbiter } from './arbiter.js';
 export class FifoArbiter extends FifoResponseQueue implements Arbiter {
   readonly acknowledgesOnAccept = true;
   readonly forwardDelay = 0;
+  readonly backwardDelay = 0;
 
   constructor(pool: RequestPool, private readonly maxActive: number) {
     super(pool);
@@ -19,7 +20,7 @@ export class FifoArbiter extends FifoResponseQueue implements Arbiter {
     return active < this.maxActive;
   }
 
-  canTakeResponse(t: number, lastResponse: number): boolean {
+  canTakeResponse(_channel: number, t: number, lastResponse: number): boolean {
     return t > lastResponse;
   }
 

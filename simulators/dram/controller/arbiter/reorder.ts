@@ -6,6 +6,7 @@ import type { Arbiter } from './arbiter.js';
 export class ReorderArbiter extends ReorderResponseQueue implements Arbiter {
   readonly acknowledgesOnAccept = true;
   readonly forwardDelay = 0;
+  readonly backwardDelay = 0;
 
   constructor(pool: RequestPool, private readonly maxActive: number) {
     super(pool);
@@ -15,7 +16,7 @@ export class ReorderArbiter extends ReorderResponseQueue implements Arbiter {
     return active < this.maxActive;
   }
 
-  canTakeResponse(t: number, lastResponse: number): boolean {
+  canTakeResponse(_channel: number, t: number, lastResponse: number): boolean {
     return t > lastResponse;
   }
 

@@ -27,6 +27,11 @@ export class FifoResponseQueue implements ResponseQueue {
     this.fifo.shift();
   }
 
+  /** The oldest slot, ready or not (-1 if empty). */
+  protected peekHead(): number {
+    return this.fifo.head;
+  }
+
   nextTime(): number {
     const h = this.fifo.head;
     return h >= 0 ? this.pool.readyAt[h] : Infinity;
