@@ -22,7 +22,9 @@ const HEAD_BYTES = 64 * 1024;
 /** The format one request line is written in, or null if it looks like none of them. */
 export function formatOfLine(line: string): TraceFormat | null {
   const text = line.trim();
-  if (/^\d+\s*:/.test(text)) return 'stl';
+  // A colon ends the cycle of an .stl line and appears in neither other format: "-5:" and "1.5:"
+  // are .stl lines with a bad cycle, reported as such.
+  if (/^[^\s:]*\s*:/.test(text)) return 'stl';
   const tokens = text.split(/\s+/);
   if (tokens.length >= 2 && /^[rw]$/i.test(tokens[1])) return 'ramulator';
   if (tokens.length >= 2 && /^(read|write)$/i.test(tokens[1])) return 'dramsim3';

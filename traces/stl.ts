@@ -10,27 +10,12 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../common/errors.js';
 import type { Trace, TraceChunk, TraceSource } from '../simulators/trace.js';
 import { TraceBuilder, chunksOf } from '../simulators/trace.js';
+import { HASH, hexDigit, isBlank, lowerAscii } from './ascii.js';
 import { checkTraceFile, type LineRequest, requestChunks } from './lines.js';
 
-
-const TAB = 9, SPACE = 32, HASH = 35, COLON = 58, OPEN_PAREN = 40, CLOSE_PAREN = 41;
+const COLON = 58, OPEN_PAREN = 40, CLOSE_PAREN = 41;
 /** One request is one burst; longer DRAMSys requests are not split here. */
 const MAX_REQUEST_BYTES = 64;
-
-function isBlank(c: number): boolean {
-  return c === SPACE || c === TAB;
-}
-
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-
-function lowerAscii(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
-}
 
 /** Compares bytes [start, end) with an ASCII word, ignoring case. */
 function wordIs(buf: Uint8Array, start: number, end: number, word: string): boolean {
@@ -57,6 +42,12 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
   while (i < end && buf[i] >= 48 && buf[i] <= 57) {
     cycle = cycle * 10 + (buf[i] - 48);
     i++;
+  }
+  if (i < end && buf[i] !== COLON && !isBlank(buf[i])) {
+    // Text up to a colon is a cycle that is not a whole number ("-5:", "1.5:"); without a colon the line is no .stl line.
+    let j = i;
+    while (j < end && buf[j] !== COLON && !isBlank(buf[j])) j++;
+    if (j < end && buf[j] === COLON) fail('cycle is not a whole number of cycles ≥ 0');
   }
   if (i === cycleStart) fail('missing cycle');
   if (!Number.isSafeInteger(cycle)) fail('cycle too large');
