@@ -7,7 +7,7 @@
 import { InputError } from '../common/errors.js';
 import type { TraceChunk, TraceSource } from '../simulators/trace.js';
 import { HASH, hexDigit, isBlank, lowerAscii } from './ascii.js';
-import { checkTraceFile, type LineRequest, requestChunks } from './lines.js';
+import { type LineRequest, TraceInput, requestChunks } from './lines.js';
 
 /** What a format's parser fills (the cycle is ignored for untimed formats). */
 export type ParsedRequest = LineRequest;
@@ -105,17 +105,23 @@ export interface LineFormat {
   parse(s: LineScanner, out: ParsedRequest): boolean | string;
 }
 
-/** A streaming reader of `path` in `format`; each call to `chunks()` reads the file from its start. */
+/**
+ * A streaming reader of a file in `format`; each call to `chunks()` reads the file from its start
+ * (a pipe or device is read once).
+ */
 export class LineTraceSource implements TraceSource {
   readonly name: string;
+  readonly path: string;
+  private readonly input: TraceInput;
 
   constructor(
-    readonly path: string,
+    file: string | TraceInput,
     readonly format: LineFormat,
     name?: string,
   ) {
-    this.name = name ?? path;
-    checkTraceFile(path);
+    this.input = typeof file === 'string' ? new TraceInput(file) : file;
+    this.path = this.input.path;
+    this.name = name ?? this.path;
   }
 
   chunks(): Generator<TraceChunk> {
@@ -123,7 +129,7 @@ export class LineTraceSource implements TraceSource {
     const scanner = new LineScanner();
     // Untimed formats issue request i at cycle i.
     let requests = 0;
-    return requestChunks(file, (buf, start, end, line, out) => {
+    return requestChunks(this.input, (buf, start, end, line, out) => {
       scanner.reset(buf, start, end);
       const ok = format.parse(scanner, out);
       if (ok === false) return false;

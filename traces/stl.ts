@@ -11,7 +11,7 @@ import { InputError } from '../common/errors.js';
 import type { Trace, TraceChunk, TraceSource } from '../simulators/trace.js';
 import { TraceBuilder, chunksOf } from '../simulators/trace.js';
 import { HASH, hexDigit, isBlank, lowerAscii } from './ascii.js';
-import { checkTraceFile, type LineRequest, requestChunks } from './lines.js';
+import { type LineRequest, TraceInput, requestChunks } from './lines.js';
 
 const COLON = 58, OPEN_PAREN = 40, CLOSE_PAREN = 41;
 /** One request is one burst; longer DRAMSys requests are not split here. */
@@ -94,18 +94,24 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
   return true;
 }
 
-/** A streaming reader over a `.stl` file; each call to `chunks()` reads the file from its start. */
+/**
+ * A streaming reader over a `.stl` file; each call to `chunks()` reads the file from its start (a
+ * pipe or device is read once).
+ */
 export class StlFileSource implements TraceSource {
   readonly name: string;
+  readonly path: string;
+  private readonly input: TraceInput;
 
-  constructor(readonly path: string, name?: string) {
-    this.name = name ?? path;
-    checkTraceFile(path);
+  constructor(file: string | TraceInput, name?: string) {
+    this.input = typeof file === 'string' ? new TraceInput(file) : file;
+    this.path = this.input.path;
+    this.name = name ?? this.path;
   }
 
   chunks(): Generator<TraceChunk> {
     const file = this.path;
-    return requestChunks(file, (buf, start, end, line, out) => parseLine(buf, start, end, file, line, out));
+    return requestChunks(this.input, (buf, start, end, line, out) => parseLine(buf, start, end, file, line, out));
   }
 }
 
