@@ -54,9 +54,15 @@ function runs(kinds: boolean[]): Array<{ sequential: boolean; length: number }> 
   return out;
 }
 
+const PATTERN_KINDS = ['stream', 'random', 'strided', 'hotspot', 'cloud-1', 'cloud-2'];
+
 describe('generators: determinism', () => {
   const options: WorkloadOptions = { requests: 2000, readShare: 0.5, gapDistribution: 'exponential', gapMeanCycles: 3 };
-  for (const kind of GENERATOR_KINDS) {
+  it('the registry lists the address patterns, the kernels and the mix', () => {
+    expect(GENERATOR_KINDS).toEqual([...PATTERN_KINDS, 'stream-copy', 'stream-triad', 'gups', 'spmv', 'stencil', 'transpose', 'pointer-chase', 'mix']);
+  });
+
+  for (const kind of PATTERN_KINDS) {
     it(`${kind}: the same seed gives the same trace, another seed another`, () => {
       const a = generateTrace(kind, { ...options, seed: 11 });
       const b = generateTrace(kind, { ...options, seed: 11 });
@@ -236,6 +242,9 @@ describe('generators: option errors', () => {
     ['stream', { requests: 10, zipfExponent: 1 }, 'zipfExponent: does not apply to stream traces'],
     ['hotspot', { requests: 10, startAddress: 64 }, 'startAddress: does not apply to hotspot traces'],
     ['nope' as GeneratorKind, { requests: 10 }, 'kind: expected one of stream, random'],
+    ['random', { requests: 1e16 }, 'requests: at most 9,007,199,254,740,991 at this arrival rate, got 10,000,000,000,000,000: later requests would be issued beyond cycle 2^53'],
+    ['stream', { requests: 1e10, gap: 1_000_000 }, 'requests: at most 9,007,199,254 at this arrival rate'],
+    ['random', { requests: 10, elements: 5 }, 'elements: does not apply to random traces (only stream-copy, stream-triad)'],
   ];
   for (const [kind, options, message] of bad) {
     it(`${kind} ${JSON.stringify(options)} → "${message}"`, () => {
