@@ -144,8 +144,16 @@ export function part(n: number, parts: number, t: number): [number, number] {
 }
 
 /** The accesses of several threads, one from each in turn. */
-export function* roundRobin(threads: ReadonlyArray<Iterator<Access>>): Iterator<Access> {
-  for (;;) for (const t of threads) yield t.next().value as Access;
+export function roundRobin(threads: ReadonlyArray<Iterator<Access>>): Iterator<Access> {
+  if (threads.length === 1) return threads[0];
+  let t = 0;
+  return {
+    next() {
+      const result = threads[t].next();
+      t = t + 1 === threads.length ? 0 : t + 1;
+      return result;
+    },
+  };
 }
 
 /**

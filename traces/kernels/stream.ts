@@ -34,11 +34,16 @@ function arrays(r: StreamOptions, count: number) {
   return layout(new Array<number>(count).fill(r.elements * r.elementBytes));
 }
 
-/** Each thread runs `line(l)` over its part of the arrays' lines, again and again. */
-function sweep(r: StreamOptions, body: (l: number) => Iterable<Access>): Iterator<Access> {
+/** Each thread walks its part of the arrays' lines, again and again: per line, `reads` then `writes` (first lines of the arrays). */
+function sweep(r: StreamOptions, reads: readonly number[], writes: readonly number[]): Iterator<Access> {
   function* thread(t: number): Iterator<Access> {
     const [start, end] = part(lines(r), r.threads, t);
-    for (;;) for (let l = start; l < end; l++) yield* body(l);
+    for (;;) {
+      for (let l = start; l < end; l++) {
+        for (const base of reads) yield read(base + l);
+        for (const base of writes) yield write(base + l);
+      }
+    }
   }
   return roundRobin(Array.from({ length: r.threads }, (_, t) => thread(t)));
 }
@@ -52,7 +57,7 @@ export const streamCopy = kernel<StreamOptions>({
   footprintBytes: (r) => arrays(r, 2).footprintBytes,
   accesses(r) {
     const [a, c] = arrays(r, 2).baseLines;
-    return sweep(r, (l) => [read(a + l), write(c + l)]);
+    return sweep(r, [a], [c]);
   },
 });
 
@@ -65,6 +70,6 @@ export const streamTriad = kernel<StreamOptions>({
   footprintBytes: (r) => arrays(r, 3).footprintBytes,
   accesses(r) {
     const [a, b, c] = arrays(r, 3).baseLines;
-    return sweep(r, (l) => [read(b + l), read(c + l), write(a + l)]);
+    return sweep(r, [b, c], [a]);
   },
 });
