@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../common/errors.js';
 import { registerTracesCommand } from '../../src/cli/traces.js';
+import type { Trace } from '../../simulators/trace.js';
 import { generateTrace } from '../../traces/generators.js';
 import { readStl } from '../../traces/stl.js';
 
@@ -31,7 +32,10 @@ function traces(...args: string[]): string {
 }
 
 function plain(path: string) {
-  const t = readStl(path);
+  return plain2(readStl(path));
+}
+
+function plain2(t: Trace) {
   return { cycle: Array.from(t.cycle), address: Array.from(t.address), isWrite: Array.from(t.isWrite) };
 }
 
@@ -77,6 +81,12 @@ describe('marl-dse traces generate', () => {
     [['generate', 'random', '--requests', 'ten'], '--requests ten: expected a number'],
     [['generate', 'random', '--requests', '10', '--footprint', '100'], '--footprint: expected a positive multiple of 64 bytes, got 100'],
     [['generate', 'random', '--requests', '10', '--stride', '64'], '--stride: does not apply to random traces (only strided)'],
+    [['generate', 'gups', '--requests', '10', '--read-share', '0.5'], '--read-share: does not apply to gups traces (only stream, random, strided, hotspot, cloud-1, cloud-2)'],
+    [['generate', 'stream', '--requests', '10', '--kernels', 'gups'], '--kernels: does not apply to stream traces (only mix)'],
+    [['generate', 'mix', '--requests', '10', '--kernels', 'gups:size=2'], '--kernels: "gups:size=2": unknown option size'],
+    [['generate', 'mix', '--requests', '10', '--kernels', 'gups:footprint=100'], '--kernels: entry 1 (gups): footprint: expected a positive multiple of 64 bytes, got 100'],
+    [['generate', 'spmv', '--requests', '10', '--rows', '100'], '--rows: the footprint, 36 KiB, fits in the 2 MiB last-level cache: after the first pass nothing would reach DRAM (make it larger or the cache smaller)'],
+    [['generate', 'stream', '--requests', '10', '--memspec', 'ddr9'], 'memspec "ddr9": not a preset (ddr3-1600, ddr4-2400) and not a .json file path'],
     [['generate', 'random', '--requests', '10', '--rate', '2', '--gap-dist', 'uniform', '--gap-mean', '2'], '--rate and --gap-dist/--gap-mean: give one or the other'],
     [['generate', 'random', '--requests', '10', '--gap-dist', 'poisson', '--gap-mean', '2'], '--gap-dist poisson: expected one of constant, uniform, exponential'],
     [['generate', 'random', '--requests', '10', '--gap-dist', 'uniform'], '--gap-dist uniform: give the mean gap with --gap-mean'],
@@ -96,6 +106,45 @@ describe('marl-dse traces generate', () => {
       expect(existsSync(out)).toBe(false);
     });
   }
+
+  it('generates kernels with their own flags, and mixes with --kernels', () => {
+    const a = join(dir, 'triad.stl');
+    expect(traces('generate', 'stream-triad', '--requests', '5', '--elements', '262144', '--threads', '2', '--llc-size', '1MiB', '--llc-ways', '8', '--out', a)).toBe(`${a}: 5 requests (stream-triad)\n`);
+    expect(readFileSync(a, 'utf8').split('\n')[1]).toBe('# options: {"requests":5,"seed":1,"arrival":{"rate":1},"elements":262144,"elementBytes":8,"threads":2,"llcBytes":1048576,"llcWays":8}');
+    expect(plain(a)).toEqual(plain2(generateTrace('stream-triad', { requests: 5, elements: 262144, threads: 2, llcBytes: 2 ** 20, llcWays: 8 })));
+    const m = join(dir, 'mix.stl');
+    traces('generate', 'mix', '--requests', '1000', '--rate', '0.5', '--kernels', 'stream-copy:3:elements=1e6,pointer-chase:chains=2:footprint=16MiB', '--out', m);
+    const kernels = [
+      { kind: 'stream-copy', weight: 3, options: { elements: 1e6 } },
+      { kind: 'pointer-chase', options: { chains: 2, footprintBytes: 16 * 2 ** 20 } },
+    ];
+    expect(plain(m)).toEqual(plain2(generateTrace('mix', { requests: 1000, rate: 0.5, kernels })));
+  });
+
+  it('refuses a footprint larger than the memory of --memspec (ddr3-1600 by default), naming both sizes', () => {
+    const out = join(dir, 'big.stl');
+    expect(() => traces('generate', 'random', '--requests', '10', '--footprint', '1TiB', '--out', out)).toThrow(
+      new InputError('--footprint: the footprint, 1 TiB, is larger than the memory of ddr3-1600 (1 GiB)'),
+    );
+    expect(() => traces('generate', 'stream-triad', '--requests', '10', '--elements', '1e8', '--out', out)).toThrow(
+      '--elements: the footprint, 2.24 GiB, is larger than the memory of ddr3-1600 (1 GiB)',
+    );
+    expect(() => traces('generate', 'mix', '--requests', '10', '--kernels', 'gups:footprint=900MiB,spmv', '--out', out)).toThrow(
+      '--kernels: the footprint, 1.09 GiB (gups 900 MiB, spmv 212 MiB), is larger than the memory of ddr3-1600 (1 GiB)',
+    );
+    expect(existsSync(out)).toBe(false);
+    traces('generate', 'random', '--requests', '10', '--footprint', '2GiB', '--memspec', 'ddr4-2400', '--out', out);
+    expect(plain(out).address.some((a) => a >= 2 ** 30)).toBe(true);
+  });
+
+  it('streams: a trillion requests fail at the first write to a full disk instead of filling the memory first', () => {
+    expect(() => traces('generate', 'stream', '--requests', '1e12', '--out', '/dev/full')).toThrow(new InputError('--out /dev/full: cannot write (ENOSPC)'));
+  });
+
+  it('refuses more requests than a cycle counter can place', () => {
+    expect(() => traces('generate', 'stream', '--requests', '1e16', '--out', join(dir, 'x.stl'))).toThrow(/^--requests: at most 9,007,199,254,740,991 at this arrival rate, got 10,000,000,000,000,000/);
+    expect(() => traces('generate', 'stream', '--requests', '1e10', '--gap-mean', '1e6', '--out', join(dir, 'x.stl'))).toThrow(/^--requests: at most 9,007,199,254 at this arrival rate/);
+  });
 
   it('reports an unwritable --out in one line', () => {
     expect(() => traces('generate', 'stream', '--requests', '10', '--out', join(dir, 'no', 'such', 'dir.stl'))).toThrow(/^--out .*dir\.stl: cannot write \(ENOENT\)$/);

@@ -9,6 +9,7 @@ import {
   type GeneratorKind,
   type WorkloadOptions,
   cloudTrace,
+  generateSource,
   generateTrace,
   randomTrace,
   streamTrace,
@@ -252,6 +253,31 @@ describe('generators: option errors', () => {
       expect(() => generateTrace(kind, options)).toThrow(message);
     });
   }
+});
+
+describe('streaming', () => {
+  it('makes requests chunk by chunk: the first chunk of a trillion-request trace comes at once, in bounded memory', () => {
+    const source = generateSource('stream', { requests: 1e12 });
+    expect(source.length).toBe(1e12);
+    const chunks = source.chunks()[Symbol.iterator]();
+    const first = chunks.next().value!;
+    expect(first.length).toBe(65_536);
+    expect(first.address[65_535]).toBe(65_535 * 64);
+    expect(chunks.next().value!.cycle[0]).toBe(65_536);
+  });
+
+  it('reads the same requests each time, the same as the in-memory trace', () => {
+    const source = generateSource('gups', { requests: 70_000, seed: 3, footprintBytes: 2 ** 23 });
+    const collect = () => {
+      const out: number[] = [];
+      for (const c of source.chunks()) for (let i = 0; i < c.length; i++) out.push(c.address[i] + c.isWrite[i] / 2);
+      return out;
+    };
+    const a = collect();
+    expect(collect()).toEqual(a);
+    const t = generateTrace('gups', { requests: 70_000, seed: 3, footprintBytes: 2 ** 23 });
+    expect(Array.from(t.address, (x, i) => x + t.isWrite[i] / 2)).toEqual(a);
+  });
 });
 
 describe('seeding', () => {
