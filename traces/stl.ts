@@ -130,22 +130,53 @@ export function stlLine(cycle: number, address: number, write: boolean): string 
   return `${cycle}:\t${write ? 'write' : 'read'}\t0x${address.toString(16)}`;
 }
 
+/** Writes `.stl` lines to a file as they come, 1 MiB at a time. */
+export class StlWriter {
+  private readonly fd: number;
+  private text = '';
+
+  /** Creates `path`; `header` lines become `#` comments. */
+  constructor(path: string, header?: string) {
+    this.fd = openSync(path, 'w');
+    if (header) this.text = header.split('\n').map((l) => `# ${l}`).join('\n') + '\n';
+  }
+
+  push(cycle: number, address: number, write: boolean): void {
+    this.text += stlLine(cycle, address, write) + '\n';
+    if (this.text.length > 1 << 20) this.flush();
+  }
+
+  /** Writes what is left and closes the file. */
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+
+  /** Closes the file without writing what is left (after a failure). */
+  discard(): void {
+    this.text = '';
+    closeSync(this.fd);
+  }
+
+  private flush(): void {
+    if (this.text.length > 0) writeSync(this.fd, this.text);
+    this.text = '';
+  }
+}
+
 /** Writes a trace as a `.stl` file, streaming, with an optional header comment. */
 export function writeStl(trace: Trace | TraceSource, path: string, header?: string): void {
-  const fd = openSync(path, 'w');
+  const out = new StlWriter(path, header);
   try {
-    let text = header ? header.split('\n').map((l) => `# ${l}`).join('\n') + '\n' : '';
     for (const chunk of chunksOf(trace)) {
-      for (let i = 0; i < chunk.length; i++) {
-        text += stlLine(chunk.cycle[i], chunk.address[i], chunk.isWrite[i] === 1) + '\n';
-        if (text.length > 1 << 20) {
-          writeSync(fd, text);
-          text = '';
-        }
-      }
+      for (let i = 0; i < chunk.length; i++) out.push(chunk.cycle[i], chunk.address[i], chunk.isWrite[i] === 1);
     }
-    if (text.length > 0) writeSync(fd, text);
-  } finally {
-    closeSync(fd);
+  } catch (e) {
+    out.discard();
+    throw e;
   }
+  out.close();
 }

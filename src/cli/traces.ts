@@ -1,5 +1,8 @@
 /** `marl-dse traces`: list the built-in traces, generate, inspect, import and capture traces. */
 import Table from 'cli-table3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../common/errors.js';
 import { byteSize, finiteNumber } from '../../common/parse.js';
@@ -19,7 +22,9 @@ import {
   parseMix,
 } from '../../traces/generators.js';
 import { type TraceInspection, inspectTrace } from '../../traces/inspect.js';
-import { writeStl } from '../../traces/stl.js';
+import { CAPTURE_DEFAULTS, type CaptureOptions, type CaptureStats, captureProgram } from '../../traces/capture.js';
+import { formatBytes } from '../../traces/options.js';
+import { StlFileSource, StlWriter, writeStl } from '../../traces/stl.js';
 import { writeAtomically } from '../files.js';
 
 /** The generate flags, by commander's camel-case names (`--read-share` → readShare). */
@@ -188,9 +193,78 @@ export function runImport(file: string, flags: ImportFlags): void {
   process.stdout.write(`${flags.out}: ${fmt(source.count)} requests (from ${format} trace ${file})\n`);
 }
 
-/** Adds `traces list | generate | inspect | import` to the program. */
+export interface CaptureFlags {
+  out: string;
+  llcSize: string;
+  llcWays: string;
+  line: string;
+  pageSize: string;
+  cpuMhz: string;
+  ipc: string;
+  clkMhz: string;
+  memspec: string;
+}
+
+/** Flags of capture options, for errors. */
+const CAPTURE_FLAGS: Readonly<Record<string, string>> = {
+  llcBytes: '--llc-size',
+  llcWays: '--llc-ways',
+  lineBytes: '--line',
+  pageBytes: '--page-size',
+  cpuMhz: '--cpu-mhz',
+  ipc: '--ipc',
+  clkMhz: '--clk-mhz',
+};
+
+export async function runCapture(command: string, args: string[], flags: CaptureFlags): Promise<void> {
+  const memory = loadMemSpec(flags.memspec);
+  const options: CaptureOptions = {
+    program: command,
+    args,
+    llc: { sizeBytes: byteSize(flags.llcSize, '--llc-size'), ways: finiteNumber(flags.llcWays, '--llc-ways'), lineBytes: byteSize(flags.line, '--line') },
+    pageBytes: byteSize(flags.pageSize, '--page-size'),
+    memoryBytes: memory.capacityBytes,
+    memory: flags.memspec,
+    cpuMhz: finiteNumber(flags.cpuMhz, '--cpu-mhz'),
+    ipc: finiteNumber(flags.ipc, '--ipc'),
+    clkMhz: finiteNumber(flags.clkMhz, '--clk-mhz'),
+  };
+  // Requests go to a temporary file first: the header says what was captured, known only at the end,
+  // and a failed program leaves no trace behind.
+  const tmp = mkdtempSync(join(tmpdir(), 'marl-dse-capture-'));
+  try {
+    const partial = join(tmp, 'requests.stl');
+    const writer = new StlWriter(partial);
+    let stats: CaptureStats;
+    try {
+      stats = await captureProgram(options, (cycle, address, write) => writer.push(cycle, address, write));
+    } catch (e) {
+      writer.discard();
+      if (e instanceof OptionError) throw new InputError(`${CAPTURE_FLAGS[e.option] ?? e.option}: ${e.problem}`);
+      throw e;
+    }
+    writer.close();
+    const llc = options.llc;
+    const accesses = stats.loads + stats.stores + stats.modifies;
+    const header = [
+      `captured by marl-dse traces capture: ${[command, ...args].join(' ')}`,
+      `valgrind --tool=lackey --trace-mem=yes: ${fmt(stats.instructions)} instructions; ${fmt(stats.loads)} loads, ${fmt(stats.stores)} stores, ${fmt(stats.modifies)} modifies`,
+      `last-level cache: ${formatBytes(llc.sizeBytes)}, ${llc.ways} ways, ${llc.lineBytes}-byte lines, LRU, write-back, write-allocate: ${fmt(stats.llcHits)} hits, ${fmt(stats.llcMisses)} misses, ${fmt(stats.writeBacks)} write-backs (${fmt(stats.flushedLines)} of lines left dirty at exit) for ${fmt(accesses)} accesses`,
+      `pages: ${formatBytes(options.pageBytes)}, physical frames from 0 in first-touch order: ${fmt(stats.pages)} pages (${formatBytes(stats.pages * options.pageBytes)}) of ${flags.memspec}'s ${formatBytes(memory.capacityBytes)}`,
+      `timing: request cycle = floor(instructions · ${options.clkMhz} MHz / (${options.ipc} IPC · ${options.cpuMhz} MHz)), in cycles of the ${options.clkMhz} MHz trace clock (simulate --clk-mhz ${options.clkMhz})`,
+      `requests: ${fmt(stats.reads)} reads, ${fmt(stats.writes)} writes, last cycle ${fmt(stats.lastCycle)}`,
+    ].join('\n');
+    writeAtomically(flags.out, (path) => writeStl(new StlFileSource(partial), path, header));
+    const hitRate = accesses > 0 ? (100 * stats.llcHits) / (stats.llcHits + stats.llcMisses) : 0;
+    process.stdout.write(`${flags.out}: ${fmt(stats.reads + stats.writes)} requests (${fmt(stats.reads)} reads, ${fmt(stats.writes)} writes) from ${fmt(stats.instructions)} instructions, LLC hit rate ${fmt(hitRate, 1)} %\n`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Adds `traces list | generate | inspect | import | capture` to the program. */
 export function registerTracesCommand(program: Command): void {
-  const traces = program.command('traces').description('list, generate, inspect and import workload traces');
+  const traces = program.command('traces').description('list, generate, inspect, import and capture workload traces');
 
   traces
     .command('list')
@@ -224,4 +298,21 @@ export function registerTracesCommand(program: Command): void {
     .requiredOption('--format <format>', IMPORT_FORMATS.join(' | '))
     .requiredOption('--out <file>', 'the .stl file to write')
     .action((file: string, flags: ImportFlags) => runImport(file, flags));
+
+  traces
+    .command('capture')
+    .description("run a program under Valgrind's lackey and write the DRAM traffic of its last-level cache as a .stl file")
+    .usage('--out <file> [options] -- <program> [args...]')
+    .argument('<program>', 'the program to run (a path, or a name on PATH)')
+    .argument('[args...]', 'its arguments (after --, so they are not read as options)')
+    .requiredOption('--out <file>', 'the .stl file to write')
+    .option('--llc-size <bytes>', 'last-level cache size', '2MiB')
+    .option('--llc-ways <n>', 'last-level cache ways', '16')
+    .option('--line <bytes>', 'cache line size; lines above 64 bytes move as several 64-byte requests', '64')
+    .option('--page-size <bytes>', 'page size of the virtual-to-physical mapping', '4KiB')
+    .option('--cpu-mhz <mhz>', 'core clock', String(CAPTURE_DEFAULTS.cpuMhz))
+    .option('--ipc <n>', 'instructions the core retires per core cycle', String(CAPTURE_DEFAULTS.ipc))
+    .option('--clk-mhz <mhz>', 'trace-player clock the cycles count', String(CAPTURE_DEFAULTS.clkMhz))
+    .option('--memspec <name|file>', 'the memory the physical pages come from', DEFAULT_MEMSPEC)
+    .action((command: string, args: string[], flags: CaptureFlags) => runCapture(command, args, flags));
 }
