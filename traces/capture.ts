@@ -99,13 +99,23 @@ class LackeyParser {
   constructor(private readonly onAccess: (kind: number, address: number, size: number, instructions: number) => void) {}
 
   feed(chunk: Buffer): void {
-    const buf = this.rest.length > 0 ? Buffer.concat([this.rest, chunk]) : chunk;
     let start = 0;
-    for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
-      this.line(buf, start, nl);
+    if (this.rest.length > 0) {
+      // The line cut at the end of the last chunk, completed.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.rest = Buffer.concat([this.rest, chunk]);
+        return;
+      }
+      const line = Buffer.concat([this.rest, chunk.subarray(0, nl)]);
+      this.line(line, 0, line.length);
       start = nl + 1;
     }
-    this.rest = Buffer.from(buf.subarray(start));
+    for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+      this.line(chunk, start, nl);
+      start = nl + 1;
+    }
+    this.rest = Buffer.from(chunk.subarray(start));
   }
 
   end(): void {
@@ -159,6 +169,8 @@ export async function captureProgram(o: CaptureOptions, sink: RequestSink): Prom
   const cyclesPerInstruction = o.clkMhz / (o.ipc * o.cpuMhz);
   const maxFrames = Math.floor(o.memoryBytes / o.pageBytes);
   const frames = new Map<number, number>();
+  let lastPage = -1;
+  let lastFrame = -1;
   const stats: CaptureStats = { instructions: 0, loads: 0, stores: 0, modifies: 0, llcHits: 0, llcMisses: 0, writeBacks: 0, flushedLines: 0, pages: 0, reads: 0, writes: 0, lastCycle: 0 };
 
   const transfer = (cycle: number, physicalLine: number, write: boolean): void => {
@@ -177,12 +189,14 @@ export async function captureProgram(o: CaptureOptions, sink: RequestSink): Prom
     for (let v = Math.floor(address / line), last = Math.floor((address + size - 1) / line); v <= last; v++) {
       const byte = v * line;
       const page = Math.floor(byte / o.pageBytes);
-      let frame = frames.get(page);
+      let frame = page === lastPage ? lastFrame : frames.get(page);
       if (frame === undefined) {
         frame = frames.size;
         if (frame >= maxFrames) throw new InputError(`${o.program}: touches more than the ${formatBytes(o.memoryBytes)} of ${o.memory} (${maxFrames.toLocaleString('en-US')} pages of ${formatBytes(o.pageBytes)})`);
         frames.set(page, frame);
       }
+      lastPage = page;
+      lastFrame = frame;
       const physical = (frame * o.pageBytes + (byte % o.pageBytes)) / line;
       const result = llc.access(physical, write);
       if (result === LLC_HIT) continue;

@@ -113,6 +113,15 @@ describe('capture on hand-made lackey output', () => {
     expect(requests.slice(0, 4)).toEqual(['0 read 0x0', '0 read 0x40', '2 read 0x1000', '2 read 0x1040']);
   });
 
+  it('reads lackey output of many pipe chunks, lines cut anywhere', async () => {
+    // 50,000 loads of distinct lines, each after 3 instructions: about 1.5 MB of text.
+    let text = '';
+    for (let i = 0; i < 50_000; i++) text += `I  04000000,3\nI  04000003,3\nI  04000006,3\n L ${(0x10000000 + i * 64).toString(16)},8\n`;
+    const { stats, requests } = await capture(options(fakeValgrind('valgrind-long', text), { llc: { sizeBytes: 4096, ways: 4, lineBytes: 64 } }));
+    expect([stats.instructions, stats.loads, stats.reads, stats.writes, stats.pages]).toEqual([150_000, 50_000, 50_000, 0, Math.ceil((50_000 * 64) / 4096)]);
+    expect(requests[49_999]).toBe(`${Math.floor((150_000 * 800) / 3200)} read 0x${(49_999 * 64).toString(16)}`);
+  });
+
   it('refuses a program that touches more pages than the memory has', async () => {
     const o = options(fakeValgrind('valgrind-pages', LACKEY), { memoryBytes: 3 * 4096, memory: 'tiny' });
     await expect(capture(o)).rejects.toThrow(new InputError('/bin/true: touches more than the 12 KiB of tiny (3 pages of 4 KiB)'));
