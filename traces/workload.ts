@@ -149,7 +149,7 @@ export const WORKLOAD_OPTIONS: readonly OptionSpec[] = [
   { key: 'footprintBytes', name: 'footprint', value: 'bytes', placeholder: 'bytes', help: 'bytes addressed, e.g. 1GiB, 64MiB (default: 1GiB; gups, pointer-chase: 256MiB)' },
   { key: 'strideBytes', name: 'stride', value: 'bytes', placeholder: 'bytes', help: 'strided: bytes between requests (default: 4096)' },
   { key: 'zipfExponent', name: 'zipf', value: 'number', placeholder: 's', help: 'hotspot: Zipf exponent over 8 KiB regions (default: 1)' },
-  { key: 'elements', name: 'elements', value: 'number', placeholder: 'n', help: 'stream-copy, stream-triad: elements per array (default: 4194304)' },
+  { key: 'elements', name: 'elements', value: 'number', placeholder: 'n', help: 'stream-copy, stream-triad: elements per array (default: 10000000)' },
   { key: 'elementBytes', name: 'element-bytes', value: 'bytes', placeholder: 'bytes', help: 'kernels: bytes per element, a power of two (default: 8; pointer-chase: 64 per node)' },
   { key: 'threads', name: 'threads', value: 'number', placeholder: 'n', help: 'stream-*, spmv, stencil, transpose: threads, each on a contiguous part (default: 1)' },
   { key: 'rows', name: 'rows', value: 'number', placeholder: 'n', help: 'spmv: matrix rows (default: 1048576); stencil, transpose: grid rows (default: 4096)' },

@@ -245,17 +245,17 @@ export async function runCapture(command: string, args: string[], flags: Capture
     }
     writer.close();
     const llc = options.llc;
-    const accesses = stats.loads + stats.stores + stats.modifies;
+    const lineAccesses = stats.llcHits + stats.llcMisses;
     const header = [
       `captured by marl-dse traces capture: ${[command, ...args].join(' ')}`,
       `valgrind --tool=lackey --trace-mem=yes: ${fmt(stats.instructions)} instructions; ${fmt(stats.loads)} loads, ${fmt(stats.stores)} stores, ${fmt(stats.modifies)} modifies`,
-      `last-level cache: ${formatBytes(llc.sizeBytes)}, ${llc.ways} ways, ${llc.lineBytes}-byte lines, LRU, write-back, write-allocate: ${fmt(stats.llcHits)} hits, ${fmt(stats.llcMisses)} misses, ${fmt(stats.writeBacks)} write-backs (${fmt(stats.flushedLines)} of lines left dirty at exit) for ${fmt(accesses)} accesses`,
+      `last-level cache: ${formatBytes(llc.sizeBytes)}, ${llc.ways} ways, ${llc.lineBytes}-byte lines, LRU, write-back, write-allocate: ${fmt(lineAccesses)} line accesses, ${fmt(stats.llcHits)} hits, ${fmt(stats.llcMisses)} misses, ${fmt(stats.writeBacks)} write-backs (${fmt(stats.flushedLines)} of them at exit)`,
       `pages: ${formatBytes(options.pageBytes)}, physical frames from 0 in first-touch order: ${fmt(stats.pages)} pages (${formatBytes(stats.pages * options.pageBytes)}) of ${flags.memspec}'s ${formatBytes(memory.capacityBytes)}`,
       `timing: request cycle = floor(instructions · ${options.clkMhz} MHz / (${options.ipc} IPC · ${options.cpuMhz} MHz)), in cycles of the ${options.clkMhz} MHz trace clock (simulate --clk-mhz ${options.clkMhz})`,
       `requests: ${fmt(stats.reads)} reads, ${fmt(stats.writes)} writes, last cycle ${fmt(stats.lastCycle)}`,
     ].join('\n');
     writeAtomically(flags.out, (path) => writeStl(new StlFileSource(partial), path, header));
-    const hitRate = accesses > 0 ? (100 * stats.llcHits) / (stats.llcHits + stats.llcMisses) : 0;
+    const hitRate = (100 * stats.llcHits) / lineAccesses;
     process.stdout.write(`${flags.out}: ${fmt(stats.reads + stats.writes)} requests (${fmt(stats.reads)} reads, ${fmt(stats.writes)} writes) from ${fmt(stats.instructions)} instructions, LLC hit rate ${fmt(hitRate, 1)} %\n`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

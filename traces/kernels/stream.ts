@@ -16,8 +16,11 @@ export interface StreamOptions {
   readonly threads: number;
 }
 
-/** 4 Mi doubles: 32 MiB per array, STREAM's rule of at least four times the cache. */
-const DEFAULT_ELEMENTS = 2 ** 22;
+/**
+ * STREAM's own default (STREAM_ARRAY_SIZE): 80 MB per array of doubles, far beyond the cache. Not
+ * a power of two, so the arrays do not all start in the same bank and row offset.
+ */
+const DEFAULT_ELEMENTS = 10_000_000;
 
 function resolve(o: WorkloadOptions): StreamOptions {
   const elements = integerOption(o.elements, DEFAULT_ELEMENTS, 'elements', 1);
