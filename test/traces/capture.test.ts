@@ -208,7 +208,9 @@ describe('marl-dse traces capture under Valgrind', () => {
 
     const header = readFileSync(small.out, 'utf8').split('\n').filter((l) => l.startsWith('#'));
     expect(header[0]).toBe(`# captured by marl-dse traces capture: ${binary} ${2 ** 18}`);
-    expect(header[2]).toMatch(/^# last-level cache: 16 KiB, 16 ways, 64-byte lines, LRU, write-back, write-allocate: [\d,]+ hits, [\d,]+ misses/);
+    const cache = /^# last-level cache: 16 KiB, 16 ways, 64-byte lines, LRU, write-back, write-allocate: ([\d,]+) line accesses, ([\d,]+) hits, ([\d,]+) misses, ([\d,]+) write-backs \(([\d,]+) of them at exit\)$/.exec(header[2]);
+    const [accesses, hits, misses, writeBacks] = cache!.slice(1, 5).map((n) => Number(n.replaceAll(',', '')));
+    expect([accesses, misses, writeBacks]).toEqual([hits + misses, small.reads, small.writes]);
     expect(header[4]).toBe('# timing: request cycle = floor(instructions · 800 MHz / (1 IPC · 3200 MHz)), in cycles of the 800 MHz trace clock (simulate --clk-mhz 800)');
     const instructions = Number(/([\d,]+) instructions/.exec(header[1])![1].replaceAll(',', ''));
     expect(small.t.cycle[small.t.length - 1]).toBe(Math.floor(instructions / 4));
