@@ -19,7 +19,7 @@ import { transpose } from './kernels/transpose.js';
 import { mixOf } from './mix.js';
 import { OptionError, formatBytes } from './options.js';
 import { SYNTHETIC_GENERATORS } from './synthetic.js';
-import { type WorkloadGenerator, type OptionKey, type TimedRequest, type WorkloadOptions } from './workload.js';
+import type { TimedRequest, WorkloadGenerator, WorkloadOptions } from './workload.js';
 
 export { GAP_DISTRIBUTIONS, type Arrival, type GapDistribution } from './arrival.js';
 export { OptionError } from './options.js';
@@ -175,9 +175,4 @@ export function cloudTrace(options: CloudOptions, name?: string): Trace {
   if (firstRun !== 'sequential' && firstRun !== 'random') throw new OptionError('firstRun', `expected sequential or random, got ${String(firstRun)}`);
   const kind = firstRun === 'sequential' ? 'cloud-1' : 'cloud-2';
   return generateTrace(kind, rest, name ?? kind);
-}
-
-/** The option keys a kind takes besides the common ones. */
-export function optionsOf(kind: string): readonly OptionKey[] {
-  return generatorOf(kind).options;
 }

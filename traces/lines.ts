@@ -116,6 +116,7 @@ export class LineBlocks {
   count = 0;
   /** Line number (1-based) of the block's first line. */
   firstLine = 1;
+  readonly path: string;
   private readonly input: ByteReader;
   private eof = false;
   private first = true;
@@ -125,10 +126,8 @@ export class LineBlocks {
   private restStart = 0;
   private restEnd = 0;
 
-  constructor(
-    readonly path: string,
-    input: TraceInput,
-  ) {
+  constructor(input: TraceInput) {
+    this.path = input.path;
     this.input = input.open();
   }
 
@@ -218,7 +217,7 @@ export function* requestChunks(
   parse: (buf: Uint8Array, start: number, end: number, line: number, out: LineRequest) => boolean,
 ): Generator<TraceChunk> {
   const file = input.path;
-  const blocks = new LineBlocks(file, input);
+  const blocks = new LineBlocks(input);
   try {
     const cycle = new Float64Array(CHUNK_REQUESTS);
     const address = new Float64Array(CHUNK_REQUESTS);

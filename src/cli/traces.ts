@@ -12,6 +12,7 @@ import { BUILTIN_TRACES, openTrace } from '../../traces/builtin.js';
 import { openTraceFile } from '../../traces/formats.js';
 import {
   GAP_DISTRIBUTIONS,
+  GENERATORS,
   GENERATOR_KINDS,
   type GapDistribution,
   OptionError,
@@ -23,6 +24,7 @@ import {
 } from '../../traces/generators.js';
 import { type TraceInspection, inspectTrace } from '../../traces/inspect.js';
 import { CAPTURE_DEFAULTS, type CaptureOptions, type CaptureStats, captureProgram } from '../../traces/capture.js';
+import { DEFAULT_LLC } from '../../traces/llc.js';
 import { formatBytes } from '../../traces/options.js';
 import { StlFileSource, StlWriter, writeStl } from '../../traces/stl.js';
 import { writeAtomically } from '../files.js';
@@ -193,6 +195,9 @@ export function runImport(file: string, flags: ImportFlags): void {
   process.stdout.write(`${flags.out}: ${fmt(source.count)} requests (from ${format} trace ${file})\n`);
 }
 
+/** 2 MiB → "2MiB", as a flag's value is written. */
+const compactBytes = (n: number): string => formatBytes(n).replace(' ', '');
+
 export interface CaptureFlags {
   out: string;
   llcSize: string;
@@ -280,6 +285,7 @@ export function registerTracesCommand(program: Command): void {
     .requiredOption('--out <file>', 'the .stl file to write')
     .option('--memspec <name|file>', 'the memory the trace is for: its footprint must fit', DEFAULT_MEMSPEC);
   for (const spec of WORKLOAD_OPTIONS) generate.option(`--${spec.name} <${spec.placeholder}>`, spec.help);
+  generate.addHelpText('after', `\nKinds:\n${GENERATORS.map((g) => `  ${g.kind.padEnd(14)} ${g.summary}`).join('\n')}`);
   generate.action((kind: string, flags: GenerateFlags) => runGenerate(kind, flags));
 
   traces
@@ -306,10 +312,10 @@ export function registerTracesCommand(program: Command): void {
     .argument('<program>', 'the program to run (a path, or a name on PATH)')
     .argument('[args...]', 'its arguments (after --, so they are not read as options)')
     .requiredOption('--out <file>', 'the .stl file to write')
-    .option('--llc-size <bytes>', 'last-level cache size', '2MiB')
-    .option('--llc-ways <n>', 'last-level cache ways', '16')
-    .option('--line <bytes>', 'cache line size; lines above 64 bytes move as several 64-byte requests', '64')
-    .option('--page-size <bytes>', 'page size of the virtual-to-physical mapping', '4KiB')
+    .option('--llc-size <bytes>', 'last-level cache size', compactBytes(DEFAULT_LLC.sizeBytes))
+    .option('--llc-ways <n>', 'last-level cache ways', String(DEFAULT_LLC.ways))
+    .option('--line <bytes>', 'cache line size; lines above 64 bytes move as several 64-byte requests', String(DEFAULT_LLC.lineBytes))
+    .option('--page-size <bytes>', 'page size of the virtual-to-physical mapping', compactBytes(CAPTURE_DEFAULTS.pageBytes))
     .option('--cpu-mhz <mhz>', 'core clock', String(CAPTURE_DEFAULTS.cpuMhz))
     .option('--ipc <n>', 'instructions the core retires per core cycle', String(CAPTURE_DEFAULTS.ipc))
     .option('--clk-mhz <mhz>', 'trace-player clock the cycles count', String(CAPTURE_DEFAULTS.clkMhz))
