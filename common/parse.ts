@@ -10,3 +10,19 @@ export function integer(raw: string | undefined, flag: string, min: number, max 
   }
   return n;
 }
+
+/** A number as `Number` reads it (1000, 1e6, 0x40, 0.7; `_` separators allowed). */
+export function finiteNumber(raw: string, flag: string): number {
+  const n = raw.trim() === '' ? NaN : Number(raw.replaceAll('_', ''));
+  if (!Number.isFinite(n)) throw new InputError(`${flag} ${raw}: expected a number`);
+  return n;
+}
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/** A size in bytes: a number, or one with a binary unit (8KiB, 64 MiB, 1G: K, M, G, T are all powers of 1024). */
+export function byteSize(raw: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|(b))?\s*$/i.exec(raw.replaceAll('_', ''));
+  if (!m) return finiteNumber(raw, flag);
+  return Number(m[1]) * BYTE_UNITS[(m[2] ?? m[3] ?? '').toLowerCase()];
+}
