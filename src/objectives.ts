@@ -31,6 +31,12 @@ export type ObjectiveName = (typeof OBJECTIVES)[number];
 export function objectiveDirection(objective: string): 'min' | 'max' {
   return objective === 'pareto' ? 'max' : 'min';
 }
+
+/** The unit of an objective's value, as the dashboard labels its axis ('' for none known). */
+export function objectiveUnit(objective: string): string {
+  if (objective in METRICS) return METRICS[objective as keyof typeof METRICS].unit;
+  return objective === 'joint' ? '× target' : objective === 'pareto' ? 'normalised hypervolume' : '';
+}
 export const REWARDS = ['log', 'archgym'] as const;
 export type RewardKind = (typeof REWARDS)[number];
 
