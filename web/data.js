@@ -240,12 +240,14 @@ const FORMATS = {
 };
 
 /**
- * A number for people: thousands separators, 4 significant digits for fractions.
+ * A number for people: thousands separators, 4 significant digits for fractions, powers of ten
+ * below 0.001 (a loss of 2.2e-8, not 0.000000022).
  * @param {number | null | undefined} n
  */
 export function formatValue(n) {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
   if (Number.isInteger(n)) return FORMATS.integer.format(n);
+  if (Math.abs(n) < 0.001) return n.toExponential(3).replace(/\.?0+e/, 'e');
   return (Math.abs(n) >= 1000 ? FORMATS.large : FORMATS.small).format(n);
 }
 

@@ -11,6 +11,7 @@ import {
   configAt,
   csvField,
   defaultBestView,
+  formatValue,
   designDiff,
   evaluationAt,
   groupedAxes,
@@ -132,6 +133,21 @@ describe('web/data.js', () => {
       const front = paretoFront(points).map((i) => points[i]);
       expect(front).toEqual(objectivesFront(points));
     }
+  });
+
+  it('formatValue writes numbers for people', () => {
+    expect([55046.25, 1234567.891, 2930.694, 0.5383, 0.012345, 2.202e-8, -0.0001, 128, null, NaN].map(formatValue)).toEqual([
+      '55,046.25',
+      '1,234,568',
+      '2,930.694',
+      '0.5383',
+      '0.01235',
+      '2.202e-8',
+      '-1e-4',
+      '128',
+      '—',
+      '—',
+    ]);
   });
 
   it('growDomain grows with a margin and otherwise keeps the same array', () => {

@@ -171,9 +171,9 @@ function bestPanel(node, objective, height, redraw) {
       y = (log ? d3.scaleLog() : d3.scaleLinear()).domain(domain).range([f.height, 0]);
       if (!zoom) y.nice();
       x.domain(xDomain);
-      f.xAxis.call(d3.axisBottom(x).ticks(6, '~s'));
-      // Thousands separators and as many decimals as the ticks' step needs: a narrow range reads 2,000.04, 2,000.06, ….
-      f.yAxis.call(d3.axisLeft(y).ticks(log ? 5 : 6, ','));
+      f.xAxis.call(d3.axisBottom(x).ticks(6).tickFormat(d3.format('~s')));
+      // Thousands separators, and as many decimals as the ticks' step needs: a narrow range reads 2,000.04, 2,000.06, ….
+      f.yAxis.call(d3.axisLeft(y).ticks(log ? 5 : 6, log ? ',~g' : ',f'));
       f.xLabel.text('evaluations');
       f.yLabel.text(`best ${objective}${unit ? ` (${unit})` : ''}${log ? ', log scale' : ''}`);
       const mark = references

@@ -53,7 +53,7 @@ export function curvesChart(container) {
         .range([height, 0])
         .nice();
       g.select('text.curve-name').text(`${d.name} (latest ${formatValue(d.points[d.points.length - 1][1])})`);
-      g.select('g.axis.x').call(/** @type {any} */ (d3.axisBottom(x).ticks(4, '~s')));
+      g.select('g.axis.x').call(/** @type {any} */ (d3.axisBottom(x).ticks(4).tickFormat(d3.format('~s'))));
       g.select('g.axis.y').call(/** @type {any} */ (d3.axisLeft(y).ticks(4)));
       const line = d3
         .line()

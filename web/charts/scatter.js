@@ -95,8 +95,8 @@ export function scatterChart(container) {
       yDomain = ny;
       x.domain(xDomain ?? [0, 1]);
       y.domain(yDomain ?? [0, 1]);
-      f.xAxis.call(d3.axisBottom(x).ticks(6, '~s'));
-      f.yAxis.call(d3.axisLeft(y).ticks(6, '~s'));
+      f.xAxis.call(d3.axisBottom(x).ticks(6).tickFormat(d3.format('~s')));
+      f.yAxis.call(d3.axisLeft(y).ticks(6).tickFormat(d3.format('~s')));
       repaint = true;
       greyed = null;
     }
