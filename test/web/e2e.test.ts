@@ -371,6 +371,57 @@ describe.skipIf(skipBrowser)('dashboard in a browser (Chromium at /usr/bin/chrom
     }
   }, 60_000);
 
+  it('a space of 32 parameters: the parallel coordinates start with the 12 most important, and the user chooses the axes', async () => {
+    const bigDb = join(dir, 'big.sqlite');
+    const writer = RunStore.open(bigDb);
+    // A space the server cannot load (its file is gone): the page takes the parameters from the designs.
+    const id = writer.createRun(newRun({ agent: 'random', objective: 'latency', budget: 600, options: { space: '/nonexistent/big-space.json' } }));
+    const names = Array.from({ length: 32 }, (_, p) => `P${String(p).padStart(2, '0')}`);
+    let seed = 11;
+    const rand = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const evals = Array.from({ length: 600 }, (_, i) => {
+      const values = names.map(() => Math.floor(rand() * 4));
+      // Latency depends on P07 and P20 only.
+      const latency = 50_000 * (1 + values[7] + 0.5 * values[20]);
+      const e = evaluation(i, latency);
+      return { ...e, design: values, config: Object.fromEntries(names.map((n, p) => [n, values[p]])), stats: { ...e.stats, totalTimeNs: latency } };
+    });
+    writer.appendEvaluations(id, evals);
+    writer.setStatus(id, 'finished', { bestValue: 50_000, bestIndex: 0, evaluationsToTarget: null, simulations: 600, wallSeconds: 1 });
+    writer.close();
+    const server = await startServer({ db: bigDb, port: 0 });
+    try {
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      await page.goto(`${server.url}#runs=${id}`);
+      const axes = (): Promise<string[]> => page.evaluate(() => (window as unknown as { __dashboard: { parallelAxes(): string[] } }).__dashboard.parallelAxes());
+      // Before importance is known: the first 12; once it is, the 12 most important, P07 and P20 among them.
+      await page.waitForFunction(() => (window as unknown as { __dashboard: { parallelAxes(): string[] } }).__dashboard.parallelAxes().includes('P20'), null, { timeout: 60_000 });
+      const shown = await axes();
+      expect(shown).toHaveLength(13);
+      expect(shown).toEqual(expect.arrayContaining(['P07', 'P20', 'reward']));
+      expect(shown.slice(0, -1)).toEqual([...shown.slice(0, -1)].sort());
+      await expect.poll(() => page.locator('#parallel .axis-chooser summary').textContent()).toBe('Axes: 12 of 32 parameters, grouped by subsystem (the most important)');
+      // All of them, then none, then one.
+      await page.locator('#parallel .axis-chooser summary').click();
+      await page.locator('#parallel .axis-actions button[data-action="all"]').click();
+      expect(await axes()).toEqual([...names, 'reward']);
+      await page.locator('#parallel fieldset input.group').uncheck();
+      expect(await axes()).toEqual(['reward']);
+      await page.locator('#parallel label.axis', { hasText: 'P20' }).locator('input').check();
+      await page.locator('#parallel label.axis', { hasText: 'P07' }).locator('input').check();
+      expect(await axes()).toEqual(['P07', 'P20', 'reward']);
+      expect(await page.evaluate(() => (window as unknown as { __dashboard: { parallelLines(): number } }).__dashboard.parallelLines())).toBe(600);
+      await page.locator('#parallel .axis-actions button[data-action="important"]').click();
+      expect(await axes()).toHaveLength(13);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
   it('over a comparison folder: shows the verdicts, links the report, draws the true optimum and the target', async () => {
     const space = join(dir, 'six.json');
     writeFileSync(space, JSON.stringify({ name: 'six', parameters: [
