@@ -556,17 +556,25 @@ const conn = connect({
 
 // ---- page ----
 
-/** Evaluations in the store (all runs) over time, for the header's rate. @type {Array<[number, number]>} */
+/** Each run's evaluations when last counted, and what all runs gained since the page opened. @type {Map<number, number>} */
+const counted = new Map();
+let gained = 0;
+/** [time, gained] over the last three seconds, for the header's rate. @type {Array<[number, number]>} */
 const samples = [];
 setInterval(() => {
   const now = performance.now();
-  // The run list counts every run (pushed each second); a followed run's live count is fresher.
-  let total = 0;
-  for (const r of model.runList) total += Math.max(r.evaluations, model.runs.get(r.id)?.n ?? 0);
-  samples.push([now, total]);
+  // The run list counts every run (pushed each second); a followed run's live count is fresher. A
+  // run seen for the first time adds nothing: what it holds was not made in this interval.
+  for (const r of model.runList) {
+    const n = Math.max(r.evaluations, model.runs.get(r.id)?.n ?? 0);
+    const before = counted.get(r.id);
+    if (before !== undefined && n > before) gained += n - before;
+    counted.set(r.id, n);
+  }
+  samples.push([now, gained]);
   while (samples.length > 2 && now - samples[0][0] > 3000) samples.shift();
   const [t0, n0] = samples[0];
-  metrics.evaluationsPerSecond = now > t0 ? (Math.max(0, total - n0) * 1000) / (now - t0) : 0;
+  metrics.evaluationsPerSecond = now > t0 ? ((gained - n0) * 1000) / (now - t0) : 0;
   d3.select('#rate').text(metrics.connected ? `${metrics.evaluationsPerSecond.toFixed(0)} evaluations/s` : '');
   if (runListStale) {
     runListStale = false;
@@ -634,6 +642,8 @@ Object.assign(window, {
     bestPanels: () => charts?.best.panels() ?? [],
     importance: () => ({ names: importance.names, results: importance.results, busy: importance.busy }),
     trialRows: () => charts?.trials.rows() ?? 0,
+    /** Bytes of the runs' columns (typed arrays, outside the JavaScript heap's count). */
+    columnBytes: () => [...model.runs.values()].reduce((a, r) => a + [...r.cols.design, ...Object.values(r.cols).filter((c) => !Array.isArray(c))].reduce((b, c) => b + /** @type {ArrayBufferView} */ (c).byteLength, 0), 0),
   },
 });
 schedule();

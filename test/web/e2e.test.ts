@@ -69,6 +69,21 @@ async function checkViews(page: Page, evaluations: EvaluationRecord[]): Promise<
   await shoot('best');
   await shoot('scatter');
 
+  // The highlighted marks (SVG) show over the dense ones (canvas): hiding the SVG changes what is seen there.
+  for (const [chart, mark] of [
+    ['#scatter', 'circle.front-point'],
+    ['#parallel', 'path.pc-best'],
+  ]) {
+    await page.locator(chart).scrollIntoViewIfNeeded();
+    const box = (await page.locator(`${chart} ${mark}`).first().boundingBox())!;
+    const clip = { x: box.x - 2, y: box.y - 2, width: box.width + 4, height: box.height + 4 };
+    const shown = await page.screenshot({ clip });
+    await page.locator(`${chart} svg`).evaluate((svg) => ((svg as SVGSVGElement).style.visibility = 'hidden'));
+    const hidden = await page.screenshot({ clip });
+    await page.locator(`${chart} svg`).evaluate((svg) => ((svg as SVGSVGElement).style.visibility = ''));
+    expect(shown.equals(hidden), `${chart} ${mark} visible`).toBe(false);
+  }
+
   // A brush around one value of Scheduler keeps exactly the designs with that value, here and in the trial table.
   await page.locator('#parallel svg').scrollIntoViewIfNeeded();
   const axis = page.locator('#parallel g.pc-axis[data-name="Scheduler"]');

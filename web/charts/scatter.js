@@ -12,8 +12,10 @@ import { canvasLayer, configHtml, frame, tooltip } from './frame.js';
 /** @typedef {import('./best.js').RunView} RunView */
 /** @typedef {Map<number, Uint8Array> | null} Selection per run id, 1 for the designs kept by the brushes; null: no brush */
 
-/** A design's square, in CSS pixels. */
+/** A design's square, in CSS pixels: smaller beyond DENSE designs, where squares would cover each other. */
 const SIZE = 3;
+const DENSE_SIZE = 2;
+const DENSE = 20_000;
 const DIM = '#c9ced6';
 const OPACITY = 0.6;
 
@@ -50,6 +52,8 @@ export function scatterChart(container) {
     .y((d) => y(d[1]));
   /** @type {RunView[]} */
   let lastRuns = [];
+  /** Designs shown, all runs: the squares' size. */
+  let total = 0;
 
   /** Paints designs [from, to) of a run: all of them in grey ('dim'), the kept ones in the run's colour ('kept'), or all in colour. */
   function paint(/** @type {RunView} */ r, /** @type {number} */ from, /** @type {number} */ to, /** @type {'dim' | 'kept' | 'all'} */ which) {
@@ -61,7 +65,7 @@ export function scatterChart(container) {
     const [y0, y1] = y.domain();
     const kx = pixels.width / (x1 - x0);
     const ky = -pixels.height / (y1 - y0);
-    const size = Math.max(2, Math.round(SIZE * pixels.ratio));
+    const size = Math.max(1, Math.round((total > DENSE ? DENSE_SIZE : SIZE) * pixels.ratio));
     const bx = -x0 * kx - size / 2;
     const by = pixels.height - y0 * ky - size / 2;
     for (let i = from; i < to; i++) {
@@ -73,6 +77,9 @@ export function scatterChart(container) {
   /** @param {RunView[]} runs */
   function update(runs) {
     lastRuns = runs;
+    const wasDense = total > DENSE;
+    total = runs.reduce((a, r) => a + r.state.n, 0);
+    if (total > DENSE !== wasDense) repaint = true;
     const keys = runs.map(keyOf);
     const runsChanged = painted.size !== keys.length || keys.some((k) => !painted.has(k));
     // The grey image holds every design painted: new designs or other runs make it stale.
