@@ -31,12 +31,6 @@ export type ObjectiveName = (typeof OBJECTIVES)[number];
 export function objectiveDirection(objective: string): 'min' | 'max' {
   return objective === 'pareto' ? 'max' : 'min';
 }
-
-/** The unit of an objective's value, as the dashboard labels its axis ('' for none known). */
-export function objectiveUnit(objective: string): string {
-  if (objective in METRICS) return METRICS[objective as keyof typeof METRICS].unit;
-  return objective === 'joint' ? '× target' : objective === 'pareto' ? 'normalised hypervolume' : '';
-}
 export const REWARDS = ['log', 'archgym'] as const;
 export type RewardKind = (typeof REWARDS)[number];
 
@@ -69,6 +63,21 @@ export const METRICS: Readonly<Record<'power' | 'latency' | 'avg-latency' | 'ene
   'avg-latency': metric('ns', 'avgLatencyNs'),
   energy: metric('pJ', 'energyPj'),
 };
+
+/** The unit of each objective's value, as the dashboard labels its axis. */
+const OBJECTIVE_UNITS: Readonly<Record<ObjectiveName, string>> = {
+  power: METRICS.power.unit,
+  latency: METRICS.latency.unit,
+  'avg-latency': METRICS['avg-latency'].unit,
+  energy: METRICS.energy.unit,
+  joint: '× target',
+  pareto: 'normalised hypervolume',
+};
+
+/** The unit of an objective's value ('' for an objective this version does not know). */
+export function objectiveUnit(objective: string): string {
+  return (OBJECTIVE_UNITS as Readonly<Record<string, string>>)[objective] ?? '';
+}
 
 export function parseObjectiveName(raw: string): ObjectiveName {
   if ((OBJECTIVES as readonly string[]).includes(raw)) return raw as ObjectiveName;

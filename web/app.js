@@ -3,7 +3,7 @@
 // once: at 50+ evaluations a second the page does one small update per frame, not one per event.
 // Parameter importance is computed in a worker (importance-worker.js) a few times a minute at most.
 import d3 from './d3.js';
-import { appendAgentStats, appendEvaluations, bestDesign, DESIGN_METRICS, formatValue, OBJECTIVE_METRICS, runFromSnapshot, withUnit } from './data.js';
+import { appendAgentStats, appendEvaluations, bestDesign, DESIGN_METRICS, formatValue, OBJECTIVE_METRICS, runFromSnapshot, spaceKey, withUnit } from './data.js';
 import { connect, PROTOCOL_VERSION } from './socket.js';
 import { bestChart } from './charts/best.js';
 import { scatterChart } from './charts/scatter.js';
@@ -333,10 +333,10 @@ const importance = {
 function requestImportance(shown) {
   importance.pending = shown;
   const first = shown[0];
-  const axesKey = (/** @type {(typeof shown)[number]} */ r) => r.state.axes.map((a) => `${a.name}:${a.values.length}`).join();
-  const runs = first ? shown.filter((r) => axesKey(r) === axesKey(first)) : [];
+  // The runs of the first run's space, like the parallel coordinates.
+  const runs = first ? shown.filter((r) => spaceKey(r.state) === spaceKey(first.state)) : [];
   const wanted = DESIGN_METRICS.filter((m) => runs.some((r) => (OBJECTIVE_METRICS[r.state.info.objective] ?? ['latencyNs', 'powerMw']).includes(m.key)));
-  const key = `${runs.map((r) => `${r.id}:${r.state.epoch}`).join()}|${wanted.map((m) => m.key).join()}|${first ? axesKey(first) : ''}`;
+  const key = `${runs.map((r) => `${r.id}:${r.state.epoch}`).join()}|${wanted.map((m) => m.key).join()}|${first ? spaceKey(first.state) : ''}`;
   const total = runs.reduce((a, r) => a + r.state.n, 0);
   if (key === importance.key && total === importance.evaluations) return;
   if (importance.busy) return;

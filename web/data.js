@@ -1,4 +1,4 @@
-// Data shaping for the dashboard: small functions, separate from drawing. The pure ones (bestSoFar,
+// Data shaping for the dashboard: small functions, separate from drawing. The pure ones (bestSteps,
 // paretoFront, growDomain, bestRange, …) take and return plain values; the run-state ones update a
 // run's state in place and say what changed, so 50+ events a second cost only the new data.
 //
@@ -39,25 +39,10 @@ export const OBJECTIVE_METRICS = /** @type {Readonly<Record<string, MetricKey[]>
  * Whether `a` is better than `b` (null and NaN are never better; anything beats them).
  * @param {number | null} a @param {number | null} b @param {Direction} direction
  */
-export function better(a, b, direction) {
+function better(a, b, direction) {
   if (a === null || Number.isNaN(a)) return false;
   if (b === null || Number.isNaN(b)) return true;
   return direction === 'min' ? a < b : a > b;
-}
-
-/**
- * The best value up to and including each position.
- * @param {ReadonlyArray<number | null>} values @param {Direction} direction @param {number | null} [start]
- * @returns {Array<number | null>}
- */
-export function bestSoFar(values, direction, start = null) {
-  const out = new Array(values.length);
-  let best = start;
-  for (let i = 0; i < values.length; i++) {
-    if (better(values[i], best, direction)) best = values[i];
-    out[i] = best;
-  }
-  return out;
 }
 
 /**
@@ -498,6 +483,14 @@ export function appendAgentStats(run, stats) {
   const fresh = stats.filter((s) => s.evaluations > last);
   run.agentStats.push(...fresh);
   return fresh.length;
+}
+
+/**
+ * What identifies a run's parameters and their values: runs with the same key share the charts' axes.
+ * @param {RunState} run
+ */
+export function spaceKey(run) {
+  return run.axes.map((a) => `${a.name}:${a.values.join('|')}`).join(';');
 }
 
 /**

@@ -6,7 +6,6 @@ import {
   axesOf,
   bestDesign,
   bestRange,
-  bestSoFar,
   bestSteps,
   configAt,
   csvField,
@@ -79,13 +78,6 @@ function ev(index: number, value: number | null, powerMw = 1000, latencyNs = 500
 }
 
 describe('web/data.js', () => {
-  it('bestSoFar keeps the running best in the objective direction, skipping missing values', () => {
-    expect(bestSoFar([5, 3, 4, null, 1], 'min')).toEqual([5, 3, 3, 3, 1]);
-    expect(bestSoFar([0.1, 0.3, 0.2], 'max')).toEqual([0.1, 0.3, 0.3]);
-    expect(bestSoFar([null, 2], 'min')).toEqual([null, 2]);
-    expect(bestSoFar([4], 'min', 3)).toEqual([3]);
-  });
-
   it('bestSteps reduces the curve to its changes and its end', () => {
     expect(bestSteps([5, 3, 3, 3, 1, 1])).toEqual([
       [1, 5],
@@ -238,9 +230,13 @@ describe('web/data.js', () => {
     ]);
   });
 
-  it('pareto runs maximise', () => {
-    const run = runFromSnapshot({ run: info({ objective: 'pareto', direction: 'max' }), space: null, evaluations: [ev(0, 0.2), ev(1, 0.5), ev(2, 0.5)], agentStats: [] });
-    expect(run.bestIndex).toBe(1);
+  it("the best so far follows the objective's direction and skips missing values; pareto runs maximise", () => {
+    const run = runFromSnapshot({ run: info(), space: null, evaluations: [ev(0, null), ev(1, 5), ev(2, null), ev(3, 7), ev(4, 3)], agentStats: [] });
+    expect([...run.cols.best.subarray(0, run.n)]).toEqual([NaN, 5, 5, 5, 3]);
+    expect(run.bestIndex).toBe(4);
+    const pareto = runFromSnapshot({ run: info({ objective: 'pareto', direction: 'max' }), space: null, evaluations: [ev(0, 0.2), ev(1, 0.5), ev(2, 0.5)], agentStats: [] });
+    expect(pareto.bestIndex).toBe(1);
+    expect([...pareto.cols.best.subarray(0, 3)]).toEqual([0.2, 0.5, 0.5]);
   });
 
   it('designDiff names the parameters that differ from a reference', () => {

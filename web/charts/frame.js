@@ -1,4 +1,5 @@
-// The frame every SVG chart draws in: margins, axes groups, axis labels, a tooltip.
+// The frame every chart draws in: margins, axes groups, axis labels, a canvas layer under the SVG for
+// dense marks, a tooltip.
 import d3 from '../d3.js';
 
 /**

@@ -23,7 +23,6 @@ export function heatmapChart(container) {
   const scroll = d3.select(container).append('div').attr('class', 'heatmap-scroll');
   const canvas = scroll.append('canvas').attr('class', 'heatmap').node();
   const message = d3.select(container).append('div').attr('class', 'note');
-  const scalars = d3.select(container).append('div').attr('class', 'scalars');
   const tip = tooltip();
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas?.getContext('2d'));
   const color = d3.scaleSequentialSqrt(d3.interpolateYlGnBu).domain([0, 1]);
@@ -121,7 +120,6 @@ export function heatmapChart(container) {
             ? `run ${run.info.id} (${run.info.agent}): no agent reports yet`
             : `run ${run.info.id} (${run.info.agent}): this agent reports no action distributions`,
       );
-      scalars.text('');
       return;
     }
     if (canvas) canvas.style.display = 'block';
@@ -137,13 +135,6 @@ export function heatmapChart(container) {
     } else if (layout.drawn < run.agentStats.length) {
       paintColumns(run, layout.drawn);
     }
-    const last = run.agentStats[run.agentStats.length - 1];
-    scalars.text(
-      `after ${formatValue(last.evaluations)} evaluations: ` +
-        Object.entries(last.scalars)
-          .map(([k, v]) => `${k} ${formatValue(v)}`)
-          .join(' · '),
-    );
   }
 
   canvas?.addEventListener('mousemove', (event) => {

@@ -7,7 +7,7 @@
 // SVG. Brushing an axis keeps the designs whose value falls in the brush; the others turn grey
 // here and in the other charts.
 import d3 from '../d3.js';
-import { configAt, formatValue, groupedAxes, growDomain, MISSING } from '../data.js';
+import { configAt, formatValue, groupedAxes, growDomain, MISSING, spaceKey } from '../data.js';
 import { canvasLayer, configHtml, escapeHtml, tooltip } from './frame.js';
 
 /** @typedef {import('./best.js').RunView} RunView */
@@ -643,10 +643,9 @@ export function parallelChart(container, { onBrush }) {
   /** @param {RunView[]} runs */
   function update(runs) {
     const first = runs[0];
-    const nextAxes = first ? groupedAxes(first.state.axes) : [];
-    const key = nextAxes.map((a) => `${a.name}:${a.values.join('|')}`).join(';');
-    const same = (/** @type {RunView} */ r) => r.state.axes.map((a) => `${a.name}:${a.values.join('|')}`).join(';') === first?.state.axes.map((a) => `${a.name}:${a.values.join('|')}`).join(';');
-    const nextShown = runs.filter(same);
+    const key = first ? spaceKey(first.state) : '';
+    // The runs of the first run's space (the others cannot share its axes).
+    const nextShown = runs.filter((r) => spaceKey(r.state) === key);
     const left = runs.filter((r) => !nextShown.includes(r)).map((r) => r.id);
     note.text(left.length ? `run ${left.join(', ')}: another parameter space, not drawn here` : '');
     const runsChanged = nextShown.length !== shown.length || nextShown.some((r, k) => keyOf(r) !== keyOf(shown[k]) || !counted.has(keyOf(r)));
@@ -670,7 +669,7 @@ export function parallelChart(container, { onBrush }) {
     }
     if (key !== axesKey) {
       axesKey = key;
-      axes = nextAxes;
+      axes = first ? groupedAxes(first.state.axes) : [];
       if (!userChoseAxes) chosen = null;
       else chosen = new Set([...(chosen ?? [])].filter((n) => axes.some((a) => a.name === n)));
       brushes.clear();
