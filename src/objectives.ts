@@ -64,6 +64,21 @@ export const METRICS: Readonly<Record<'power' | 'latency' | 'avg-latency' | 'ene
   energy: metric('pJ', 'energyPj'),
 };
 
+/** The unit of each objective's value, as the dashboard labels its axis. */
+const OBJECTIVE_UNITS: Readonly<Record<ObjectiveName, string>> = {
+  power: METRICS.power.unit,
+  latency: METRICS.latency.unit,
+  'avg-latency': METRICS['avg-latency'].unit,
+  energy: METRICS.energy.unit,
+  joint: '× target',
+  pareto: 'normalised hypervolume',
+};
+
+/** The unit of an objective's value ('' for an objective this version does not know). */
+export function objectiveUnit(objective: string): string {
+  return (OBJECTIVE_UNITS as Readonly<Record<string, string>>)[objective] ?? '';
+}
+
 export function parseObjectiveName(raw: string): ObjectiveName {
   if ((OBJECTIVES as readonly string[]).includes(raw)) return raw as ObjectiveName;
   throw new InputError(`objective "${raw}": unknown (expected one of ${OBJECTIVES.join(', ')})`);

@@ -12,7 +12,7 @@ import { DEFAULT_PORT } from '../server/server.js';
 import type { ServerHandle } from '../server/thread.js';
 import { type Progress, progressBar } from './progress.js';
 import { flagName, untilInterrupted } from './program.js';
-import { startSearchDashboard } from './serve.js';
+import { pageUrl, servingMessage, startSearchDashboard } from './serve.js';
 import { statsTable } from './simulate.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -88,12 +88,18 @@ export function registerSearchCommand(program: Command): void {
       };
       process.on('SIGINT', onSigint);
       let bar: Progress = { update() {}, stop() {} };
+      let server: ServerHandle | null = null;
+      /** The run the dashboard opens on. */
+      let watched: number | undefined;
       let best = '—';
       let started = 0;
       const hooks: SearchHooks = {
         shouldStop: () => stop,
         onStart: (runId, opts) => {
           bar.stop();
+          // The page opens on this run: its evaluations appear live from the first one.
+          if (server) process.stderr.write(servingMessage(server, runId));
+          watched = runId;
           started = performance.now();
           bar = progressBar(opts.budget, ` run ${runId} ${opts.agent} |{bar}| {value}/{total} evaluations | best {best} | {rate}/s | ETA {eta_formatted}`);
         },
@@ -103,7 +109,6 @@ export function registerSearchCommand(program: Command): void {
           bar.update(e.index + 1, { best, rate: seconds > 0 ? ((e.index + 1) / seconds).toFixed(1) : '—' });
         },
       };
-      let server: ServerHandle | null = null;
       try {
         let summary: SearchSummary;
         if (flags.port !== undefined && !flags.serve) throw new InputError('--port: only with --serve (the dashboard\'s port)');
@@ -136,7 +141,7 @@ export function registerSearchCommand(program: Command): void {
         // On a terminal the user is watching: keep the page up. Otherwise (CI, scripts) end with the search.
         if (server && process.stdout.isTTY) {
           process.off('SIGINT', onSigint);
-          process.stderr.write(`search done; the dashboard stays at ${server.url} until Ctrl-C\n`);
+          process.stderr.write(`search done; the dashboard stays at ${pageUrl(server, watched)} until Ctrl-C\n`);
           await untilInterrupted();
         }
       } finally {

@@ -43,6 +43,8 @@ export interface RunInfo {
   objective: string;
   /** Whether a lower or a higher objective value is better. */
   direction: Direction;
+  /** The unit of the objective's value (`ns`, `mW`, …; `× target` for joint, `normalised hypervolume` for pareto). */
+  unit: string;
   target: number | null;
   seed: number;
   budget: number;
@@ -57,7 +59,8 @@ export interface RunInfo {
 /** The run's parameter space: the axes of the parallel coordinates and the heat maps. */
 export interface SpaceInfo {
   name: string;
-  parameters: Array<{ name: string; values: Array<string | number> }>;
+  /** In the space's order; `subsystem` is the slice it belongs to (`scheduling`, `page`, `refresh`, `power-down`, `transport`). */
+  parameters: Array<{ name: string; subsystem: string; values: Array<string | number> }>;
   /** The controller every design starts from, in DRAMSys mcconfig key order. */
   base: Record<string, string | number>;
 }

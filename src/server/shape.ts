@@ -3,7 +3,7 @@
  * one place and tested without sockets.
  */
 import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
-import { objectiveDirection } from '../objectives.js';
+import { objectiveDirection, objectiveUnit } from '../objectives.js';
 import { loadSpace } from '../space/builtin.js';
 import type { EvaluationRecord, RunRow } from '../store/store.js';
 import type { AgentStatsEvent, EvaluationEvent, RunInfo, SpaceInfo } from './protocol.js';
@@ -19,6 +19,7 @@ export function toRunInfo(r: RunRow): RunInfo {
     trace: r.trace,
     objective: r.objective,
     direction: objectiveDirection(r.objective),
+    unit: objectiveUnit(r.objective),
     target: r.target,
     seed: r.seed,
     budget: r.budget,
@@ -84,7 +85,7 @@ export function spaceInfoOf(run: Pick<RunRow, 'space' | 'options'>): SpaceInfo |
     const space = loadSpace(spaceOption);
     return {
       name: space.name,
-      parameters: space.parameters.map((p) => ({ name: p.name, values: [...p.values] })),
+      parameters: space.parameters.map((p) => ({ name: p.name, subsystem: p.subsystem, values: [...p.values] })),
       base: mcConfigToJson(space.base).mcconfig,
     };
   } catch {

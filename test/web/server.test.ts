@@ -120,8 +120,8 @@ describe('protocol', () => {
     c.send({ type: 'list-runs', version: v });
     const { runs } = await c.next('runs');
     expect(runs.map((r) => r.id)).toEqual([...ids].reverse());
-    expect(runs[0]).toMatchObject({ agent: 'ga', objective: 'pareto', direction: 'max', status: 'finished', evaluations: 3, budget: 100 });
-    expect(runs[1]).toMatchObject({ agent: 'random', direction: 'min' });
+    expect(runs[0]).toMatchObject({ agent: 'ga', objective: 'pareto', direction: 'max', unit: 'normalised hypervolume', status: 'finished', evaluations: 3, budget: 100 });
+    expect(runs[1]).toMatchObject({ agent: 'random', direction: 'min', unit: 'mW' });
     c.close();
   });
 
@@ -192,6 +192,9 @@ describe('protocol', () => {
     await c.until((ms) => ms.filter((m) => m.type === 'snapshot').length === 2, 'two snapshots');
     const snap = c.of('snapshot')[0];
     expect(snap.space?.parameters.map((p) => p.name)).toContain('PagePolicy');
+    // Each parameter names its subsystem: the page groups its axes by it.
+    expect(snap.space?.parameters.find((p) => p.name === 'RefreshMaxPostponed')?.subsystem).toBe('refresh');
+    expect(snap.run.unit).toBe(snap.run.objective === 'pareto' ? 'normalised hypervolume' : 'mW');
     expect(snap.space?.base).toMatchObject({ PagePolicy: 'Open', Scheduler: 'Fifo' });
     expect(snap.agentStats).toEqual([{ evaluations: 3, scalars: { loss: 0.5 }, distributions: [[0.25, 0.75], [0.2, 0.3, 0.5]] }]);
     expect(snap.evaluations[1]).toMatchObject({ index: 1, powerMw: 1001, latencyNs: 50_001, value: 1001 });
@@ -234,7 +237,7 @@ describe('live runs', () => {
     }
     early.send({ type: 'subscribe', version: v, runs: [runId] });
     const snapshot = await early.next('snapshot');
-    expect(snapshot.run).toMatchObject({ id: runId, agent: 'marl', objective: 'latency', status: 'running', budget });
+    expect(snapshot.run).toMatchObject({ id: runId, agent: 'marl', objective: 'latency', unit: 'ns', status: 'running', budget });
     await early.until((ms) => ms.some((m) => m.type === 'run-status' && m.run.status === 'finished'), 'the run to finish', 60_000);
     expect(await search.exited).toBe(0);
 
