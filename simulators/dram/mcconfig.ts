@@ -11,7 +11,7 @@ export const MC_CHOICES = {
   SchedulerBuffer: ['Bankwise', 'ReadWrite', 'Shared'],
   CmdMux: ['Oldest', 'Strict'],
   RespQueue: ['Fifo', 'Reorder'],
-  RefreshPolicy: ['NoRefresh', 'AllBank', 'PerBank'],
+  RefreshPolicy: ['NoRefresh', 'AllBank', 'PerBank', 'SameBank', 'Per2Bank'],
   PowerDownPolicy: ['NoPowerDown', 'Staggered'],
   Arbiter: ['Simple', 'Fifo', 'Reorder'],
 } as const;
@@ -42,7 +42,7 @@ const IGNORED_KEYS = ['BlockingReadDelay', 'BlockingWriteDelay', 'HighWatermark'
 
 /** Old DRAMSys names still found in users' files. */
 const ALIASES: Record<string, Record<string, string>> = {
-  RefreshPolicy: { Rankwise: 'AllBank', Bankwise: 'PerBank' },
+  RefreshPolicy: { Rankwise: 'AllBank', Bankwise: 'PerBank', Groupwise: 'SameBank' },
 };
 
 type Choices = typeof MC_CHOICES;
