@@ -20,6 +20,8 @@ export const DEFAULT_SUBSYSTEM: Readonly<Record<McConfigKey, Subsystem>> = {
   RequestBufferSizeRead: 'scheduling',
   RequestBufferSizeWrite: 'scheduling',
   CmdMux: 'scheduling',
+  HighWatermark: 'scheduling',
+  LowWatermark: 'scheduling',
   RespQueue: 'transport',
   Arbiter: 'transport',
   MaxActiveTransactions: 'transport',
