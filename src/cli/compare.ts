@@ -12,7 +12,7 @@ import { readSearchConfigFile } from '../search/options.js';
 import { loadSpace } from '../space/builtin.js';
 import { openTrace } from '../../traces/builtin.js';
 import { checkSweepFile, SWEEP_METRICS, sweepBests } from '../sweep.js';
-import { flagName } from './program.js';
+import { flagName, interruptible, signalExitCode } from './program.js';
 import { progressBar } from './progress.js';
 import { parseRedisUrl } from '../queue/connection.js';
 
@@ -61,6 +61,9 @@ function tolerance(raw: string | undefined): number | undefined {
 const SWEEP_COLUMN: Partial<Record<ObjectiveName, (typeof SWEEP_METRICS)[number]>> = Object.fromEntries(
   Object.entries(METRICS).map(([o, m]) => [o, m.stat]),
 );
+
+/** What may be given with --resume. */
+const RESUME_FLAGS = new Set<keyof CompareFlags>(['resume', 'tolerance', 'json']);
 
 /** Spec keys that are also flags. */
 const FLAG_KEYS = new Set(['agents', 'traces', 'objectives', 'seeds', 'budget', 'workers', 'parallel', 'reward', 'space', 'groundTruth', 'tolerance', 'queue']);
@@ -176,25 +179,24 @@ export function registerCompareCommand(program: Command): void {
     .action(async (flags: CompareFlags) => {
       const dir = flags.resume ?? flags.out;
       if (!dir) throw new InputError('--out: required (the folder for the runs and the report)');
+      if (flags.resume !== undefined) {
+        // A resumed comparison keeps the matrix it started with; only its scoring and output may change.
+        const given = (Object.keys(flags) as Array<keyof CompareFlags>).filter((k) => flags[k] !== undefined && !RESUME_FLAGS.has(k));
+        if (given.length > 0) throw new InputError(`${flagName(given[0])}: a resumed comparison keeps the options it started with (with --resume give only --tolerance and --json)`);
+      }
       const fresh = !flags.resume;
       const state = flags.resume ? openCompareDir(flags.resume, null) : openCompareDir(dir, resolveCompareSpec(flags));
       // Success is scored when the report is written, so a finished comparison can be re-scored.
       const rescore = flags.resume ? tolerance(flags.tolerance) : undefined;
       if (rescore !== undefined) state.spec = { ...state.spec, tolerance: rescore };
       const spec = state.spec;
-      let stop = false;
-      const onSigint = (): void => {
-        if (stop) process.exit(130);
-        stop = true;
-        process.stderr.write(`\nstopping after the current batches; continue with: marl-dse compare --resume ${dir}\n`);
-      };
-      process.on('SIGINT', onSigint);
+      const interruption = interruptible('stopping the comparison');
       const runs = spec.agents.length * spec.traces.length * spec.objectives.length * spec.seeds;
       const bar = progressBar(runs * spec.budget, ' compare |{bar}| {value}/{total} evaluations | {runs} runs | ETA {eta_formatted}');
       try {
         const r = await runMatrix(dir, state, {
           onProgress: (p) => bar.update(p.evaluationsDone, { runs: `${p.runsDone}/${p.runsTotal}` }),
-          shouldStop: () => stop,
+          signal: interruption.signal,
         });
         bar.stop();
         const { optima, targets } = optimaAndTargets(spec);
@@ -208,7 +210,10 @@ export function registerCompareCommand(program: Command): void {
           for (const c of cells) process.stdout.write(`  ${c.verdict}\n`);
           process.stdout.write(`report: ${join(dir, 'report.html')} (${files.length} files)\n`);
         }
-        if (!r.finished) process.exitCode = 130;
+        if (!r.finished) {
+          process.stderr.write(`continue with: marl-dse compare --resume ${dir}\n`);
+          process.exitCode = signalExitCode(interruption.received() ?? 'SIGINT');
+        }
       } catch (e) {
         // Refused before its first run started (bad hyperparameters, a reward that needs targets):
         // leave nothing that would block the corrected command.
@@ -218,7 +223,7 @@ export function registerCompareCommand(program: Command): void {
         throw e;
       } finally {
         bar.stop();
-        process.off('SIGINT', onSigint);
+        interruption.dispose();
       }
     });
 }

@@ -10,6 +10,7 @@ import { InputError } from '../../common/errors.js';
 import { csvExport, EXPORT_FORMATS, type ExportFormat, jsonExport } from '../store/export.js';
 import { DEFAULT_STORE_PATH, type EvaluationRecord, RUN_STATUSES, type RunRow, type RunStatus, RunStore } from '../store/store.js';
 import { writeAtomically } from '../files.js';
+import { stdoutError } from './program.js';
 
 interface DbFlags {
   db: string;
@@ -219,7 +220,7 @@ async function writeToStdout(chunks: Iterable<string>): Promise<void> {
   } finally {
     process.stdout.off('error', onError);
   }
-  if (failure !== null && failure.code !== 'EPIPE') throw failure;
+  if (failure !== null && failure.code !== 'EPIPE') throw stdoutError(failure);
 }
 
 /** Writes the chunks to `out` through a temporary file (see `writeAtomically`). */

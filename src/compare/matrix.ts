@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../common/errors.js';
 import { makeDirs } from '../files.js';
+import { lockFile } from '../locks.js';
 import { mcConfigKey } from '../../simulators/dram/mcconfig.js';
 import { AGENTS, type AgentName } from '../../agents/index.js';
 import { inProcessBackend, SharedMapMemo, type SimulationBackend } from '../evaluator/evaluator.js';
@@ -98,7 +99,12 @@ function writeState(dir: string, state: CompareState): void {
   renameSync(tmp, join(dir, STATE_FILE));
 }
 
-/** Prepares DIR (created if needed, must be writable); with `resume`, reads its recorded state. */
+export const LOCK_FILE = 'compare.lock';
+
+/**
+ * Prepares DIR (created if needed, must be writable) and locks it for this process (a second
+ * `compare` on the same folder is refused, naming the first); with `resume`, reads its recorded state.
+ */
 export function openCompareDir(dir: string, spec: CompareSpec | null): CompareState {
   try {
     makeDirs(dir);
@@ -106,6 +112,8 @@ export function openCompareDir(dir: string, spec: CompareSpec | null): CompareSt
   } catch (e) {
     throw new InputError(`${dir}: cannot write the comparison here (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  // Held until this process exits.
+  lockFile(join(dir, LOCK_FILE), `comparison ${dir}`);
   const path = join(dir, STATE_FILE);
   if (spec === null) {
     if (!existsSync(path)) throw new InputError(`${dir}: no comparison to resume (no ${STATE_FILE})`);
@@ -143,11 +151,11 @@ export interface BatchProgress {
   runsTotal: number;
 }
 
-/** Runs (or resumes) every cell; returns when all are finished or `shouldStop` asked to stop. */
+/** Runs (or resumes) every cell; returns when all are finished or `signal` is aborted (every run in flight then stops and is marked interrupted). */
 export async function runMatrix(
   dir: string,
   state: CompareState,
-  hooks: { onProgress?: (p: BatchProgress) => void; shouldStop?: () => boolean } = {},
+  hooks: { onProgress?: (p: BatchProgress) => void; signal?: AbortSignal } = {},
 ): Promise<{ finished: boolean; wallSeconds: number; simulations: number }> {
   const spec = state.spec;
   const db = join(dir, DB_FILE);
@@ -186,7 +194,7 @@ export async function runMatrix(
     // Over a queue the memo lives in Redis, shared by every run and worker.
     const shared = spec.queue === null ? { memo: memos.get(c.trace), backend } : {};
     const queueOverride = spec.queue === null ? {} : { queue: spec.queue };
-    const hookSet = { onEvaluation, shouldStop: hooks.shouldStop };
+    const hookSet = { onEvaluation, signal: hooks.signal };
     let summary: SearchSummary;
     const existing = state.runs[key];
     if (existing !== undefined) {
@@ -230,7 +238,7 @@ export async function runMatrix(
 
   try {
     const workers = Array.from({ length: Math.min(spec.parallel, queue.length) }, async () => {
-      while (queue.length > 0 && !(hooks.shouldStop?.() ?? false)) await runCell(queue.shift()!);
+      while (queue.length > 0 && !(hooks.signal?.aborted ?? false)) await runCell(queue.shift()!);
     });
     await Promise.all(workers);
   } finally {
