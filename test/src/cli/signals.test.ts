@@ -102,7 +102,11 @@ describe('search: Ctrl-C and SIGTERM', () => {
   it('an interrupted run resumes to exactly the run an uninterrupted one gives', async () => {
     const ref = join(dir, 'reference.sqlite');
     expect(cli(...search(ref, '--json')).code).toBe(0);
-    const db = join(dir, 'SIGINT-1.sqlite'); // interrupted above
+    const db = join(dir, 'resumed.sqlite');
+    const child = start(...search(db));
+    await until(() => stored(db) >= 2 * BATCH, 'evaluations to be stored', child);
+    child.proc.kill('SIGINT');
+    expect(await child.exited).toBe(130);
     const resumed = cli('search', '--resume', '1', '--db', db, '--json');
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout).evaluations).toBe(BUDGET);
