@@ -10,19 +10,11 @@ import { appendFileSync, existsSync, readFileSync, rmSync, statSync, truncateSyn
 import { InputError } from '../common/errors.js';
 import type { SimStats } from '../simulators/dram/stats.js';
 import type { Evaluator } from './evaluator/evaluator.js';
+import { METRICS, type MetricName, SWEEP_METRICS } from './metrics.js';
 import { designAt, designToConfig, type ParameterSpace, spaceSize, spaceToJson } from './space/space.js';
 
-export const SWEEP_METRICS = [
-  'totalTimeNs',
-  'averagePowerMw',
-  'avgLatencyNs',
-  'p99LatencyNs',
-  'energyPj',
-  'bandwidthGBps',
-  'rowHits',
-  'rowMisses',
-  'rowConflicts',
-] as const satisfies ReadonlyArray<keyof SimStats>;
+/** The metric columns of a sweep, in order (metrics.ts). */
+export { SWEEP_METRICS };
 
 export interface SweepProgress {
   done: number;
@@ -74,7 +66,7 @@ function prepareOutput(out: string, header: string, meta: object): number {
   return rows.length;
 }
 
-type SweepMetric = (typeof SWEEP_METRICS)[number];
+type SweepMetric = MetricName;
 type Best = { index: number; value: number };
 
 /** The columns of `metrics` in a sweep's header line, or a one-line error naming the file. */
@@ -98,7 +90,7 @@ export function checkSweepFile(csv: string, metric: SweepMetric): void {
   }
 }
 
-/** The best row of a finished (or partial) sweep for each of `metrics`, reading the file once. */
+/** The best row (first of equals, in the metric's direction) of a finished or partial sweep for each of `metrics`, reading the file once. */
 export function sweepBests<M extends SweepMetric>(out: string, metrics: readonly M[]): Record<M, Best | null> {
   const lines = readFileSync(out, 'utf8').split('\n');
   const cols = sweepColumns(out, lines[0], metrics);
@@ -109,7 +101,7 @@ export function sweepBests<M extends SweepMetric>(out: string, metrics: readonly
     cols.forEach((col, k) => {
       const v = Number(cells[col]);
       if (!Number.isFinite(v)) throw new InputError(`${out}:${i + 2}: ${metrics[k]}: not a number (${JSON.stringify(cells[col] ?? '')})`);
-      if (best[k] === null || v < best[k].value) best[k] = { index: Number(cells[0]), value: v };
+      if (best[k] === null || (METRICS[metrics[k]].direction === 'min' ? v < best[k].value : v > best[k].value)) best[k] = { index: Number(cells[0]), value: v };
     });
   }
   return Object.fromEntries(metrics.map((m, k) => [m, best[k]])) as Record<M, Best | null>;

@@ -7,11 +7,12 @@ import { AGENTS } from '../../agents/index.js';
 import { COMPARE_DEFAULTS, CompareSpecSchema, type CompareSpec, collectResults, openCompareDir, runMatrix } from '../compare/matrix.js';
 import { slug } from '../compare/charts.js';
 import { summarise, writeReport } from '../compare/report.js';
-import { METRICS, OBJECTIVES, type ObjectiveName } from '../objectives.js';
+import type { MetricName } from '../metrics.js';
+import { OBJECTIVES, objectiveDirection, objectiveMetric, type ObjectiveName } from '../objectives.js';
 import { readSearchConfigFile } from '../search/options.js';
 import { loadSpace } from '../space/builtin.js';
 import { openTrace } from '../../traces/builtin.js';
-import { checkSweepFile, SWEEP_METRICS, sweepBests } from '../sweep.js';
+import { checkSweepFile, sweepBests } from '../sweep.js';
 import { flagName, interruptible, signalExitCode } from './program.js';
 import { progressBar } from './progress.js';
 import { parseRedisUrl } from '../queue/connection.js';
@@ -56,11 +57,6 @@ function tolerance(raw: string | undefined): number | undefined {
   if (!(value >= 0 && value <= 1)) throw new InputError(`--tolerance ${raw}: expected a share of the optimum between 0 and 1 (e.g. 0.01 or 1%)`);
   return value;
 }
-
-/** The objective's column in a sweep, when it has one. */
-const SWEEP_COLUMN: Partial<Record<ObjectiveName, (typeof SWEEP_METRICS)[number]>> = Object.fromEntries(
-  Object.entries(METRICS).map(([o, m]) => [o, m.stat]),
-);
 
 /** What may be given with --resume. */
 const RESUME_FLAGS = new Set<keyof CompareFlags>(['resume', 'tolerance', 'json']);
@@ -128,8 +124,8 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
 }
 
 /** The sweep columns holding the objectives' values (objectives a sweep does not record have none). */
-function sweepColumnsOf(objectives: readonly ObjectiveName[]): Array<(typeof SWEEP_METRICS)[number]> {
-  return [...new Set(objectives.flatMap((o) => (SWEEP_COLUMN[o] ? [SWEEP_COLUMN[o]] : [])))];
+function sweepColumnsOf(objectives: readonly ObjectiveName[]): MetricName[] {
+  return [...new Set(objectives.flatMap((o) => objectiveMetric(o) ?? []))];
 }
 
 /** The ground-truth sweep of `trace`: `<ground truth>/<trace name>.csv`. */
@@ -146,11 +142,12 @@ function optimaAndTargets(spec: CompareSpec): { optima: Map<string, number | nul
     const bests = csv !== null && existsSync(csv) ? sweepBests(csv, sweepColumnsOf(spec.objectives)) : null;
     for (const o of spec.objectives) {
       const key = `${trace}|${o}`;
-      const col = SWEEP_COLUMN[o];
+      const col = objectiveMetric(o);
       const best = col && bests ? bests[col] : null;
       optima.set(key, best ? best.value : null);
-      const explicit = spec.targets[o];
-      targets.set(key, explicit ?? (best ? best.value * (1 + spec.tolerance) : null));
+      // Within the tolerance of the optimum, on the side that is worse.
+      const slack = objectiveDirection(o) === 'min' ? 1 + spec.tolerance : 1 - spec.tolerance;
+      targets.set(key, spec.targets[o] ?? (best ? best.value * slack : null));
     }
   }
   return { optima, targets };

@@ -16,6 +16,7 @@ import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { InputError } from '../../common/errors.js';
+import { metricsInfo } from '../metrics.js';
 import { RunStore } from '../store/store.js';
 import { CLOSE_IDLE, type ClientInfo, type ClientLimits, DashboardClient, SUBSCRIBE_BURST, SUBSCRIBES_PER_SECOND } from './client.js';
 import { ComparisonWatch } from './comparison.js';
@@ -250,7 +251,7 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
         client.error(`internal error: ${(e as Error).message.split('\n')[0]}`);
       }
     });
-    client.reply({ type: 'hello', version: PROTOCOL_VERSION, server: 'marl-dse', pollMs, maxMessageBytes: MAX_CLIENT_MESSAGE_BYTES });
+    client.reply({ type: 'hello', version: PROTOCOL_VERSION, server: 'marl-dse', pollMs, maxMessageBytes: MAX_CLIENT_MESSAGE_BYTES, metrics: metricsInfo() });
     const { comparison: current } = comparison.read();
     if (current !== null) client.reply({ type: 'comparison', version: PROTOCOL_VERSION, comparison: current });
   };

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'parse5';
+import { RunStore } from '../../src/store/store.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliffsDelta, holm, mannWhitneyU, meanCi95, medianCi, t975 } from '../../src/compare/stats.js';
 
@@ -124,6 +125,34 @@ describe('marl-dse compare', () => {
     expect(after.optimum).toBe(before.optimum);
     expect(after.target).toBe(after.optimum);
     expect(JSON.parse(readFileSync(join(graded, 'compare.json'), 'utf8')).spec.tolerance).toBe(0);
+  });
+
+  it('a maximised objective (bandwidth) end to end: sweep optimum, target below it, stored best, success', () => {
+    const space = join(dir, 'six.json'); // swept above
+    const truth = join(dir, 'truth');
+    const rows = readFileSync(join(truth, 'cloud-2.csv'), 'utf8').trim().split('\n');
+    const col = rows[0].split(',').indexOf('bandwidthGBps');
+    const highest = Math.max(...rows.slice(1).map((r) => Number(r.split(',')[col])));
+    const out = join(dir, 'bandwidth');
+    const r = cli('compare', '--agents', 'random', '--traces', 'builtin:cloud-2', '--objectives', 'bandwidth', '--seeds', '2', '--budget', '12',
+      '--space', space, '--ground-truth', truth, '--tolerance', '0', '--out', out, '--json');
+    expect(r.stderr).toBe('');
+    const cell = JSON.parse(r.stdout).cells[0];
+    expect(cell.optimum).toBe(highest);
+    expect(cell.target).toBe(highest);
+    const scored = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).runs as Array<{ runId: number; bestValue: number; evaluationsToTarget: number | null }>;
+    const store = RunStore.open(join(out, 'runs.sqlite'), { readonly: true });
+    try {
+      for (const run of store.listRuns()) {
+        const values = store.evaluations(run.id).map((e) => e.value);
+        expect(run.bestValue).toBe(Math.max(...values));
+        // Success is counted at the first evaluation that reaches the highest bandwidth (null if none did).
+        const first = values.indexOf(highest);
+        expect(scored.find((s) => s.runId === run.id)).toMatchObject({ bestValue: Math.max(...values), evaluationsToTarget: first < 0 ? null : first + 1 });
+      }
+    } finally {
+      store.close();
+    }
   });
 
   it('refused before its first run, leaves nothing that would block the corrected command', () => {

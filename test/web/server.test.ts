@@ -117,6 +117,8 @@ describe('protocol', () => {
     const c = await TestClient.connect(server.url);
     const hello = await c.next('hello');
     expect(hello).toMatchObject({ version: v, server: 'marl-dse', maxMessageBytes: MAX_CLIENT_MESSAGE_BYTES });
+    // The metric registry, for the page to label and rank what it draws.
+    expect(hello.metrics.find((m) => m.name === 'bandwidthGBps')).toEqual({ name: 'bandwidthGBps', label: 'bandwidth', unit: 'GB/s', direction: 'max', objective: 'bandwidth', event: 'bandwidthGBps' });
     c.send({ type: 'list-runs', version: v });
     const { runs } = await c.next('runs');
     expect(runs.map((r) => r.id)).toEqual([...ids].reverse());
