@@ -8,27 +8,9 @@
  * `tf.gather`'s gradient fails on wasm, so log-probabilities are `sum(logSoftmax · oneHot)`; the
  * cpu backend keeps references to arrays handed to it, so inputs are copied first.
  */
-import * as tf from '@tensorflow/tfjs-core';
-// Registers the cpu backend, the fallback where wasm does not load.
-import '@tensorflow/tfjs-backend-cpu';
-import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/expand_dims.js';
-import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/reshape.js';
-import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/squeeze.js';
-import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/tile.js';
+import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../common/errors.js';
 import { uniform01, type Rng } from '../common/random.js';
-
-/**
- * The chained methods the agents use (`x.reshape(…)`, typed by the imports above). The
- * `@tensorflow/tfjs` bundle registers all of them; tfjs-core alone (which spares the install the
- * bundle's layers, converter and webgl packages) registers none.
- */
-const CHAINED = { expandDims: tf.expandDims, reshape: tf.reshape, squeeze: tf.squeeze, tile: tf.tile } as Record<string, (x: tf.Tensor, ...args: never[]) => tf.Tensor>;
-for (const [name, op] of Object.entries(CHAINED)) {
-  (tf.Tensor.prototype as unknown as Record<string, unknown>)[name] = function (this: tf.Tensor, ...args: never[]): tf.Tensor {
-    return op(this, ...args);
-  };
-}
 
 export { tf };
 
