@@ -81,14 +81,15 @@ export function cellsOf(spec: CompareSpec): Cell[] {
   return out;
 }
 
-interface CompareState {
-  version: 1;
-  spec: CompareSpec;
+const CompareStateSchema = z.object({
+  version: z.literal(1),
+  spec: CompareSpecSchema,
   /** The run id of each cell that has started. */
-  runs: Record<string, number>;
+  runs: z.record(z.string(), z.number().int().positive()),
   /** Wall time of the batch so far, seconds. */
-  wallSeconds: number;
-}
+  wallSeconds: z.number().min(0),
+});
+type CompareState = z.infer<typeof CompareStateSchema>;
 
 export const STATE_FILE = 'compare.json';
 export const DB_FILE = 'runs.sqlite';
@@ -117,15 +118,15 @@ export function openCompareDir(dir: string, spec: CompareSpec | null): CompareSt
   const path = join(dir, STATE_FILE);
   if (spec === null) {
     if (!existsSync(path)) throw new InputError(`${dir}: no comparison to resume (no ${STATE_FILE})`);
-    let state: CompareState;
+    let doc: unknown;
     try {
-      state = JSON.parse(readFileSync(path, 'utf8')) as CompareState;
+      doc = JSON.parse(readFileSync(path, 'utf8'));
     } catch (e) {
       throw new InputError(`${path}: unreadable (${(e as Error).message.split('\n')[0]})`);
     }
-    const parsed = CompareSpecSchema.safeParse(state.spec);
-    if (!parsed.success) throw new InputError(`${path}: spec.${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
-    return state;
+    const parsed = CompareStateSchema.safeParse(doc);
+    if (!parsed.success) throw new InputError(`${path}: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+    return parsed.data;
   }
   if (existsSync(path)) throw new InputError(`${dir}: already holds a comparison; continue it with --resume ${dir} or choose another --out`);
   const state: CompareState = { version: 1, spec, runs: {}, wallSeconds: 0 };
