@@ -164,7 +164,7 @@ export function registerCompareCommand(program: Command): void {
     .option('--budget <n>', 'evaluations per run (default 2000)')
     .option('--workers <n>', 'simulation threads (default 1: in-process)')
     .option('--queue <url>', 'simulate on `marl-dse worker` processes through the Redis queue at URL')
-    .option('--parallel <n>', 'runs at a time (default twice the workers)')
+    .option('--parallel <n>', 'runs at a time (default twice the workers; 1 with --workers 1, 4 with --queue)')
     .option('--reward <kind>', 'log (default) or archgym')
     .option('--space <name|file>', 'the design space (default reference)')
     .option('--ground-truth <dir>', 'sweeps (<trace>.csv from marl-dse sweep) giving the true optima; success = within --tolerance')
