@@ -91,7 +91,8 @@ export function lockFile(path: string, what: string): FileLock {
         rmSync(aside, { force: true });
       }
       const release = (): void => {
-        if (readHolder(path) !== null && isCurrent(readHolder(path)!)) rmSync(path, { force: true });
+        const holder = readHolder(path);
+        if (holder !== null && isCurrent(holder)) rmSync(path, { force: true });
         process.off('exit', release);
       };
       process.on('exit', release);

@@ -1,6 +1,6 @@
 /** `marl-dse search` end to end: output, determinism, resume after a kill, and bad input. */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -144,6 +144,42 @@ describe('marl-dse search', () => {
     const r = cli('search', '--resume', '1', '--db', db);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^marl-dse: run 1 of .*damaged-options\.sqlite: its stored options are damaged \(budget: .*\); it cannot be resumed\n$/);
+  });
+
+  it('on a store with damaged pages: one line naming the file, exit code 2, and no new run left running', () => {
+    const db = join(dir, 'damaged.sqlite');
+    expect(cli(...base, '--agent', 'random', '--budget', '200', '--db', db).code).toBe(0);
+    // Damage the second half of the file, where the evaluations' pages are (the runs table sits near the start).
+    const bytes = readFileSync(db);
+    const pages = bytes.length / 4096;
+    for (let page = Math.ceil(pages / 2); page < pages; page++) bytes.fill(0xff, page * 4096, page * 4096 + 200);
+    writeFileSync(db, bytes);
+    const r = cli(...base, '--agent', 'random', '--budget', '20', '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^marl-dse: .*damaged\.sqlite: the run store is damaged \(database disk image is malformed\)/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const runs = new Database(db, { readonly: true }).prepare<[], { id: number; status: string }>('SELECT id, status FROM runs').all();
+    expect(runs.filter((x) => x.status === 'running')).toEqual([]);
+  });
+
+  it('a search that fails after its run started (a full disk) marks the run failed with the error', () => {
+    const mount = join(dir, 'small-disk');
+    mkdirSync(mount);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=200k', 'tmpfs', mount], { stdio: 'ignore' });
+    } catch {
+      return; // mounting needs root: where the tests do not have it, there is no small disk to fill
+    }
+    try {
+      const db = join(mount, 'runs.sqlite');
+      const r = cli(...base, '--agent', 'random', '--budget', '400', '--db', db);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`marl-dse: ${db}: the disk is full (database or disk is full)\n`);
+      const show = cli('runs', 'show', '1', '--db', db, '--json');
+      expect(JSON.parse(show.stdout).run).toMatchObject({ status: 'failed', error: expect.stringMatching(/disk is full/), holder: null });
+    } finally {
+      execFileSync('umount', [mount]);
+    }
   });
 
   it('leaves a corrupt database file untouched and stored runs intact', () => {
