@@ -7,9 +7,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../common/errors.js';
 import { integer, isReservedKey, RESERVED_KEY_MESSAGE, reservedKeyPath } from '../../common/parse.js';
-import { AGENTS, type AgentName } from '../../agents/index.js';
-import { BACKENDS, type BackendChoice } from '../../agents/nn.js';
-import { OBJECTIVES, type ObjectiveName, type ObjectiveSpec, REWARDS, type RewardKind, validateObjective } from '../objectives.js';
+import { AGENTS } from '../../agents/index.js';
+import { BACKENDS } from '../../agents/nn.js';
+import { OBJECTIVES, type ObjectiveSpec, REWARDS, validateObjective } from '../objectives.js';
 
 export const GROUPINGS = ['parameter', 'slice'] as const;
 

@@ -82,6 +82,8 @@ export interface ClientInfo {
   /** Messages it sent that were acted on, and refused for coming too fast. */
   readonly messages: number;
   readonly refused: number;
+  /** Polls of the store since it connected (each one sends it what is new). */
+  readonly polls: number;
 }
 
 export class DashboardClient {
@@ -98,6 +100,7 @@ export class DashboardClient {
   private storeMessages = 0;
   private messages = 0;
   private refused = 0;
+  private polls = 0;
   private readonly messageBucket: Bucket;
   private readonly subscribeBucket: Bucket;
   /** When it last sent a message (or connected). */
@@ -139,6 +142,7 @@ export class DashboardClient {
   /** A new poll: the client may again be sent a few messages read from the store. */
   startPoll(): void {
     this.storeMessages = 0;
+    this.polls++;
   }
 
   get open(): boolean {
@@ -156,6 +160,7 @@ export class DashboardClient {
       bytesSent: this.bytesSent,
       messages: this.messages,
       refused: this.refused,
+      polls: this.polls,
     };
   }
 

@@ -13,7 +13,7 @@
  * WAL also lets any number of read-only connections (other processes included) read a consistent
  * snapshot while one writer appends; readers never block the writer.
  */
-import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';

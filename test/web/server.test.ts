@@ -272,7 +272,10 @@ describe('live runs', () => {
     expect(snapshot.evaluations.map((e) => e.index)).toEqual([...Array(budget).keys()]);
     const earlyReports = [...early.of('snapshot')[0].agentStats, ...early.of('agent-stats').flatMap((m) => m.agentStats)];
     expect(snapshot.agentStats).toEqual(earlyReports);
-    await sleep(300);
+    // Three polls later, nothing more has come: the snapshot of a finished run is the whole run.
+    const lateInfo = () => server.clients().find((c) => c.subscriptions.includes(runId) && c.id === Math.max(...server.clients().map((x) => x.id)))!;
+    const polls = lateInfo().polls;
+    await late.until(() => lateInfo().polls >= polls + 3, 'three polls');
     expect(late.of('evaluations')).toHaveLength(0);
     late.close();
     early.close();
