@@ -166,7 +166,8 @@ export class StoreTail {
     const evaluations = fitting(this.evaluations(runId, 0, Math.min(row.evaluations, EVALUATIONS_PER_READ)), half, 0);
     const reports = this.agentStats(runId, -1, Infinity);
     const stats = fitting(reports, half, 0);
-    const text = empty.replace(/"evaluations":\[\],"agentStats":\[\]}$/, `"evaluations":[${evaluations.join(',')}],"agentStats":[${stats.join(',')}]}`);
+    // A function, not a replacement string: the data may hold `$&` and the like.
+    const text = empty.replace(/"evaluations":\[\],"agentStats":\[\]}$/, () => `"evaluations":[${evaluations.join(',')}],"agentStats":[${stats.join(',')}]}`);
     return { text, status: run.status, evaluations: evaluations.length, statsUpTo: stats.length ? reports[stats.length - 1].evaluations : -1 };
   }
 

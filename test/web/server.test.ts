@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../common/errors.js';
 import { CLOSE_IDLE, CLOSE_TOO_SLOW } from '../../src/server/client.js';
-import { MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION } from '../../src/server/protocol.js';
+import { encode, MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION } from '../../src/server/protocol.js';
+import { toEvaluationEvent } from '../../src/server/shape.js';
+import { evaluationsMessage, StoreTail } from '../../src/server/tail.js';
 import { type DashboardServer, startServer } from '../../src/server/server.js';
 import { RunStore } from '../../src/store/store.js';
 import { evaluation, newRun, paddedEvaluation, requireBuild, sleep, spawnSearch, tempDir, TestClient } from './fixtures.js';
@@ -436,6 +438,26 @@ describe('access', () => {
     const port = (busy.address() as { port: number }).port;
     await expect(startServer({ db, port })).rejects.toThrow(/already in use/);
     busy.close();
+  });
+});
+
+describe('bounded messages', () => {
+  it('an evaluations message holds what fits, as the same text encode gives; a snapshot keeps data as it is', () => {
+    const events = [0, 1, 2, 3].map((i) => toEvaluationEvent(paddedEvaluation(i, 100)));
+    const one = JSON.stringify(events[0]).length;
+    const { text, count } = evaluationsMessage(7, events, 2 * one + 100);
+    expect(count).toBe(2);
+    expect(text).toBe(encode({ type: 'evaluations', version: v, runId: 7, evaluations: events.slice(0, 2) }));
+    // A single evaluation larger than the limit still goes out, alone.
+    expect(evaluationsMessage(7, events, 10).count).toBe(1);
+    const path = join(dir, 'dollars.sqlite');
+    const store = RunStore.open(path);
+    const id = store.createRun(newRun());
+    const e = evaluation(0);
+    store.appendEvaluations(id, [{ ...e, config: { ...e.config, Note: "$& $' $1 $$" } }]);
+    const snap = new StoreTail(store, 64 * 1024).snapshot(id)!;
+    store.close();
+    expect((JSON.parse(snap.text) as { evaluations: Array<{ config: Record<string, string> }> }).evaluations[0].config.Note).toBe("$& $' $1 $$");
   });
 });
 
