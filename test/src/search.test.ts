@@ -98,7 +98,7 @@ describe('marl-dse search', () => {
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout).evaluations).toBe(160);
     expect(evaluationsOf(db, 1)).toEqual(evaluationsOf(ref, 1));
-  });
+  }, 180_000); // three searches: room for a machine shared with other work
 
   const corrupt = join(dir, 'corrupt.sqlite');
   writeFileSync(corrupt, 'this is not a database, and must stay as it is\n');
