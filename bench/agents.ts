@@ -26,7 +26,7 @@ import { packageRoot } from '../simulators/dram/presets.js';
 import { median } from '../src/compare/stats.js';
 import { DramEnv } from '../src/env/dram-env.js';
 import { inProcessEvaluator, loadWorkload, MapMemo } from '../src/evaluator/index.js';
-import { METRICS, objectiveDirection, parseObjectiveName } from '../src/objectives.js';
+import { objectiveDirection, objectiveMetric, parseObjectiveName } from '../src/objectives.js';
 import { problemOf } from '../src/search/runner.js';
 import { loadSpace } from '../src/space/builtin.js';
 import { spaceSize } from '../src/space/space.js';
@@ -164,7 +164,7 @@ for (const trace of traces) {
   }
   // The best design: the sweep's optimum when the space has been swept, else the best any run found.
   const sweep = join(root, 'bench-results', 'sweeps', `${trace}.csv`);
-  const metric = objective in METRICS ? METRICS[objective as keyof typeof METRICS].stat : null;
+  const metric = objectiveMetric(objective);
   const complete = spaceName === 'reference' && existsSync(`${sweep}.meta.json`) && readFileSync(sweep, 'utf8').split('\n').length >= spaceSize(space) + 2;
   const swept = complete && metric !== null ? sweepBest(sweep, metric) : null;
   let best = swept?.value ?? NaN;

@@ -20,6 +20,11 @@ function mix32(x: number): number {
   return h | 0;
 }
 
+/** The same hash as an unsigned 32-bit integer: for hashing counters into seeded, repeatable choices. */
+export function hash32(x: number): number {
+  return mix32(x) >>> 0;
+}
+
 const WARM_UP = 16;
 
 export function seededRng(seed: number): Rng {

@@ -1,8 +1,10 @@
 /** The DRAM simulator as a library: pure functions, no I/O beyond the loaders named `load*`/`read*`. */
 export { simulate, simulateWithCommands, type SimulateOptions } from './dram/simulate.js';
-export type { SimStats } from './dram/stats.js';
+export type { SimStats, ChannelSimStats } from './dram/stats.js';
 export type { EnergyBreakdownPj } from './dram/energy.js';
-export { parseMemSpec, type MemSpec, type Timing, type PowerSpec, type MemoryType } from './dram/memspec.js';
+export { parseMemSpec, type MemSpec, type Timing, type Rail, type MemoryType } from './dram/memspec.js';
+export { STANDARDS } from './dram/standards/index.js';
+export type { DramStandard, CommandSpec, RefreshSpec } from './dram/standards/standard.js';
 export { parseAddressMapping, addressMappingToJson, AddressDecoder, type AddressMapping } from './dram/address-mapping.js';
 export {
   parseMcConfig,

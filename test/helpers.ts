@@ -3,6 +3,8 @@ import { loadAddressMapping, loadMemSpec } from '../simulators/dram/presets.js';
 import { DEFAULT_MCCONFIG, type McConfig, withOverrides } from '../simulators/dram/mcconfig.js';
 import { COMMAND_NAMES, type CmdName } from '../simulators/dram/commands.js';
 import { makeTrace } from '../simulators/trace.js';
+import type { AddressMapping } from '../simulators/dram/address-mapping.js';
+import type { MemSpec } from '../simulators/dram/memspec.js';
 
 export const ddr3 = loadMemSpec('ddr3-1600');
 export const ddr3Mapping = loadAddressMapping('ddr3-1600');
@@ -25,13 +27,14 @@ export interface Issued {
   row: number;
 }
 
-/** Runs a small trace on ddr3-1600 and returns the stats and the command list. */
+/** Runs a small trace (on ddr3-1600 unless `device` says otherwise) and returns the stats and the command list. */
 export function run(
   requests: Array<{ cycle: number; address: number; write?: boolean }>,
   overrides: Record<string, unknown> = {},
+  device: { memspec: MemSpec; mapping: AddressMapping; clkMhz?: number } = { memspec: ddr3, mapping: ddr3Mapping },
 ) {
   const cfg = config(overrides);
-  const { stats, commands } = simulateWithCommands(makeTrace('test', requests), ddr3, ddr3Mapping, cfg);
+  const { stats, commands } = simulateWithCommands(makeTrace('test', requests), device.memspec, device.mapping, cfg, { clkMhz: device.clkMhz });
   const issued: Issued[] = [];
   for (let i = 0; i < commands.length; i++) {
     issued.push({ cycle: commands.time[i], cmd: COMMAND_NAMES[commands.cmd[i]], bank: commands.bank[i], row: commands.row[i] });

@@ -4,6 +4,7 @@
  * the trace player's (`--clk-mhz`), and cycles must not decrease.
  */
 import { type LineFormat, LineTraceSource, type LineScanner, type ParsedRequest } from './line-source.js';
+import type { TraceInput } from './lines.js';
 
 export const DRAMSIM3_FORMAT: LineFormat = {
   name: 'dramsim3',
@@ -29,8 +30,8 @@ export const DRAMSIM3_FORMAT: LineFormat = {
 
 /** A streaming reader over a DRAMsim3 trace. */
 export class DramSim3FileSource extends LineTraceSource {
-  constructor(path: string, name?: string) {
-    super(path, DRAMSIM3_FORMAT, name);
+  constructor(file: string | TraceInput, name?: string) {
+    super(file, DRAMSIM3_FORMAT, name);
   }
 }
 

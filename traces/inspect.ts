@@ -88,8 +88,8 @@ export function inspectTrace(trace: Trace | TraceSource, options: InspectOptions
   const memspecName = options.memspec ?? 'ddr3-1600';
   const spec = loadMemSpec(memspecName);
   const decoder = new AddressDecoder(loadAddressMapping(options.addressmapping ?? memspecName), spec);
-  const openRow = new Float64Array(spec.ranks * spec.banks).fill(-1);
-  const where: DecodedAddress = { rank: 0, bankGroup: 0, bank: 0, row: 0, column: 0 };
+  const openRow = new Float64Array(spec.channels * spec.ranks * spec.banks).fill(-1);
+  const where: DecodedAddress = { channel: 0, rank: 0, bankGroup: 0, bank: 0, row: 0, column: 0 };
   const lines = new LineSet();
   const gaps = new LatencyHistogram();
   let requests = 0;
@@ -121,8 +121,9 @@ export function inspectTrace(trace: Trace | TraceSource, options: InspectOptions
         continue;
       }
       decoder.decode(address, where);
-      if (openRow[where.bank] === where.row) rowHits++;
-      openRow[where.bank] = where.row;
+      const bank = where.channel * spec.ranks * spec.banks + where.bank;
+      if (openRow[bank] === where.row) rowHits++;
+      openRow[bank] = where.row;
     }
   }
 

@@ -6,21 +6,8 @@
  */
 import { InputError } from '../common/errors.js';
 import type { TraceChunk, TraceSource } from '../simulators/trace.js';
-import { checkTraceFile, type LineRequest, requestChunks } from './lines.js';
-
-
-const TAB = 9, SPACE = 32, HASH = 35;
-
-function isBlank(c: number): boolean {
-  return c === SPACE || c === TAB;
-}
-
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
+import { HASH, hexDigit, isBlank, lowerAscii } from './ascii.js';
+import { type LineRequest, TraceInput, requestChunks } from './lines.js';
 
 /** What a format's parser fills (the cycle is ignored for untimed formats). */
 export type ParsedRequest = LineRequest;
@@ -64,9 +51,7 @@ export class LineScanner {
   tokenIs(word: string): boolean {
     if (this.tokenEnd - this.tokenStart !== word.length) return false;
     for (let k = 0; k < word.length; k++) {
-      const c = this.buf[this.tokenStart + k];
-      const lower = c >= 65 && c <= 90 ? c + 32 : c;
-      if (lower !== word.charCodeAt(k)) return false;
+      if (lowerAscii(this.buf[this.tokenStart + k]) !== word.charCodeAt(k)) return false;
     }
     return true;
   }
@@ -75,7 +60,7 @@ export class LineScanner {
   hex(what: string): number | string {
     let i = this.tokenStart;
     const { buf, tokenEnd } = this;
-    if (tokenEnd - i >= 2 && buf[i] === 48 && (buf[i + 1] | 32) === 120) i += 2;
+    if (tokenEnd - i >= 2 && buf[i] === 48 && lowerAscii(buf[i + 1]) === 120) i += 2;
     if (i === tokenEnd) return `empty ${what}`;
     let v = 0;
     for (; i < tokenEnd; i++) {
@@ -120,17 +105,23 @@ export interface LineFormat {
   parse(s: LineScanner, out: ParsedRequest): boolean | string;
 }
 
-/** A streaming reader of `path` in `format`; each call to `chunks()` reads the file from its start. */
+/**
+ * A streaming reader of a file in `format`; each call to `chunks()` reads the file from its start
+ * (a pipe or device is read once).
+ */
 export class LineTraceSource implements TraceSource {
   readonly name: string;
+  readonly path: string;
+  private readonly input: TraceInput;
 
   constructor(
-    readonly path: string,
+    file: string | TraceInput,
     readonly format: LineFormat,
     name?: string,
   ) {
-    this.name = name ?? path;
-    checkTraceFile(path);
+    this.input = typeof file === 'string' ? new TraceInput(file) : file;
+    this.path = this.input.path;
+    this.name = name ?? this.path;
   }
 
   chunks(): Generator<TraceChunk> {
@@ -138,7 +129,7 @@ export class LineTraceSource implements TraceSource {
     const scanner = new LineScanner();
     // Untimed formats issue request i at cycle i.
     let requests = 0;
-    return requestChunks(file, (buf, start, end, line, out) => {
+    return requestChunks(this.input, (buf, start, end, line, out) => {
       scanner.reset(buf, start, end);
       const ok = format.parse(scanner, out);
       if (ok === false) return false;

@@ -10,18 +10,101 @@ import type { TraceChunk } from '../simulators/trace.js';
 const BLOCK_BYTES = 1 << 20;
 const CR = 13, LF = 10;
 
-/** Opens a trace file to check it is readable and not a folder; errors name the file. */
-export function checkTraceFile(path: string): void {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw new InputError(`${path}: cannot open trace (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+const code = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? 'error';
+
+/** Where a reader gets its bytes: `read` fills `buf[offset, offset + length)` and returns how many (0 at the end). */
+export interface ByteReader {
+  read(buf: Uint8Array, offset: number, length: number): number;
+  close(): void;
+}
+
+function fdReader(fd: number): ByteReader {
+  return { read: (buf, offset, length) => readSync(fd, buf, offset, length, null), close: () => closeSync(fd) };
+}
+
+/**
+ * A trace file's bytes. A regular file is opened afresh for each reading, so a trace can be
+ * simulated many times. A named pipe or a device (`/dev/stdin`) is opened once, here, and read
+ * once: opening it again after its writer closed would wait for a writer that never comes. The
+ * bytes format detection looks at are kept and handed to the reader first.
+ */
+export class TraceInput {
+  /** The open pipe or device; −1 for a regular file. */
+  private streamFd = -1;
+  private streamHead: Buffer = Buffer.alloc(0);
+  private streamEnded = false;
+  private streamRead = false;
+
+  /** Opens `path` (a pipe waits for its writer); errors name the file. */
+  constructor(readonly path: string) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw new InputError(`${path}: cannot open trace (${code(e)})`);
+    }
+    const stats = fstatSync(fd);
+    if (stats.isFile()) closeSync(fd);
+    else if (stats.isDirectory()) {
+      closeSync(fd);
+      throw new InputError(`${path}: is a directory, not a trace file`);
+    } else this.streamFd = fd;
   }
-  try {
-    if (fstatSync(fd).isDirectory()) throw new InputError(`${path}: is a directory, not a trace file`);
-  } finally {
-    closeSync(fd);
+
+  /**
+   * The first bytes, without consuming them: up to `maxBytes` of a file; of a pipe, as much as
+   * has arrived once `enough(head)` says so, the writer closed, or `maxBytes` are in.
+   */
+  head(maxBytes: number, enough: (head: Buffer) => boolean = () => false): Buffer {
+    if (this.streamFd < 0) {
+      const fd = openSync(this.path, 'r');
+      try {
+        const buf = Buffer.alloc(maxBytes);
+        let got = 0;
+        for (let n = -1; n !== 0 && got < maxBytes; got += n) n = readSync(fd, buf, got, maxBytes - got, got);
+        return buf.subarray(0, got);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    const buf = Buffer.alloc(maxBytes);
+    this.streamHead.copy(buf);
+    let got = this.streamHead.length;
+    while (!this.streamEnded && got < maxBytes && !enough(buf.subarray(0, got))) {
+      const n = readSync(this.streamFd, buf, got, maxBytes - got, null);
+      if (n === 0) this.streamEnded = true;
+      got += n;
+    }
+    this.streamHead = buf.subarray(0, got);
+    return this.streamHead;
+  }
+
+  /** A reader from the first byte. A pipe or device can be read only once. */
+  open(): ByteReader {
+    if (this.streamFd < 0) {
+      try {
+        return fdReader(openSync(this.path, 'r'));
+      } catch (e) {
+        throw new InputError(`${this.path}: cannot open trace (${code(e)})`);
+      }
+    }
+    if (this.streamRead) throw new InputError(`${this.path}: a pipe or device can be read only once (write the trace to a file to use it more than once)`);
+    this.streamRead = true;
+    const fd = this.streamFd;
+    let head = this.streamHead;
+    const ended = this.streamEnded;
+    return {
+      read: (buf, offset, length) => {
+        if (head.length > 0) {
+          const n = Math.min(length, head.length);
+          head.copy(buf, offset, 0, n);
+          head = head.subarray(n);
+          return n;
+        }
+        return ended ? 0 : readSync(fd, buf, offset, length, null);
+      },
+      close: () => closeSync(fd),
+    };
   }
 }
 
@@ -33,7 +116,8 @@ export class LineBlocks {
   count = 0;
   /** Line number (1-based) of the block's first line. */
   firstLine = 1;
-  private readonly fd: number;
+  readonly path: string;
+  private readonly input: ByteReader;
   private eof = false;
   private first = true;
   /** A CR ended the last block: an LF starting the next one belongs to the same line end. */
@@ -42,8 +126,9 @@ export class LineBlocks {
   private restStart = 0;
   private restEnd = 0;
 
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'r');
+  constructor(input: TraceInput) {
+    this.path = input.path;
+    this.input = input.open();
   }
 
   private push(start: number, end: number): void {
@@ -69,7 +154,7 @@ export class LineBlocks {
     const buf = this.buf;
     const filled = this.restEnd - this.restStart;
     if (filled > 0) buf.copy(buf, 0, this.restStart, this.restEnd);
-    const got = readSync(this.fd, buf, filled, BLOCK_BYTES - filled, null);
+    const got = this.input.read(buf, filled, BLOCK_BYTES - filled);
     if (got === 0) this.eof = true;
     const limit = filled + got;
     let lineStart = 0;
@@ -107,7 +192,7 @@ export class LineBlocks {
   }
 
   close(): void {
-    closeSync(this.fd);
+    this.input.close();
   }
 }
 
@@ -128,10 +213,11 @@ export interface LineRequest {
  * malformed one. Cycles may not go down.
  */
 export function* requestChunks(
-  file: string,
+  input: TraceInput,
   parse: (buf: Uint8Array, start: number, end: number, line: number, out: LineRequest) => boolean,
 ): Generator<TraceChunk> {
-  const blocks = new LineBlocks(file);
+  const file = input.path;
+  const blocks = new LineBlocks(input);
   try {
     const cycle = new Float64Array(CHUNK_REQUESTS);
     const address = new Float64Array(CHUNK_REQUESTS);

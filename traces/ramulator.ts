@@ -5,6 +5,7 @@
  * a trace player sends.
  */
 import { type LineFormat, LineTraceSource, type LineScanner, type ParsedRequest } from './line-source.js';
+import type { TraceInput } from './lines.js';
 
 export const RAMULATOR_FORMAT: LineFormat = {
   name: 'ramulator',
@@ -26,8 +27,8 @@ export const RAMULATOR_FORMAT: LineFormat = {
 
 /** A streaming reader over a Ramulator DRAM trace. */
 export class RamulatorFileSource extends LineTraceSource {
-  constructor(path: string, name?: string) {
-    super(path, RAMULATOR_FORMAT, name);
+  constructor(file: string | TraceInput, name?: string) {
+    super(file, RAMULATOR_FORMAT, name);
   }
 }
 

@@ -10,33 +10,23 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../common/errors.js';
 import type { Trace, TraceChunk, TraceSource } from '../simulators/trace.js';
 import { TraceBuilder, chunksOf } from '../simulators/trace.js';
-import { checkTraceFile, type LineRequest, requestChunks } from './lines.js';
+import { HASH, hexDigit, isBlank, lowerAscii } from './ascii.js';
+import { type LineRequest, TraceInput, requestChunks } from './lines.js';
 
-
-const TAB = 9, SPACE = 32, HASH = 35, COLON = 58, OPEN_PAREN = 40, CLOSE_PAREN = 41;
+const COLON = 58, OPEN_PAREN = 40, CLOSE_PAREN = 41;
 /** One request is one burst; longer DRAMSys requests are not split here. */
 const MAX_REQUEST_BYTES = 64;
-
-function isBlank(c: number): boolean {
-  return c === SPACE || c === TAB;
-}
-
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-
-function lowerAscii(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
-}
 
 /** Compares bytes [start, end) with an ASCII word, ignoring case. */
 function wordIs(buf: Uint8Array, start: number, end: number, word: string): boolean {
   if (end - start !== word.length) return false;
   for (let i = 0; i < word.length; i++) if (lowerAscii(buf[start + i]) !== word.charCodeAt(i)) return false;
   return true;
+}
+
+function failLine(buf: Uint8Array, start: number, end: number, file: string, line: number, what: string): never {
+  const text = Buffer.from(buf.subarray(start, Math.min(end, start + 80))).toString('latin1').replace(/\s+$/, '');
+  throw new InputError(`${file}:${line}: ${what} in "${text}" (expected "<cycle>:<TAB>read|write<TAB>0x<hex address>")`);
 }
 
 /**
@@ -47,10 +37,6 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
   let i = start;
   while (i < end && isBlank(buf[i])) i++;
   if (i === end || buf[i] === HASH) return false;
-  const fail = (what: string): never => {
-    const text = Buffer.from(buf.subarray(start, Math.min(end, start + 80))).toString('latin1').replace(/\s+$/, '');
-    throw new InputError(`${file}:${line}: ${what} in "${text}" (expected "<cycle>:<TAB>read|write<TAB>0x<hex address>")`);
-  };
   // <cycle>:
   let cycle = 0;
   const cycleStart = i;
@@ -58,9 +44,15 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
     cycle = cycle * 10 + (buf[i] - 48);
     i++;
   }
-  if (i === cycleStart) fail('missing cycle');
-  if (!Number.isSafeInteger(cycle)) fail('cycle too large');
-  if (i === end || buf[i] !== COLON) fail('missing ":" after the cycle');
+  if (i < end && buf[i] !== COLON && !isBlank(buf[i])) {
+    // Text up to a colon is a cycle that is not a whole number ("-5:", "1.5:"); without a colon the line is no .stl line.
+    let j = i;
+    while (j < end && buf[j] !== COLON && !isBlank(buf[j])) j++;
+    if (j < end && buf[j] === COLON) failLine(buf, start, end, file, line, 'cycle is not a whole number of cycles ≥ 0');
+  }
+  if (i === cycleStart) failLine(buf, start, end, file, line, 'missing cycle');
+  if (!Number.isSafeInteger(cycle)) failLine(buf, start, end, file, line, 'cycle too large');
+  if (i === end || buf[i] !== COLON) failLine(buf, start, end, file, line, 'missing ":" after the cycle');
   i++;
   while (i < end && isBlank(buf[i])) i++;
   // An optional data length in bytes, "(64)", as DRAMSys writes it.
@@ -69,8 +61,8 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
     i++;
     const lenStart = i;
     while (i < end && buf[i] >= 48 && buf[i] <= 57) length = length * 10 + (buf[i++] - 48);
-    if (i === lenStart || i === end || buf[i] !== CLOSE_PAREN) fail('bad data length');
-    if (length > MAX_REQUEST_BYTES) fail(`data length ${length} is longer than one ${MAX_REQUEST_BYTES}-byte burst`);
+    if (i === lenStart || i === end || buf[i] !== CLOSE_PAREN) failLine(buf, start, end, file, line, 'bad data length');
+    if (length > MAX_REQUEST_BYTES) failLine(buf, start, end, file, line, `data length ${length} is longer than one ${MAX_REQUEST_BYTES}-byte burst`);
     i++;
     while (i < end && isBlank(buf[i])) i++;
   }
@@ -80,11 +72,11 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
   let write: boolean;
   if (wordIs(buf, cmdStart, i, 'read')) write = false;
   else if (wordIs(buf, cmdStart, i, 'write')) write = true;
-  else return fail(cmdStart === i ? 'missing command' : 'unknown command (not read or write)');
+  else return failLine(buf, start, end, file, line, cmdStart === i ? 'missing command' : 'unknown command (not read or write)');
   while (i < end && isBlank(buf[i])) i++;
   // Hexadecimal address, with or without 0x (DRAMSys parses it as base 16 either way).
   if (i + 1 < end && buf[i] === 48 && lowerAscii(buf[i + 1]) === 120) i += 2;
-  if (i === end || hexDigit(buf[i]) < 0) fail('missing hex address');
+  if (i === end || hexDigit(buf[i]) < 0) failLine(buf, start, end, file, line, 'missing hex address');
   let address = 0;
   let significant = 0;
   while (i < end) {
@@ -94,8 +86,8 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
     if (address > 0) significant++;
     i++;
   }
-  if (significant > 14 || !Number.isSafeInteger(address)) fail('address beyond 2^53');
-  if (i < end && !isBlank(buf[i]) && buf[i] !== HASH) fail('bad character in address');
+  if (significant > 14 || !Number.isSafeInteger(address)) failLine(buf, start, end, file, line, 'address beyond 2^53');
+  if (i < end && !isBlank(buf[i]) && buf[i] !== HASH) failLine(buf, start, end, file, line, 'bad character in address');
   // Optional data, then an optional comment: both ignored.
   out.cycle = cycle;
   out.address = address;
@@ -103,18 +95,24 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
   return true;
 }
 
-/** A streaming reader over a `.stl` file; each call to `chunks()` reads the file from its start. */
+/**
+ * A streaming reader over a `.stl` file; each call to `chunks()` reads the file from its start (a
+ * pipe or device is read once).
+ */
 export class StlFileSource implements TraceSource {
   readonly name: string;
+  readonly path: string;
+  private readonly input: TraceInput;
 
-  constructor(readonly path: string, name?: string) {
-    this.name = name ?? path;
-    checkTraceFile(path);
+  constructor(file: string | TraceInput, name?: string) {
+    this.input = typeof file === 'string' ? new TraceInput(file) : file;
+    this.path = this.input.path;
+    this.name = name ?? this.path;
   }
 
   chunks(): Generator<TraceChunk> {
     const file = this.path;
-    return requestChunks(file, (buf, start, end, line, out) => parseLine(buf, start, end, file, line, out));
+    return requestChunks(this.input, (buf, start, end, line, out) => parseLine(buf, start, end, file, line, out));
   }
 }
 
@@ -133,22 +131,53 @@ export function stlLine(cycle: number, address: number, write: boolean): string 
   return `${cycle}:\t${write ? 'write' : 'read'}\t0x${address.toString(16)}`;
 }
 
+/** Writes `.stl` lines to a file as they come, 1 MiB at a time. */
+export class StlWriter {
+  private readonly fd: number;
+  private text = '';
+
+  /** Creates `path`; `header` lines become `#` comments. */
+  constructor(path: string, header?: string) {
+    this.fd = openSync(path, 'w');
+    if (header) this.text = header.split('\n').map((l) => `# ${l}`).join('\n') + '\n';
+  }
+
+  push(cycle: number, address: number, write: boolean): void {
+    this.text += stlLine(cycle, address, write) + '\n';
+    if (this.text.length > 1 << 20) this.flush();
+  }
+
+  /** Writes what is left and closes the file. */
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+
+  /** Closes the file without writing what is left (after a failure). */
+  discard(): void {
+    this.text = '';
+    closeSync(this.fd);
+  }
+
+  private flush(): void {
+    if (this.text.length > 0) writeSync(this.fd, this.text);
+    this.text = '';
+  }
+}
+
 /** Writes a trace as a `.stl` file, streaming, with an optional header comment. */
 export function writeStl(trace: Trace | TraceSource, path: string, header?: string): void {
-  const fd = openSync(path, 'w');
+  const out = new StlWriter(path, header);
   try {
-    let text = header ? header.split('\n').map((l) => `# ${l}`).join('\n') + '\n' : '';
     for (const chunk of chunksOf(trace)) {
-      for (let i = 0; i < chunk.length; i++) {
-        text += stlLine(chunk.cycle[i], chunk.address[i], chunk.isWrite[i] === 1) + '\n';
-        if (text.length > 1 << 20) {
-          writeSync(fd, text);
-          text = '';
-        }
-      }
+      for (let i = 0; i < chunk.length; i++) out.push(chunk.cycle[i], chunk.address[i], chunk.isWrite[i] === 1);
     }
-    if (text.length > 0) writeSync(fd, text);
-  } finally {
-    closeSync(fd);
+  } catch (e) {
+    out.discard();
+    throw e;
   }
+  out.close();
 }

@@ -1,55 +1,129 @@
-// Data shaping for the dashboard: small functions, separate from drawing. The pure ones (bestSoFar,
-// paretoFront, growDomain, mcconfigOf, …) take and return plain values; the run-state ones update a
+// Data shaping for the dashboard: small functions, separate from drawing. The pure ones (bestSteps,
+// paretoFront, growDomain, bestRange, …) take and return plain values; the run-state ones update a
 // run's state in place and say what changed, so 50+ events a second cost only the new data.
+//
+// A run's evaluations are held in columns (typed arrays, one per field and one per parameter), not
+// as the objects the server sends: 100,000 evaluations take about 9 MB, and the charts, the
+// brushing and the trial table loop over plain numbers.
 
 /** @typedef {import('../src/server/protocol.js').RunInfo} RunInfo */
 /** @typedef {import('../src/server/protocol.js').SpaceInfo} SpaceInfo */
 /** @typedef {import('../src/server/protocol.js').EvaluationEvent} EvaluationEvent */
 /** @typedef {import('../src/server/protocol.js').AgentStatsEvent} AgentStatsEvent */
 /** @typedef {'min' | 'max'} Direction */
+/** @typedef {{ name: string, subsystem: string | null, values: Array<string | number> }} Axis */
+
+/** A design's value index for a parameter it does not set (or a value outside the space). */
+export const MISSING = 0xffff;
+
+/** The per-design metrics of an evaluation, in the protocol's field names, with their units. */
+export const DESIGN_METRICS = /** @type {const} */ ([
+  { key: 'latencyNs', label: 'latency (total time)', unit: 'ns' },
+  { key: 'powerMw', label: 'average power', unit: 'mW' },
+  { key: 'avgLatencyNs', label: 'mean request latency', unit: 'ns' },
+  { key: 'energyPj', label: 'energy', unit: 'pJ' },
+  { key: 'bandwidthGBps', label: 'bandwidth', unit: 'GB/s' },
+]);
+/** @typedef {(typeof DESIGN_METRICS)[number]['key']} MetricKey */
+
+/** The per-design metrics each objective is made of (`joint` and `pareto` combine power and latency). */
+export const OBJECTIVE_METRICS = /** @type {Readonly<Record<string, MetricKey[]>>} */ ({
+  power: ['powerMw'],
+  latency: ['latencyNs'],
+  'avg-latency': ['avgLatencyNs'],
+  energy: ['energyPj'],
+  bandwidth: ['bandwidthGBps'],
+  joint: ['powerMw', 'latencyNs'],
+  pareto: ['powerMw', 'latencyNs'],
+});
 
 /**
- * Whether `a` is better than `b` (null is never better; anything beats null).
+ * Whether `a` is better than `b` (null and NaN are never better; anything beats them).
  * @param {number | null} a @param {number | null} b @param {Direction} direction
  */
-export function better(a, b, direction) {
+function better(a, b, direction) {
   if (a === null || Number.isNaN(a)) return false;
   if (b === null || Number.isNaN(b)) return true;
   return direction === 'min' ? a < b : a > b;
 }
 
 /**
- * The best value up to and including each position.
- * @param {ReadonlyArray<number | null>} values @param {Direction} direction @param {number | null} [start]
- * @returns {Array<number | null>}
+ * The best-so-far curve as the points where it changes, plus its last point: a step line of a few
+ * dozen points however long the run.
+ * @param {ArrayLike<number | null>} best best-so-far values by evaluation (null or NaN: none yet)
+ * @param {number} [length] how many of them (default all)
+ * @returns {Array<[number, number]>} [evaluations done, best]
  */
-export function bestSoFar(values, direction, start = null) {
-  const out = new Array(values.length);
-  let best = start;
-  for (let i = 0; i < values.length; i++) {
-    if (better(values[i], best, direction)) best = values[i];
-    out[i] = best;
+export function bestSteps(best, length = best.length) {
+  /** @type {Array<[number, number]>} */
+  const out = [];
+  for (let i = 0; i < length; i++) {
+    const b = best[i];
+    if (b === null || Number.isNaN(b)) continue;
+    if (out.length === 0 || out[out.length - 1][1] !== b) out.push([i + 1, b]);
   }
+  const last = length > 0 ? best[length - 1] : null;
+  if (last !== null && !Number.isNaN(last) && out.length > 0 && out[out.length - 1][0] !== length) out.push([length, last]);
   return out;
 }
 
 /**
- * The best-so-far curve as the points where it changes, plus its last point: a step line of a few
- * dozen points however long the run.
- * @param {ReadonlyArray<number | null>} best best-so-far values by evaluation
- * @returns {Array<[number, number]>} [evaluations done, best]
+ * The y ranges of best-so-far curves. `full` covers every value; `best` leaves out each run's first
+ * `share` of evaluations, where a search falls from its first, poor designs: what is left is the
+ * range the search spends its time improving in. Reference marks (a true optimum, a target) are
+ * always inside. Null when there is nothing to show.
+ * The same rule serves both directions: the early values are the poor ones either way.
+ * @param {ReadonlyArray<Array<[number, number]>>} curves each run's `bestSteps`
+ * @param {ReadonlyArray<number>} [marks]
+ * @param {number} [share]
+ * @returns {{ full: [number, number], best: [number, number] } | null}
  */
-export function bestSteps(best) {
-  /** @type {Array<[number, number]>} */
-  const out = [];
-  for (let i = 0; i < best.length; i++) {
-    const b = best[i];
-    if (b === null) continue;
-    if (out.length === 0 || out[out.length - 1][1] !== b) out.push([i + 1, b]);
+export function bestRange(curves, marks = [], share = 0.05) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let bestLo = Infinity;
+  let bestHi = -Infinity;
+  for (const steps of curves) {
+    if (steps.length === 0) continue;
+    const n = steps[steps.length - 1][0];
+    const from = Math.max(1, Math.ceil(share * n));
+    // The curve's value after `from` evaluations: the last step at or before it (or the first step).
+    let after = steps[0][1];
+    for (const [at, v] of steps) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      if (at <= from) after = v;
+      else {
+        if (v < bestLo) bestLo = v;
+        if (v > bestHi) bestHi = v;
+      }
+    }
+    if (after < bestLo) bestLo = after;
+    if (after > bestHi) bestHi = after;
   }
-  const last = best[best.length - 1];
-  if (last !== null && last !== undefined && out.length > 0 && out[out.length - 1][0] !== best.length) out.push([best.length, last]);
-  return out;
+  for (const m of marks) {
+    if (!Number.isFinite(m)) continue;
+    lo = Math.min(lo, m);
+    hi = Math.max(hi, m);
+    bestLo = Math.min(bestLo, m);
+    bestHi = Math.max(bestHi, m);
+  }
+  if (lo > hi) return null;
+  return { full: [lo, hi], best: [bestLo, bestHi] };
+}
+
+/**
+ * How to show best-so-far curves when the user has not chosen: zoomed to the `best` range when it
+ * is under a quarter of the full one (a first design at 311,000 ns would flatten a search that
+ * improves from 60,662 to 55,046 ns), and on a log scale when what is shown spans a factor of 10 or more.
+ * @param {{ full: [number, number], best: [number, number] }} range
+ * @returns {{ zoom: 'best' | 'full', log: boolean }}
+ */
+export function defaultBestView(range) {
+  const span = (/** @type {[number, number]} */ [a, b]) => b - a;
+  const zoom = span(range.full) > 0 && span(range.best) < 0.25 * span(range.full) ? 'best' : 'full';
+  const [lo, hi] = zoom === 'best' ? range.best : range.full;
+  return { zoom, log: lo > 0 && hi / lo >= 10 };
 }
 
 /**
@@ -76,7 +150,7 @@ export function paretoFront(points) {
 /**
  * A domain that covers `values`, grown from `domain` with a margin so that it changes rarely as
  * values arrive (each change redraws every mark). Returns the same array when nothing changed.
- * @param {[number, number] | null} domain @param {ReadonlyArray<number>} values @param {number} [margin]
+ * @param {[number, number] | null} domain @param {Iterable<number>} values @param {number} [margin]
  * @returns {[number, number] | null}
  */
 export function growDomain(domain, values, margin = 0.1) {
@@ -104,14 +178,19 @@ export function mcconfigOf(space, config) {
   return { mcconfig: { ...(space ? space.base : {}), ...config } };
 }
 
+/** @param {string | number} a @param {string | number} b */
+function compareValues(a, b) {
+  return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
+}
+
 /**
  * The parameters to draw axes for: the space's, or (when the server could not load the space) the
  * values seen in the configs, sorted.
- * @param {SpaceInfo | null} space @param {ReadonlyArray<EvaluationEvent>} evaluations
- * @returns {Array<{ name: string, values: Array<string | number> }>}
+ * @param {SpaceInfo | null} space @param {ReadonlyArray<{ config: Readonly<Record<string, string | number>> }>} evaluations
+ * @returns {Axis[]}
  */
 export function axesOf(space, evaluations) {
-  if (space) return space.parameters;
+  if (space) return space.parameters.map((p) => ({ name: p.name, subsystem: p.subsystem ?? null, values: p.values }));
   /** @type {Map<string, Set<string | number>>} */
   const seen = new Map();
   for (const e of evaluations) {
@@ -120,35 +199,205 @@ export function axesOf(space, evaluations) {
       seen.get(k)?.add(v);
     }
   }
-  return [...seen].map(([name, values]) => ({
-    name,
-    values: [...values].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)))),
-  }));
+  return [...seen].map(([name, values]) => ({ name, subsystem: null, values: [...values].sort(compareValues) }));
 }
 
 /**
- * A number for people: thousands separators, 4 significant digits for fractions.
+ * Axes in reading order: grouped by subsystem (the space's slices, in the order they first appear),
+ * the space's order within a group.
+ * @param {ReadonlyArray<Axis>} axes
+ * @returns {Axis[]}
+ */
+export function groupedAxes(axes) {
+  /** @type {Map<string, Axis[]>} */
+  const groups = new Map();
+  for (const a of axes) {
+    const key = a.subsystem ?? '';
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)?.push(a);
+  }
+  return [...groups.values()].flat();
+}
+
+// Made once: toLocaleString builds a formatter on every call, which a table of numbers feels.
+const FORMATS = {
+  integer: new Intl.NumberFormat('en-US'),
+  large: new Intl.NumberFormat('en-US', { maximumSignificantDigits: 7 }),
+  small: new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 }),
+};
+
+/**
+ * A number for people: thousands separators, 4 significant digits for fractions, powers of ten
+ * below 0.001 (a loss of 2.2e-8, not 0.000000022).
  * @param {number | null | undefined} n
  */
 export function formatValue(n) {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  if (Number.isInteger(n)) return n.toLocaleString('en-US');
-  return n.toLocaleString('en-US', { maximumSignificantDigits: Math.abs(n) >= 1000 ? 7 : 4 });
+  if (Number.isInteger(n)) return FORMATS.integer.format(n);
+  if (Math.abs(n) < 0.001) return n.toExponential(3).replace(/\.?0+e/, 'e');
+  return (Math.abs(n) >= 1000 ? FORMATS.large : FORMATS.small).format(n);
+}
+
+/** A value with its unit: `55,046.25 ns`. @param {number | null | undefined} n @param {string} unit */
+export function withUnit(n, unit) {
+  const v = formatValue(n);
+  return unit && v !== '—' ? `${v} ${unit}` : v;
+}
+
+// ---- the agent's figures ----
+
+/**
+ * The reports as one series per figure, in the order the agent first reported them.
+ * @param {ReadonlyArray<AgentStatsEvent>} stats
+ * @returns {{ curves: Array<{ name: string, points: Array<[number, number]> }>, counters: Array<{ name: string, value: number }> }}
+ */
+export function agentSeries(stats) {
+  /** @type {Map<string, Array<[number, number]>>} */
+  const series = new Map();
+  for (const s of stats) {
+    for (const [k, v] of Object.entries(s.scalars)) {
+      if (!series.has(k)) series.set(k, []);
+      series.get(k)?.push([s.evaluations, v]);
+    }
+  }
+  const curves = [];
+  const counters = [];
+  for (const [name, points] of series) {
+    const counter = points.every(([, v], i) => Number.isInteger(v) && (i === 0 || v >= points[i - 1][1]));
+    if (counter) counters.push({ name, value: points[points.length - 1][1] });
+    else curves.push({ name, points });
+  }
+  return { curves, counters };
+}
+
+/**
+ * At most two points per pixel column (its lowest and highest), so a long run draws as fast as a
+ * short one and keeps its spikes.
+ * @param {Array<[number, number]>} points sorted by x @param {(x: number) => number} px @returns {Array<[number, number]>}
+ */
+export function thin(points, px) {
+  if (points.length < 1000) return points;
+  /** @type {Array<[number, number]>} */
+  const out = [];
+  let column = NaN;
+  /** @type {[number, number] | null} */
+  let lo = null;
+  /** @type {[number, number] | null} */
+  let hi = null;
+  const flush = () => {
+    if (!lo || !hi) return;
+    if (lo[0] <= hi[0]) out.push(lo, ...(hi !== lo ? [hi] : []));
+    else out.push(hi, lo);
+  };
+  for (const p of points) {
+    const c = Math.floor(px(p[0]));
+    if (c !== column) {
+      flush();
+      column = c;
+      lo = hi = p;
+    } else {
+      if (lo && p[1] < lo[1]) lo = p;
+      if (hi && p[1] > hi[1]) hi = p;
+    }
+  }
+  flush();
+  return out;
 }
 
 // ---- one run's state ----
 
 /**
+ * @typedef {object} Columns one entry per evaluation, by index; NaN where the server sent null
+ * @property {Uint16Array[]} design per parameter (the run's `axes`): the value's index, MISSING if none
+ * @property {Float64Array} value
+ * @property {Float64Array} reward
+ * @property {Float64Array} best best-so-far
+ * @property {Float64Array} powerMw
+ * @property {Float64Array} latencyNs
+ * @property {Float64Array} avgLatencyNs
+ * @property {Float64Array} energyPj
+ * @property {Float64Array} bandwidthGBps
+ * @property {Uint8Array} simulated
+ */
+
+/**
  * @typedef {object} RunState
  * @property {RunInfo} info
  * @property {SpaceInfo | null} space
- * @property {EvaluationEvent[]} evaluations by index
- * @property {Array<number | null>} best best-so-far by index
+ * @property {Axis[]} axes the parameters the designs are indexed by: the space's, or the values seen
+ * @property {number} n evaluations held: indexes [0, n)
+ * @property {Columns} cols
  * @property {number | null} bestIndex the first evaluation that reached the best value
  * @property {number[]} front indexes of the Pareto front (power, latency)
  * @property {AgentStatsEvent[]} agentStats by evaluations
  * @property {number} epoch bumped when the state is replaced (a snapshot): charts redraw the run
+ * @property {Array<Map<string, number>>} lookup per axis: value (as text) → index
  */
+
+const FLOAT_COLUMNS = /** @type {const} */ (['value', 'reward', 'best', 'powerMw', 'latencyNs', 'avgLatencyNs', 'energyPj', 'bandwidthGBps']);
+
+/** @param {number} capacity @param {number} params @returns {Columns} */
+function emptyColumns(capacity, params) {
+  return {
+    design: Array.from({ length: params }, () => new Uint16Array(capacity).fill(MISSING)),
+    value: new Float64Array(capacity),
+    reward: new Float64Array(capacity),
+    best: new Float64Array(capacity),
+    powerMw: new Float64Array(capacity),
+    latencyNs: new Float64Array(capacity),
+    avgLatencyNs: new Float64Array(capacity),
+    energyPj: new Float64Array(capacity),
+    bandwidthGBps: new Float64Array(capacity),
+    simulated: new Uint8Array(capacity),
+  };
+}
+
+/** Room for `needed` evaluations, doubling. @param {RunState} run @param {number} needed */
+function reserve(run, needed) {
+  const capacity = run.cols.value.length;
+  if (needed <= capacity) return;
+  const next = emptyColumns(Math.max(needed, capacity * 2, 64), run.axes.length);
+  next.design.forEach((col, p) => col.set(run.cols.design[p].subarray(0, run.n)));
+  for (const k of FLOAT_COLUMNS) next[k].set(run.cols[k].subarray(0, run.n));
+  next.simulated.set(run.cols.simulated.subarray(0, run.n));
+  run.cols = next;
+}
+
+/** @param {ReadonlyArray<Axis>} axes */
+function lookupsOf(axes) {
+  return axes.map((a) => new Map(a.values.map((v, i) => [String(v), i])));
+}
+
+/**
+ * Without a space, the axes grow as values appear; a new value keeps each axis sorted, so the
+ * stored indexes of that axis are renumbered. Returns whether an axis changed.
+ * @param {RunState} run @param {ReadonlyArray<EvaluationEvent>} evaluations
+ */
+function learnAxes(run, evaluations) {
+  if (run.space) return false;
+  let changed = false;
+  for (const e of evaluations) {
+    for (const [k, v] of Object.entries(e.config)) {
+      let p = run.axes.findIndex((a) => a.name === k);
+      if (p < 0) {
+        run.axes.push({ name: k, subsystem: null, values: [] });
+        run.lookup.push(new Map());
+        run.cols.design.push(new Uint16Array(run.cols.value.length).fill(MISSING));
+        p = run.axes.length - 1;
+      }
+      if (run.lookup[p].has(String(v))) continue;
+      const axis = run.axes[p];
+      const old = axis.values;
+      axis.values = [...old, v].sort(compareValues);
+      const renumber = old.map((o) => axis.values.indexOf(o));
+      const col = run.cols.design[p];
+      for (let i = 0; i < run.n; i++) if (col[i] !== MISSING) col[i] = renumber[col[i]];
+      run.lookup[p] = lookupsOf([axis])[0];
+      changed = true;
+    }
+  }
+  return changed;
+}
 
 /**
  * A run's state from a snapshot (replacing any previous one).
@@ -157,46 +406,76 @@ export function formatValue(n) {
  * @returns {RunState}
  */
 export function runFromSnapshot(snapshot, epoch = 0) {
+  const axes = axesOf(snapshot.space, []);
   /** @type {RunState} */
-  const run = { info: snapshot.run, space: snapshot.space, evaluations: [], best: [], bestIndex: null, front: [], agentStats: [], epoch };
+  const run = {
+    info: snapshot.run,
+    space: snapshot.space,
+    axes,
+    n: 0,
+    cols: emptyColumns(Math.max(64, snapshot.evaluations.length), axes.length),
+    bestIndex: null,
+    front: [],
+    agentStats: [],
+    epoch,
+    lookup: lookupsOf(axes),
+  };
   appendEvaluations(run, snapshot.evaluations);
   appendAgentStats(run, snapshot.agentStats);
   return run;
 }
 
+/** @param {number | null} v */
+const num = (v) => (v === null ? NaN : v);
+
 /**
  * Appends evaluations that continue the run; repeats are skipped.
  * @param {RunState} run @param {ReadonlyArray<EvaluationEvent>} evaluations
- * @returns {{ added: number, gap: boolean, bestChanged: boolean, frontChanged: boolean }} gap: the batch starts after the
- *   run's end (something was missed: ask for a snapshot)
+ * @returns {{ added: number, gap: boolean, bestChanged: boolean, frontChanged: boolean, axesChanged: boolean }} gap: the
+ *   batch starts after the run's end (something was missed: ask for a snapshot)
  */
 export function appendEvaluations(run, evaluations) {
-  const start = run.evaluations.length;
+  const start = run.n;
+  const none = { added: 0, gap: false, bestChanged: false, frontChanged: false, axesChanged: false };
   const fresh = evaluations.filter((e) => e.index >= start);
-  if (fresh.length === 0) return { added: 0, gap: false, bestChanged: false, frontChanged: false };
-  if (fresh[0].index !== start || fresh.some((e, i) => e.index !== start + i)) return { added: 0, gap: true, bestChanged: false, frontChanged: false };
+  if (fresh.length === 0) return none;
+  if (fresh.some((e, i) => e.index !== start + i)) return { ...none, gap: true };
+  const axesChanged = learnAxes(run, fresh);
+  reserve(run, start + fresh.length);
+  const c = run.cols;
   const direction = run.info.direction;
-  const previous = start > 0 ? run.best[start - 1] : null;
-  const best = bestSoFar(
-    fresh.map((e) => e.value),
-    direction,
-    previous,
-  );
+  let best = start > 0 ? num(c.best[start - 1]) : NaN;
   let bestChanged = false;
-  fresh.forEach((e, i) => {
-    run.evaluations.push(e);
-    run.best.push(best[i]);
-    if (best[i] !== null && (run.bestIndex === null || best[i] !== (i === 0 ? previous : best[i - 1]))) {
-      run.bestIndex = e.index;
+  for (let k = 0; k < fresh.length; k++) {
+    const e = fresh[k];
+    const i = start + k;
+    for (let p = 0; p < run.axes.length; p++) {
+      const v = e.config[run.axes[p].name];
+      c.design[p][i] = v === undefined ? MISSING : (run.lookup[p].get(String(v)) ?? MISSING);
+    }
+    const value = num(e.value);
+    c.value[i] = value;
+    c.reward[i] = num(e.reward);
+    c.powerMw[i] = e.powerMw;
+    c.latencyNs[i] = e.latencyNs;
+    c.avgLatencyNs[i] = e.avgLatencyNs;
+    c.energyPj[i] = e.energyPj;
+    c.bandwidthGBps[i] = e.bandwidthGBps;
+    c.simulated[i] = e.simulated ? 1 : 0;
+    if (better(value, best, direction)) {
+      best = value;
+      run.bestIndex = i;
       bestChanged = true;
     }
-  });
+    c.best[i] = best;
+  }
+  run.n = start + fresh.length;
   // A point dominated once stays dominated: the new front is among the old front and the new points.
-  const candidates = [...run.front.map((i) => run.evaluations[i]), ...fresh];
-  const front = paretoFront(candidates.map((e) => /** @type {[number, number]} */ ([e.powerMw, e.latencyNs]))).map((k) => candidates[k].index);
+  const candidates = [...run.front, ...fresh.map((e) => e.index)];
+  const front = paretoFront(candidates.map((i) => /** @type {[number, number]} */ ([c.powerMw[i], c.latencyNs[i]]))).map((k) => candidates[k]);
   const frontChanged = front.length !== run.front.length || front.some((i, k) => i !== run.front[k]);
   run.front = front;
-  return { added: fresh.length, gap: false, bestChanged, frontChanged };
+  return { added: fresh.length, gap: false, bestChanged, frontChanged, axesChanged };
 }
 
 /**
@@ -212,12 +491,102 @@ export function appendAgentStats(run, stats) {
 }
 
 /**
+ * What identifies a run's parameters and their values: runs with the same key share the charts' axes.
+ * @param {RunState} run
+ */
+export function spaceKey(run) {
+  return run.axes.map((a) => `${a.name}:${a.values.join('|')}`).join(';');
+}
+
+/**
+ * Evaluation `i`'s design as mcconfig values, by parameter name (the parameters it sets).
+ * @param {RunState} run @param {number} i
+ * @returns {Record<string, string | number>}
+ */
+export function configAt(run, i) {
+  /** @type {Record<string, string | number>} */
+  const config = {};
+  run.axes.forEach((a, p) => {
+    const v = run.cols.design[p][i];
+    if (v !== MISSING) config[a.name] = a.values[v];
+  });
+  return config;
+}
+
+/**
+ * Evaluation `i` as the server sent it (but `design`, which is the space's value indexes, and `best`).
+ * @param {RunState} run @param {number} i
+ * @returns {EvaluationEvent}
+ */
+export function evaluationAt(run, i) {
+  const c = run.cols;
+  /** @param {number} v */
+  const orNull = (v) => (Number.isNaN(v) ? null : v);
+  return {
+    index: i,
+    design: c.design.map((col) => col[i]),
+    config: configAt(run, i),
+    value: orNull(c.value[i]),
+    reward: orNull(c.reward[i]),
+    best: orNull(c.best[i]),
+    powerMw: c.powerMw[i],
+    latencyNs: c.latencyNs[i],
+    avgLatencyNs: c.avgLatencyNs[i],
+    energyPj: c.energyPj[i],
+    bandwidthGBps: c.bandwidthGBps[i],
+    simulated: c.simulated[i] === 1,
+  };
+}
+
+/**
  * The run's best design, with the mcconfig to copy.
  * @param {RunState} run
  * @returns {{ evaluation: EvaluationEvent, mcconfig: { mcconfig: Record<string, string | number> } } | null}
  */
 export function bestDesign(run) {
-  if (run.bestIndex === null) return null;
-  const evaluation = run.evaluations[run.bestIndex];
-  return evaluation ? { evaluation, mcconfig: mcconfigOf(run.space, evaluation.config) } : null;
+  if (run.bestIndex === null || run.bestIndex >= run.n) return null;
+  const evaluation = evaluationAt(run, run.bestIndex);
+  return { evaluation, mcconfig: mcconfigOf(run.space, evaluation.config) };
+}
+
+/**
+ * The parameters where `config` differs from `reference`, as `Key=value` (the design's value).
+ * @param {ReadonlyArray<Axis>} axes @param {Readonly<Record<string, string | number>>} config
+ * @param {Readonly<Record<string, string | number>>} reference
+ * @returns {string[]}
+ */
+export function designDiff(axes, config, reference) {
+  /** @type {string[]} */
+  const out = [];
+  for (const a of axes) {
+    const v = config[a.name];
+    if (v !== undefined && String(v) !== String(reference[a.name])) out.push(`${a.name}=${v}`);
+  }
+  return out;
+}
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. @param {string | number | null} v */
+export function csvField(v) {
+  if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Parses the trial table's filter: `Key=Value` terms (each must hold, keys and values without regard
+ * to case) and free words (each must appear in the row's text).
+ * @param {string} text
+ * @returns {{ equals: Array<[string, string]>, words: string[] }}
+ */
+export function parseTrialFilter(text) {
+  /** @type {Array<[string, string]>} */
+  const equals = [];
+  /** @type {string[]} */
+  const words = [];
+  for (const term of text.trim().split(/\s+/).filter(Boolean)) {
+    const m = /^([^=]+)=(.*)$/.exec(term);
+    if (m) equals.push([m[1].toLowerCase(), m[2].toLowerCase()]);
+    else words.push(term.toLowerCase());
+  }
+  return { equals, words };
 }

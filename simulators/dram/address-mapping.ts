@@ -30,8 +30,9 @@ export interface AddressMapping {
   readonly fields: Readonly<Partial<Record<MappingField, readonly BitEntry[]>>>;
 }
 
-/** Where a request goes, as decoded from its address. Bank and bank group are channel-absolute. */
+/** Where a request goes, as decoded from its address. Bank and bank group count across the channel's ranks. */
 export interface DecodedAddress {
+  channel: number;
   rank: number;
   bankGroup: number;
   bank: number;
@@ -126,9 +127,7 @@ export function parseAddressMapping(doc: unknown, where: string, name = where): 
   for (const [k, list] of Object.entries(fields)) {
     if ((list?.length ?? 0) > 30) throw new InputError(`${where}: ${prefix}.${k}: more than 30 bits`);
   }
-  for (const k of ['CHANNEL_BIT', 'PSEUDOCHANNEL_BIT', 'STACK_BIT'] as const) {
-    if ((fields[k]?.length ?? 0) > 0) throw new InputError(`${where}: ${prefix}.${k}: only single-channel memories are simulated`);
-  }
+  if ((fields.STACK_BIT?.length ?? 0) > 0) throw new InputError(`${where}: ${prefix}.STACK_BIT: stacks are not modelled (map those bits as rows or banks)`);
   return { name, fields };
 }
 
@@ -208,6 +207,7 @@ export class AddressDecoder {
   private readonly bank: CompiledField;
   private readonly row: CompiledField;
   private readonly rank: CompiledField;
+  private readonly channel: CompiledField;
   private readonly banksPerGroup: number;
   private readonly groupsPerRank: number;
   private readonly banksPerRank: number;
@@ -228,7 +228,12 @@ export class AddressDecoder {
     const columnsPerBeat = bits('BURST_BIT') > 0 ? 2 ** (bits('BYTE_BIT') + bits('BURST_BIT') - byteBits) : 1;
     expect('COLUMN_BIT', spec.columns / columnsPerBeat, 'columns');
     expect('ROW_BIT', spec.rows, 'rows');
-    expect('RANK_BIT', spec.ranks, 'ranks');
+    // HBM's pseudo-channels are ranks (as DRAMSys models them): PSEUDOCHANNEL_BIT below RANK_BIT.
+    if (2 ** (bits('RANK_BIT') + bits('PSEUDOCHANNEL_BIT')) !== spec.ranks) {
+      const given = bits('PSEUDOCHANNEL_BIT') > 0 ? `RANK_BIT and PSEUDOCHANNEL_BIT have ${bits('RANK_BIT') + bits('PSEUDOCHANNEL_BIT')} bits` : `RANK_BIT has ${bits('RANK_BIT')} bits`;
+      throw new InputError(`${where}: ${given} (${2 ** (bits('RANK_BIT') + bits('PSEUDOCHANNEL_BIT'))} ranks) but memspec ${spec.memoryId} has ${spec.ranks} ranks`);
+    }
+    expect('CHANNEL_BIT', spec.channels, 'channels');
     if (spec.bankGroups > 1) {
       expect('BANKGROUP_BIT', spec.bankGroups, 'bank groups');
       expect('BANK_BIT', spec.banksPerGroup, 'banks per group');
@@ -242,7 +247,8 @@ export class AddressDecoder {
     this.bankGroup = compileField(f.BANKGROUP_BIT);
     this.bank = compileField(f.BANK_BIT);
     this.row = compileField(f.ROW_BIT);
-    this.rank = compileField(f.RANK_BIT);
+    this.rank = compileField([...(f.PSEUDOCHANNEL_BIT ?? []), ...(f.RANK_BIT ?? [])]);
+    this.channel = compileField(f.CHANNEL_BIT);
     this.banksPerGroup = spec.banksPerGroup;
     this.groupsPerRank = spec.bankGroups;
     this.banksPerRank = spec.banks;
@@ -257,6 +263,7 @@ export class AddressDecoder {
     const rank = readField(this.rank, lo, hi);
     const bankInGroup = readField(this.bank, lo, hi);
     const group = this.groupsPerRank > 1 ? readField(this.bankGroup, lo, hi) : 0;
+    out.channel = readField(this.channel, lo, hi);
     out.rank = rank;
     out.bankGroup = rank * this.groupsPerRank + group;
     out.bank = rank * this.banksPerRank + group * this.banksPerGroup + bankInGroup;

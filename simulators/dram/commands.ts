@@ -1,53 +1,79 @@
-/** DRAM commands, numbered for typed-array tables. Names follow JEDEC/DRAMSys. */
-export const Cmd = {
-  ACT: 0,
+/**
+ * The DRAM command vocabulary, numbered for typed-array tables. Names follow JEDEC and DRAMSys. A
+ * standard (`standards/*.ts`) declares which of these it has and what each does; nothing else in
+ * the simulator knows a command by its name.
+ */
+export const COMMAND_NAMES = [
+  'ACT',
   /** Precharge one bank (DRAMSys PREPB). */
-  PRE: 1,
+  'PRE',
   /** Precharge all banks of a rank (DRAMSys PREAB). */
-  PREA: 2,
-  RD: 3,
+  'PREA',
+  /** Precharge the same bank in every bank group (DDR5 PREsb). */
+  'PRESB',
+  'RD',
   /** Read with auto-precharge. */
-  RDA: 4,
-  WR: 5,
+  'RDA',
+  'WR',
   /** Write with auto-precharge. */
-  WRA: 6,
+  'WRA',
   /** All-bank refresh (DRAMSys REFAB). */
-  REF: 7,
-  /** Per-bank refresh (DRAMSys REFPB). */
-  REFPB: 8,
+  'REF',
+  /** Per-bank refresh (DRAMSys REFPB/REFB; HBM's single-bank refresh). */
+  'REFPB',
+  /** Refresh of a bank pair (LPDDR5 REFpb, DRAMSys REFP2B). */
+  'REFP2B',
+  /** Refresh of the same bank in every bank group (DDR5 REFsb). */
+  'REFSB',
   /** Power-down entry/exit, active (some bank open) and precharged (all banks closed). */
-  PDEA: 9,
-  PDXA: 10,
-  PDEP: 11,
-  PDXP: 12,
-  SREFEN: 13,
-  SREFEX: 14,
-} as const;
+  'PDEA',
+  'PDXA',
+  'PDEP',
+  'PDXP',
+  'SREFEN',
+  'SREFEX',
+] as const;
 
-export type CmdName = keyof typeof Cmd;
-export type CmdCode = (typeof Cmd)[CmdName];
-
-export const COMMAND_NAMES: readonly CmdName[] = [
-  'ACT', 'PRE', 'PREA', 'RD', 'RDA', 'WR', 'WRA', 'REF', 'REFPB', 'PDEA', 'PDXA', 'PDEP', 'PDXP', 'SREFEN', 'SREFEX',
-];
+export type CmdName = (typeof COMMAND_NAMES)[number];
 export const COMMAND_COUNT = COMMAND_NAMES.length;
 
-export function isColumnCommand(c: number): boolean {
-  return c === Cmd.RD || c === Cmd.RDA || c === Cmd.WR || c === Cmd.WRA;
-}
-export function isRead(c: number): boolean {
-  return c === Cmd.RD || c === Cmd.RDA;
-}
-export function isWriteCmd(c: number): boolean {
-  return c === Cmd.WR || c === Cmd.WRA;
-}
+/** Command codes by name: `Cmd.ACT` is 0, … */
+export const Cmd = Object.fromEntries(COMMAND_NAMES.map((n, i) => [n, i])) as { readonly [K in CmdName]: number };
 
-/** Which commands constrain which: within one bank, one bank group, one rank, or across ranks. */
-export type Scope = 'bank' | 'bankGroup' | 'rank' | 'otherRanks';
+/** What a command does to the banks it targets (a standard's file says which command does what). */
+export const EFFECTS = [
+  'activate',
+  'precharge',
+  'read',
+  'write',
+  /** A column access, then the bank precharges itself. */
+  'readAuto',
+  'writeAuto',
+  'refresh',
+  'powerDown',
+  'powerUp',
+  'selfRefreshEntry',
+  'selfRefreshExit',
+] as const;
+export type Effect = (typeof EFFECTS)[number];
+
+/**
+ * Which banks a command acts on: the bank of its request or refresh, every bank of the rank, the
+ * same bank in every bank group (DDR5 same-bank refresh), or a bank and its partner half a rank
+ * away (LPDDR5 per-2-bank refresh).
+ */
+export type Target = 'bank' | 'rank' | 'sameBank' | 'bankPair';
+
+/**
+ * Which earlier commands a timing rule looks at: on the same bank (each bank the earlier command
+ * targeted), bank group, rank, any other rank of the channel, or anywhere on the channel.
+ */
+export type Scope = 'bank' | 'bankGroup' | 'rank' | 'otherRanks' | 'channel';
 
 /**
  * One timing rule: a command in `to` may issue no earlier than `cycles` after a command in `from`
- * issued within `scope`. `param` names the JEDEC parameter(s) for messages.
+ * issued within `scope`. `param` names the JEDEC parameter(s) for messages. Cycles are counted
+ * between the cycles the two commands start (DRAMSys's convention), and may be negative.
  */
 export interface TimingConstraint {
   readonly from: readonly CmdName[];

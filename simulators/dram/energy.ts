@@ -7,22 +7,15 @@
  *   E_RD  = (IDD4R − IDD3N)·tBURST·VDD     E_WR  = (IDD4W − IDD3N)·tBURST·VDD
  *   E_REF = (IDD5 − IDD3N)·tRFC·VDD        background: IDD3N, IDD2N, IDD3P0, IDD2P0, IDD6 times VDD
  *
- * and the same with the IPP currents and VPP on DDR4. mA · V · ns = pJ.
+ * summed over the standard's supply rails (VPP on DDR4, VDD1/VDD2 on LPDDR). A refresh of part of
+ * a rank (per bank, same bank, bank pair) costs its own current over its own duration where the
+ * memspec gives one, else the all-bank refresh's energy scaled by the banks it covers. mA · V · ns = pJ.
  */
 import type { MemSpec } from './memspec.js';
+import type { Rail } from './standards/standard.js';
+import type { EnergyBreakdownPj } from './stats.js';
 
-export interface EnergyBreakdownPj {
-  activate: number;
-  precharge: number;
-  read: number;
-  write: number;
-  refresh: number;
-  activeStandby: number;
-  prechargedStandby: number;
-  activePowerDown: number;
-  prechargedPowerDown: number;
-  selfRefresh: number;
-}
+export type { EnergyBreakdownPj } from './stats.js';
 
 /** Background states, indexes into the per-rank time accumulators. */
 const ACT_STBY = 0, PRE_STBY = 1, ACT_PD = 2, PRE_PD = 3, SREF = 4;
@@ -32,8 +25,8 @@ export class EnergyMeter {
   precharges = 0;
   reads = 0;
   writes = 0;
-  refreshes = 0;
-  bankRefreshes = 0;
+  /** Refresh energy so far, per device, pJ. */
+  private refreshPj = 0;
 
   private readonly banksPerRank: number;
   /** Banks physically open (or refreshing on their own) per rank; a bank may hold a pending close time. */
@@ -128,16 +121,17 @@ export class EnergyMeter {
    * All-bank refresh: the rank is active (IDD3N background plus the refresh energy) for tRFC.
    * Self-refresh entry includes one such refresh before the device refreshes itself.
    */
-  refresh(rank: number, t: number, until: number): void {
+  refresh(rank: number, t: number, until: number, energyPj: number): void {
     this.advance(rank, t);
-    this.refreshes++;
+    this.refreshPj += energyPj;
     this.refreshUntil[rank] = until;
     if (until < this.nextEvent[rank]) this.nextEvent[rank] = until;
   }
 
-  bankRefresh(rank: number, bank: number, t: number, until: number): void {
+  /** A refresh of one bank of a rank (part of a per-bank, same-bank or bank-pair refresh). */
+  bankRefresh(rank: number, bank: number, t: number, until: number, energyPj: number): void {
     this.advance(rank, t);
-    this.bankRefreshes++;
+    this.refreshPj += energyPj;
     this.openCount[rank]++;
     this.closeLater(rank, bank, until);
   }
@@ -148,28 +142,31 @@ export class EnergyMeter {
     this.sleep[rank] = sleep;
   }
 
-  /** The energy of the whole run, ending at cycle `end`. */
-  finish(end: number): EnergyBreakdownPj {
+  /**
+   * The energy of the whole run up to cycle `end`, plus `idleBefore` cycles of precharged standby
+   * (DRAMPower sees every command that much later when the controller has Think/Phy delays).
+   */
+  finish(end: number, idleBefore = 0): EnergyBreakdownPj {
     const s = this.spec;
-    const p = s.power;
-    const t = s.timing;
-    const ns = s.tCkNs;
+    // DRAMPower's clock period: the exact one, not the whole picoseconds the controller counts in.
+    const ns = 1000 / s.clockMhz;
     const dev = s.devices;
-    for (let r = 0; r < s.ranks; r++) this.advance(r, end);
-    const both = (iVdd: number, iVpp: number): number => iVdd * p.vdd + iVpp * p.vpp; // mW per device
-    const eAct = both(p.idd0 - p.idd3n, p.ipp0 - p.ipp3n) * t.RAS * ns;
-    const ePre = both(p.idd0 - p.idd2n, p.ipp0 - p.ipp2n) * (t.RC - t.RAS) * ns;
-    const eRd = both(p.idd4r - p.idd3n, p.ipp4r - p.ipp3n) * t.BURST * ns;
-    const eWr = both(p.idd4w - p.idd3n, p.ipp4w - p.ipp3n) * t.BURST * ns;
-    const eRef = both(p.idd5 - p.idd3n, p.ipp5 - p.ipp3n) * t.RFC * ns;
-    // A per-bank refresh refreshes 1/banks of the rows of an all-bank one.
-    const eRefPb = p.idd5pb !== null ? both(p.idd5pb - p.idd3n, 0) * t.RFCPB * ns : eRef / s.banks;
+    for (let r = 0; r < s.ranks; r++) {
+      this.advance(r, end);
+      this.cycles[r * 5 + PRE_STBY] += idleBefore;
+    }
+    const railPower = (f: (c: Rail['currents']) => number): number => s.rails.reduce((sum, r) => sum + f(r.currents) * r.voltage, 0); // mW per device
+    const et = s.energyTiming;
+    const eAct = railPower((c) => c.idd0 - c.idd3n) * et.ras * ns;
+    const ePre = railPower((c) => c.idd0 - c.idd2n) * (et.rc - et.ras) * ns;
+    const eRd = railPower((c) => c.idd4r - c.idd3n) * s.data.burst * ns;
+    const eWr = railPower((c) => c.idd4w - c.idd3n) * s.data.burst * ns;
     const power = [
-      both(p.idd3n, p.ipp3n),
-      both(p.idd2n, p.ipp2n),
-      both(p.idd3p0, p.ipp3p),
-      both(p.idd2p0, p.ipp2p),
-      both(p.idd6, p.ipp6),
+      railPower((c) => c.idd3n),
+      railPower((c) => c.idd2n),
+      railPower((c) => c.idd3p),
+      railPower((c) => c.idd2p),
+      railPower((c) => c.idd6),
     ];
     const bg = [0, 0, 0, 0, 0];
     for (let r = 0; r < s.ranks; r++) for (let k = 0; k < 5; k++) bg[k] += this.cycles[r * 5 + k] * ns * power[k] * dev;
@@ -178,7 +175,7 @@ export class EnergyMeter {
       precharge: this.precharges * ePre * dev,
       read: this.reads * eRd * dev,
       write: this.writes * eWr * dev,
-      refresh: (this.refreshes * eRef + this.bankRefreshes * eRefPb) * dev,
+      refresh: this.refreshPj * dev,
       activeStandby: bg[ACT_STBY],
       prechargedStandby: bg[PRE_STBY],
       activePowerDown: bg[ACT_PD],
@@ -186,4 +183,20 @@ export class EnergyMeter {
       selfRefresh: bg[SREF],
     };
   }
+}
+
+/**
+ * The energy of one refresh by `command` (per device, pJ): its current above active standby over its
+ * duration, summed over the rails; without a current of its own, the all-bank refresh's energy
+ * times the share of the rank's banks it covers.
+ */
+export function refreshEnergyPj(spec: MemSpec, duration: number, bankShare: number, perBankCurrent: boolean): number {
+  const ns = 1000 / spec.clockMhz;
+  const allBank = spec.standard.refresh(spec.timing).AllBank;
+  const rfc = allBank ? spec.timing[allBank.duration] : duration;
+  return spec.rails.reduce((sum, r) => {
+    const c = r.currents;
+    const own = perBankCurrent && c.idd5pb !== null;
+    return sum + (own ? (c.idd5pb! - c.idd3n) * duration : (c.idd5 - c.idd3n) * rfc * bankShare) * r.voltage * ns;
+  }, 0);
 }

@@ -60,3 +60,13 @@ export function numberField(
   }
   return v as number;
 }
+
+/** Reads a current in mA from a power spec given in A (`scale` 1000) or mA (`scale` 1). */
+export function current(p: JsonObject, key: string, where: string, scale: number, fallback?: number): number {
+  return numberField(p, key, where, 'real', fallback === undefined ? undefined : fallback / scale) * scale;
+}
+
+/** Reads a timing parameter in cycles. */
+export function cycles(t: JsonObject, key: string, where: string, fallback?: number): number {
+  return numberField(t, key, where, 'int', fallback);
+}

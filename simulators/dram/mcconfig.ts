@@ -7,16 +7,20 @@ import { type JsonObject, describe, unwrap } from './json.js';
 
 export const MC_CHOICES = {
   PagePolicy: ['Open', 'OpenAdaptive', 'Closed', 'ClosedAdaptive'],
-  Scheduler: ['Fifo', 'FrFcfs', 'FrFcfsGrp'],
+  Scheduler: ['Fifo', 'FrFcfs', 'FrFcfsGrp', 'GrpFrFcfs', 'GrpFrFcfsWm'],
   SchedulerBuffer: ['Bankwise', 'ReadWrite', 'Shared'],
   CmdMux: ['Oldest', 'Strict'],
   RespQueue: ['Fifo', 'Reorder'],
-  RefreshPolicy: ['NoRefresh', 'AllBank', 'PerBank'],
+  RefreshPolicy: ['NoRefresh', 'AllBank', 'PerBank', 'SameBank', 'Per2Bank'],
   PowerDownPolicy: ['NoPowerDown', 'Staggered'],
   Arbiter: ['Simple', 'Fifo', 'Reorder'],
 } as const;
 
-/** Integer parameters and their minimum values. Delays count controller clock cycles. */
+/**
+ * Numeric parameters and their minimum values: integers, except the six pipeline delays, which are
+ * nanoseconds (any non-negative number, as in DRAMSys, where the controller rounds each to whole
+ * clock cycles).
+ */
 export const MC_NUMBERS = {
   RequestBufferSize: 1,
   RequestBufferSizeRead: 1,
@@ -25,6 +29,8 @@ export const MC_NUMBERS = {
   RefreshMaxPulledin: 0,
   MaxActiveTransactions: 1,
   PowerDownTimeout: 0,
+  HighWatermark: 1,
+  LowWatermark: 1,
   ArbitrationDelayFw: 0,
   ArbitrationDelayBw: 0,
   ThinkDelayFw: 0,
@@ -34,11 +40,11 @@ export const MC_NUMBERS = {
 } as const;
 
 /** DRAMSys keys accepted for compatibility that do not affect this simulator (see README). */
-const IGNORED_KEYS = ['BlockingReadDelay', 'BlockingWriteDelay', 'HighWatermark', 'LowWatermark', 'RefreshManagement'];
+const IGNORED_KEYS = ['BlockingReadDelay', 'BlockingWriteDelay', 'RefreshManagement'];
 
 /** Old DRAMSys names still found in users' files. */
 const ALIASES: Record<string, Record<string, string>> = {
-  RefreshPolicy: { Rankwise: 'AllBank', Bankwise: 'PerBank' },
+  RefreshPolicy: { Rankwise: 'AllBank', Bankwise: 'PerBank', Groupwise: 'SameBank' },
 };
 
 type Choices = typeof MC_CHOICES;
@@ -56,6 +62,9 @@ export type McConfig = { readonly [K in McChoiceKey]: Choices[K][number] } & {
   readonly MaxActiveTransactions: number;
   /** Idle cycles before Staggered power-down enters (0: at once, as DRAMSys does). */
   readonly PowerDownTimeout: number;
+  /** GrpFrFcfsWm: writes waiting in the buffer above which it drains writes, and at or below which it stops. */
+  readonly HighWatermark: number;
+  readonly LowWatermark: number;
   readonly ArbitrationDelayFw: number;
   readonly ArbitrationDelayBw: number;
   readonly ThinkDelayFw: number;
@@ -82,6 +91,8 @@ export const DEFAULT_MCCONFIG: McConfig = {
   Arbiter: 'Simple',
   MaxActiveTransactions: 1,
   PowerDownTimeout: 0,
+  HighWatermark: 8,
+  LowWatermark: 4,
   ArbitrationDelayFw: 0,
   ArbitrationDelayBw: 0,
   ThinkDelayFw: 0,
@@ -94,6 +105,12 @@ export const MC_KEYS: readonly McConfigKey[] = [
   ...(Object.keys(MC_CHOICES) as McChoiceKey[]),
   ...(Object.keys(MC_NUMBERS) as McNumberKey[]),
 ];
+
+/** The DRAMSys pipeline delays, in nanoseconds. */
+export const MC_DELAY_KEYS = ['ArbitrationDelayFw', 'ArbitrationDelayBw', 'ThinkDelayFw', 'ThinkDelayBw', 'PhyDelayFw', 'PhyDelayBw'] as const;
+export type McDelayKey = (typeof MC_DELAY_KEYS)[number];
+/** A delay beyond a second is no controller's. */
+const MAX_DELAY_NS = 1e9;
 
 function isChoiceKey(k: string): k is McChoiceKey {
   return k in MC_CHOICES;
@@ -124,6 +141,13 @@ export function parseMcValue(key: McConfigKey, raw: unknown, where: string): str
     }
     throw new InputError(`${where}${key}: unknown value ${describe(raw)} (expected one of ${options.join(', ')})`);
   }
+  if ((MC_DELAY_KEYS as readonly string[]).includes(key)) {
+    const ns = typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+    if (typeof ns !== 'number' || !Number.isFinite(ns) || ns < 0 || ns > MAX_DELAY_NS) {
+      throw new InputError(`${where}${key}: expected a delay in nanoseconds from 0 to ${MAX_DELAY_NS.toExponential()}, got ${describe(raw)}`);
+    }
+    return ns;
+  }
   const min = MC_NUMBERS[key as McNumberKey];
   const n = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min) {
@@ -145,7 +169,11 @@ export function withOverrides(base: McConfig, overrides: Readonly<Record<string,
     }
     out[key] = parseMcValue(key, v, where);
   }
-  return out as McConfig;
+  const c = out as McConfig;
+  if (c.Scheduler === 'GrpFrFcfsWm' && c.LowWatermark >= c.HighWatermark) {
+    throw new InputError(`${where}LowWatermark: ${c.LowWatermark} must be below HighWatermark (${c.HighWatermark}) for the GrpFrFcfsWm scheduler`);
+  }
+  return c;
 }
 
 /**
@@ -172,7 +200,9 @@ export { isChoiceKey, isNumberKey };
 /**
  * The config with parameters that cannot affect the run normalised away, so that designs which
  * behave identically share one simulation: refresh flexibility under NoRefresh, the active-
- * transaction limit under the Simple arbiter (which ignores it), the power-down timeout without
+ * transaction limit under the Simple arbiter (which ignores it), the watermarks under any scheduler
+ * but GrpFrFcfsWm, the arbitration delays under the
+ * Fifo and Reorder arbiters (which ignore them), the power-down timeout without
  * power-down, and the read/write buffer depths outside the ReadWrite buffer.
  */
 export function effectiveMcConfig(c: McConfig): McConfig {
@@ -182,7 +212,16 @@ export function effectiveMcConfig(c: McConfig): McConfig {
     out.RefreshMaxPulledin = 0;
   }
   if (c.Arbiter === 'Simple') out.MaxActiveTransactions = 1;
+  else {
+    // DRAMSys applies the arbitration delays in its Simple arbiter only.
+    out.ArbitrationDelayFw = 0;
+    out.ArbitrationDelayBw = 0;
+  }
   if (c.PowerDownPolicy === 'NoPowerDown') out.PowerDownTimeout = 0;
+  if (c.Scheduler !== 'GrpFrFcfsWm') {
+    out.HighWatermark = 0;
+    out.LowWatermark = 0;
+  }
   if (c.SchedulerBuffer === 'ReadWrite') {
     out.RequestBufferSizeRead = c.RequestBufferSizeRead ?? c.RequestBufferSize;
     out.RequestBufferSizeWrite = c.RequestBufferSizeWrite ?? c.RequestBufferSize;

@@ -4,7 +4,7 @@
  */
 import type { Trace, TraceSource } from '../trace.js';
 import type { AddressMapping } from './address-mapping.js';
-import { Controller } from './controller/engine.js';
+import { MemorySystem } from './controller/engine.js';
 import type { CommandLog } from './controller/command-log.js';
 import type { McConfig } from './mcconfig.js';
 import type { MemSpec } from './memspec.js';
@@ -23,19 +23,21 @@ export function simulate(
   mcConfig: McConfig,
   options: SimulateOptions = {},
 ): SimStats {
-  const controller = new Controller(memspec, addressMapping, mcConfig, { clkMhz: options.clkMhz ?? 800 });
-  return controller.run(trace).stats;
+  return new MemorySystem(memspec, addressMapping, mcConfig, { clkMhz: options.clkMhz ?? 800 }).run(trace).stats;
 }
 
-/** Like `simulate`, and also returns every issued command (for the protocol checker). */
+/**
+ * Like `simulate`, and also returns every issued command (for the protocol checker): `commands`
+ * is channel 0's log, `channelCommands` every channel's.
+ */
 export function simulateWithCommands(
   trace: Trace | TraceSource,
   memspec: MemSpec,
   addressMapping: AddressMapping,
   mcConfig: McConfig,
   options: SimulateOptions = {},
-): { stats: SimStats; commands: CommandLog } {
-  const controller = new Controller(memspec, addressMapping, mcConfig, { clkMhz: options.clkMhz ?? 800, recordCommands: true });
-  const { stats, commandLog } = controller.run(trace);
-  return { stats, commands: commandLog! };
+): { stats: SimStats; commands: CommandLog; channelCommands: CommandLog[] } {
+  const system = new MemorySystem(memspec, addressMapping, mcConfig, { clkMhz: options.clkMhz ?? 800, recordCommands: true });
+  const { stats, commandLogs } = system.run(trace);
+  return { stats, commands: commandLogs![0], channelCommands: commandLogs! };
 }

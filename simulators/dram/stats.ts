@@ -1,6 +1,18 @@
 /** Latency statistics in bounded memory, and the `SimStats` result type. */
 import type { CmdName } from './commands.js';
-import type { EnergyBreakdownPj } from './energy.js';
+
+export interface EnergyBreakdownPj {
+  activate: number;
+  precharge: number;
+  read: number;
+  write: number;
+  refresh: number;
+  activeStandby: number;
+  prechargedStandby: number;
+  activePowerDown: number;
+  prechargedPowerDown: number;
+  selfRefresh: number;
+}
 
 const EXACT = 1 << 16;
 const SUB_BITS = 10;
@@ -68,16 +80,38 @@ export interface SimStats {
   p99LatencyNs: number;
   maxLatencyNs: number;
   bandwidthGBps: number;
-  /** Share of the run the data bus carried data. */
+  /** Share of the run the data bus carried data (averaged over the channels). */
   bandwidthUtilization: number;
   energyPj: number;
   energyByComponentPj: EnergyBreakdownPj;
-  /** energyPj / totalTimeNs. */
+  /**
+   * The average power DRAMSys reports (DRAMPower's): each channel's energy over its energy window
+   * (the time its commands keep the device busy rather than until the last response), summed over
+   * the channels.
+   */
   averagePowerMw: number;
+  /** The energy window: from time 0 to the completion of the last command (DRAMPower's); the longest channel's. */
+  energyWindowNs: number;
   rowHits: number;
   rowMisses: number;
   rowConflicts: number;
   commands: Record<CmdName, number>;
   controllerClockMhz: number;
   simulatedCycles: number;
+  /** Each channel's own figures (one entry for a single-channel memory). */
+  channels: ChannelSimStats[];
+}
+
+/** One channel's part of a simulation's figures. */
+export interface ChannelSimStats {
+  reads: number;
+  writes: number;
+  bandwidthUtilization: number;
+  energyPj: number;
+  averagePowerMw: number;
+  energyWindowNs: number;
+  rowHits: number;
+  rowMisses: number;
+  rowConflicts: number;
+  commands: Record<CmdName, number>;
 }

@@ -32,9 +32,14 @@ export function servedStore(flags: Pick<ServeFlags, 'db' | 'compare'>): string {
   return join(flags.compare, 'runs.sqlite');
 }
 
-/** What to tell the user once the server listens. */
-export function servingMessage(server: Pick<DashboardServer, 'url' | 'host' | 'token'>): string {
-  let text = `dashboard: ${server.url}\n`;
+/** The page's address; with a run, the page opens on that run (`#runs=ID`). */
+export function pageUrl(server: Pick<DashboardServer, 'url'>, runId?: number): string {
+  return runId === undefined ? server.url : `${server.url}#runs=${runId}`;
+}
+
+/** What to tell the user once the server listens (and, for a search, once its run exists). */
+export function servingMessage(server: Pick<DashboardServer, 'url' | 'host' | 'token'>, runId?: number): string {
+  let text = `dashboard: ${pageUrl(server, runId)}\n`;
   if (server.token !== null && !isLoopback(server.host)) text += `listening on ${server.host}: the page and the socket require the token in this URL\n`;
   return text;
 }
@@ -60,11 +65,10 @@ export function registerServeCommand(program: Command): void {
 /**
  * `search --serve`: the dashboard on the search's store, started before the search so its first
  * evaluations are seen live, on a thread of its own (the search keeps this one busy). Creates the
- * store if it does not exist yet (the search would).
+ * store if it does not exist yet (the search would). The URL is printed once the run exists
+ * (`servingMessage(server, runId)`), so it opens the page on that run.
  */
 export async function startSearchDashboard(db: string, port: string | undefined): Promise<ServerHandle> {
   RunStore.open(db).close();
-  const server = await startServerThread({ db, port: parsePort(port) });
-  process.stderr.write(servingMessage(server));
-  return server;
+  return startServerThread({ db, port: parsePort(port) });
 }

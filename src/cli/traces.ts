@@ -1,36 +1,36 @@
-/** `marl-dse traces`: list the built-in traces, generate, inspect and import traces. */
+/** `marl-dse traces`: list the built-in traces, generate, inspect, import and capture traces. */
 import Table from 'cli-table3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../common/errors.js';
-import type { Trace, TraceChunk, TraceSource } from '../../simulators/trace.js';
+import { byteSize, finiteNumber } from '../../common/parse.js';
+import { loadMemSpec } from '../../simulators/dram/presets.js';
+import type { TraceChunk, TraceSource } from '../../simulators/trace.js';
 import { BUILTIN_TRACES, openTrace } from '../../traces/builtin.js';
 import { openTraceFile } from '../../traces/formats.js';
 import {
   GAP_DISTRIBUTIONS,
+  GENERATORS,
   GENERATOR_KINDS,
   type GapDistribution,
-  type GeneratorKind,
   OptionError,
+  WORKLOAD_OPTIONS,
   type WorkloadOptions,
-  generateTrace,
-  resolveOptions,
+  checkFitsMemory,
+  generateSource,
+  parseMix,
 } from '../../traces/generators.js';
 import { type TraceInspection, inspectTrace } from '../../traces/inspect.js';
-import { writeStl } from '../../traces/stl.js';
+import { CAPTURE_DEFAULTS, type CaptureOptions, type CaptureStats, captureProgram } from '../../traces/capture.js';
+import { DEFAULT_LLC } from '../../traces/llc.js';
+import { formatBytes } from '../../traces/options.js';
+import { StlFileSource, StlWriter, writeStl } from '../../traces/stl.js';
 import { writeAtomically } from '../files.js';
 
-export interface GenerateFlags {
-  requests: string;
-  seed: string;
-  out: string;
-  readShare?: string;
-  rate?: string;
-  gapDist?: string;
-  gapMean?: string;
-  footprint?: string;
-  stride?: string;
-  zipf?: string;
-}
+/** The generate flags, by commander's camel-case names (`--read-share` → readShare). */
+export type GenerateFlags = Record<string, string | undefined> & { requests: string; out: string; memspec: string };
 
 export interface InspectFlags {
   json?: boolean;
@@ -43,37 +43,29 @@ export interface ImportFlags {
   out: string;
 }
 
-/** The flag for each generator option, so an option error names what the user typed. */
-const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
-  kind: 'KIND',
-  requests: '--requests',
-  seed: '--seed',
-  readShare: '--read-share',
-  rate: '--rate',
-  gapDistribution: '--gap-dist',
-  gapMeanCycles: '--gap-mean',
-  footprintBytes: '--footprint',
-  strideBytes: '--stride',
-  zipfExponent: '--zipf',
-};
+const DEFAULT_MEMSPEC = 'ddr3-1600';
+
+/** `read-share` → `readShare`: the property commander gives a flag's value. */
+const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** The flag that sets an option, so an option error names what the user typed. */
+function flagOf(option: string): string {
+  if (option === 'kind') return 'KIND';
+  if (option === 'requests') return '--requests';
+  return `--${WORKLOAD_OPTIONS.find((o) => o.key === option)?.name ?? option}`;
+}
+
+/** An option error as the command line shows it: the flag, then the problem. */
+function withFlags<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof OptionError) throw new InputError(`${flagOf(e.option)}: ${e.problem}`);
+    throw e;
+  }
+}
 
 const IMPORT_FORMATS = ['ramulator', 'dramsim3'] as const;
-
-/** A number flag; anything `Number` reads (1000, 1e6, 0x40, 0.7). */
-export function parseNumberFlag(raw: string, flag: string): number {
-  const n = raw.trim() === '' ? NaN : Number(raw.replaceAll('_', ''));
-  if (!Number.isFinite(n)) throw new InputError(`${flag} ${raw}: expected a number`);
-  return n;
-}
-
-const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
-
-/** A size in bytes: a number, or one with a binary unit (8KiB, 64 MiB, 1G: K, M, G, T are all powers of 1024). */
-export function parseBytesFlag(raw: string, flag: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|(b))?\s*$/i.exec(raw.replaceAll('_', ''));
-  if (!m) return parseNumberFlag(raw, flag);
-  return Number(m[1]) * BYTE_UNITS[(m[2] ?? m[3] ?? '').toLowerCase()];
-}
 
 function fmt(n: number, digits = 2): string {
   return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -139,37 +131,33 @@ export function generateOptions(flags: GenerateFlags): WorkloadOptions {
     throw new InputError(`--gap-dist ${flags.gapDist}: expected one of ${GAP_DISTRIBUTIONS.join(', ')}`);
   }
   if (flags.gapDist !== undefined && flags.gapMean === undefined) throw new InputError(`--gap-dist ${flags.gapDist}: give the mean gap with --gap-mean`);
-  const o: WorkloadOptions = {
-    requests: parseNumberFlag(flags.requests, '--requests'),
-    seed: parseNumberFlag(flags.seed, '--seed'),
-  };
-  if (flags.readShare !== undefined) o.readShare = parseNumberFlag(flags.readShare, '--read-share');
-  if (flags.rate !== undefined) o.rate = parseNumberFlag(flags.rate, '--rate');
-  if (flags.gapDist !== undefined) o.gapDistribution = flags.gapDist as GapDistribution;
-  if (flags.gapMean !== undefined) o.gapMeanCycles = parseNumberFlag(flags.gapMean, '--gap-mean');
-  if (flags.footprint !== undefined) o.footprintBytes = parseBytesFlag(flags.footprint, '--footprint');
-  if (flags.stride !== undefined) o.strideBytes = parseBytesFlag(flags.stride, '--stride');
-  if (flags.zipf !== undefined) o.zipfExponent = parseNumberFlag(flags.zipf, '--zipf');
-  return o;
+  const o: Record<string, unknown> = { requests: finiteNumber(flags.requests, '--requests') };
+  for (const spec of WORKLOAD_OPTIONS) {
+    const raw = flags[camel(spec.name)];
+    if (raw === undefined) continue;
+    const flag = `--${spec.name}`;
+    if (spec.key === 'kernels') o.kernels = withFlags(() => parseMix(raw));
+    else if (spec.key === 'gapDistribution') o.gapDistribution = raw as GapDistribution;
+    else o[spec.key] = spec.value === 'bytes' ? byteSize(raw, flag) : finiteNumber(raw, flag);
+  }
+  return o as unknown as WorkloadOptions;
 }
 
 export function runGenerate(kind: string, flags: GenerateFlags): void {
-  if (!(GENERATOR_KINDS as readonly string[]).includes(kind)) {
+  if (!GENERATOR_KINDS.includes(kind)) {
     throw new InputError(`traces generate ${kind}: unknown kind (known: ${GENERATOR_KINDS.join(', ')})`);
   }
-  const k = kind as GeneratorKind;
   const options = generateOptions(flags);
-  let trace: Trace;
-  let header: string;
-  try {
-    trace = generateTrace(k, options);
-    header = `generated by marl-dse traces generate ${k}\noptions: ${JSON.stringify(resolveOptions(k, options))}`;
-  } catch (e) {
-    if (e instanceof OptionError) throw new InputError(`${FLAG_OF_OPTION[e.option] ?? e.option}: ${e.problem}`);
-    throw e;
-  }
-  writeAtomically(flags.out, (partial) => writeStl(trace, partial, header));
-  process.stdout.write(`${flags.out}: ${fmt(trace.length)} requests (${k})\n`);
+  const memory = loadMemSpec(flags.memspec);
+  const source = withFlags(() => {
+    const s = generateSource(kind, options);
+    checkFitsMemory(kind, s.options, memory.capacityBytes, flags.memspec);
+    return s;
+  });
+  const header = `generated by marl-dse traces generate ${kind}\noptions: ${JSON.stringify(source.options)}`;
+  // Requests are made and written chunk by chunk: any length in bounded memory.
+  writeAtomically(flags.out, (partial) => withFlags(() => writeStl(source, partial, header)));
+  process.stdout.write(`${flags.out}: ${fmt(source.length)} requests (${kind})\n`);
 }
 
 export function inspectionTable(r: TraceInspection): string {
@@ -207,9 +195,81 @@ export function runImport(file: string, flags: ImportFlags): void {
   process.stdout.write(`${flags.out}: ${fmt(source.count)} requests (from ${format} trace ${file})\n`);
 }
 
-/** Adds `traces list | generate | inspect | import` to the program. */
+/** 2 MiB → "2MiB", as a flag's value is written. */
+const compactBytes = (n: number): string => formatBytes(n).replace(' ', '');
+
+export interface CaptureFlags {
+  out: string;
+  llcSize: string;
+  llcWays: string;
+  line: string;
+  pageSize: string;
+  cpuMhz: string;
+  ipc: string;
+  clkMhz: string;
+  memspec: string;
+}
+
+/** Flags of capture options, for errors. */
+const CAPTURE_FLAGS: Readonly<Record<string, string>> = {
+  llcBytes: '--llc-size',
+  llcWays: '--llc-ways',
+  lineBytes: '--line',
+  pageBytes: '--page-size',
+  cpuMhz: '--cpu-mhz',
+  ipc: '--ipc',
+  clkMhz: '--clk-mhz',
+};
+
+export async function runCapture(command: string, args: string[], flags: CaptureFlags): Promise<void> {
+  const memory = loadMemSpec(flags.memspec);
+  const options: CaptureOptions = {
+    program: command,
+    args,
+    llc: { sizeBytes: byteSize(flags.llcSize, '--llc-size'), ways: finiteNumber(flags.llcWays, '--llc-ways'), lineBytes: byteSize(flags.line, '--line') },
+    pageBytes: byteSize(flags.pageSize, '--page-size'),
+    memoryBytes: memory.capacityBytes,
+    memory: flags.memspec,
+    cpuMhz: finiteNumber(flags.cpuMhz, '--cpu-mhz'),
+    ipc: finiteNumber(flags.ipc, '--ipc'),
+    clkMhz: finiteNumber(flags.clkMhz, '--clk-mhz'),
+  };
+  // Requests go to a temporary file first: the header says what was captured, known only at the end,
+  // and a failed program leaves no trace behind.
+  const tmp = mkdtempSync(join(tmpdir(), 'marl-dse-capture-'));
+  try {
+    const partial = join(tmp, 'requests.stl');
+    const writer = new StlWriter(partial);
+    let stats: CaptureStats;
+    try {
+      stats = await captureProgram(options, (cycle, address, write) => writer.push(cycle, address, write));
+    } catch (e) {
+      writer.discard();
+      if (e instanceof OptionError) throw new InputError(`${CAPTURE_FLAGS[e.option] ?? e.option}: ${e.problem}`);
+      throw e;
+    }
+    writer.close();
+    const llc = options.llc;
+    const lineAccesses = stats.llcHits + stats.llcMisses;
+    const header = [
+      `captured by marl-dse traces capture: ${[command, ...args].join(' ')}`,
+      `valgrind --tool=lackey --trace-mem=yes: ${fmt(stats.instructions)} instructions; ${fmt(stats.loads)} loads, ${fmt(stats.stores)} stores, ${fmt(stats.modifies)} modifies`,
+      `last-level cache: ${formatBytes(llc.sizeBytes)}, ${llc.ways} ways, ${llc.lineBytes}-byte lines, LRU, write-back, write-allocate: ${fmt(lineAccesses)} line accesses, ${fmt(stats.llcHits)} hits, ${fmt(stats.llcMisses)} misses, ${fmt(stats.writeBacks)} write-backs (${fmt(stats.flushedLines)} of them at exit)`,
+      `pages: ${formatBytes(options.pageBytes)}, physical frames from 0 in first-touch order: ${fmt(stats.pages)} pages (${formatBytes(stats.pages * options.pageBytes)}) of ${flags.memspec}'s ${formatBytes(memory.capacityBytes)}`,
+      `timing: request cycle = floor(instructions · ${options.clkMhz} MHz / (${options.ipc} IPC · ${options.cpuMhz} MHz)), in cycles of the ${options.clkMhz} MHz trace clock (simulate --clk-mhz ${options.clkMhz})`,
+      `requests: ${fmt(stats.reads)} reads, ${fmt(stats.writes)} writes, last cycle ${fmt(stats.lastCycle)}`,
+    ].join('\n');
+    writeAtomically(flags.out, (path) => writeStl(new StlFileSource(partial), path, header));
+    const hitRate = (100 * stats.llcHits) / lineAccesses;
+    process.stdout.write(`${flags.out}: ${fmt(stats.reads + stats.writes)} requests (${fmt(stats.reads)} reads, ${fmt(stats.writes)} writes) from ${fmt(stats.instructions)} instructions, LLC hit rate ${fmt(hitRate, 1)} %\n`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Adds `traces list | generate | inspect | import | capture` to the program. */
 export function registerTracesCommand(program: Command): void {
-  const traces = program.command('traces').description('list, generate, inspect and import workload traces');
+  const traces = program.command('traces').description('list, generate, inspect, import and capture workload traces');
 
   traces
     .command('list')
@@ -217,21 +277,16 @@ export function registerTracesCommand(program: Command): void {
     .option('--json', 'print one JSON array')
     .action((flags: { json?: boolean }) => runList(flags));
 
-  traces
+  const generate = traces
     .command('generate')
-    .description('write a seeded synthetic trace as a DRAMSys .stl file')
+    .description('write a seeded synthetic trace as a DRAMSys .stl file (streamed: any length in bounded memory)')
     .argument('<kind>', GENERATOR_KINDS.join(' | '))
     .requiredOption('--requests <n>', 'number of requests')
     .requiredOption('--out <file>', 'the .stl file to write')
-    .option('--seed <s>', 'random seed, 0..4294967295', '1')
-    .option('--read-share <x>', 'share of reads, 0..1 (default: 1)')
-    .option('--rate <r>', 'requests per trace cycle: request i at cycle floor(i / r) (default: 1)')
-    .option('--gap-dist <dist>', `gaps between requests: ${GAP_DISTRIBUTIONS.join(' | ')} (with --gap-mean)`)
-    .option('--gap-mean <cycles>', 'mean gap between requests, in trace cycles')
-    .option('--footprint <bytes>', 'bytes addressed, e.g. 1GiB, 64MiB (default: 1GiB)')
-    .option('--stride <bytes>', 'strided: bytes between requests (default: 4096)')
-    .option('--zipf <s>', 'hotspot: Zipf exponent over 8 KiB regions (default: 1)')
-    .action((kind: string, flags: GenerateFlags) => runGenerate(kind, flags));
+    .option('--memspec <name|file>', 'the memory the trace is for: its footprint must fit', DEFAULT_MEMSPEC);
+  for (const spec of WORKLOAD_OPTIONS) generate.option(`--${spec.name} <${spec.placeholder}>`, spec.help);
+  generate.addHelpText('after', `\nKinds:\n${GENERATORS.map((g) => `  ${g.kind.padEnd(14)} ${g.summary}`).join('\n')}`);
+  generate.action((kind: string, flags: GenerateFlags) => runGenerate(kind, flags));
 
   traces
     .command('inspect')
@@ -249,4 +304,21 @@ export function registerTracesCommand(program: Command): void {
     .requiredOption('--format <format>', IMPORT_FORMATS.join(' | '))
     .requiredOption('--out <file>', 'the .stl file to write')
     .action((file: string, flags: ImportFlags) => runImport(file, flags));
+
+  traces
+    .command('capture')
+    .description("run a program under Valgrind's lackey and write the DRAM traffic of its last-level cache as a .stl file")
+    .usage('--out <file> [options] -- <program> [args...]')
+    .argument('<program>', 'the program to run (a path, or a name on PATH)')
+    .argument('[args...]', 'its arguments (after --, so they are not read as options)')
+    .requiredOption('--out <file>', 'the .stl file to write')
+    .option('--llc-size <bytes>', 'last-level cache size', compactBytes(DEFAULT_LLC.sizeBytes))
+    .option('--llc-ways <n>', 'last-level cache ways', String(DEFAULT_LLC.ways))
+    .option('--line <bytes>', 'cache line size; lines above 64 bytes move as several 64-byte requests', String(DEFAULT_LLC.lineBytes))
+    .option('--page-size <bytes>', 'page size of the virtual-to-physical mapping', compactBytes(CAPTURE_DEFAULTS.pageBytes))
+    .option('--cpu-mhz <mhz>', 'core clock', String(CAPTURE_DEFAULTS.cpuMhz))
+    .option('--ipc <n>', 'instructions the core retires per core cycle', String(CAPTURE_DEFAULTS.ipc))
+    .option('--clk-mhz <mhz>', 'trace-player clock the cycles count', String(CAPTURE_DEFAULTS.clkMhz))
+    .option('--memspec <name|file>', 'the memory the physical pages come from', DEFAULT_MEMSPEC)
+    .action((command: string, args: string[], flags: CaptureFlags) => runCapture(command, args, flags));
 }

@@ -3,7 +3,8 @@
  * one place and tested without sockets.
  */
 import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
-import { objectiveDirection } from '../objectives.js';
+import { EVENT_METRICS } from '../metrics.js';
+import { objectiveDirection, objectiveUnit } from '../objectives.js';
 import { loadSpace } from '../space/builtin.js';
 import type { EvaluationRecord, RunRow } from '../store/store.js';
 import type { AgentStatsEvent, EvaluationEvent, RunInfo, SpaceInfo } from './protocol.js';
@@ -19,6 +20,7 @@ export function toRunInfo(r: RunRow): RunInfo {
     trace: r.trace,
     objective: r.objective,
     direction: objectiveDirection(r.objective),
+    unit: objectiveUnit(r.objective),
     target: r.target,
     seed: r.seed,
     budget: r.budget,
@@ -41,19 +43,17 @@ function finiteOr0(n: unknown): number {
 }
 
 export function toEvaluationEvent(e: EvaluationRecord): EvaluationEvent {
-  return {
+  const event = {
     index: e.index,
     design: [...e.design],
     config: { ...e.config },
     value: finiteOrNull(e.value),
     reward: finiteOrNull(e.reward),
     best: finiteOrNull(e.best),
-    powerMw: finiteOr0(e.stats.averagePowerMw),
-    latencyNs: finiteOr0(e.stats.totalTimeNs),
-    avgLatencyNs: finiteOr0(e.stats.avgLatencyNs),
-    energyPj: finiteOr0(e.stats.energyPj),
-    simulated: e.simulated,
-  };
+  } as EvaluationEvent;
+  for (const [field, metric] of EVENT_METRICS) event[field] = finiteOr0(e.stats[metric]);
+  event.simulated = e.simulated;
+  return event;
 }
 
 function isDistributions(v: unknown): v is number[][] {
@@ -84,7 +84,7 @@ export function spaceInfoOf(run: Pick<RunRow, 'space' | 'options'>): SpaceInfo |
     const space = loadSpace(spaceOption);
     return {
       name: space.name,
-      parameters: space.parameters.map((p) => ({ name: p.name, values: [...p.values] })),
+      parameters: space.parameters.map((p) => ({ name: p.name, subsystem: p.subsystem, values: [...p.values] })),
       base: mcConfigToJson(space.base).mcconfig,
     };
   } catch {

@@ -26,7 +26,8 @@ function referenceParameters(): Parameter[] {
 
 function wideParameters(): Parameter[] {
   const ref = referenceParameters().map((p) => {
-    if (p.name === 'RefreshPolicy') return { ...p, values: [...MC_CHOICES.RefreshPolicy] };
+    // The refresh policies DDR3 has (with the presets' per-bank refresh timings).
+    if (p.name === 'RefreshPolicy') return { ...p, values: ['NoRefresh', 'AllBank', 'PerBank'] };
     if (p.name === 'RefreshMaxPostponed' || p.name === 'RefreshMaxPulledin') return { ...p, values: [0, 1, 2, 4, 8] };
     return p;
   });

@@ -95,9 +95,9 @@ describe('learners', () => {
 });
 
 describe('SAC n-step transitions', () => {
-  /** The critic loss of one update on a single transition, stored with the given horizon. */
+  /** The critic loss of one update on a single transition, stored with the given horizon (γ = 0.5, so γ^n stays well apart). */
   const lossWith = (horizon: number, done: boolean): number => {
-    const learner = new SacLearner([2, 3], 2, { batchSize: 4, learningStarts: 0, bufferSize: 8 }, makeRng(1));
+    const learner = new SacLearner([2, 3], 2, { batchSize: 4, learningStarts: 0, bufferSize: 8, gamma: 0.5 }, makeRng(1));
     learner.store(Float64Array.from([0.5, -0.5]), [1, 2], 1, done, Float64Array.from([0.25, 0.75]), horizon);
     learner.update(makeRng(2));
     const loss = learner.lastLosses.qLoss;
@@ -106,7 +106,16 @@ describe('SAC n-step transitions', () => {
   };
 
   it('bootstrap with γ to the power of the horizon, and not at all after a terminal state', () => {
-    expect(lossWith(3, false)).not.toBe(lossWith(1, false));
-    expect(lossWith(3, true)).toBe(lossWith(1, true));
+    // The critics and the soft value of the next state are the same in every case, so the loss is a
+    // quadratic in the discount d = γ^n: L(d) = A·d² + B·d + C, with C = L(0), the terminal case.
+    const c = lossWith(1, true);
+    expect(lossWith(3, true)).toBe(c);
+    const [l1, l2, l3] = [1, 2, 3].map((n) => lossWith(n, false));
+    // A and B from d = 1/2 and d = 1/4; then the loss at d = 1/8 is predicted.
+    // A/4 + B/2 = l1 − c and A/16 + B/4 = l2 − c:
+    const b = 8 * (l2 - c) - 2 * (l1 - c);
+    const a = 4 * (l1 - c) - 2 * b;
+    expect(l1).not.toBeCloseTo(c, 3); // the bootstrap term matters here
+    expect(l3).toBeCloseTo(a / 64 + b / 8 + c, 4);
   });
 });

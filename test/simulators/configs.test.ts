@@ -17,7 +17,9 @@ describe('memspec', () => {
     expect(ddr3.bytesPerBurst).toBe(64);
     expect(ddr3.tCkNs).toBeCloseTo(1.25, 12);
     expect(ddr3.timing).toMatchObject({ RCD: 10, RP: 10, RAS: 28, RC: 38, RL: 10, WL: 8, CCD_S: 4, CCD_L: 4, FAW: 24, RFC: 88, REFI: 6240, BURST: 4 });
-    expect(ddr3.power).toMatchObject({ vdd: 1.5, idd0: 70, idd2n: 45, idd3n: 45, idd4r: 140, idd5: 170, idd6: 8 });
+    expect(ddr3.rails.map((r) => r.name)).toEqual(['VDD']);
+    expect(ddr3.rails[0].voltage).toBe(1.5);
+    expect(ddr3.rails[0].currents).toMatchObject({ idd0: 70, idd2n: 45, idd3n: 45, idd4r: 140, idd5: 170, idd6: 8, idd2p: 12, idd3p: 35 });
   });
 
   it('reads the ddr4-2400 preset with bank groups and the VPP domain', () => {
@@ -25,8 +27,9 @@ describe('memspec', () => {
     expect(ddr4.banksPerGroup).toBe(4);
     expect(ddr4.capacityBytes).toBe(2 ** 32);
     expect(ddr4.timing).toMatchObject({ CCD_S: 4, CCD_L: 6, RRD_S: 4, RRD_L: 6, WTR_S: 3, WTR_L: 9, RFC: 312, REFI: 9360 });
-    expect(ddr4.power.vpp).toBe(2.5);
-    expect(ddr4.power.ipp0).toBeCloseTo(4.05, 9);
+    expect(ddr4.rails.map((r) => r.name)).toEqual(['VDD', 'VPP']);
+    expect(ddr4.rails[1].voltage).toBe(2.5);
+    expect(ddr4.rails[1].currents.idd0).toBeCloseTo(4.05, 9);
   });
 
   it('reads the older DRAMSys formats (tCK in ps or clkMhz, currents in mA, nbrOfDevicesOnDIMM) the same', () => {
@@ -43,8 +46,9 @@ describe('memspec', () => {
       const s = parseMemSpec(d, 'x.json');
       expect(s.timing).toEqual(ddr3.timing);
       expect(s.devices).toBe(8);
-      for (const [k, v] of Object.entries(ddr3.power)) {
-        if (typeof v === 'number') expect((s.power as unknown as Record<string, number>)[k]).toBeCloseTo(v, 9);
+      expect(s.rails[0].voltage).toBe(ddr3.rails[0].voltage);
+      for (const [k, v] of Object.entries(ddr3.rails[0].currents)) {
+        if (typeof v === 'number') expect((s.rails[0].currents as unknown as Record<string, number>)[k]).toBeCloseTo(v, 9);
       }
     }
   });
@@ -70,6 +74,11 @@ describe('memspec', () => {
     ['an unknown memory type', (d) => ((d.memspec as Record<string, unknown>).memoryType = 'DDR9'), /memspec\.memoryType: expected one of DDR3, DDR4, got "DDR9"/],
     ['banks not a power of two', (d) => (d.memspec.memarchitecturespec.nbrOfBanks = 6), /nbrOfBanks: must be a power of two, got 6/],
     ['IDD0 below IDD3N', (d) => (d.memspec.mempowerspec.idd0 = 0.01), /mempowerspec\.idd0: idd0 \(10 mA\) is below idd3n/],
+    // Sizes are refused before anything is allocated by them (2^30 banks once took 8.5 GB and 29 s).
+    ['2^30 banks', (d) => (d.memspec.memarchitecturespec.nbrOfBanks = 2 ** 30), /nbrOfBanks: 1073741824 is beyond any DRAM device \(at most 256\)/],
+    ['2^40 rows', (d) => (d.memspec.memarchitecturespec.nbrOfRows = 2 ** 40), /nbrOfRows: 1099511627776 is beyond any DRAM device/],
+    ['a supply of 1e308 V', (d) => (d.memspec.mempowerspec.vdd = 1e308), /mempowerspec\.vdd: 1e\+308 V is outside 0–10 V/],
+    ['a current of 20 A', (d) => (d.memspec.mempowerspec.idd6 = 20_000), /mempowerspec\.idd6: 20000 mA is outside 0–10,000 mA per device/],
   ];
   for (const [what, edit, message] of bad) {
     it(`rejects ${what} with one line naming the key`, () => {
@@ -81,20 +90,20 @@ describe('memspec', () => {
 });
 
 describe('address mapping', () => {
-  const out: DecodedAddress = { rank: 0, bankGroup: 0, bank: 0, row: 0, column: 0 };
+  const out: DecodedAddress = { channel: 0, rank: 0, bankGroup: 0, bank: 0, row: 0, column: 0 };
   it('decodes row-bank-column on ddr3-1600', () => {
     const d = new AddressDecoder(ddr3Mapping, ddr3);
     d.decode(0x3fff_ffc0, out);
-    expect(out).toEqual({ rank: 0, bankGroup: 0, bank: 7, row: 16383, column: 1016 });
+    expect(out).toEqual({ channel: 0, rank: 0, bankGroup: 0, bank: 7, row: 16383, column: 1016 });
     d.decode((5 << 16) | (3 << 13) | (17 << 3), out);
-    expect(out).toEqual({ rank: 0, bankGroup: 0, bank: 3, row: 5, column: 17 });
+    expect(out).toEqual({ channel: 0, rank: 0, bankGroup: 0, bank: 3, row: 5, column: 17 });
   });
 
   it('decodes bank groups on ddr4-2400, above 2^31', () => {
     const d = new AddressDecoder(ddr4Mapping, ddr4);
     // bank-group bits 28-29, bank bits 30-31, row 13-27
     d.decode(2 ** 31 + 2 ** 30 + 2 ** 29 + 7 * 2 ** 13 + 64, out);
-    expect(out).toEqual({ rank: 0, bankGroup: 2, bank: 2 * 4 + 3, row: 7, column: 8 });
+    expect(out).toEqual({ channel: 0, rank: 0, bankGroup: 2, bank: 2 * 4 + 3, row: 7, column: 8 });
   });
 
   it('applies XOR entries, in both the current and the older format', () => {

@@ -33,8 +33,13 @@ describe('energy', () => {
     expect(e.activate).toBeCloseTo(E_ACT, 6);
     expect(e.write).toBeCloseTo(E_WR, 6);
     expect(e.precharge).toBeCloseTo(E_PRE, 6);
-    // WRA at 10, data done at 10+8+4 = 22: the run ends before the internal precharge at 34.
-    expect(e.activeStandby + e.prechargedStandby).toBeCloseTo(22 * CK * P_STANDBY, 6);
+    // WRA at 10, data done at 10+8+4 = 22, internal precharge at 10+8+4+12 = 34. Energy is counted,
+    // as DRAMPower does, up to the completion of the last command: that precharge, tRP later
+    // (34 + 10 − 1 = 43 cycles), while the run (the last response) ends at 22.
+    expect(e.activeStandby + e.prechargedStandby).toBeCloseTo(43 * CK * P_STANDBY, 6);
+    expect(stats.energyWindowNs).toBeCloseTo(43 * CK, 9);
+    expect(stats.totalTimeNs).toBeCloseTo(22 * CK, 9);
+    expect(stats.averagePowerMw).toBeCloseTo(stats.energyPj / (43 * CK), 9);
   });
 
   it('refresh energy and precharged standby between requests', () => {

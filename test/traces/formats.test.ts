@@ -128,6 +128,10 @@ describe('format detection and openTrace', () => {
     expect(formatOfLine('0x40 X')).toBe('ramulator');
     expect(formatOfLine('0x40 X 12')).toBe('dramsim3');
     expect(formatOfLine('hello')).toBe(null);
+    // A cycle that is not a whole number still makes an .stl line, so the .stl reader names the problem.
+    expect(formatOfLine('-5:\tread\t0x40')).toBe('stl');
+    expect(formatOfLine('1.5:\tread\t0x40')).toBe('stl');
+    expect(formatOfLine('x:\tread\t0x40')).toBe('stl');
   });
 
   it('detects a file\'s format from its first request line, past comments and blank lines', () => {
@@ -173,6 +177,13 @@ describe('format detection and openTrace', () => {
       expect(error).toBeInstanceOf(InputError);
       expect((error as Error).message).toContain(message);
       expect((error as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('reports a negative or fractional cycle as an .stl error, not as another format\'s', () => {
+    for (const cycle of ['-5', '1.5']) {
+      const p = file('cycle.stl', `# header\n${cycle}:\tread\t0x40\n`);
+      expect(() => collect(openTrace(p))).toThrow(`${p}:2: cycle is not a whole number of cycles ≥ 0 in "${cycle}:\tread\t0x40" (expected "<cycle>:<TAB>read|write<TAB>0x<hex address>")`);
     }
   });
 

@@ -9,6 +9,7 @@ import {
   type GeneratorKind,
   type WorkloadOptions,
   cloudTrace,
+  generateSource,
   generateTrace,
   randomTrace,
   streamTrace,
@@ -54,9 +55,15 @@ function runs(kinds: boolean[]): Array<{ sequential: boolean; length: number }> 
   return out;
 }
 
+const PATTERN_KINDS = ['stream', 'random', 'strided', 'hotspot', 'cloud-1', 'cloud-2'];
+
 describe('generators: determinism', () => {
   const options: WorkloadOptions = { requests: 2000, readShare: 0.5, gapDistribution: 'exponential', gapMeanCycles: 3 };
-  for (const kind of GENERATOR_KINDS) {
+  it('the registry lists the address patterns, the kernels and the mix', () => {
+    expect(GENERATOR_KINDS).toEqual([...PATTERN_KINDS, 'stream-copy', 'stream-triad', 'gups', 'spmv', 'stencil', 'transpose', 'pointer-chase', 'mix']);
+  });
+
+  for (const kind of PATTERN_KINDS) {
     it(`${kind}: the same seed gives the same trace, another seed another`, () => {
       const a = generateTrace(kind, { ...options, seed: 11 });
       const b = generateTrace(kind, { ...options, seed: 11 });
@@ -236,6 +243,9 @@ describe('generators: option errors', () => {
     ['stream', { requests: 10, zipfExponent: 1 }, 'zipfExponent: does not apply to stream traces'],
     ['hotspot', { requests: 10, startAddress: 64 }, 'startAddress: does not apply to hotspot traces'],
     ['nope' as GeneratorKind, { requests: 10 }, 'kind: expected one of stream, random'],
+    ['random', { requests: 1e16 }, 'requests: at most 9,007,199,254,740,991 at this arrival rate, got 10,000,000,000,000,000: later requests would be issued beyond cycle 2^53'],
+    ['stream', { requests: 1e10, gap: 1_000_000 }, 'requests: at most 9,007,199,254 at this arrival rate'],
+    ['random', { requests: 10, elements: 5 }, 'elements: does not apply to random traces (only stream-copy, stream-triad)'],
   ];
   for (const [kind, options, message] of bad) {
     it(`${kind} ${JSON.stringify(options)} → "${message}"`, () => {
@@ -243,6 +253,31 @@ describe('generators: option errors', () => {
       expect(() => generateTrace(kind, options)).toThrow(message);
     });
   }
+});
+
+describe('streaming', () => {
+  it('makes requests chunk by chunk: the first chunk of a trillion-request trace comes at once, in bounded memory', () => {
+    const source = generateSource('stream', { requests: 1e12 });
+    expect(source.length).toBe(1e12);
+    const chunks = source.chunks()[Symbol.iterator]();
+    const first = chunks.next().value!;
+    expect(first.length).toBe(65_536);
+    expect(first.address[65_535]).toBe(65_535 * 64);
+    expect(chunks.next().value!.cycle[0]).toBe(65_536);
+  });
+
+  it('reads the same requests each time, the same as the in-memory trace', () => {
+    const source = generateSource('gups', { requests: 70_000, seed: 3, footprintBytes: 2 ** 23 });
+    const collect = () => {
+      const out: number[] = [];
+      for (const c of source.chunks()) for (let i = 0; i < c.length; i++) out.push(c.address[i] + c.isWrite[i] / 2);
+      return out;
+    };
+    const a = collect();
+    expect(collect()).toEqual(a);
+    const t = generateTrace('gups', { requests: 70_000, seed: 3, footprintBytes: 2 ** 23 });
+    expect(Array.from(t.address, (x, i) => x + t.isWrite[i] / 2)).toEqual(a);
+  });
 });
 
 describe('seeding', () => {

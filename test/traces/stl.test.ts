@@ -48,6 +48,8 @@ describe('.stl reader', () => {
     ['unknown command', '3:\tfetch\t0x40\n', 'bad.stl:1: unknown command (not read or write) in "3:\tfetch\t0x40"'],
     ['missing address', '3:\tread\n', 'bad.stl:1: missing hex address'],
     ['bad hex', '3:\tread\t0x4g0\n', 'bad.stl:1: bad character in address'],
+    ['a negative cycle', '-5:\tread\t0x0\n', 'bad.stl:1: cycle is not a whole number of cycles ≥ 0 in "-5:\tread\t0x0"'],
+    ['a fractional cycle', '0:\tread\t0x0\n1.5:\tread\t0x40\n', 'bad.stl:2: cycle is not a whole number of cycles ≥ 0 in "1.5:\tread\t0x40"'],
     ['time going backwards', '8:\tread\t0x0\n# note\n3:\tread\t0x40\n', "bad.stl:3: cycle 3 is earlier than the previous request's cycle 8"],
   ];
   for (const [what, text, message] of bad) {

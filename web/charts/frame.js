@@ -1,4 +1,5 @@
-// The frame every SVG chart draws in: margins, axes groups, axis labels, a tooltip.
+// The frame every chart draws in: margins, axes groups, axis labels, a canvas layer under the SVG for
+// dense marks, a tooltip.
 import d3 from '../d3.js';
 
 /**
@@ -11,6 +12,7 @@ import d3 from '../d3.js';
  * @property {d3.Selection<SVGTextElement, unknown, null, undefined>} yLabel
  * @property {number} width inner width
  * @property {number} height inner height
+ * @property {{ top: number, right: number, bottom: number, left: number }} margin
  */
 
 /**
@@ -28,45 +30,27 @@ export function frame(container, { height, margin = { top: 12, right: 16, bottom
   const yAxis = plot.append('g').attr('class', 'axis y');
   const xLabel = plot.append('text').attr('class', 'axis-label').attr('x', width).attr('y', innerHeight + 32).attr('text-anchor', 'end');
   const yLabel = plot.append('text').attr('class', 'axis-label').attr('transform', 'rotate(-90)').attr('x', 0).attr('y', -margin.left + 14).attr('text-anchor', 'end');
-  return { svg, plot, xAxis, yAxis, xLabel, yLabel, width, height: innerHeight };
+  return { svg, plot, xAxis, yAxis, xLabel, yLabel, width, height: innerHeight, margin };
 }
 
 /**
- * Per-run groups of marks drawn append-only: each update appends only the evaluations a run gained
- * since the last one. A run whose key changes (a new snapshot, another colour) is redrawn whole.
- * @param {d3.Selection<SVGGElement, unknown, null, undefined>} layer
- * @param {(run: import('./best.js').RunView) => string} key
+ * A canvas under the frame's plot area, for marks too many for SVG (thousands of points or lines):
+ * the frame's SVG stays on top for the axes, the few highlighted marks and the pointer.
+ * @param {HTMLElement} container the element the frame's SVG was appended to
+ * @param {Pick<Frame, 'width' | 'height' | 'margin'>} f
  */
-export function appendOnlyRuns(layer, key) {
-  /** Evaluations drawn per run key. @type {Map<string, number>} */
-  const drawn = new Map();
-  return {
-    /** Each run's evaluations not drawn yet. @param {import('./best.js').RunView[]} runs */
-    fresh: (runs) => runs.map((r) => r.state.evaluations.slice(drawn.get(key(r)) ?? 0)),
-    /**
-     * One `<g class="run">` per run; `append(group, run, added)` draws what `fresh` gave it.
-     * @param {import('./best.js').RunView[]} runs
-     * @param {import('../data.js').EvaluationEvent[][]} fresh
-     * @param {(group: d3.Selection<SVGGElement, any, null, undefined>, run: import('./best.js').RunView, added: import('../data.js').EvaluationEvent[]) => void} append
-     */
-    draw(runs, fresh, append) {
-      layer
-        .selectAll('g.run')
-        .data(runs, (d) => key(/** @type {import('./best.js').RunView} */ (d)))
-        .join(
-          (enter) => enter.append('g').attr('class', 'run'),
-          (same) => same,
-          (exit) => exit.each((d) => drawn.delete(key(d))).remove(),
-        )
-        .each(function (r) {
-          const added = fresh[runs.indexOf(r)] ?? [];
-          drawn.set(key(r), r.state.evaluations.length);
-          if (added.length > 0) append(d3.select(/** @type {SVGGElement} */ (this)), r, added);
-        });
-    },
-    /** Forgets what was drawn (the layer was emptied). */
-    clear: () => drawn.clear(),
-  };
+export function canvasLayer(container, f) {
+  container.classList.add('layered');
+  const canvas = document.createElement('canvas');
+  canvas.className = 'marks';
+  container.insertBefore(canvas, container.firstChild);
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = Math.round(f.width * ratio);
+  canvas.height = Math.round(f.height * ratio);
+  Object.assign(canvas.style, { left: `${f.margin.left}px`, top: `${f.margin.top}px`, width: `${f.width}px`, height: `${f.height}px` });
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return { canvas, ctx, clear: () => ctx.clearRect(0, 0, f.width, f.height) };
 }
 
 /** The page's one tooltip element. */

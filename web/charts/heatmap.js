@@ -1,13 +1,16 @@
 // Each agent's (parameter's) action distribution over time, from the agent's reports: one band per
-// parameter, one row per value, one column per report; darker is more probable. Drawn on a canvas:
-// new reports paint new columns only; the whole map is repainted when the run or its size changes.
+// parameter, one labelled row per value, one column per report; darker is more probable (the legend
+// gives the scale). Drawn on a canvas: new reports paint new columns only; the whole map is
+// repainted when the run or its size changes.
 import d3 from '../d3.js';
-import { axesOf, formatValue } from '../data.js';
+import { formatValue } from '../data.js';
 import { escapeHtml, tooltip } from './frame.js';
 
 /** @typedef {import('../data.js').RunState} RunState */
 
-const LEFT = 200;
+const LEFT = 240;
+/** Rows are tall enough for their value's label. */
+const MIN_CELL = 11;
 const RIGHT = 12;
 const GAP = 6;
 const TOP = 4;
@@ -16,12 +19,14 @@ const AXIS = 24;
 /** @param {HTMLElement} container */
 export function heatmapChart(container) {
   const width = Math.max(360, container.clientWidth || 600);
-  const canvas = d3.select(container).append('canvas').attr('class', 'heatmap').node();
+  const legend = d3.select(container).append('div').attr('class', 'heatmap-legend');
+  const scroll = d3.select(container).append('div').attr('class', 'heatmap-scroll');
+  const canvas = scroll.append('canvas').attr('class', 'heatmap').node();
   const message = d3.select(container).append('div').attr('class', 'note');
-  const scalars = d3.select(container).append('div').attr('class', 'scalars');
   const tip = tooltip();
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas?.getContext('2d'));
   const color = d3.scaleSequentialSqrt(d3.interpolateYlGnBu).domain([0, 1]);
+  drawLegend(legend, color);
   const x = d3.scaleLinear().range([LEFT, width - RIGHT]);
   /** @type {{ key: string, drawn: number, cell: number, bands: Array<{ name: string, values: Array<string | number>, top: number }>, height: number } | null} */
   let layout = null;
@@ -30,9 +35,9 @@ export function heatmapChart(container) {
 
   /** @param {RunState} run */
   function makeLayout(run) {
-    const params = axesOf(run.space, run.evaluations);
+    const params = run.axes;
     const rows = params.reduce((n, p) => n + p.values.length, 0);
-    const cell = Math.max(3, Math.min(9, Math.floor(420 / Math.max(1, rows))));
+    const cell = Math.max(MIN_CELL, Math.min(14, Math.floor(420 / Math.max(1, rows))));
     let top = TOP;
     const bands = params.map((p) => {
       const band = { name: p.name, values: p.values, top };
@@ -56,14 +61,15 @@ export function heatmapChart(container) {
     ctx.fillStyle = '#333';
     for (const b of layout.bands) {
       ctx.textAlign = 'left';
-      ctx.fillText(b.name, 2, b.top + (b.values.length * layout.cell) / 2);
-      ctx.textAlign = 'right';
-      ctx.fillStyle = '#888';
-      ctx.font = '9px system-ui, sans-serif';
-      ctx.fillText(String(b.values[0]), LEFT - 4, b.top + (b.values.length - 0.5) * layout.cell);
-      if (b.values.length > 1) ctx.fillText(String(b.values[b.values.length - 1]), LEFT - 4, b.top + 0.5 * layout.cell);
       ctx.fillStyle = '#333';
-      ctx.font = '11px system-ui, sans-serif';
+      ctx.font = '600 11px system-ui, sans-serif';
+      ctx.fillText(b.name, 2, b.top + (b.values.length * layout.cell) / 2);
+      // Every value, value 0 at the bottom of its band like the parallel coordinates' axes.
+      ctx.textAlign = 'right';
+      ctx.fillStyle = '#666';
+      ctx.font = `${Math.min(10, layout.cell - 2)}px system-ui, sans-serif`;
+      const cell = layout.cell;
+      b.values.forEach((v, k) => ctx.fillText(String(v), LEFT - 4, b.top + (b.values.length - k - 0.5) * cell));
       ctx.strokeStyle = '#ddd';
       ctx.strokeRect(LEFT - 0.5, b.top - 0.5, width - RIGHT - LEFT + 1, b.values.length * layout.cell + 1);
     }
@@ -106,6 +112,7 @@ export function heatmapChart(container) {
     if (!run || !hasDistributions) {
       layout = null;
       if (canvas) canvas.style.display = 'none';
+      legend.style('display', 'none');
       message.text(
         !run
           ? ''
@@ -113,12 +120,12 @@ export function heatmapChart(container) {
             ? `run ${run.info.id} (${run.info.agent}): no agent reports yet`
             : `run ${run.info.id} (${run.info.agent}): this agent reports no action distributions`,
       );
-      scalars.text('');
       return;
     }
     if (canvas) canvas.style.display = 'block';
+    legend.style('display', null);
     message.text('');
-    const domainEnd = Math.max(run.info.budget, run.evaluations.length, run.agentStats[run.agentStats.length - 1].evaluations);
+    const domainEnd = Math.max(run.info.budget, run.n, run.agentStats[run.agentStats.length - 1].evaluations);
     const next = makeLayout(run);
     if (!layout || layout.key !== next.key || x.domain()[1] !== domainEnd) {
       x.domain([0, domainEnd]);
@@ -128,13 +135,6 @@ export function heatmapChart(container) {
     } else if (layout.drawn < run.agentStats.length) {
       paintColumns(run, layout.drawn);
     }
-    const last = run.agentStats[run.agentStats.length - 1];
-    scalars.text(
-      `after ${formatValue(last.evaluations)} evaluations: ` +
-        Object.entries(last.scalars)
-          .map(([k, v]) => `${k} ${formatValue(v)}`)
-          .join(' · '),
-    );
   }
 
   canvas?.addEventListener('mousemove', (event) => {
@@ -155,4 +155,30 @@ export function heatmapChart(container) {
   canvas?.addEventListener('mouseleave', () => tip.hide());
 
   return { update };
+}
+
+/**
+ * The colour scale as a bar with ticks: which probability a shade means.
+ * @param {d3.Selection<HTMLDivElement, unknown, null, undefined>} holder
+ * @param {d3.ScaleSequential<string>} color
+ */
+function drawLegend(holder, color) {
+  const width = 220;
+  const svg = holder.append('svg').attr('width', width + 150).attr('height', 30);
+  const id = `heat-${Math.random().toString(36).slice(2)}`;
+  svg
+    .append('defs')
+    .append('linearGradient')
+    .attr('id', id)
+    .selectAll('stop')
+    .data(d3.range(0, 1.0001, 0.05))
+    .join('stop')
+    .attr('offset', (t) => t)
+    .attr('stop-color', (t) => color(t * t));
+  const g = svg.append('g').attr('transform', 'translate(140,4)');
+  svg.append('text').attr('x', 134).attr('y', 13).attr('text-anchor', 'end').attr('class', 'axis-label').text('action probability');
+  g.append('rect').attr('width', width).attr('height', 10).attr('fill', `url(#${id})`).attr('stroke', '#ccc');
+  // The bar is linear in the square root of p, as the colours are.
+  const at = d3.scaleSqrt().domain([0, 1]).range([0, width]);
+  g.append('g').attr('class', 'axis').attr('transform', 'translate(0,10)').call(d3.axisBottom(at).tickValues([0, 0.05, 0.25, 0.5, 1]).tickFormat(d3.format('~g')).tickSize(3));
 }

@@ -9,7 +9,7 @@ export class CommandLog {
   bankGroup = new Int32Array(1024);
   /** Channel-absolute bank, or -1 for a rank-wide command. */
   bank = new Int32Array(1024);
-  /** The row an ACT opens or a column command accesses, else -1. */
+  /** The row an ACT opens, a PRE closes or a column command accesses, else -1. */
   row = new Int32Array(1024);
   column = new Int32Array(1024);
 
@@ -41,9 +41,13 @@ export class CommandLog {
     this.column = f(this.column, (k) => new Int32Array(k));
   }
 
-  /** One line per command: `<cycle>\t<command>\trank\tbankgroup\tbank\trow\tcolumn`. */
+  /**
+   * A header naming the columns, then one line per command: cycle, command, rank, bank group, bank
+   * (-1: the whole rank), row (the row an ACT opens, a PRE closes or a column command accesses;
+   * else -1) and column.
+   */
   toText(): string {
-    const lines: string[] = [];
+    const lines: string[] = ['# cycle\tcommand\trank\tbankgroup\tbank\trow\tcolumn'];
     for (let i = 0; i < this.length; i++) {
       lines.push(`${this.time[i]}\t${COMMAND_NAMES[this.cmd[i]]}\t${this.rank[i]}\t${this.bankGroup[i]}\t${this.bank[i]}\t${this.row[i]}\t${this.column[i]}`);
     }

@@ -14,10 +14,13 @@ export class RequestPool {
   id = new Float64Array(0);
   /** Earliest cycle the arbiter may hand the request to the controller. */
   forwardAt = new Float64Array(0);
+  /** The cycle it reached the controller after that cycle's command was chosen, else -1. */
+  lateAt = new Float64Array(0);
   /** Cycle the controller took it into its scheduler buffer. */
   admitted = new Float64Array(0);
   /** Cycle its response is ready to leave the controller. */
   readyAt = new Float64Array(0);
+  channel = new Int32Array(0);
   rank = new Int32Array(0);
   bankGroup = new Int32Array(0);
   bank = new Int32Array(0);
@@ -74,8 +77,10 @@ export class RequestPool {
     this.arrival = f64(this.arrival);
     this.id = f64(this.id);
     this.forwardAt = f64(this.forwardAt);
+    this.lateAt = f64(this.lateAt);
     this.admitted = f64(this.admitted);
     this.readyAt = f64(this.readyAt);
+    this.channel = i32(this.channel);
     this.rank = i32(this.rank);
     this.bankGroup = i32(this.bankGroup);
     this.bank = i32(this.bank);

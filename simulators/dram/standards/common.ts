@@ -1,16 +1,67 @@
 /**
- * Timing rules shared by the JEDEC DDR family (DDR3, DDR4): precharge, refresh, power-down and
- * self-refresh.
- * They match DRAMSys's DDR3 and DDR4 checkers, which agree on these.
+ * What the JEDEC DDR family (DDR3, DDR4) shares: the command set, the precharge, refresh,
+ * power-down and self-refresh rules (DRAMSys's DDR3 and DDR4 checkers agree on these), how long
+ * data takes, and the refresh modes.
  */
-import type { TimingConstraint } from '../commands.js';
-import type { Timing } from '../memspec.js';
+import { InputError } from '../../../common/errors.js';
+import type { CmdName, TimingConstraint } from '../commands.js';
+import type { CommandSpec, DataTiming, EnergyTiming, RefreshPolicyName, RefreshSpec, Rule, Timing } from './standard.js';
+import { toConstraint } from './standard.js';
 
-/** [from, to, scope, cycles, JEDEC parameter] */
-export type Rule = [TimingConstraint['from'], TimingConstraint['to'], TimingConstraint['scope'], number, string];
+/** DDR3's and DDR4's commands: one command bus, one cycle each. */
+export const DDR_COMMANDS: Readonly<Partial<Record<CmdName, CommandSpec>>> = {
+  ACT: { effect: 'activate', target: 'bank', window: true },
+  PRE: { effect: 'precharge', target: 'bank' },
+  PREA: { effect: 'precharge', target: 'rank' },
+  RD: { effect: 'read', target: 'bank' },
+  RDA: { effect: 'readAuto', target: 'bank' },
+  WR: { effect: 'write', target: 'bank' },
+  WRA: { effect: 'writeAuto', target: 'bank' },
+  REF: { effect: 'refresh', target: 'rank' },
+  // Per-bank refresh is not part of DDR3/DDR4: it exists only when the memspec gives REFIPB/RFCPB.
+  REFPB: { effect: 'refresh', target: 'bank' },
+  PDEA: { effect: 'powerDown', target: 'rank' },
+  PDXA: { effect: 'powerUp', target: 'rank' },
+  PDEP: { effect: 'powerDown', target: 'rank' },
+  PDXP: { effect: 'powerUp', target: 'rank' },
+  SREFEN: { effect: 'selfRefreshEntry', target: 'rank' },
+  SREFEX: { effect: 'selfRefreshExit', target: 'rank' },
+};
 
-export function toConstraint([from, to, scope, cycles, param]: Rule): TimingConstraint {
-  return { from, to, scope, cycles, param };
+export function ddrDataTiming(t: Timing): DataTiming {
+  return {
+    burst: t.BURST,
+    readLatency: t.RL,
+    writeLatency: t.WL,
+    readToPrecharge: t.AL + t.RTP,
+    writeToPrecharge: t.WL + t.BURST + t.WR,
+    ras: t.RAS,
+    // DRAMPower's timeToCompletion: a read until its data (plus DQSCK and a cycle), a write until
+    // its recovery, an activate tRCD, a precharge tRP; other commands end where they start.
+    completion: {
+      RD: t.RL + t.DQSCK + 1 + t.BURST,
+      RDA: t.RL + t.DQSCK + 1 + t.BURST,
+      WR: t.WL + t.BURST + t.WR,
+      WRA: t.WL + t.BURST + t.WR,
+      ACT: t.RCD,
+      PRE: t.RP,
+      PREA: t.RP,
+    },
+    fourActivateWindow: t.FAW,
+    rankSwitch: { bubble: t.RTRS, readPreamble: t.RPRE, writePreamble: t.WPRE },
+  };
+}
+
+export function ddrEnergyTiming(t: Timing): EnergyTiming {
+  return { ras: t.RAS, rc: t.RC, refreshPrecharged: t.RP };
+}
+
+export function ddrRefresh(t: Timing): Partial<Record<RefreshPolicyName, RefreshSpec>> {
+  const modes: Partial<Record<RefreshPolicyName, RefreshSpec>> = {
+    AllBank: { command: 'REF', precharge: 'PREA', interval: 'REFI', duration: 'RFC' },
+  };
+  if (t.REFIPB > 0 && t.RFCPB > 0) modes.PerBank = { command: 'REFPB', precharge: 'PRE', interval: 'REFIPB', duration: 'RFCPB' };
+  return modes;
 }
 
 export function prechargeRefreshAndPowerDownRules(t: Timing): TimingConstraint[] {
@@ -37,7 +88,7 @@ export function prechargeRefreshAndPowerDownRules(t: Timing): TimingConstraint[]
     [['PDXP'], ['REF'], R, t.XP, 'tXP'],
     [['REF'], ['REF'], R, t.RFC, 'tRFC'],
     [['SREFEX'], ['REF'], R, t.XS, 'tXS'],
-    // Per-bank refresh (an extension for DDR3; only used when the memspec defines RFCPB/REFIPB)
+    // Per-bank refresh (an extension for DDR3/DDR4; only used when the memspec defines RFCPB/REFIPB)
     [['ACT'], ['REFPB'], B, t.RC, 'tRC'],
     [['ACT'], ['REFPB'], R, t.RRD_S, 'tRRD'],
     [['RDA'], ['REFPB'], B, t.AL + t.RTP + t.RP, 'tAL+tRTP+tRP'],
@@ -77,4 +128,22 @@ export function prechargeRefreshAndPowerDownRules(t: Timing): TimingConstraint[]
     [['SREFEN'], ['SREFEX'], R, t.CKESR, 'tCKESR'],
   ];
   return rules.map(toConstraint);
+}
+
+/** DDR3's and DDR4's consistency rules; an error names the key. */
+export function checkDdrTiming(t: Timing, at: string): void {
+  const need = (ok: boolean, key: string, msg: string): void => {
+    if (!ok) throw new InputError(`${at}.${key}: ${msg}`);
+  };
+  need(t.RC >= t.RAS + t.RP, 'RC', `RC (${t.RC}) is less than RAS + RP (${t.RAS + t.RP})`);
+  need(t.RAS >= t.RCD, 'RAS', `RAS (${t.RAS}) is less than RCD (${t.RCD})`);
+  need(t.REFI > t.RFC, 'REFI', `REFI (${t.REFI}) must exceed RFC (${t.RFC})`);
+  need(t.RL > t.AL, 'RL', `RL (${t.RL}) must exceed AL (${t.AL})`);
+  need(t.WL > t.AL, 'WL', `WL (${t.WL}) must exceed AL (${t.AL})`);
+  need(t.RCD > t.AL, 'RCD', `RCD (${t.RCD}) must exceed AL (${t.AL})`);
+  need(t.CCD_L >= t.CCD_S, 'CCD_L', `CCD_L (${t.CCD_L}) is less than CCD_S (${t.CCD_S})`);
+  need(t.CCD_S >= t.BURST, 'CCD', `column-to-column delay (${t.CCD_S}) is shorter than a burst (${t.BURST} cycles)`);
+  need(t.RRD_L >= t.RRD_S, 'RRD_L', `RRD_L (${t.RRD_L}) is less than RRD_S (${t.RRD_S})`);
+  need(t.WTR_L >= t.WTR_S, 'WTR_L', `WTR_L (${t.WTR_L}) is less than WTR_S (${t.WTR_S})`);
+  need(t.RFCPB === 0 || t.RFCPB <= t.RFC, 'RFCPB', `RFCPB (${t.RFCPB}) exceeds RFC (${t.RFC})`);
 }

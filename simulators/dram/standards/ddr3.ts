@@ -3,10 +3,10 @@
  * rank, and other ranks (DDR3 has no bank groups, so its _S and _L values coincide).
  */
 import type { TimingConstraint } from '../commands.js';
-import { type Rule, prechargeRefreshAndPowerDownRules, toConstraint } from './common.js';
-import type { ArchInfo, DramStandard, PowerSpec, Timing } from '../memspec.js';
-import { current, cycles } from '../memspec.js';
-import type { JsonObject } from '../json.js';
+import { checkDdrTiming, DDR_COMMANDS, ddrDataTiming, ddrEnergyTiming, ddrRefresh, prechargeRefreshAndPowerDownRules } from './common.js';
+import { type Rule, toConstraint } from './standard.js';
+import type { ArchInfo, DramStandard, Rail, Timing } from './standard.js';
+import { type JsonObject, current, cycles } from '../json.js';
 
 const TIMING_KEYS = [
   'AL', 'CCD', 'CKE', 'CKESR', 'CL', 'DQSCK', 'FAW', 'RAS', 'RC', 'RCD', 'REFI', 'RFC', 'RL', 'RP', 'RRD',
@@ -55,28 +55,31 @@ function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
     RPRE: 0,
     WPRE: 0,
     BURST: Math.floor(arch.burstLength / arch.dataRate),
+    DQSCK: c('DQSCK', 0),
   };
 }
 
-function readPower(p: JsonObject, at: string, scale: number): PowerSpec {
-  const i = (k: string, fallback?: number): number => current(p, k, at, scale, fallback);
-  const idd5 = i('idd5');
-  return {
-    vdd: current(p, 'vdd', at, 1),
-    idd0: i('idd0'),
-    idd2n: i('idd2n'),
-    idd2p0: i('idd2p0'),
-    idd2p1: i('idd2p1'),
-    idd3n: i('idd3n'),
-    idd3p0: i('idd3p0'),
-    idd3p1: i('idd3p1'),
-    idd4r: i('idd4r'),
-    idd4w: i('idd4w'),
-    idd5,
-    idd5pb: p.idd5pb === undefined ? null : i('idd5pb'),
-    idd6: i('idd6'),
-    vpp: 0, ipp0: 0, ipp2n: 0, ipp2p: 0, ipp3n: 0, ipp3p: 0, ipp4r: 0, ipp4w: 0, ipp5: 0, ipp6: 0,
-  };
+function readPower(p: JsonObject, at: string, scale: number): Rail[] {
+  const i = (k: string): number => current(p, k, at, scale);
+  return [
+    {
+      name: 'VDD',
+      voltage: current(p, 'vdd', at, 1),
+      currents: {
+        idd0: i('idd0'),
+        idd2n: i('idd2n'),
+        idd3n: i('idd3n'),
+        idd4r: i('idd4r'),
+        idd4w: i('idd4w'),
+        idd5: i('idd5'),
+        idd5pb: p.idd5pb === undefined ? null : i('idd5pb'),
+        // Slow-exit power-down, as DRAMSys maps its power-down commands for DRAMPower.
+        idd2p: i('idd2p0'),
+        idd3p: i('idd3p0'),
+        idd6: i('idd6'),
+      },
+    },
+  ];
 }
 
 /** DDR3's rules; each line reads "`to` no earlier than `cycles` after `from`, within `scope`". */
@@ -117,8 +120,16 @@ export function ddr3Constraints(t: Timing): TimingConstraint[] {
 
 export const DDR3: DramStandard = {
   type: 'DDR3',
+  description: 'JESD79-3: 8 banks, BL8, one 1.5 V supply',
+  organisation: { burstLengths: [8], dataRate: 2, bankGroups: 'none', widths: [4, 8, 16, 32] },
   timingKeys: TIMING_KEYS,
   readTiming,
+  checkTiming: checkDdrTiming,
   readPower,
+  commands: DDR_COMMANDS,
+  commandBuses: 1,
   constraints: ddr3Constraints,
+  dataTiming: ddrDataTiming,
+  energyTiming: ddrEnergyTiming,
+  refresh: ddrRefresh,
 };

@@ -4,11 +4,11 @@
  * follow DRAMSys's DDR4 checker, including the read/write preambles in the turnarounds.
  */
 import type { TimingConstraint } from '../commands.js';
-import type { ArchInfo, DramStandard, PowerSpec, Timing } from '../memspec.js';
-import { current, cycles } from '../memspec.js';
-import type { JsonObject } from '../json.js';
+import type { ArchInfo, DramStandard, Rail, Timing } from './standard.js';
+import { type JsonObject, current, cycles } from '../json.js';
 import { InputError } from '../../../common/errors.js';
-import { type Rule, prechargeRefreshAndPowerDownRules, toConstraint } from './common.js';
+import { checkDdrTiming, DDR_COMMANDS, ddrDataTiming, ddrEnergyTiming, ddrRefresh, prechargeRefreshAndPowerDownRules } from './common.js';
+import { type Rule, toConstraint } from './standard.js';
 
 const TIMING_KEYS = [
   'AL', 'CCD_L', 'CCD_S', 'CKE', 'CKESR', 'CL', 'DQSCK', 'FAW', 'RAS', 'RC', 'RCD', 'REFM', 'RefMode', 'REFI',
@@ -27,8 +27,11 @@ function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
   if (mode !== 1 && mode !== 2 && mode !== 4) {
     throw new InputError(`${inArch ? arch.where : at}.RefMode: expected 1, 2 or 4, got ${mode}`);
   }
-  const RFC = t.RFC !== undefined ? c('RFC') : c(mode === 1 ? 'RFC1' : mode === 2 ? 'RFC2' : 'RFC4');
-  if (RFC === 0) throw new InputError(`${at}.RFC${mode}: must be positive for RefMode ${mode}`);
+  // Mode 1 uses tRFC1 (`RFC` in older files); modes 2 and 4 use tRFC2 and tRFC4, whatever `RFC` says
+  // (DRAMSys's MemSpecDDR4).
+  const rfcKey = mode === 2 ? 'RFC2' : mode === 4 ? 'RFC4' : t.RFC !== undefined ? 'RFC' : 'RFC1';
+  const RFC = c(rfcKey);
+  if (RFC === 0) throw new InputError(`${at}.${rfcKey}: must be positive for RefMode ${mode}`);
   const CKE = c('CKE');
   return {
     AL: c('AL', 0),
@@ -64,44 +67,52 @@ function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
     RPRE: c('RPRE', 1),
     WPRE: c('WPRE', 1),
     BURST: Math.floor(arch.burstLength / arch.dataRate),
+    DQSCK: c('DQSCK', 0),
   };
 }
 
 /** Reads both the current (idd2p, idd6n, idd5B, vpp/ipp*) and older (idd2p0, idd62, vdd2) key sets. */
-function readPower(p: JsonObject, at: string, scale: number): PowerSpec {
+function readPower(p: JsonObject, at: string, scale: number): Rail[] {
   const i = (k: string, fallback?: number): number => current(p, k, at, scale, fallback);
   const has = (k: string): boolean => p[k] !== undefined;
   const first = (keys: string[], fallback?: number): number => {
     const k = keys.find(has);
     return k ? i(k) : i(keys[0], fallback);
   };
-  const idd2p = first(['idd2p', 'idd2p0']);
-  const idd3p = first(['idd3p', 'idd3p0']);
-  return {
-    vdd: current(p, 'vdd', at, 1),
-    idd0: i('idd0'),
-    idd2n: i('idd2n'),
-    idd2p0: idd2p,
-    idd2p1: has('idd2p1') ? i('idd2p1') : idd2p,
-    idd3n: i('idd3n'),
-    idd3p0: idd3p,
-    idd3p1: has('idd3p1') ? i('idd3p1') : idd3p,
-    idd4r: i('idd4r'),
-    idd4w: i('idd4w'),
-    idd5: first(['idd5B', 'idd5']),
-    idd5pb: has('idd5pb') ? i('idd5pb') : null,
-    idd6: first(['idd6n', 'idd6']),
-    vpp: has('vpp') ? current(p, 'vpp', at, 1) : has('vdd2') ? current(p, 'vdd2', at, 1) : 0,
-    ipp0: first(['ipp0', 'idd02'], 0),
-    ipp2n: i('ipp2n', 0),
-    ipp2p: i('ipp2p', 0),
-    ipp3n: i('ipp3n', 0),
-    ipp3p: i('ipp3p', 0),
-    ipp4r: i('ipp4r', 0),
-    ipp4w: i('ipp4w', 0),
-    ipp5: first(['ipp5B', 'ipp5'], 0),
-    ipp6: first(['ipp6n', 'idd62'], 0),
-  };
+  return [
+    {
+      name: 'VDD',
+      voltage: current(p, 'vdd', at, 1),
+      currents: {
+        idd0: i('idd0'),
+        idd2n: i('idd2n'),
+        idd3n: i('idd3n'),
+        idd4r: i('idd4r'),
+        idd4w: i('idd4w'),
+        idd5: first(['idd5B', 'idd5']),
+        idd5pb: has('idd5pb') ? i('idd5pb') : null,
+        idd2p: first(['idd2p', 'idd2p0']),
+        idd3p: first(['idd3p', 'idd3p0']),
+        idd6: first(['idd6n', 'idd6']),
+      },
+    },
+    {
+      name: 'VPP',
+      voltage: has('vpp') ? current(p, 'vpp', at, 1) : has('vdd2') ? current(p, 'vdd2', at, 1) : 0,
+      currents: {
+        idd0: first(['ipp0', 'idd02'], 0),
+        idd2n: i('ipp2n', 0),
+        idd3n: i('ipp3n', 0),
+        idd4r: i('ipp4r', 0),
+        idd4w: i('ipp4w', 0),
+        idd5: first(['ipp5B', 'ipp5'], 0),
+        idd5pb: null,
+        idd2p: i('ipp2p', 0),
+        idd3p: i('ipp3p', 0),
+        idd6: first(['ipp6n', 'idd62'], 0),
+      },
+    },
+  ];
 }
 
 /** DDR4's rules; each line reads "`to` no earlier than `cycles` after `from`, within `scope`". */
@@ -147,8 +158,16 @@ export function ddr4Constraints(t: Timing): TimingConstraint[] {
 
 export const DDR4: DramStandard = {
   type: 'DDR4',
+  description: 'JESD79-4: 4 bank groups (x4/x8) or 2 (x16), BL8, fine-granularity refresh, VDD and VPP supplies',
+  organisation: { burstLengths: [8], dataRate: 2, bankGroups: 'required', widths: [4, 8, 16] },
   timingKeys: TIMING_KEYS,
   readTiming,
+  checkTiming: checkDdrTiming,
   readPower,
+  commands: DDR_COMMANDS,
+  commandBuses: 1,
   constraints: ddr4Constraints,
+  dataTiming: ddrDataTiming,
+  energyTiming: ddrEnergyTiming,
+  refresh: ddrRefresh,
 };

@@ -7,8 +7,9 @@ import { SimpleArbiter } from './simple.js';
 
 export type { Arbiter };
 
-export const ARBITERS: Record<McConfig['Arbiter'], (pool: RequestPool, cfg: McConfig) => Arbiter> = {
-  Simple: (pool) => new SimpleArbiter(pool),
+/** Each arbiter from the config; `delays` are ArbitrationDelayFw/Bw in controller cycles. */
+export const ARBITERS: Record<McConfig['Arbiter'], (pool: RequestPool, cfg: McConfig, channels: number, delays: { fw: number; bw: number }) => Arbiter> = {
+  Simple: (pool, _cfg, channels, delays) => new SimpleArbiter(pool, channels, delays.fw, delays.bw),
   Fifo: (pool, cfg) => new FifoArbiter(pool, cfg.MaxActiveTransactions),
   Reorder: (pool, cfg) => new ReorderArbiter(pool, cfg.MaxActiveTransactions),
 };

@@ -1,9 +1,10 @@
 import type { CmdMux } from './cmd-mux.js';
 
 /**
- * Strict: column commands (so data) go out in exact request arrival order; row commands for later
- * requests may still be issued early. The bank holding the next request in line serves it first,
- * so a row-hit-first scheduler cannot deadlock against this order.
+ * Strict (DRAMSys's CmdMuxStrict): column commands (so data) go out in exact request arrival order;
+ * row commands for any request may go early. With a row-hit-first scheduler, the bank holding the
+ * next request in line may pick another request's column command, which could never go (DRAMSys
+ * deadlocks there): that bank then serves the request in line instead.
  */
 export class StrictMux implements CmdMux {
   private next = 0;

@@ -1,11 +1,11 @@
-import { Cmd } from '../../commands.js';
 import { RefreshFlexibility } from './flexibility.js';
 import { type ControllerView, type RefreshManager, firstTrigger } from './refresh-manager.js';
 
 /**
- * AllBank: one REF for the whole rank every tREFI. A refresh falling due while requests wait is
- * postponed, up to RefreshMaxPostponed times; then it is forced (the banks stop, PREA closes
- * them, REF). Idle time catches up postponed refreshes and pulls in up to RefreshMaxPulledin.
+ * AllBank (DRAMSys's RefreshManagerAllBank): one refresh of the whole rank every interval (tREFI).
+ * A refresh falling due while requests wait is postponed, up to RefreshMaxPostponed times; then it
+ * is forced (the banks stop, a precharge-all closes them, the refresh). Idle time catches up
+ * postponed refreshes and pulls in up to RefreshMaxPulledin.
  */
 export class AllBankRefresh implements RefreshManager {
   cmd = -1;
@@ -20,6 +20,9 @@ export class AllBankRefresh implements RefreshManager {
     interval: number,
     maxPostponed: number,
     maxPulledin: number,
+    /** The standard's all-bank refresh and precharge-all commands. */
+    private readonly refreshCmd: number,
+    private readonly prechargeCmd: number,
   ) {
     this.flex = new RefreshFlexibility(interval, firstTrigger(interval, rank, ranks), maxPostponed, maxPulledin);
   }
@@ -41,11 +44,11 @@ export class AllBankRefresh implements RefreshManager {
       this.flex.skip();
       return;
     }
-    this.cmd = v.openBanksOnRank(this.rank) > 0 ? Cmd.PREA : Cmd.REF;
+    this.cmd = v.openBanksOnRank(this.rank) > 0 ? this.prechargeCmd : this.refreshCmd;
   }
 
   onIssued(cmd: number): void {
-    if (cmd !== Cmd.REF) return;
+    if (cmd !== this.refreshCmd) return;
     this.setForced(false);
     this.flex.refreshed();
   }

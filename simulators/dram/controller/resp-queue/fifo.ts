@@ -5,8 +5,13 @@ import type { ResponseQueue } from './resp-queue.js';
 export class FifoResponseQueue implements ResponseQueue {
   private readonly fifo: SlotFifo;
 
-  constructor(private readonly pool: RequestPool) {
+  constructor(protected readonly pool: RequestPool) {
     this.fifo = new SlotFifo(pool);
+  }
+
+  /** Sets when `slot` may leave. */
+  protected readyAtOf(slot: number, t: number): void {
+    this.pool.readyAt[slot] = t;
   }
 
   push(slot: number): void {
@@ -20,6 +25,11 @@ export class FifoResponseQueue implements ResponseQueue {
 
   pop(): void {
     this.fifo.shift();
+  }
+
+  /** The oldest slot, ready or not (-1 if empty). */
+  protected peekHead(): number {
+    return this.fifo.head;
   }
 
   nextTime(): number {

@@ -5,7 +5,12 @@ import type { ResponseQueue } from './resp-queue.js';
 export class ReorderResponseQueue implements ResponseQueue {
   private readonly window = new IdWindow();
 
-  constructor(private readonly pool: RequestPool) {}
+  constructor(protected readonly pool: RequestPool) {}
+
+  /** Sets when `slot` may leave. */
+  protected readyAtOf(slot: number, t: number): void {
+    this.pool.readyAt[slot] = t;
+  }
 
   push(slot: number): void {
     this.window.put(this.pool.id[slot], slot);

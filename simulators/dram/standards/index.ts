@@ -1,0 +1,11 @@
+/**
+ * The DRAM standards, by DRAMSys's memoryType name. Adding a standard is one file declaring it
+ * (see `standard.ts` and README "Adding a DRAM standard") and one line here.
+ */
+import { DDR3 } from './ddr3.js';
+import { DDR4 } from './ddr4.js';
+import type { DramStandard } from './standard.js';
+
+export type { DramStandard };
+
+export const STANDARDS: Readonly<Record<string, DramStandard>> = { DDR3, DDR4 };
