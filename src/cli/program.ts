@@ -116,7 +116,10 @@ export function interruptible(notice: string): Interruption {
   return {
     signal: controller.signal,
     received: () => received,
+    // Once a signal came, the handlers stay until the process exits: a second signal must still exit
+    // with the code, not kill the process while it is closing.
     dispose: () => {
+      if (received !== null) return;
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
     },

@@ -212,6 +212,8 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
       // Every stored result is known: replaying costs no simulation.
       await evaluator.remember(stored.map((e) => [designToConfig(space, e.design), e.stats]));
     }
+    // Room for the run's last status, should the disk fill while it runs.
+    store.reserveRoom();
     hooks.onStart?.(runId, opts);
 
     const batchOf = (n: number): number => (opts.episodeLength > 1 ? 1 : Math.min(a.batchSize, opts.budget - n));
@@ -302,6 +304,7 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
     }
     throw e;
   } finally {
+    store.releaseRoom();
     liveRuns.delete(live);
     (agent as Agent | null)?.dispose();
     await evaluator.close();

@@ -13,7 +13,7 @@
  * WAL also lets any number of read-only connections (other processes included) read a consistent
  * snapshot while one writer appends; readers never block the writer.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -33,6 +33,8 @@ export const CHECKPOINTS_KEPT = 2;
 
 /** How long a write waits for another process's write lock (two searches on one store). */
 const BUSY_TIMEOUT_MS = 10_000;
+/** Room set aside on the disk for a run's last status (a few SQLite pages and their WAL frames). */
+const RESERVED_BYTES = 64 * 1024;
 
 /** What a search knows when it starts. */
 export interface NewRun {
@@ -173,6 +175,8 @@ export class RunStore {
   /** Null while a read-only connection looks at an empty database (a 0-byte file): it reads as a store with no runs. */
   private statements: ReturnType<typeof prepareStatements> | null = null;
   private writes: ReturnType<typeof prepareWrites> | null = null;
+  /** The file holding the room set aside by `reserveRoom`, or null. */
+  private reserve: string | null = null;
   private readonly append: Database.Transaction<(runId: number, evals: readonly EvaluationRecord[]) => void>;
   private readonly checkpoint: Database.Transaction<(runId: number, evaluations: number, state: string) => void>;
   private readonly claim: Database.Transaction<(runId: number) => void>;
@@ -319,6 +323,42 @@ export class RunStore {
   setStatus(runId: number, status: RunStatus, summary?: RunSummary, error?: string): void {
     if (!RUN_STATUSES.includes(status)) throw new Error(`run ${runId}: unknown status "${status}"`);
     this.guard(() => {
+      try {
+        this.writeStatus(runId, status, summary, error);
+      } catch (e) {
+        // A full disk: the room set aside for this write is given back, and the status written in it.
+        if (!(e instanceof Database.SqliteError && e.code === 'SQLITE_FULL' && this.releaseRoom())) throw e;
+        this.writeStatus(runId, status, summary, error);
+      }
+    });
+  }
+
+  /**
+   * Sets aside a little room on the store's disk (a file beside it, removed on close) for a run's
+   * last status: when the disk fills during a run, `setStatus` gives the room back and can still
+   * mark the run failed.
+   */
+  reserveRoom(): void {
+    if (this.readOnly || this.reserve !== null || this.path === ':memory:' || this.copyDir !== null) return;
+    const file = `${this.path}-reserve-${process.pid}`;
+    try {
+      writeFileSync(file, Buffer.alloc(RESERVED_BYTES));
+      this.reserve = file;
+    } catch {
+      rmSync(file, { force: true }); // no room even for that: the status may not be writable either
+    }
+  }
+
+  /** Gives back the room `reserveRoom` set aside (true if there was some). */
+  releaseRoom(): boolean {
+    if (this.reserve === null) return false;
+    rmSync(this.reserve, { force: true });
+    this.reserve = null;
+    return true;
+  }
+
+  private writeStatus(runId: number, status: RunStatus, summary?: RunSummary, error?: string): void {
+    {
       const w = this.writer();
       const base = { id: runId, status, updated_at: timestamp(), error: error ?? null };
       const result = summary
@@ -332,7 +372,7 @@ export class RunStore {
           })
         : w.setStatus.run(base);
       if (result.changes === 0) throw new Error(`run ${runId}: no such run`);
-    });
+    }
   }
 
   /**
@@ -398,6 +438,7 @@ export class RunStore {
   }
 
   close(): void {
+    this.releaseRoom();
     if (this.db.open) this.db.close();
     if (this.copyDir !== null) rmSync(this.copyDir, { recursive: true, force: true });
   }

@@ -74,7 +74,7 @@ const row: RunRow = {
 };
 
 function ev(index: number, value: number | null, powerMw = 1000, latencyNs = 5000): EvaluationEvent {
-  return { index, design: [0], config: { PagePolicy: 'Open' }, value, reward: value === null ? null : -value, best: null, powerMw, latencyNs, avgLatencyNs: 1, energyPj: 1, simulated: true };
+  return { index, design: [0], config: { PagePolicy: 'Open' }, value, reward: value === null ? null : -value, best: null, powerMw, latencyNs, avgLatencyNs: 1, energyPj: 1, bandwidthGBps: 2, simulated: true };
 }
 
 describe('web/data.js', () => {
