@@ -23,8 +23,10 @@ export interface MemSpec {
   readonly channels: number;
   /** Ranks per channel (HBM's pseudo-channels). */
   readonly ranks: number;
-  /** Bank groups per rank (1 where the standard has none). */
+  /** Bank groups per rank (1 where the standard has none), across its stacks. */
   readonly bankGroups: number;
+  /** Stacks per rank (HBM's stack IDs; 1 elsewhere): each holds bankGroups / stacks bank groups. */
+  readonly stacks: number;
   readonly banksPerGroup: number;
   /** Banks per rank. */
   readonly banks: number;
@@ -47,7 +49,7 @@ export interface MemSpec {
   /** Derived from the timing by the standard: data latencies, auto-precharge, energy window. */
   readonly data: DataTiming;
   readonly energyTiming: EnergyTiming;
-  /** Supply rails and their currents (mA per device). */
+  /** Supply rails and their currents (mA per device); none without a mempowerspec (energy reads 0). */
   readonly rails: readonly Rail[];
   /** The memspec as read, for reports and round trips. */
   readonly json: JsonObject;
@@ -68,7 +70,10 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   const standard = STANDARDS[type];
   const org = standard.organisation;
   const memoryId = typeof spec.memoryId === 'string' ? spec.memoryId : where;
+  // DRAMSys's HBM2 memspec has no mempowerspec (DRAMSys computes no HBM2 power): without one, the
+  // memory is simulated and its energy reads 0.
   for (const k of ['memarchitecturespec', 'memtimingspec', 'mempowerspec']) {
+    if (k === 'mempowerspec' && spec[k] === undefined) continue;
     if (!isObject(spec[k])) throw new InputError(`${at}.${k}: missing or not an object`);
   }
   const arch = spec.memarchitecturespec as JsonObject;
@@ -87,7 +92,8 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   const burstLength = numberField(arch, 'burstLength', archAt, 'pos');
   const dataRate = numberField(arch, 'dataRate', archAt, 'pos');
   const channels = numberField(arch, 'nbrOfChannels', archAt, 'pos', 1);
-  const sizes = { nbrOfChannels: channels, nbrOfBanks: banks, nbrOfBankGroups: bankGroups, nbrOfRanks: ranks, nbrOfRows: rows, nbrOfColumns: columns };
+  const stacks = numberField(arch, 'nbrOfStacks', archAt, 'pos', 1);
+  const sizes = { nbrOfChannels: channels, nbrOfBanks: banks, nbrOfBankGroups: bankGroups, nbrOfRanks: ranks, nbrOfRows: rows, nbrOfColumns: columns, nbrOfStacks: stacks };
   for (const [k, v] of Object.entries(sizes)) {
     if (!isPowerOfTwo(v)) throw new InputError(`${archAt}.${k}: must be a power of two, got ${v}`);
     // Checked before anything is sized by them: the controller keeps tables per bank and rank.
@@ -96,6 +102,7 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   }
   if (devices > MAX_DEVICES) throw new InputError(`${archAt}.nbrOfDevices: ${devices} is beyond any module (at most ${MAX_DEVICES})`);
   if (banks % bankGroups !== 0) throw new InputError(`${archAt}.nbrOfBanks: ${banks} banks do not divide into ${bankGroups} bank groups`);
+  if (bankGroups % stacks !== 0) throw new InputError(`${archAt}.nbrOfStacks: ${bankGroups} bank groups do not divide into ${stacks} stacks`);
   if (org.bankGroups === 'none' && bankGroups !== 1) throw new InputError(`${archAt}.nbrOfBankGroups: ${type} has no bank groups, got ${bankGroups}`);
   if (!org.burstLengths.includes(burstLength)) {
     throw new InputError(`${archAt}.burstLength: ${type} bursts are ${org.burstLengths.join(' or ')} long, got ${burstLength}`);
@@ -139,14 +146,7 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   }
   standard.checkTiming?.(timing, timAt);
 
-  const pow = spec.mempowerspec as JsonObject;
-  const powAt = `${at}.mempowerspec`;
-  // Current DRAMSys memspecs give amperes (0.07), older ones milliamperes (70).
-  const currents = Object.entries(pow).filter(([k, v]) => /^i/.test(k) && typeof v === 'number').map(([, v]) => v as number);
-  const scale = currents.length > 0 && Math.max(...currents) < 1 ? 1000 : 1;
-  checkPhysical(pow, powAt, scale);
-  const rails = standard.readPower(pow, powAt, scale);
-  checkRails(rails, powAt);
+  const rails = spec.mempowerspec === undefined ? [] : readRails(standard, spec.mempowerspec as JsonObject, `${at}.mempowerspec`);
 
   const bytesPerBurst = (burstLength * width * devices) / 8;
   const capacityBytes = (channels * ranks * banks * rows * columns * width * devices) / 8;
@@ -157,6 +157,7 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
     channels,
     ranks,
     bankGroups,
+    stacks,
     banksPerGroup: banks / bankGroups,
     banks,
     rows,
@@ -177,6 +178,17 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   };
 }
 
+/** The supply rails from mempowerspec, range-checked. */
+function readRails(standard: DramStandard, pow: JsonObject, at: string): Rail[] {
+  // Current DRAMSys memspecs give amperes (0.07), older ones milliamperes (70).
+  const currents = Object.entries(pow).filter(([k, v]) => /^i/.test(k) && typeof v === 'number').map(([, v]) => v as number);
+  const scale = currents.length > 0 && Math.max(...currents) < 1 ? 1000 : 1;
+  checkPhysical(pow, at, scale);
+  const rails = standard.readPower(pow, at, scale);
+  checkRails(rails, at);
+  return rails;
+}
+
 const MAX_TIMING_CYCLES = 1 << 24;
 /** Organisation beyond any device or module, refused before the controller sizes its tables. */
 const ORGANISATION_LIMITS: Record<string, number> = {
@@ -186,6 +198,7 @@ const ORGANISATION_LIMITS: Record<string, number> = {
   nbrOfRanks: 64,
   nbrOfRows: 1 << 22,
   nbrOfColumns: 1 << 16,
+  nbrOfStacks: 16,
 };
 const MAX_DEVICES = 256;
 /** Supply voltages (V) and currents (mA per device) beyond any DRAM. */

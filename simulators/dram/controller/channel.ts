@@ -26,8 +26,8 @@ import { SCHEDULERS, type Scheduler } from './scheduler/index.js';
 
 const NC = COMMAND_COUNT;
 const { ACT, PRE, RD, RDA, WR, WRA } = Cmd;
-const SCOPES: Record<Scope, number> = { bank: 0, bankGroup: 1, rank: 2, otherRanks: 3, channel: 4 };
-const SCOPE_BANK = 0, SCOPE_GROUP = 1, SCOPE_RANK = 2, SCOPE_OTHER_RANKS = 3, SCOPE_CHANNEL = 4;
+const SCOPES: Record<Scope, number> = { bank: 0, bankGroup: 1, rank: 2, otherRanks: 3, channel: 4, otherStacks: 5 };
+const SCOPE_BANK = 0, SCOPE_GROUP = 1, SCOPE_RANK = 2, SCOPE_OTHER_RANKS = 3, SCOPE_CHANNEL = 4, SCOPE_OTHER_STACKS = 5;
 const EFFECT_CODES = Object.fromEntries(EFFECTS.map((e, i) => [e, i])) as Record<Effect, number>;
 const E = EFFECT_CODES;
 const TARGETS: Record<Target, number> = { bank: 0, rank: 1, sameBank: 2, bankPair: 3 };
@@ -67,28 +67,34 @@ export interface ChannelStats {
   averagePowerMw: number;
 }
 
-/** Compiles the rule table into flat arrays grouped by the earlier command. */
+/**
+ * Compiles the rule table into flat arrays grouped by the earlier command: its rules from
+ * `start[c]`, those that hold only after a round (`round`) from `roundStart[c]` to `start[c + 1]`.
+ */
 function compileRules(rules: readonly TimingConstraint[], targetOf: Int8Array) {
-  const merged = new Map<string, { from: number; to: number; scope: number; cycles: number }>();
+  const merged = new Map<string, { from: number; to: number; scope: number; cycles: number; round: number }>();
   for (const r of rules) {
     for (const f of r.from) {
       for (const to of r.to) {
         const from = Cmd[f], t = Cmd[to];
         let scope = SCOPES[r.scope];
-        // A bank or bank-group rule towards a rank-wide command holds for any bank of the rank.
-        if ((scope === SCOPE_BANK || scope === SCOPE_GROUP) && targetOf[t] === TARGET_RANK) scope = SCOPE_RANK;
-        const key = `${from}/${t}/${scope}`;
+        // A bank, bank-group or stack rule towards a rank-wide command holds for any bank of the rank.
+        if ((scope === SCOPE_BANK || scope === SCOPE_GROUP || scope === SCOPE_OTHER_STACKS) && targetOf[t] === TARGET_RANK) scope = SCOPE_RANK;
+        const round = r.round ? 1 : 0;
+        const key = `${from}/${t}/${scope}/${round}`;
         const old = merged.get(key);
-        if (!old || old.cycles < r.cycles) merged.set(key, { from, to: t, scope, cycles: r.cycles });
+        if (!old || old.cycles < r.cycles) merged.set(key, { from, to: t, scope, cycles: r.cycles, round });
       }
     }
   }
-  const list = [...merged.values()].sort((a, b) => a.from - b.from || a.to - b.to || a.scope - b.scope);
+  const list = [...merged.values()].sort((a, b) => a.from - b.from || a.round - b.round || a.to - b.to || a.scope - b.scope);
   const start = new Int32Array(NC + 1);
   for (const r of list) start[r.from + 1]++;
   for (let c = 0; c < NC; c++) start[c + 1] += start[c];
+  const roundStart = Int32Array.from({ length: NC }, (_, c) => start[c] + list.slice(start[c], start[c + 1]).filter((r) => r.round === 0).length);
   return {
     start,
+    roundStart,
     scope: Int8Array.from(list, (r) => r.scope),
     to: Int8Array.from(list, (r) => r.to),
     cycles: Int32Array.from(list, (r) => r.cycles),
@@ -102,6 +108,9 @@ export class ChannelController implements ControllerView {
   private readonly groupsPerRank: number;
   private readonly bankRank: Int32Array;
   private readonly bankGroup: Int32Array;
+  /** Each bank group's stack (HBM's stack ID), and bank groups per stack. */
+  private readonly groupStack: Int32Array;
+  private readonly groupsPerStack: number;
 
   // The standard's commands, by code.
   private readonly effect: Int8Array;
@@ -118,6 +127,10 @@ export class ChannelController implements ControllerView {
   private readonly nextGroup: Float64Array;
   private readonly nextRank: Float64Array;
   private readonly ruleStart: Int32Array;
+  private readonly ruleRoundStart: Int32Array;
+  /** Per command: how many of it make a round on a rank, and per rank how many issued in this round. */
+  private readonly roundLength: Int32Array;
+  private readonly roundCount: Int32Array;
   private readonly ruleScope: Int8Array;
   private readonly ruleTo: Int8Array;
   private readonly ruleCycles: Int32Array;
@@ -204,6 +217,8 @@ export class ChannelController implements ControllerView {
       this.bankRank[b] = Math.floor(b / spec.banks);
       this.bankGroup[b] = Math.floor(b / spec.banksPerGroup);
     }
+    this.groupsPerStack = spec.bankGroups / spec.stacks;
+    this.groupStack = Int32Array.from({ length: spec.ranks * spec.bankGroups }, (_, g) => Math.floor((g % spec.bankGroups) / this.groupsPerStack));
 
     this.effect = new Int8Array(NC).fill(-1);
     this.target = new Int8Array(NC);
@@ -214,6 +229,7 @@ export class ChannelController implements ControllerView {
     this.refreshEnergy = new Float64Array(NC);
     this.refreshBusy = new Int32Array(NC);
     this.completion = new Int32Array(NC);
+    this.roundLength = new Int32Array(NC).fill(1);
     for (const [name, c] of Object.entries(std.commands)) {
       const code = Cmd[name as keyof typeof Cmd];
       this.effect[code] = E[c!.effect];
@@ -226,6 +242,7 @@ export class ChannelController implements ControllerView {
         for (let r = 0; r < spec.ranks; r++) for (const set of refreshSets(spec, r, c!.target)) for (const b of set) sets[b] = Int32Array.from(set);
         this.targetSets[code] = sets;
       }
+      if (c!.target !== 'rank') this.roundLength[code] = refreshSets(spec, 0, c!.target).length;
     }
     for (const [name, n] of Object.entries(spec.data.completion)) this.completion[Cmd[name as keyof typeof Cmd]] = n!;
     for (const mode of Object.values(std.refresh(t))) {
@@ -236,9 +253,12 @@ export class ChannelController implements ControllerView {
     }
     this.windowCycles = spec.data.fourActivateWindow;
     this.twoBuses = std.commandBuses === 2;
+    this.busFree.fill(std.firstCommandCycle ?? 0);
 
     const rules = compileRules(std.constraints(t), this.target);
     this.ruleStart = rules.start;
+    this.ruleRoundStart = rules.roundStart;
+    this.roundCount = new Int32Array(spec.ranks * NC);
     this.ruleScope = rules.scope;
     this.ruleTo = rules.to;
     this.ruleCycles = rules.cycles;
@@ -327,7 +347,7 @@ export class ChannelController implements ControllerView {
     this.buffer.add(bank, pool.write[h] === 1);
     this.rankPending[pool.rank[h]]++;
     this.pickValid[bank] = 0;
-    if (this.strict) this.strict.put(pool.id[h], h);
+    if (this.strict) this.strict.put(pool.channelId[h], h);
     this.lastAdmit = t;
     // The controller's END_REQ; the arbiter hands on its next request a cycle later.
     this.lastEndReq = phase === ADMIT_AFTER_COLUMN ? t + this.delays.thinkFw : t;
@@ -356,9 +376,12 @@ export class ChannelController implements ControllerView {
     }
     if (this.admit(t, ADMIT_LATE)) {
       acted = true;
-      if (issued === 0) {
+      // The late request wakes the multiplexer again: a command bus still free this cycle may take a command.
+      while (issued < buses) {
         next = this.chooseCommand(t, false);
-        if (this.selCmd >= 0) this.issueAndAdmit(t);
+        if (this.selCmd < 0) break;
+        this.issueAndAdmit(t);
+        issued++;
       }
     }
     return { acted, next };
@@ -476,7 +499,7 @@ export class ChannelController implements ControllerView {
           slot = strictSlot;
           cmd = this.bankCommand(b, slot);
         }
-        const id = this.pool.id[slot];
+        const id = this.pool.channelId[slot];
         const isColumn = cmd >= RD && cmd <= WRA;
         if (!this.mux.eligible(isColumn, id)) continue;
         this.consider(t, cmd, this.earliest(cmd, b), id, b, r, slot, FROM_BANK);
@@ -521,7 +544,16 @@ export class ChannelController implements ControllerView {
     const bpr = this.banksPerRank, gpr = this.groupsPerRank;
     const target = this.target[cmd];
     const sets = this.targetSets[cmd];
-    for (let i = this.ruleStart[cmd], last = this.ruleStart[cmd + 1]; i < last; i++) {
+    let last = this.ruleRoundStart[cmd];
+    if (last < this.ruleStart[cmd + 1]) {
+      // This command's round rules hold after the one that completes a round on the rank.
+      const k = rank * NC + cmd;
+      if (++this.roundCount[k] === this.roundLength[cmd]) {
+        this.roundCount[k] = 0;
+        last = this.ruleStart[cmd + 1];
+      }
+    }
+    for (let i = this.ruleStart[cmd]; i < last; i++) {
       const to = this.ruleTo[i];
       const at = t + this.ruleCycles[i];
       switch (this.ruleScope[i]) {
@@ -555,6 +587,12 @@ export class ChannelController implements ControllerView {
           break;
         case SCOPE_CHANNEL:
           for (let o = 0; o < this.nRanks; o++) if (nr[o * NC + to] < at) nr[o * NC + to] = at;
+          break;
+        case SCOPE_OTHER_STACKS: {
+          // Every bank group of the rank outside the command's stack (all of them for a rank-wide command).
+          const own = target === TARGET_BANK ? this.groupStack[this.bankGroup[bank]] : -1;
+          for (let g = rank * gpr; g < (rank + 1) * gpr; g++) if (this.groupStack[g] !== own && ng[g * NC + to] < at) ng[g * NC + to] = at;
+        }
       }
     }
     const len = this.length[cmd];

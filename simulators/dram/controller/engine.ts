@@ -45,11 +45,19 @@ export class MemorySystem {
   /** The controller's and the trace player's clock periods, whole picoseconds (DRAMSys's resolution). */
   private readonly tckPs: number;
   private readonly playerPs: number;
+  /**
+   * How far ahead of the clock edge the controller's command chain runs (a fraction of a cycle; 0
+   * but for DRAMSys's HBM2 model, whose buses are free from 1 ps before the first edge): commands
+   * chained to the first one fall just before each edge, requests and refreshes on it.
+   */
+  private readonly lead: number;
 
   constructor(private readonly spec: MemSpec, mapping: AddressMapping, cfg: McConfig, opts: ControllerOptions) {
     this.decoder = new AddressDecoder(mapping, spec);
     this.tckPs = Math.round(spec.tCkNs * 1000);
     this.playerPs = Math.round(1e6 / opts.clkMhz);
+    const first = spec.standard.firstCommandCycle ?? 0;
+    this.lead = Math.ceil(first) - first;
     // DRAMSys's pipeline delays are nanoseconds, each rounded to whole controller cycles.
     const cycles = (ns: number): number => Math.round(Math.round(ns * 1000) / this.tckPs);
     this.arbiter = ARBITERS[cfg.Arbiter](this.pool, cfg, spec.channels, { fw: cycles(cfg.ArbitrationDelayFw), bw: cycles(cfg.ArbitrationDelayBw) });
@@ -107,6 +115,7 @@ export class MemorySystem {
     let lastAccept = -1, lastDelivery = -1;
     const lastResponse = new Float64Array(nChannels).fill(-1);
     const lastTaken = new Float64Array(nChannels).fill(-1);
+    const channelAccepted = new Float64Array(nChannels);
     let end = 0;
     let t = 0;
     let steps = 0;
@@ -131,7 +140,8 @@ export class MemorySystem {
         const s = arbiter.peek(t);
         if (s >= 0) {
           arbiter.pop();
-          this.latency.record(t - pool.arrival[s]);
+          // Whole cycles: a command chain running ahead of the clock edge (`lead`) ends just before one.
+          this.latency.record(Math.round(t - pool.arrival[s]));
           lastDelivery = t;
           lastTaken[pool.channel[s]] = t;
           end = t;
@@ -154,6 +164,7 @@ export class MemorySystem {
         const s = pool.alloc();
         pool.arrival[s] = this.arrivalCycle(line * this.playerPs);
         pool.id[s] = accepted;
+        pool.channelId[s] = channelAccepted[decoded.channel]++;
         pool.channel[s] = decoded.channel;
         pool.rank[s] = decoded.rank;
         pool.bankGroup[s] = decoded.bankGroup;
@@ -206,7 +217,8 @@ export class MemorySystem {
       if (!haveNext && completed === accepted) break;
 
       // 7. Jump to the next cycle at which anything can happen.
-      if (acted) next = t + 1;
+      // With a lead, each busy cycle has two moments: the command chain's, just before the edge, and the edge's.
+      if (acted) next = this.lead === 0 ? t + 1 : t % 1 === 0 ? t + 1 - this.lead : Math.ceil(t);
       else {
         for (let c = 0; c < nChannels; c++) {
           const ch = channels[c];

@@ -121,6 +121,13 @@ export interface DramStandard {
   readonly commands: Readonly<Partial<Record<CmdName, CommandSpec>>>;
   /** 1, or 2 for a separate row and column command bus (HBM). */
   readonly commandBuses: 1 | 2;
+  /**
+   * The first cycle any command may start (default 0). A fraction runs the command chain that
+   * follows ahead of the clock edge: DRAMSys's HBM2 checker lets its buses be used from 1 ps
+   * before the first edge, so its commands fall 1 ps before each edge until the controller idles.
+   * Keep the fraction a power of two (exact arithmetic).
+   */
+  readonly firstCommandCycle?: number;
   /** The controller's timing rules: which command constrains which, by how many cycles. */
   constraints(t: Timing): TimingConstraint[];
   dataTiming(t: Timing): DataTiming;

@@ -20,6 +20,11 @@ export class ReorderArbiter extends ReorderResponseQueue implements Arbiter {
     return t > lastResponse;
   }
 
+  /** The player's request order, across channels. */
+  protected override orderOf(slot: number): number {
+    return this.pool.id[slot];
+  }
+
   take(slot: number, t: number): void {
     this.readyAtOf(slot, t);
     this.push(slot);

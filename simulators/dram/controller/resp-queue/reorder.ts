@@ -7,13 +7,18 @@ export class ReorderResponseQueue implements ResponseQueue {
 
   constructor(protected readonly pool: RequestPool) {}
 
+  /** The order responses leave in: the controller's, among its channel's requests. */
+  protected orderOf(slot: number): number {
+    return this.pool.channelId[slot];
+  }
+
   /** Sets when `slot` may leave. */
   protected readyAtOf(slot: number, t: number): void {
     this.pool.readyAt[slot] = t;
   }
 
   push(slot: number): void {
-    this.window.put(this.pool.id[slot], slot);
+    this.window.put(this.orderOf(slot), slot);
   }
 
   peek(t: number): number {
