@@ -46,6 +46,18 @@ export const MEMSPEC_PRESETS: Readonly<Record<string, DevicePreset>> = {
     addressmapping: 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json',
     clkMhz: 800,
   },
+  hbm2: {
+    description: "DRAMSys's HBM2 channel (2 Gb/s): 2 pseudo-channels x 4 bank groups x 4 banks, 1 GiB; bank-row-column mapping, pseudo-channel on top; currents estimated",
+    memspec: 'memspec/HBM2.json',
+    addressmapping: 'addressmapping/am_hbm2_8Gb_pc_brc.json',
+    clkMhz: 1000,
+  },
+  'hbm2-stack': {
+    description: 'HBM2 stack (2 Gb/s): 8 channels x 2 pseudo-channels, 8 GiB; channels interleaved every 64 B, row-bank-column within; currents estimated',
+    memspec: 'memspec/HBM2_8ch_8GiB.json',
+    addressmapping: 'addressmapping/am_hbm2_8ch_8Gb_pc_rbc.json',
+    clkMhz: 1000,
+  },
 };
 
 /** Address mappings by name: each device preset's own, plus alternatives. */
@@ -56,6 +68,8 @@ export const ADDRESSMAPPING_PRESETS: Readonly<Record<string, string>> = {
   'ddr4-2400': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json',
   'ddr4-2400-brc': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json',
   'ddr4-2400-rbc': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_rbc.json',
+  hbm2: 'addressmapping/am_hbm2_8Gb_pc_brc.json',
+  'hbm2-stack': 'addressmapping/am_hbm2_8ch_8Gb_pc_rbc.json',
 };
 
 export const MCCONFIG_PRESETS: Readonly<Record<string, string>> = {
