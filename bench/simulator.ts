@@ -1,14 +1,17 @@
 /**
  * Simulator throughput: simulated requests per second on one core, median of several runs, for
  * the benchmark traces (1,000,000 requests on the ddr3-1600 setup with the default controller,
- * and with a deeper FR-FCFS controller). Run with `npm run bench`.
+ * and with a deeper FR-FCFS controller), then the same sequential and random traces on every other
+ * standard's preset (player at the preset's clock). Run with `npm run bench`.
  */
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulate } from '../simulators/dram/simulate.js';
-import { loadAddressMapping, loadMemSpec, loadMcConfig } from '../simulators/dram/presets.js';
+import { loadAddressMapping, loadMemSpec, loadMcConfig, MEMSPEC_PRESETS } from '../simulators/dram/presets.js';
+import type { MemSpec } from '../simulators/dram/memspec.js';
+import type { AddressMapping } from '../simulators/dram/address-mapping.js';
 import { DEFAULT_MCCONFIG, type McConfig } from '../simulators/dram/mcconfig.js';
 import type { Trace, TraceSource } from '../simulators/trace.js';
 import { randomTrace, streamTrace } from '../traces/generators.js';
@@ -27,13 +30,21 @@ const spec = loadMemSpec('ddr3-1600');
 const mapping = loadAddressMapping('ddr3-1600');
 const frfcfs = loadMcConfig('fr-fcfs');
 
-function bench(label: string, trace: Trace | TraceSource, cfg: McConfig): number {
-  simulate(trace, spec, mapping, cfg); // warm-up
+interface Device {
+  spec: MemSpec;
+  mapping: AddressMapping;
+  clkMhz: number;
+}
+const ddr3: Device = { spec, mapping, clkMhz: 800 };
+
+function bench(label: string, trace: Trace | TraceSource, cfg: McConfig, device = ddr3): number {
+  const run = (): unknown => simulate(trace, device.spec, device.mapping, cfg, { clkMhz: device.clkMhz });
+  run(); // warm-up
   const rates: number[] = [];
   let heapMb = 0;
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    simulate(trace, spec, mapping, cfg);
+    run();
     const s = (performance.now() - t0) / 1000;
     rates.push(REQUESTS / s);
     heapMb = Math.max(heapMb, process.memoryUsage().heapUsed / 2 ** 20);
@@ -60,4 +71,13 @@ try {
   bench('random, streamed from a .stl file, default controller', new StlFileSource(path), DEFAULT_MCCONFIG);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+// Every other standard: its first preset, the same traces, the default controller.
+const seen = new Set([spec.memoryType]);
+for (const [name, preset] of Object.entries(MEMSPEC_PRESETS)) {
+  const device: Device = { spec: loadMemSpec(name), mapping: loadAddressMapping(name), clkMhz: preset.clkMhz };
+  if (seen.has(device.spec.memoryType)) continue;
+  seen.add(device.spec.memoryType);
+  bench(`${name}: sequential 64 B reads, default controller`, seq, DEFAULT_MCCONFIG, device);
+  bench(`${name}: random, 70 % reads, default controller`, rnd, DEFAULT_MCCONFIG, device);
 }

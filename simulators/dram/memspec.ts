@@ -38,7 +38,10 @@ export interface MemSpec {
   readonly devices: number;
   readonly burstLength: number;
   readonly dataRate: number;
-  /** The controller clock's period, ns, in whole picoseconds (DRAMSys's resolution: 0.833 at 1200 MHz). */
+  /**
+   * The controller clock's period, ns, in whole picoseconds (DRAMSys's resolution: 0.833 at 1200
+   * MHz), divided by the standard's ticks per clock (HBM3-6400: 0.3125, half its 0.625 ns clock).
+   */
   readonly tCkNs: number;
   /** The controller clock's exact frequency (DRAMPower's energy model uses 1000 / clockMhz ns per cycle). */
   readonly clockMhz: number;
@@ -135,10 +138,13 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   } else {
     throw new InputError(`${timAt}.tCK: missing (give tCK or clkMhz)`);
   }
-  const tCkNs = Math.round(periodPs) / 1000;
-  if (!(tCkNs >= TCK_NS_RANGE[0] && tCkNs <= TCK_NS_RANGE[1])) {
+  if (!(Math.round(periodPs) / 1000 >= TCK_NS_RANGE[0] && Math.round(periodPs) / 1000 <= TCK_NS_RANGE[1])) {
     throw new InputError(`${timAt}.${tim.tCK !== undefined ? 'tCK' : 'clkMhz'}: a clock period of ${periodPs / 1000} ns is outside ${TCK_NS_RANGE[0]}–${TCK_NS_RANGE[1]} ns (10 GHz to 1 MHz)`);
   }
+  // The controller counts in ticks: clock cycles, or half cycles for HBM3.
+  const ticks = standard.ticksPerClock ?? 1;
+  const tCkNs = Math.round(periodPs) / 1000 / ticks;
+  clockMhz *= ticks;
   const timing = standard.readTiming(tim, timAt, { burstLength, dataRate, json: arch, where: archAt });
   // Cycles are kept in 32-bit integers: far beyond any real timing, and sums stay exact.
   for (const [k, v] of Object.entries(timing)) {

@@ -58,6 +58,12 @@ export const MEMSPEC_PRESETS: Readonly<Record<string, DevicePreset>> = {
     addressmapping: 'addressmapping/am_hbm2_8ch_8Gb_pc_rbc.json',
     clkMhz: 1000,
   },
+  'hbm3-6400': {
+    description: 'HBM3-6400 stack, 16 Gb dies 8-high: 16 channels x 2 pseudo-channels x 2 stack IDs x 4 bank groups x 4 banks, 16 GiB; channels interleaved every 64 B; Ramulator 2 timings, currents estimated',
+    memspec: 'memspec/JEDEC_HBM3-6400_16Gb_8H.json',
+    addressmapping: 'addressmapping/am_hbm3_16ch_16Gb_8H_rbc.json',
+    clkMhz: 1600,
+  },
 };
 
 /** Address mappings by name: each device preset's own, plus alternatives. */
@@ -70,6 +76,7 @@ export const ADDRESSMAPPING_PRESETS: Readonly<Record<string, string>> = {
   'ddr4-2400-rbc': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_rbc.json',
   hbm2: 'addressmapping/am_hbm2_8Gb_pc_brc.json',
   'hbm2-stack': 'addressmapping/am_hbm2_8ch_8Gb_pc_rbc.json',
+  'hbm3-6400': 'addressmapping/am_hbm3_16ch_16Gb_8H_rbc.json',
 };
 
 export const MCCONFIG_PRESETS: Readonly<Record<string, string>> = {

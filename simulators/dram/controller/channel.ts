@@ -322,10 +322,19 @@ export class ChannelController implements ControllerView {
     return this.powerDown[rank].state !== PowerState.AWAKE;
   }
 
-  /** Whether the request at the port would fit now (for the event loop's next-time estimate). */
-  headFits(): boolean {
+  /**
+   * When this controller next has something to do after a step at t that did nothing: a waiting
+   * command becoming ready (`next`, from the step), the request at its port entering (if it fits),
+   * a refresh or power-down manager's action.
+   */
+  wakeAfter(t: number, next: number): number {
     const h = this.arbQueue.head;
-    return h >= 0 && this.buffer.hasSpace(this.pool.bank[h], this.pool.write[h] === 1);
+    if (h >= 0 && this.buffer.hasSpace(this.pool.bank[h], this.pool.write[h] === 1)) {
+      const f = Math.max(this.pool.forwardAt[h], this.lastAdmit + 1);
+      if (f < next) next = f;
+    }
+    const m = this.nextManagerTime(t);
+    return m < next ? m : next;
   }
 
   /**

@@ -54,7 +54,8 @@ export class MemorySystem {
 
   constructor(private readonly spec: MemSpec, mapping: AddressMapping, cfg: McConfig, opts: ControllerOptions) {
     this.decoder = new AddressDecoder(mapping, spec);
-    this.tckPs = Math.round(spec.tCkNs * 1000);
+    // Whole picoseconds (half ones in half-cycle ticks); the rounding only clears floating-point noise.
+    this.tckPs = Math.round(spec.tCkNs * 1e6) / 1000;
     this.playerPs = Math.round(1e6 / opts.clkMhz);
     const first = spec.standard.firstCommandCycle ?? 0;
     this.lead = Math.ceil(first) - first;
@@ -116,6 +117,8 @@ export class MemorySystem {
     const lastResponse = new Float64Array(nChannels).fill(-1);
     const lastTaken = new Float64Array(nChannels).fill(-1);
     const channelAccepted = new Float64Array(nChannels);
+    /** When each controller next has something to do (a request reaching it, a command, a refresh): idle ones are not stepped. */
+    const wake = new Float64Array(nChannels);
     let end = 0;
     let t = 0;
     let steps = 0;
@@ -183,6 +186,7 @@ export class MemorySystem {
           if (arbiter.forwardDelay === 0) pool.lateAt[s] = t;
         } else pool.forwardAt[s] = ch.lastEndReq + 1 + arbiter.forwardDelay;
         ch.arbQueue.push(s);
+        if (pool.forwardAt[s] < wake[decoded.channel]) wake[decoded.channel] = pool.forwardAt[s];
         queued++;
         accepted++;
         active++;
@@ -199,13 +203,20 @@ export class MemorySystem {
         // Fifo and Reorder tell the player at once; Simple when the controller takes the request.
         playerAt = haveNext && arbiter.acknowledgesOnAccept ? this.sendAfter(t, line) : Infinity;
       }
-      // 4-6. Each controller takes requests and issues commands.
+      // 4-6. Each controller with something to do takes requests and issues commands.
+      // With a lead, each busy cycle has two moments: the command chain's, just before the edge, and the edge's.
+      const busy = this.lead === 0 ? t + 1 : t % 1 === 0 ? t + 1 - this.lead : Math.ceil(t);
       let next = Infinity;
       for (let c = 0; c < nChannels; c++) {
+        if (wake[c] > t) {
+          if (wake[c] < next) next = wake[c];
+          continue;
+        }
         const ch = channels[c];
         const r = ch.step(t);
         if (r.acted) acted = true;
-        if (r.next < next) next = r.next;
+        wake[c] = r.acted ? busy : ch.wakeAfter(t, r.next);
+        if (wake[c] < next) next = wake[c];
         if (ch.endReqDue) {
           ch.endReqDue = false;
           queued--;
@@ -217,22 +228,13 @@ export class MemorySystem {
       if (!haveNext && completed === accepted) break;
 
       // 7. Jump to the next cycle at which anything can happen.
-      // With a lead, each busy cycle has two moments: the command chain's, just before the edge, and the edge's.
-      if (acted) next = this.lead === 0 ? t + 1 : t % 1 === 0 ? t + 1 - this.lead : Math.ceil(t);
+      if (acted) next = busy;
       else {
         for (let c = 0; c < nChannels; c++) {
-          const ch = channels[c];
           if (arbiter.canTakeResponse(c, Infinity, lastResponse[c], lastTaken[c])) {
-            const r = Math.max(ch.respQueue.nextTime(), lastResponse[c] + 1, lastTaken[c] + 1);
+            const r = Math.max(channels[c].respQueue.nextTime(), lastResponse[c] + 1, lastTaken[c] + 1);
             if (r < next) next = r;
           }
-          const h = ch.arbQueue.head;
-          if (h >= 0 && ch.headFits()) {
-            const f = Math.max(pool.forwardAt[h], ch.lastAdmit + 1);
-            if (f < next) next = f;
-          }
-          const m = ch.nextManagerTime(t);
-          if (m < next) next = m;
         }
         const a = Math.max(arbiter.nextTime(), lastDelivery + 1 + arbiter.backwardDelay);
         if (a < next) next = a;

@@ -5,8 +5,9 @@
 import { DDR3 } from './ddr3.js';
 import { DDR4 } from './ddr4.js';
 import { HBM2 } from './hbm2.js';
+import { HBM3 } from './hbm3.js';
 import type { DramStandard } from './standard.js';
 
 export type { DramStandard };
 
-export const STANDARDS: Readonly<Record<string, DramStandard>> = { DDR3, DDR4, HBM2 };
+export const STANDARDS: Readonly<Record<string, DramStandard>> = { DDR3, DDR4, HBM2, HBM3 };

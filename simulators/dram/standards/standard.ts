@@ -122,6 +122,12 @@ export interface DramStandard {
   /** 1, or 2 for a separate row and column command bus (HBM). */
   readonly commandBuses: 1 | 2;
   /**
+   * Controller cycles per clock cycle (default 1): 2 runs the controller in half clock cycles, for
+   * commands that take half a cycle (HBM3's row commands). `readTiming` then gives every timing
+   * in these ticks; the memspec's clock period is divided by it.
+   */
+  readonly ticksPerClock?: number;
+  /**
    * The first cycle any command may start (default 0). A fraction runs the command chain that
    * follows ahead of the clock edge: DRAMSys's HBM2 checker lets its buses be used from 1 ps
    * before the first edge, so its commands fall 1 ps before each edge until the controller idles.
