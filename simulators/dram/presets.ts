@@ -46,6 +46,12 @@ export const MEMSPEC_PRESETS: Readonly<Record<string, DevicePreset>> = {
     addressmapping: 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json',
     clkMhz: 800,
   },
+  'lpddr4-3200': {
+    description: 'JEDEC 8 Gb LPDDR4-3200 x16 (1 GiB), one channel, 1 rank, 8 banks, BL16; bank-row-column mapping',
+    memspec: 'memspec/JEDEC_8Gb_LPDDR4-3200_16bit.json',
+    addressmapping: 'addressmapping/am_lpddr4_8Gbx16_brc.json',
+    clkMhz: 800,
+  },
 };
 
 /** Address mappings by name: each device preset's own, plus alternatives. */
@@ -56,6 +62,7 @@ export const ADDRESSMAPPING_PRESETS: Readonly<Record<string, string>> = {
   'ddr4-2400': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json',
   'ddr4-2400-brc': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json',
   'ddr4-2400-rbc': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_rbc.json',
+  'lpddr4-3200': 'addressmapping/am_lpddr4_8Gbx16_brc.json',
 };
 
 export const MCCONFIG_PRESETS: Readonly<Record<string, string>> = {

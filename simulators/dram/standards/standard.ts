@@ -91,6 +91,8 @@ export interface EnergyTiming {
 export interface ArchInfo {
   burstLength: number;
   dataRate: number;
+  /** The clock period, ns, for timings a memspec may leave out and the standard gives in ns. */
+  tCkNs: number;
   /** The raw memarchitecturespec, for standard-specific keys (DDR4 RefMode), and where it is. */
   json: JsonObject;
   where: string;
@@ -115,8 +117,8 @@ export interface DramStandard {
   readTiming(t: JsonObject, where: string, arch: ArchInfo): Timing;
   /** Checks the timing for consistency (throws an InputError naming the key). */
   checkTiming?(t: Timing, where: string): void;
-  /** The supply rails and their currents, from mempowerspec (currents scaled to mA by `scale`). */
-  readPower(p: JsonObject, where: string, scale: number): Rail[];
+  /** The supply rails and their currents, from mempowerspec (currents scaled to mA by `scale`; the timing read before, for currents given as averages over an interval). */
+  readPower(p: JsonObject, where: string, scale: number, t: Timing): Rail[];
   /** The commands it has, and what each does. */
   readonly commands: Readonly<Partial<Record<CmdName, CommandSpec>>>;
   /** 1, or 2 for a separate row and column command bus (HBM). */
