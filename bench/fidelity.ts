@@ -321,7 +321,45 @@ function lpddr4Cases(designs: Array<Record<string, string | number>>, traces: st
   writeFileSync(ranksMapping, JSON.stringify(mapping));
   const twoRanks = Array.from({ length: 64 }, (_, i): [number, number, boolean] => [i * 3, (i % 2) * 2 ** 30 + a(i % 4, 0, (i * 16) % 1024), i % 4 === 3]);
   mech('two-ranks', twoRanks, { ...deep, RefreshPolicy: 'PerBank' }, { memspec: ranksSpec, addressmapping: ranksMapping });
+  // The cases of test/simulators/lpddr4.test.ts (expected cycles derived there by hand), in the
+  // controller's clock (1600 MHz).
+  const faw80 = { memspec: variantMemspec(LPDDR4.memspec, 'lpddr4-faw80', { FAW: 80 }), addressmapping: LPDDR4.addressmapping };
+  const rrd1 = { memspec: variantMemspec(LPDDR4.memspec, 'lpddr4-rrd1', { RRD: 1 }), addressmapping: LPDDR4.addressmapping };
+  const golden = (name: string, rs: Array<[number, number, boolean?]>, mc: Record<string, string | number>, dev = LPDDR4): void => {
+    cases.push({ suite: 'lpddr4', name: `golden-lpddr4-${name}`, ...dev, mcconfig: { ...DRAMSYS_DEFAULT, ...mc }, trace: writeTrace(`golden-lpddr4-${name}`, lines(rs)), clkMhz: 1600, power: false });
+  };
+  const refresh = { RefreshMaxPostponed: 0, RefreshMaxPulledin: 0 };
+  const five: Array<[number, number]> = [0, 1, 2, 3, 4].map((b) => [0, a(b, 0)]);
+  golden('idle-read', [[0, a(0, 0)]], {});
+  golden('row-hit', [[0, a(0, 0)], [0, a(0, 0, 16)]], {});
+  golden('row-conflict', [[0, a(0, 0)], [0, a(0, 1)]], {});
+  golden('write', [[0, a(0, 0), true]], {});
+  golden('write-read', [[0, a(0, 0), true], [0, a(0, 0, 16)]], {});
+  golden('read-write', [[0, a(0, 0)], [0, a(0, 0, 16), true]], {});
+  golden('write-precharge', [[0, a(0, 0), true], [0, a(0, 1)]], {});
+  golden('rrd', five, deep);
+  golden('faw', five, deep, faw80);
+  golden('bus', [[0, a(0, 0)], [0, a(1, 0)]], deep, rrd1);
+  golden('faw-refpb', [1, 2, 3, 4].map((b): [number, number] => [780, a(b, 0)]), { ...deep, RefreshPolicy: 'PerBank', ...refresh }, faw80);
+  golden('allbank', [[6246, a(3, 5)]], { RefreshPolicy: 'AllBank', RefreshMaxPostponed: 0 });
+  golden('allbank-prea', [[0, a(0, 0)], [6246, a(0, 0, 16)]], { RefreshPolicy: 'AllBank', RefreshMaxPostponed: 0 });
+  golden('perbank', [[780, a(0, 0)], [780, a(1, 0)]], { RefreshPolicy: 'PerBank', ...refresh, RequestBufferSize: 4, Arbiter: 'Fifo', MaxActiveTransactions: 8 });
+  golden('perbank-rounds', [[3000, a(7, 0)]], { RefreshPolicy: 'PerBank', RefreshMaxPostponed: 0, RefreshMaxPulledin: 1 });
+  golden('power-down', [[100, a(0, 0)]], { PowerDownPolicy: 'Staggered' });
+  golden('self-refresh', [[8000, a(0, 0)]], { PowerDownPolicy: 'Staggered', RefreshPolicy: 'AllBank', RefreshMaxPostponed: 0 });
+  const ranks = { memspec: ranksSpec, addressmapping: ranksMapping };
+  golden('ranks-read-read', [[0, a(0, 0)], [0, 2 ** 30 + a(0, 0)]], deep, ranks);
+  golden('ranks-write-read', [[0, a(0, 0), true], [0, 2 ** 30 + a(0, 0)]], deep, ranks);
   return cases;
+}
+
+/** A copy of a DRAMSys memspec with memtimingspec values changed, written for both simulators. */
+function variantMemspec(memspec: string, name: string, timing: Record<string, number>): string {
+  const doc = readJsonFile(resourcePath('memspecs', memspec)) as { memspec: { memtimingspec: Record<string, number> } };
+  Object.assign(doc.memspec.memtimingspec, timing);
+  const path = join(WORK, `${name}.json`);
+  writeFileSync(path, JSON.stringify(doc));
+  return path;
 }
 
 /** Parses DRAMSys's summary lines; times may be printed in ns or ps. Without `power` there are no power lines. */
@@ -559,7 +597,7 @@ async function main(): Promise<void> {
       const marl = runMarl(c);
       outcomes[i] = { c, dramsys, marl };
       finished++;
-      if (VERBOSE || c.suite === 'mechanisms' || c.suite === 'differences' || c.name.startsWith('lpddr4-')) {
+      if (VERBOSE || c.suite === 'mechanisms' || c.suite === 'differences' || /^(golden-)?lpddr4-/.test(c.name)) {
         const mw = (x: number): string => (Number.isFinite(x) ? ` ${x.toFixed(2)} mW` : '');
         const d = 'error' in dramsys ? dramsys.error : `${dramsys.totalTimeNs} ns${mw(dramsys.averagePowerMw)}`;
         const m = 'error' in marl ? marl.error : `${marl.totalTimeNs} ns${mw(marl.averagePowerMw)}`;
