@@ -52,6 +52,12 @@ export const MEMSPEC_PRESETS: Readonly<Record<string, DevicePreset>> = {
     addressmapping: 'addressmapping/am_lpddr4_8Gbx16_brc.json',
     clkMhz: 800,
   },
+  'lpddr5-6400': {
+    description: 'JEDEC 16 Gb LPDDR5-6400 x16 (2 GiB), one channel, 1 rank, 4 bank groups x 4 banks, BL16, WCK:CK 4:1; estimated currents; row-bank-column mapping with bank groups interleaved',
+    memspec: 'memspec/JEDEC_16Gbx16_LPDDR5-6400_BG.json',
+    addressmapping: 'addressmapping/am_lpddr5_16Gbx16_rbc.json',
+    clkMhz: 800,
+  },
 };
 
 /** Address mappings by name: each device preset's own, plus alternatives. */
@@ -63,6 +69,9 @@ export const ADDRESSMAPPING_PRESETS: Readonly<Record<string, string>> = {
   'ddr4-2400-brc': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json',
   'ddr4-2400-rbc': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_rbc.json',
   'lpddr4-3200': 'addressmapping/am_lpddr4_8Gbx16_brc.json',
+  'lpddr5-6400': 'addressmapping/am_lpddr5_16Gbx16_rbc.json',
+  'lpddr5-6400-rbc': 'addressmapping/am_lpddr5_16Gbx16_rbc.json',
+  'lpddr5-6400-brc': 'addressmapping/am_lpddr5_16Gbx16_brc.json',
 };
 
 export const MCCONFIG_PRESETS: Readonly<Record<string, string>> = {
