@@ -238,6 +238,30 @@ describe('LPDDR4 with two ranks', () => {
   });
 });
 
+describe('LPDDR4 with two ranks, where marl-dse differs from DRAMSys on purpose', () => {
+  it('a write after a read on another rank waits until the read\'s data has left the bus', () => {
+    // The read's data ends RL + tDQSCK + 3 + tBURST = 45 after it; the write's starts WL + tDQSS +
+    // tDQS2DQ + 3 = 20 after it: WR ≥ RD + 45 + tRTRS − 20 = RD + 26. DRAMSys's tRDWR_R
+    // (RL + tBURST + tRTRS − WL = 23) leaves out tDQSCK, tDQSS and tDQS2DQ: its write's data would
+    // start 2 cycles before the read's ends. ACT r0@0, ACT r1@4, RD r0@29, WR r1@55 (DRAMSys: 52).
+    const spec = variant({}, { nbrOfRanks: 2 });
+    const bits = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    const mapping = parseAddressMapping(
+      { addressmapping: { BYTE_BIT: [0], COLUMN_BIT: bits(1, 10), ROW_BIT: bits(11, 26), BANK_BIT: bits(27, 29), RANK_BIT: [30] } },
+      'two-ranks.json',
+    );
+    const { issued } = lp4(
+      [
+        { cycle: 0, address: addr(0, 0) },
+        { cycle: 0, address: 2 ** 30 + addr(0, 0), write: true },
+      ],
+      { RequestBufferSize: 8, Arbiter: 'Fifo', MaxActiveTransactions: 16 },
+      { memspec: spec, mapping, clkMhz: 1600 },
+    );
+    expect(timeline(issued)).toEqual(['ACT@0', 'ACT@4', 'RD@29', 'WR@55']);
+  });
+});
+
 describe('LPDDR4 memspecs', () => {
   it('reads DRAMSys 2021 spellings (REFIPB, RFCAB, …, mA currents, clkMhz) and current ones alike', () => {
     const old = structuredClone(memspec.json) as { memspec: Record<string, Record<string, number>> };

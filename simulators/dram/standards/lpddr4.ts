@@ -10,7 +10,9 @@
  * multi-cycle commands baked into the numbers (ACT after PRE is tRPpb − 2, PRE after ACT tRAS + 2,
  * PRE after RD tRTP + tBURST − 6: JEDEC measures these between the commands' last cycles). The
  * four-activate window counts activates and per-bank refreshes (as DRAMSys does) between their last
- * cycles: the fifth ends at least tFAW after the first of the last four ended.
+ * cycles: the fifth ends at least tFAW after the first of the last four ended. One row differs from
+ * DRAMSys on purpose: a write after a read on another rank waits until the read's data has left the
+ * bus (DRAMSys's tRDWR_R leaves out tDQSCK, tDQSS and tDQS2DQ and lets the two overlap).
  *
  * Energy follows DRAMPower's LPDDR4 model (DRAMPower v6 with ρ = 1, the one DRAMSys uses since 5.0;
  * DRAMSys 2021 computes none for LPDDR4): each formula summed over VDD1 and VDD2, the per-bank
@@ -142,7 +144,9 @@ function derived(t: Timing) {
   const WRPDEN = 3 + t.WL + t.DQSS + t.DQS2DQ + t.BURST + t.WR;
   return {
     RDWR: t.RL + t.DQSCK + t.BURST - t.WL + t.WPRE + t.RPST,
-    RDWR_R: t.RL + t.BURST + t.RTRS - t.WL,
+    // To another rank: the write's data (WL + tDQSS + tDQS2DQ + 3 after it) tRTRS after the read's
+    // ends (RL + tDQSCK + 3 + tBURST). DRAMSys 2021 has RL + tBURST + tRTRS − WL, 3 cycles short.
+    RDWR_R: t.RL + t.DQSCK + t.BURST + t.RTRS - (t.WL + t.DQSS + t.DQS2DQ),
     WRRD: t.WL + 1 + t.BURST + t.WTR,
     WRRD_R: t.WL + t.BURST + t.RTRS - t.RL,
     RDPRE,
@@ -171,7 +175,7 @@ export function lpddr4Constraints(t: Timing): TimingConstraint[] {
     [['WR', 'WRA'], ['RD', 'RDA'], R, d.WRRD, 'tWL+1+tBURST+tWTR'],
     [['WR', 'WRA'], ['RD', 'RDA'], O, d.WRRD_R, 'tWL+tBURST+tRTRS-tRL'],
     [['RD', 'RDA'], ['WR', 'WRA'], R, d.RDWR, 'tRL+tDQSCK+tBURST-tWL+tWPRE+tRPST'],
-    [['RD', 'RDA'], ['WR', 'WRA'], O, d.RDWR_R, 'tRL+tBURST+tRTRS-tWL'],
+    [['RD', 'RDA'], ['WR', 'WRA'], O, d.RDWR_R, 'RL+tDQSCK+tBURST+tRTRS-WL-tDQSS-tDQS2DQ'],
     [['WR', 'WRA'], ['WR', 'WRA'], R, t.CCD, 'tCCD'],
     [['WR', 'WRA'], ['WR', 'WRA'], O, t.BURST + t.RTRS, 'tBURST+tRTRS'],
     [['PDXA'], ['RD', 'RDA', 'WR', 'WRA'], R, t.XP, 'tXP'],
@@ -261,6 +265,7 @@ function dataTiming(t: Timing): DataTiming {
       PREA: t.RPab + 1,
     },
     fourActivateWindow: t.FAW,
+    rankSwitch: { bubble: t.RTRS, readPreamble: 0, writePreamble: 0 },
   };
 }
 

@@ -273,6 +273,7 @@ function dataTiming(t: Timing): DataTiming {
       PREA: t.RPab,
     },
     fourActivateWindow: t.FAW,
+    rankSwitch: { bubble: t.RTRS, readPreamble: 0, writePreamble: 0 },
   };
 }
 
