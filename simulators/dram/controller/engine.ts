@@ -113,6 +113,7 @@ export class MemorySystem {
 
     for (;;) {
       steps++;
+      /** A controller issued a command or took a request: its candidates changed, look again next cycle. */
       let acted = false;
       // 1. Each controller hands at most one response to the arbiter.
       for (let c = 0; c < nChannels; c++) {
@@ -123,7 +124,6 @@ export class MemorySystem {
           rq.pop();
           arbiter.take(s, t);
           lastResponse[c] = t;
-          acted = true;
         }
       }
       // 2. One response reaches the player per cycle.
@@ -138,7 +138,6 @@ export class MemorySystem {
           active--;
           completed++;
           pool.release(s);
-          acted = true;
         }
       }
       // 3. The arbiter takes the player's next request and hands it to its channel's controller.
@@ -176,7 +175,6 @@ export class MemorySystem {
         accepted++;
         active++;
         lastAccept = t;
-        acted = true;
         seen++;
         if (++index === c.length) {
           index = 0;
@@ -205,7 +203,9 @@ export class MemorySystem {
 
       if (!haveNext && completed === accepted) break;
 
-      // 7. Jump to the next cycle at which anything can happen.
+      // 7. Jump to the next cycle at which anything can happen. Steps 1-3 came before the controllers
+      // looked at this cycle, so unless a controller acted, its earliest candidate still holds and the
+      // other parts' next times follow from their state now.
       if (acted) next = t + 1;
       else {
         for (let c = 0; c < nChannels; c++) {
