@@ -27,7 +27,7 @@ import { type Rule, toConstraint } from './standard.js';
 
 /**
  * memtimingspec keys in DRAMSys's spellings: 2021 (`REFIPB`, `RFCAB`, …) and current (`REFIpb`,
- * `RFCab`, …) alike; `CCDMW` (masked writes) and `ESCKE`, `RCAB` are read by DRAMSys and unused by its rules.
+ * `RFCab`, …) alike. `CCDMW` (masked writes), `ESCKE` and `RCab` are accepted; no rule uses them.
  */
 const SPELLINGS: Record<string, readonly string[]> = {
   REFIpb: ['REFIpb', 'REFIPB'],
@@ -52,17 +52,15 @@ function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
     if (given.length > 1) throw new InputError(`${at}.${given[1]}: given twice (also as ${given[0]})`);
     return c(given[0] ?? keys[0], fallback);
   };
-  const RPpb = spelled('RPpb');
-  const RAS = c('RAS');
+  spelled('RCab', 0); // read (and checked) as DRAMSys does, used by none of its rules
   return {
     RCD: c('RCD'),
     RL: c('RL'),
     WL: c('WL'),
-    RAS,
-    RPpb,
+    RAS: c('RAS'),
+    RPpb: spelled('RPpb'),
     RPab: spelled('RPab'),
     RCpb: spelled('RCpb'),
-    RCab: spelled('RCab', RAS + spelled('RPab')),
     RRD: c('RRD'),
     FAW: c('FAW'),
     CCD: c('CCD'),
@@ -84,7 +82,6 @@ function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
     XSR: c('XSR'),
     CKE: c('CKE'),
     CMDCKE: c('CMDCKE'),
-    ESCKE: c('ESCKE', 0),
     RTRS: c('RTRS'),
     BURST: Math.floor(arch.burstLength / arch.dataRate),
   };
