@@ -205,31 +205,38 @@ export class MemorySystem {
 
       // 7. Jump to the next cycle at which anything can happen. Steps 1-3 came before the controllers
       // looked at this cycle, so unless a controller acted, its earliest candidate still holds and the
-      // other parts' next times follow from their state now.
-      if (acted) next = t + 1;
-      else {
+      // other parts' next times follow from their state now. After a controller acted its candidates
+      // changed: it looks again once a command bus is free (the next cycle, unless a command of
+      // several cycles holds it).
+      if (acted) {
+        next = Infinity;
         for (let c = 0; c < nChannels; c++) {
-          const ch = channels[c];
-          if (arbiter.canTakeResponse(c, Infinity, lastResponse[c], lastTaken[c])) {
-            const r = Math.max(ch.respQueue.nextTime(), lastResponse[c] + 1, lastTaken[c] + 1);
-            if (r < next) next = r;
-          }
-          const h = ch.arbQueue.head;
-          if (h >= 0 && ch.headFits()) {
-            const f = Math.max(pool.forwardAt[h], ch.lastAdmit + 1);
-            if (f < next) next = f;
-          }
-          const m = ch.nextManagerTime(t);
-          if (m < next) next = m;
-        }
-        const a = Math.max(arbiter.nextTime(), lastDelivery + 1 + arbiter.backwardDelay);
-        if (a < next) next = a;
-        if (haveNext && arbiter.canAccept(queued, active)) {
-          const p = Math.max(playerAt, lastAccept + 1);
-          if (p < next) next = p;
+          const b = channels[c].commandBusFree();
+          if (b < next) next = b;
         }
         if (next <= t) next = t + 1;
       }
+      for (let c = 0; c < nChannels; c++) {
+        const ch = channels[c];
+        if (arbiter.canTakeResponse(c, Infinity, lastResponse[c], lastTaken[c])) {
+          const r = Math.max(ch.respQueue.nextTime(), lastResponse[c] + 1, lastTaken[c] + 1);
+          if (r < next) next = r;
+        }
+        const h = ch.arbQueue.head;
+        if (h >= 0 && ch.headFits()) {
+          const f = Math.max(pool.forwardAt[h], ch.lastAdmit + 1);
+          if (f < next) next = f;
+        }
+        const m = ch.nextManagerTime(t);
+        if (m < next) next = m;
+      }
+      const a = Math.max(arbiter.nextTime(), lastDelivery + 1 + arbiter.backwardDelay);
+      if (a < next) next = a;
+      if (haveNext && arbiter.canAccept(queued, active)) {
+        const p = Math.max(playerAt, lastAccept + 1);
+        if (p < next) next = p;
+      }
+      if (next <= t) next = t + 1;
       if (next === Infinity) throw new Error(`controller stalled at cycle ${t} with ${accepted - completed} requests in flight`);
       t = next;
     }
