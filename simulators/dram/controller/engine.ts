@@ -216,27 +216,30 @@ export class MemorySystem {
         }
         if (next <= t) next = t + 1;
       }
-      for (let c = 0; c < nChannels; c++) {
-        const ch = channels[c];
-        if (arbiter.canTakeResponse(c, Infinity, lastResponse[c], lastTaken[c])) {
-          const r = Math.max(ch.respQueue.nextTime(), lastResponse[c] + 1, lastTaken[c] + 1);
-          if (r < next) next = r;
+      // Nothing else can come before the next cycle.
+      if (next > t + 1) {
+        for (let c = 0; c < nChannels; c++) {
+          const ch = channels[c];
+          if (arbiter.canTakeResponse(c, Infinity, lastResponse[c], lastTaken[c])) {
+            const r = Math.max(ch.respQueue.nextTime(), lastResponse[c] + 1, lastTaken[c] + 1);
+            if (r < next) next = r;
+          }
+          const h = ch.arbQueue.head;
+          if (h >= 0 && ch.headFits()) {
+            const f = Math.max(pool.forwardAt[h], ch.lastAdmit + 1);
+            if (f < next) next = f;
+          }
+          const m = ch.nextManagerTime(t);
+          if (m < next) next = m;
         }
-        const h = ch.arbQueue.head;
-        if (h >= 0 && ch.headFits()) {
-          const f = Math.max(pool.forwardAt[h], ch.lastAdmit + 1);
-          if (f < next) next = f;
+        const a = Math.max(arbiter.nextTime(), lastDelivery + 1 + arbiter.backwardDelay);
+        if (a < next) next = a;
+        if (haveNext && arbiter.canAccept(queued, active)) {
+          const p = Math.max(playerAt, lastAccept + 1);
+          if (p < next) next = p;
         }
-        const m = ch.nextManagerTime(t);
-        if (m < next) next = m;
+        if (next <= t) next = t + 1;
       }
-      const a = Math.max(arbiter.nextTime(), lastDelivery + 1 + arbiter.backwardDelay);
-      if (a < next) next = a;
-      if (haveNext && arbiter.canAccept(queued, active)) {
-        const p = Math.max(playerAt, lastAccept + 1);
-        if (p < next) next = p;
-      }
-      if (next <= t) next = t + 1;
       if (next === Infinity) throw new Error(`controller stalled at cycle ${t} with ${accepted - completed} requests in flight`);
       t = next;
     }
