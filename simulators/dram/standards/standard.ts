@@ -115,8 +115,8 @@ export interface DramStandard {
   readTiming(t: JsonObject, where: string, arch: ArchInfo): Timing;
   /** Checks the timing for consistency (throws an InputError naming the key). */
   checkTiming?(t: Timing, where: string): void;
-  /** The supply rails and their currents, from mempowerspec (currents scaled to mA by `scale`). */
-  readPower(p: JsonObject, where: string, scale: number): Rail[];
+  /** The supply rails and their currents, from mempowerspec (currents scaled to mA by `scale`); `arch` for keys that choose among currents (DDR5's RefMode). */
+  readPower(p: JsonObject, where: string, scale: number, arch: ArchInfo): Rail[];
   /** The commands it has, and what each does. */
   readonly commands: Readonly<Partial<Record<CmdName, CommandSpec>>>;
   /** 1, or 2 for a separate row and column command bus (HBM). */
