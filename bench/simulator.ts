@@ -1,7 +1,8 @@
 /**
  * Simulator throughput: simulated requests per second on one core, median of several runs, for
  * the benchmark traces (1,000,000 requests on the ddr3-1600 setup with the default controller,
- * and with a deeper FR-FCFS controller). Run with `npm run bench`.
+ * and with a deeper FR-FCFS controller), then the same traces on every standard's preset, with
+ * each one's speed per request relative to DDR3's. Run with `npm run bench`.
  */
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { simulate } from '../simulators/dram/simulate.js';
 import { loadAddressMapping, loadMemSpec, loadMcConfig } from '../simulators/dram/presets.js';
 import { DEFAULT_MCCONFIG, type McConfig } from '../simulators/dram/mcconfig.js';
 import type { Trace, TraceSource } from '../simulators/trace.js';
+import type { AddressMapping } from '../simulators/dram/address-mapping.js';
+import type { MemSpec } from '../simulators/dram/memspec.js';
 import { randomTrace, streamTrace } from '../traces/generators.js';
 import { StlFileSource, writeStl } from '../traces/stl.js';
 
@@ -26,8 +29,16 @@ function median(xs: number[]): number {
 const spec = loadMemSpec('ddr3-1600');
 const mapping = loadAddressMapping('ddr3-1600');
 const frfcfs = loadMcConfig('fr-fcfs');
+/** One preset per standard (its default address mapping). */
+const STANDARD_PRESETS = ['ddr3-1600', 'ddr4-2400', 'ddr5-4800'];
 
-function bench(label: string, trace: Trace | TraceSource, cfg: McConfig): number {
+interface Device {
+  spec: MemSpec;
+  mapping: AddressMapping;
+}
+
+function bench(label: string, trace: Trace | TraceSource, cfg: McConfig, device: Device = { spec, mapping }): number {
+  const { spec, mapping } = device;
   simulate(trace, spec, mapping, cfg); // warm-up
   const rates: number[] = [];
   let heapMb = 0;
@@ -60,4 +71,18 @@ try {
   bench('random, streamed from a .stl file, default controller', new StlFileSource(path), DEFAULT_MCCONFIG);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+console.log('\nevery standard, default controller and fr-fcfs (speed per request relative to ddr3-1600):');
+const base = new Map<string, number>();
+for (const name of STANDARD_PRESETS) {
+  const device = { spec: loadMemSpec(name), mapping: loadAddressMapping(name) };
+  for (const [traceName, trace] of [['sequential', seq], ['random 70 % reads', rnd]] as const) {
+    for (const [cfgName, cfg] of [['default', DEFAULT_MCCONFIG], ['fr-fcfs', frfcfs]] as const) {
+      const key = `${traceName}, ${cfgName}`;
+      const rate = bench(`${name}: ${key}`, trace, cfg, device);
+      if (!base.has(key)) base.set(key, rate);
+      console.log(`${''.padEnd(52)} ${(rate / base.get(key)!).toFixed(2)}x ddr3-1600`);
+    }
+  }
 }

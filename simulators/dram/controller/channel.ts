@@ -140,6 +140,13 @@ export class ChannelController implements ControllerView {
   private readonly rankOpen: Int32Array;
   /** The cycle being decided. */
   private now = 0;
+  /**
+   * No command can issue before this cycle unless a request enters: every candidate's ready cycle,
+   * the command buses and the managers' next triggers lie at or beyond it, so `step` skips the
+   * multiplexer's scan until then. A command issued, or a bank blocked, sets it anew.
+   */
+  private quietUntil = 0;
+  private blockedNow = false;
 
   /** Requests the arbiter handed this channel that it has not taken yet; the head is at its port. */
   readonly arbQueue: SlotFifo;
@@ -294,6 +301,7 @@ export class ChannelController implements ControllerView {
   setBlocked(bank: number, blocked: boolean): void {
     if (blocked && this.blocked[bank] === 0) this.blockedAt[bank] = this.now;
     this.blocked[bank] = blocked ? 1 : 0;
+    this.blockedNow = true;
   }
   interruptPowerDown(rank: number): void {
     this.powerDown[rank].interrupt();
@@ -329,6 +337,9 @@ export class ChannelController implements ControllerView {
     this.pickValid[bank] = 0;
     if (this.strict) this.strict.put(pool.id[h], h);
     this.lastAdmit = t;
+    // Its first command may go as soon as a command bus is free.
+    const bus = this.busBound();
+    if (this.quietUntil > bus) this.quietUntil = bus > t ? bus : t;
     // The controller's END_REQ; the arbiter hands on its next request a cycle later.
     this.lastEndReq = phase === ADMIT_AFTER_COLUMN ? t + this.delays.thinkFw : t;
     this.endReqDue = true;
@@ -344,24 +355,52 @@ export class ChannelController implements ControllerView {
    */
   step(t: number): { acted: boolean; next: number } {
     let acted = this.admit(t, ADMIT_EARLY);
-    let next = this.chooseCommand(t, true);
+    let next = this.quietUntil;
     let issued = 0;
-    const buses = this.spec.standard.commandBuses;
-    while (this.selCmd >= 0) {
-      this.issueAndAdmit(t);
-      acted = true;
-      // With a row and a column command bus, the other bus may take a command in the same cycle.
-      if (++issued >= buses) break;
-      next = this.chooseCommand(t, false);
-    }
-    if (this.admit(t, ADMIT_LATE)) {
-      acted = true;
-      if (issued === 0) {
+    // Before quietUntil the multiplexer would find nothing: skip its scan.
+    const scan = t >= this.quietUntil;
+    if (scan) {
+      next = this.chooseCommand(t, true);
+      const buses = this.spec.standard.commandBuses;
+      while (this.selCmd >= 0) {
+        this.issueAndAdmit(t);
+        acted = true;
+        // With a row and a column command bus, the other bus may take a command in the same cycle.
+        if (++issued >= buses) break;
         next = this.chooseCommand(t, false);
-        if (this.selCmd >= 0) this.issueAndAdmit(t);
       }
     }
+    let late = false;
+    if (this.admit(t, ADMIT_LATE)) {
+      acted = true;
+      // (The request may lower quietUntil to now.)
+      if (issued === 0 && t >= this.quietUntil) {
+        late = true;
+        next = this.chooseCommand(t, false);
+        if (this.selCmd >= 0) {
+          this.issueAndAdmit(t);
+          issued++;
+        }
+      }
+    }
+    if (scan || late) {
+      // After a command nothing goes before a command bus is free (the other candidates' ready
+      // cycles are stale); otherwise nothing before the next candidate is ready. A refresh or
+      // power-down trigger, or a bank just blocked, asks for a scan at its cycle.
+      let quiet = issued > 0 ? this.busBound() : next;
+      const m = this.nextManagerTime(t);
+      if (m < quiet) quiet = m;
+      if (this.blockedNow && t + 1 < quiet) quiet = t + 1;
+      this.blockedNow = false;
+      this.quietUntil = quiet;
+    }
     return { acted, next };
+  }
+
+  /** The first cycle a command bus is free. */
+  private busBound(): number {
+    const a = this.busFree[0];
+    return this.twoBuses && this.busFree[1] < a ? this.busFree[1] : a;
   }
 
   /** Issues the chosen command; a column command frees buffer room, which a waiting request takes at once. */
