@@ -64,6 +64,7 @@ export function ddrDataTiming(t: Timing): DataTiming {
       PREA: t.RP,
     },
     fourActivateWindow: t.FAW,
+    rankSwitch: { bubble: t.RTRS, readPreamble: t.RPRE, writePreamble: t.WPRE },
   };
 }
 

@@ -52,6 +52,12 @@ export interface DataTiming {
   readonly completion: Partial<Record<CmdName, number>>;
   /** The four-activate window, cycles (0: none). */
   readonly fourActivateWindow: number;
+  /**
+   * Ranks sharing one data bus: the bubble between bursts of different ranks, plus the new
+   * direction's preamble when the direction changes too. Null where each rank has its own data
+   * bus (HBM's pseudo-channels).
+   */
+  readonly rankSwitch: { readonly bubble: number; readonly readPreamble: number; readonly writePreamble: number } | null;
 }
 
 /** Currents of one supply rail, mA per device (DRAMPower's names without the rail's suffix). */
