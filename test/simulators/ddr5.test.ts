@@ -312,6 +312,19 @@ describe('two sub-channels', () => {
   });
 });
 
+describe('request order per sub-channel', () => {
+  // Each controller orders its own requests (DRAMSys's channel payload IDs): Strict issues column
+  // commands, and a Reorder response queue returns responses, in that order. Counted across the
+  // memory instead, sub-channel 1 would wait for request 0, which never reaches it.
+  const reqs = [0, 1, 2, 3, 4, 5].map((i) => ({ cycle: 0, address: addr({ channel: i % 2, row: i >> 1 }) }));
+  for (const over of [{ CmdMux: 'Strict' }, { RespQueue: 'Reorder' }, { Arbiter: 'Reorder', MaxActiveTransactions: 8 }]) {
+    it(`${JSON.stringify(over)} serves both sub-channels`, () => {
+      const { stats } = ddr5Run(reqs, { RequestBufferSize: 4, ...over });
+      expect(stats.channels.map((c) => c.reads)).toEqual([3, 3]);
+    });
+  }
+});
+
 describe('energy (VDD and VPP, per device, 4 devices per sub-channel)', () => {
   // mA · V summed over the rails: VDD 1.1 V, VPP 1.8 V; DRAMPower's clock period 0.416 ns.
   const railMw = (vdd: number, vpp: number) => (vdd * 1.1 + vpp * 1.8) * 4;

@@ -347,7 +347,7 @@ export class ChannelController implements ControllerView {
     this.buffer.add(bank, pool.write[h] === 1);
     this.rankPending[pool.rank[h]]++;
     this.pickValid[bank] = 0;
-    if (this.strict) this.strict.put(pool.id[h], h);
+    if (this.strict) this.strict.put(pool.channelId[h], h);
     this.lastAdmit = t;
     // Its first command may go as soon as a command bus is free.
     const bus = this.busBound();
@@ -543,7 +543,7 @@ export class ChannelController implements ControllerView {
       slot = strictSlot;
       cmd = this.bankCommand(b, slot);
     }
-    const id = this.pool.id[slot];
+    const id = this.pool.channelId[slot];
     const isColumn = cmd >= RD && cmd <= WRA;
     if (!this.mux.eligible(isColumn, id)) return;
     // A bank's own command: its bank's and group's rules, then the rank's (the same for every bank of the scan).

@@ -42,12 +42,15 @@ export class MemorySystem {
   private readonly arbiter: Arbiter;
   private readonly decoder: AddressDecoder;
   private readonly latency = new LatencyHistogram();
+  /** Requests each channel has been given so far. */
+  private readonly channelAccepted: Float64Array;
   /** The controller's and the trace player's clock periods, whole picoseconds (DRAMSys's resolution). */
   private readonly tckPs: number;
   private readonly playerPs: number;
 
   constructor(private readonly spec: MemSpec, mapping: AddressMapping, cfg: McConfig, opts: ControllerOptions) {
     this.decoder = new AddressDecoder(mapping, spec);
+    this.channelAccepted = new Float64Array(spec.channels);
     this.tckPs = Math.round(spec.tCkNs * 1000);
     this.playerPs = Math.round(1e6 / opts.clkMhz);
     // DRAMSys's pipeline delays are nanoseconds, each rounded to whole controller cycles.
@@ -154,6 +157,7 @@ export class MemorySystem {
         const s = pool.alloc();
         pool.arrival[s] = this.arrivalCycle(line * this.playerPs);
         pool.id[s] = accepted;
+        pool.channelId[s] = this.channelAccepted[decoded.channel]++;
         pool.channel[s] = decoded.channel;
         pool.rank[s] = decoded.rank;
         pool.bankGroup[s] = decoded.bankGroup;

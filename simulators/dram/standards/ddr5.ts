@@ -298,6 +298,7 @@ function dataTiming(t: Timing): DataTiming {
       REFSB: t.RFCsb,
     },
     fourActivateWindow: t.FAW,
+    rankSwitch: { bubble: t.RTRS, readPreamble: t.RPRE, writePreamble: t.WPRE },
   };
 }
 
