@@ -154,6 +154,8 @@ export class ChannelController implements ControllerView {
    */
   private quietUntil = 0;
   private blockedNow = false;
+  /** Whether the last `step` took a request or issued a command. */
+  acted = false;
 
   /** Requests the arbiter handed this channel that it has not taken yet; the head is at its port. */
   readonly arbQueue: SlotFifo;
@@ -363,9 +365,10 @@ export class ChannelController implements ControllerView {
   /**
    * Decides cycle t after the front end moved requests: requests that arrived before the command,
    * the command(s), then requests that arrived after it (and, if no command went yet, a second
-   * choice). Returns the earliest later cycle at which a waiting command becomes ready.
+   * choice). Returns the earliest later cycle at which a waiting command becomes ready; `acted`
+   * says whether it took a request or issued a command.
    */
-  step(t: number): { acted: boolean; next: number } {
+  step(t: number): number {
     let acted = this.admit(t, ADMIT_EARLY);
     let next = this.quietUntil;
     let issued = 0;
@@ -406,7 +409,8 @@ export class ChannelController implements ControllerView {
       this.blockedNow = false;
       this.quietUntil = quiet;
     }
-    return { acted, next };
+    this.acted = acted;
+    return next;
   }
 
   /** The first cycle a command bus is free. */

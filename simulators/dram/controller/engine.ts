@@ -196,9 +196,9 @@ export class MemorySystem {
       let next = Infinity;
       for (let c = 0; c < nChannels; c++) {
         const ch = channels[c];
-        const r = ch.step(t);
-        if (r.acted) acted = true;
-        if (r.next < next) next = r.next;
+        const n = ch.step(t);
+        if (ch.acted) acted = true;
+        if (n < next) next = n;
         if (ch.endReqDue) {
           ch.endReqDue = false;
           queued--;
