@@ -1,8 +1,9 @@
 /**
  * Simulator throughput: simulated requests per second on one core, median of several runs, for
  * the benchmark traces (1,000,000 requests on the ddr3-1600 setup with the default controller,
- * and with a deeper FR-FCFS controller), then the same traces on every standard's preset, with
- * each one's speed per request relative to DDR3's. Run with `npm run bench`.
+ * and with a deeper FR-FCFS controller), then every standard's preset with the FR-FCFS controller on
+ * those traces and on ones with a request every 4 trace cycles (unsaturated), with each one's speed
+ * per request relative to DDR3's. Run with `npm run bench`.
  */
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,7 +38,8 @@ interface Device {
   mapping: AddressMapping;
 }
 
-function bench(label: string, trace: Trace | TraceSource, cfg: McConfig, device: Device = { spec, mapping }): number {
+/** Simulated requests per second (median); `baseline`, another such rate, adds this one's ratio to it. */
+function bench(label: string, trace: Trace | TraceSource, cfg: McConfig, device: Device = { spec, mapping }, baseline?: number): number {
   const { spec, mapping } = device;
   simulate(trace, spec, mapping, cfg); // warm-up
   const rates: number[] = [];
@@ -52,7 +54,8 @@ function bench(label: string, trace: Trace | TraceSource, cfg: McConfig, device:
   const med = median(rates);
   console.log(
     `${label.padEnd(52)} ${Math.round(med).toLocaleString('en-US').padStart(11)} req/s  ` +
-      `(min ${Math.round(Math.min(...rates)).toLocaleString('en-US')}, max ${Math.round(Math.max(...rates)).toLocaleString('en-US')}, heap ${heapMb.toFixed(0)} MiB)`,
+      `(min ${Math.round(Math.min(...rates)).toLocaleString('en-US')}, max ${Math.round(Math.max(...rates)).toLocaleString('en-US')}, heap ${heapMb.toFixed(0)} MiB)` +
+      (baseline === undefined ? '' : `  ${(med / baseline).toFixed(2)}x ddr3-1600`),
   );
   return med;
 }
@@ -73,16 +76,22 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log('\nevery standard, default controller and fr-fcfs (speed per request relative to ddr3-1600):');
+console.log('\nevery standard, fr-fcfs, a request every trace cycle and every 4 (speed per request relative to ddr3-1600):');
+const sparse = {
+  seq: streamTrace({ requests: REQUESTS, gap: 4 }, 'stream-gap4'),
+  rnd: randomTrace({ requests: REQUESTS, readShare: 0.7, seed: 7, gap: 4 }, 'random-70r-gap4'),
+};
+const workloads = [
+  ['sequential', seq],
+  ['random 70 % reads', rnd],
+  ['sequential, every 4 cycles', sparse.seq],
+  ['random 70 % reads, every 4 cycles', sparse.rnd],
+] as const;
 const base = new Map<string, number>();
 for (const name of STANDARD_PRESETS) {
   const device = { spec: loadMemSpec(name), mapping: loadAddressMapping(name) };
-  for (const [traceName, trace] of [['sequential', seq], ['random 70 % reads', rnd]] as const) {
-    for (const [cfgName, cfg] of [['default', DEFAULT_MCCONFIG], ['fr-fcfs', frfcfs]] as const) {
-      const key = `${traceName}, ${cfgName}`;
-      const rate = bench(`${name}: ${key}`, trace, cfg, device);
-      if (!base.has(key)) base.set(key, rate);
-      console.log(`${''.padEnd(52)} ${(rate / base.get(key)!).toFixed(2)}x ddr3-1600`);
-    }
+  for (const [traceName, trace] of workloads) {
+    const rate = bench(`${name}: ${traceName}`, trace, frfcfs, device, base.get(traceName));
+    if (!base.has(traceName)) base.set(traceName, rate);
   }
 }
