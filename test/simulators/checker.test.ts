@@ -86,7 +86,7 @@ describe('protocol checker over a configuration grid', () => {
     { name: 'ddr3-1600', spec: ddr3, mapping: ddr3Mapping },
     { name: 'ddr4-2400', spec: ddr4, mapping: ddr4Mapping },
     twoRanks(),
-    { name: 'ddr5-4800', spec: loadMemSpec('ddr5-4800'), mapping: loadAddressMapping('ddr5-4800') },
+    ...['ddr5-4800', 'ddr5-6400'].map((name) => ({ name, spec: loadMemSpec(name), mapping: loadAddressMapping(name) })),
     ddr5TwoRanks(),
   ];
   const tracesFor = (capacityBytes: number) => [

@@ -19,7 +19,9 @@ import { loadAddressMapping, loadMemSpec } from '../../simulators/dram/presets.j
 import { parseMemSpec } from '../../simulators/dram/memspec.js';
 import { AddressDecoder, type DecodedAddress } from '../../simulators/dram/address-mapping.js';
 import { simulateWithCommands } from '../../simulators/dram/simulate.js';
-import { COMMAND_NAMES } from '../../simulators/dram/commands.js';
+import { Cmd, COMMAND_NAMES } from '../../simulators/dram/commands.js';
+import { CommandLog } from '../../simulators/dram/controller/command-log.js';
+import { checkProtocol } from '../../simulators/dram/checker.js';
 import { makeTrace } from '../../simulators/trace.js';
 import { config, run, timeline } from '../helpers.js';
 
@@ -323,6 +325,30 @@ describe('request order per sub-channel', () => {
       expect(stats.channels.map((c) => c.reads)).toEqual([3, 3]);
     });
   }
+});
+
+describe('protocol checker on DDR5 logs', () => {
+  const log = (cmds: Array<[number, number, number, number]>): CommandLog => {
+    const l = new CommandLog();
+    for (const [time, cmd, bank, row] of cmds) l.push(time, cmd, 0, Math.floor(bank / 4), bank, row, -1);
+    return l;
+  };
+  const rules = (l: CommandLog) => checkProtocol(l, ddr5).violations.map((v) => v.rule);
+
+  it('flags a command in the second cycle of a two-cycle ACT', () => {
+    // ACT to bank 0 holds the bus at 0 and 1; an ACT to bank 4 (group 1) at 1 breaks it, and tRRD_S.
+    expect(rules(log([[0, Cmd.ACT, 0, 0], [1, Cmd.ACT, 4, 0]]))).toEqual(['command bus', 'tRRD_S']);
+    expect(rules(log([[0, Cmd.ACT, 0, 0], [8, Cmd.ACT, 4, 0]]))).toEqual([]);
+  });
+
+  it('checks a same-bank refresh against the precharge and activate of every bank it covers', () => {
+    // ACT@0, RD@34, PREsb@78 (tRAS + 1); REFsb on the bank-0 set at PREsb + tRP = 112 = ACT + tRC + 1.
+    const base: Array<[number, number, number, number]> = [[0, Cmd.ACT, 8, 0], [34, Cmd.RD, 8, 0], [78, Cmd.PRESB, 0, -1]];
+    expect(rules(log([...base, [112, Cmd.REFSB, 0, -1]]))).toEqual([]);
+    expect(rules(log([...base, [111, Cmd.REFSB, 0, -1]]))).toEqual(['tRC', 'tRP']);
+    // A REFsb while one of its banks (bank 8, in group 2) is open.
+    expect(rules(log([[0, Cmd.ACT, 8, 0], [200, Cmd.REFSB, 0, -1]]))).toEqual(['bank state']);
+  });
 });
 
 describe('energy (VDD and VPP, per device, 4 devices per sub-channel)', () => {
