@@ -51,7 +51,7 @@ const COMMANDS: Readonly<Partial<Record<CmdName, CommandSpec>>> = {
 };
 
 const TIMING_KEYS = [
-  // DRAMUtils MemSpecDDR5 (all read; the _dlr/_dpr, _M, RPST/WPST/RDDQS and CCD_L_WR keys have no effect here)
+  // DRAMUtils MemSpecDDR5 (all accepted; the _dlr/_dpr, _M, RPST/WPST/RDDQS and CCD_L_WR keys have no effect here)
   'RAS', 'RCD', 'RTP', 'WL', 'WR', 'RP', 'PPD', 'RL', 'RPRE', 'RPST', 'RDDQS', 'WPRE', 'WPST',
   'CCD_L_slr', 'CCD_L_WR_slr', 'CCD_L_WR2_slr', 'CCD_M_slr', 'CCD_M_WR_slr', 'CCD_S_slr', 'CCD_S_WR_slr',
   'CCD_dlr', 'CCD_WR_dlr', 'CCD_WR_dpr', 'RRD_L_slr', 'RRD_S_slr', 'RRD_dlr', 'FAW_slr', 'FAW_dlr',
