@@ -280,7 +280,7 @@ export class ChannelController implements ControllerView {
 
     this.arbQueue = new SlotFifo(pool);
     this.queues = new BankQueues(this.nBanks, pool);
-    this.scheduler = new SCHEDULERS[cfg.Scheduler](pool, this.queues);
+    this.scheduler = SCHEDULERS[cfg.Scheduler](pool, this.queues, cfg);
     this.page = PAGE_POLICIES[cfg.PagePolicy](this.scheduler);
     this.buffer = BUFFERS[cfg.SchedulerBuffer](cfg, this.nBanks);
     this.mux = new CMD_MUXES[cfg.CmdMux]();
@@ -349,6 +349,7 @@ export class ChannelController implements ControllerView {
     this.buffer.add(bank, pool.write[h] === 1);
     this.rankPending[pool.rank[h]]++;
     this.pickValid[bank] = 0;
+    if (this.scheduler.onAdmit?.(pool.write[h] === 1)) this.pickValid.fill(0);
     if (this.strict) this.strict.put(pool.channelId[h], h);
     this.lastAdmit = t;
     // Its first command may go as soon as a command bus is free.
@@ -536,14 +537,17 @@ export class ChannelController implements ControllerView {
     if (this.pickValid[b] === 0) {
       const s = this.scheduler.pick(b, this.openRow[b]);
       this.pickSlot[b] = s;
-      this.pickCmd[b] = this.bankCommand(b, s);
+      this.pickCmd[b] = s >= 0 ? this.bankCommand(b, s) : -1;
       this.pickValid[b] = 1;
     }
     let slot = this.pickSlot[b];
+    // The scheduler holds back every request of this bank for now (write draining).
+    if (slot < 0 && b !== strictBank) return;
     let cmd = this.pickCmd[b];
-    if (b === strictBank && slot !== strictSlot && cmd >= RD && cmd <= WRA) {
-      // Strict: the bank holding the next request in line picked another request's column
-      // command, which could never go (DRAMSys deadlocks here): it serves the one in line.
+    if (b === strictBank && slot !== strictSlot) {
+      // Strict: the bank holding the next request in line picked another request, whose column
+      // command could never go before it (DRAMSys deadlocks or, opening that request's row,
+      // livelocks here): it serves the one in line.
       slot = strictSlot;
       cmd = this.bankCommand(b, slot);
     }
