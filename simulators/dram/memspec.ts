@@ -132,7 +132,8 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   if (!(tCkNs >= TCK_NS_RANGE[0] && tCkNs <= TCK_NS_RANGE[1])) {
     throw new InputError(`${timAt}.${tim.tCK !== undefined ? 'tCK' : 'clkMhz'}: a clock period of ${periodPs / 1000} ns is outside ${TCK_NS_RANGE[0]}–${TCK_NS_RANGE[1]} ns (10 GHz to 1 MHz)`);
   }
-  const timing = standard.readTiming(tim, timAt, { burstLength, dataRate, tCkNs, json: arch, where: archAt });
+  const archInfo = { burstLength, dataRate, tCkNs, json: arch, where: archAt };
+  const timing = standard.readTiming(tim, timAt, archInfo);
   // Cycles are kept in 32-bit integers: far beyond any real timing, and sums stay exact.
   for (const [k, v] of Object.entries(timing)) {
     if (v > MAX_TIMING_CYCLES) throw new InputError(`${timAt}.${k}: ${v} cycles is beyond any DRAM timing (at most ${MAX_TIMING_CYCLES.toLocaleString('en-US')})`);
@@ -145,7 +146,7 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   const currents = Object.entries(pow).filter(([k, v]) => /^i/.test(k) && typeof v === 'number').map(([, v]) => v as number);
   const scale = currents.length > 0 && Math.max(...currents) < 1 ? 1000 : 1;
   checkPhysical(pow, powAt, scale);
-  const rails = standard.readPower(pow, powAt, scale, timing);
+  const rails = standard.readPower(pow, powAt, scale, timing, archInfo);
   checkRails(rails, powAt);
 
   const bytesPerBurst = (burstLength * width * devices) / 8;

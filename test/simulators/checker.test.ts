@@ -28,6 +28,18 @@ function twoRanks() {
   return { name: 'ddr3-1600 x2 ranks', spec, mapping };
 }
 
+/** ddr5-4800 with two ranks per sub-channel (32 GiB), rank selected by address bit 34. */
+function ddr5TwoRanks() {
+  const mapping = loadAddressMapping('ddr5-4800');
+  const doc = JSON.parse(JSON.stringify(loadMemSpec('ddr5-4800').json));
+  doc.memspec.memarchitecturespec.nbrOfRanks = 2;
+  return {
+    name: 'ddr5-4800 x2 ranks',
+    spec: parseMemSpec(doc, 'ddr5-two-rank.json'),
+    mapping: parseAddressMapping({ addressmapping: { ...JSON.parse(JSON.stringify(mapping.fields)), RANK_BIT: [34] } }, 'ddr5-two-rank-am.json'),
+  };
+}
+
 /** Sequential runs and random bursts with writes and idle gaps, so every mechanism gets exercised. */
 function mixedTrace(n: number, seed: number): Trace {
   const r = randomTrace({ requests: n, seed, readShare: 0.6, footprintBytes: 1 << 24 });
@@ -88,6 +100,8 @@ describe('protocol checker over a configuration grid', () => {
     { name: 'ddr3-1600', spec: ddr3, mapping: ddr3Mapping },
     { name: 'ddr4-2400', spec: ddr4, mapping: ddr4Mapping },
     twoRanks(),
+    ...['ddr5-4800', 'ddr5-6400'].map((name) => ({ name, spec: loadMemSpec(name), mapping: loadAddressMapping(name) })),
+    ddr5TwoRanks(),
     preset('lpddr4-3200'),
     lpddr4TwoRanks(),
     preset('lpddr5-6400'),
@@ -114,9 +128,11 @@ describe('protocol checker over a configuration grid', () => {
       for (const over of grid) {
         const cfg = config(over);
         for (const trace of traces) {
-          const { stats, commands } = simulateWithCommands(trace, setup.spec, setup.mapping, cfg);
-          const report = checkProtocol(commands, setup.spec, { mcConfig: cfg, endCycle: stats.simulatedCycles });
-          expect(report.violations, `${JSON.stringify(over)} on ${trace.name}`).toEqual([]);
+          const { stats, channelCommands } = simulateWithCommands(trace, setup.spec, setup.mapping, cfg);
+          channelCommands.forEach((log, ch) => {
+            const report = checkProtocol(log, setup.spec, { mcConfig: cfg, endCycle: stats.simulatedCycles });
+            expect(report.violations, `${JSON.stringify(over)} on ${trace.name}, channel ${ch}`).toEqual([]);
+          });
           expect(stats.reads + stats.writes).toBe(trace.length);
           for (const [k, v] of Object.entries(stats.commands)) if (v > 0) issuedKinds.add(k);
           runs++;

@@ -42,12 +42,15 @@ export class MemorySystem {
   private readonly arbiter: Arbiter;
   private readonly decoder: AddressDecoder;
   private readonly latency = new LatencyHistogram();
+  /** Requests each channel has been given so far. */
+  private readonly channelAccepted: Float64Array;
   /** The controller's and the trace player's clock periods, whole picoseconds (DRAMSys's resolution). */
   private readonly tckPs: number;
   private readonly playerPs: number;
 
   constructor(private readonly spec: MemSpec, mapping: AddressMapping, cfg: McConfig, opts: ControllerOptions) {
     this.decoder = new AddressDecoder(mapping, spec);
+    this.channelAccepted = new Float64Array(spec.channels);
     this.tckPs = Math.round(spec.tCkNs * 1000);
     this.playerPs = Math.round(1e6 / opts.clkMhz);
     // DRAMSys's pipeline delays are nanoseconds, each rounded to whole controller cycles.
@@ -153,6 +156,7 @@ export class MemorySystem {
         const s = pool.alloc();
         pool.arrival[s] = this.arrivalCycle(line * this.playerPs);
         pool.id[s] = accepted;
+        pool.channelId[s] = this.channelAccepted[decoded.channel]++;
         pool.channel[s] = decoded.channel;
         pool.rank[s] = decoded.rank;
         pool.bankGroup[s] = decoded.bankGroup;
@@ -190,9 +194,9 @@ export class MemorySystem {
       let next = Infinity;
       for (let c = 0; c < nChannels; c++) {
         const ch = channels[c];
-        const r = ch.step(t);
-        if (r.acted) acted = true;
-        if (r.next < next) next = r.next;
+        const n = ch.step(t);
+        if (ch.acted) acted = true;
+        if (n < next) next = n;
         if (ch.endReqDue) {
           ch.endReqDue = false;
           queued--;

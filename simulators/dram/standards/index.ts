@@ -4,10 +4,11 @@
  */
 import { DDR3 } from './ddr3.js';
 import { DDR4 } from './ddr4.js';
+import { DDR5 } from './ddr5.js';
 import { LPDDR4 } from './lpddr4.js';
 import { LPDDR5 } from './lpddr5.js';
 import type { DramStandard } from './standard.js';
 
 export type { DramStandard };
 
-export const STANDARDS: Readonly<Record<string, DramStandard>> = { DDR3, DDR4, LPDDR4, LPDDR5 };
+export const STANDARDS: Readonly<Record<string, DramStandard>> = { DDR3, DDR4, DDR5, LPDDR4, LPDDR5 };

@@ -123,8 +123,12 @@ export interface DramStandard {
   readTiming(t: JsonObject, where: string, arch: ArchInfo): Timing;
   /** Checks the timing for consistency (throws an InputError naming the key). */
   checkTiming?(t: Timing, where: string): void;
-  /** The supply rails and their currents, from mempowerspec (currents scaled to mA by `scale`; the timing read before, for currents given as averages over an interval). */
-  readPower(p: JsonObject, where: string, scale: number, t: Timing): Rail[];
+  /**
+   * The supply rails and their currents, from mempowerspec (currents scaled to mA by `scale`); the
+   * timing read before, for currents given as averages over an interval (IDD5PB), and `arch` for keys
+   * that choose among currents (DDR5's RefMode).
+   */
+  readPower(p: JsonObject, where: string, scale: number, t: Timing, arch: ArchInfo): Rail[];
   /** The commands it has, and what each does. */
   readonly commands: Readonly<Partial<Record<CmdName, CommandSpec>>>;
   /** 1, or 2 for a separate row and column command bus (HBM). */
