@@ -12,6 +12,11 @@ export interface SearchProblem {
   /** Parameter indexes grouped by controller subsystem (for per-slice agents). */
   readonly slices: ReadonlyArray<{ readonly name: string; readonly parameters: readonly number[] }>;
   readonly observationSize: number;
+  /**
+   * Per parameter, whether its values lie on an ordered scale (numbers, increasing), so nearby
+   * indexes mean nearby values; the others are unordered categories. Absent: all categorical.
+   */
+  readonly ordered?: readonly boolean[];
 }
 
 /** The outcome of one proposed design. */

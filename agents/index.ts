@@ -1,15 +1,18 @@
 /** The agents, by name. */
 import { InputError } from '../common/errors.js';
+import { AcoAgent } from './aco.js';
 import type { Agent, SearchProblem } from './agent.js';
+import { BoAgent } from './bo.js';
 import { GeneticAgent } from './ga.js';
 import { createMarlAgent, type MarlGrouping } from './marl.js';
 import { createPpoAgent } from './ppo.js';
 import { RandomAgent } from './random.js';
 import { SacAgent } from './sac.js';
+import { TpeAgent } from './tpe.js';
 
 export type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
 
-export const AGENTS = ['marl', 'ppo', 'sac', 'random', 'ga'] as const;
+export const AGENTS = ['marl', 'ppo', 'sac', 'random', 'ga', 'tpe', 'bo', 'aco'] as const;
 export type AgentName = (typeof AGENTS)[number];
 
 /** Agents that learn with TensorFlow.js (and so need a backend). */
@@ -39,6 +42,12 @@ export function createAgent(name: AgentName, problem: SearchProblem, opts: Agent
       return new SacAgent(problem, { seed: opts.seed, hyperparameters: hp });
     case 'ga':
       return new GeneticAgent(problem, { seed: opts.seed, hyperparameters: hp });
+    case 'tpe':
+      return new TpeAgent(problem, { seed: opts.seed, hyperparameters: hp });
+    case 'bo':
+      return new BoAgent(problem, { seed: opts.seed, hyperparameters: hp });
+    case 'aco':
+      return new AcoAgent(problem, { seed: opts.seed, hyperparameters: hp });
     case 'random':
       if (opts.hyperparameters && Object.keys(opts.hyperparameters).length > 0) throw new InputError('random agent: it has no hyperparameters');
       return new RandomAgent(problem, { seed: opts.seed });

@@ -9,10 +9,11 @@
  * The learners of a group are independent networks stored stacked, so one batched matMul serves
  * them all; each keeps its own weights, gradient norm and Adam moments.
  */
+import { InputError } from '../common/errors.js';
 import { withDefaults } from '../common/hyperparameters.js';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { type Agent, type AgentStats, EpisodeCursor, type Feedback, type SearchProblem } from './agent.js';
-import { Adam, clipPerNetwork, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf } from './nn.js';
+import { Adam, clipPerNetwork, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf, tidyRead } from './nn.js';
 
 export interface PpoHyperparameters {
   learningRate: number;
@@ -30,6 +31,15 @@ export interface PpoHyperparameters {
   normalizeAdvantages: boolean;
   /** One value network for all learners (MAPPO) instead of one each. */
   centralizedCritic: boolean;
+  /**
+   * Counterfactual advantages (COMA-style): a critic of the joint action Q(s, u) and, for each
+   * learner, the return minus Σ_u' π(u'|s) Q(s, u' with the others' choices kept).
+   */
+  counterfactual: boolean;
+  /** Gradient steps of the joint-action critic per update, on minibatches from its replay buffer. */
+  counterfactualSteps: number;
+  /** Transitions the joint-action critic learns from (the newest). */
+  counterfactualBuffer: number;
 }
 
 export const PPO_DEFAULTS: PpoHyperparameters = {
@@ -46,7 +56,178 @@ export const PPO_DEFAULTS: PpoHyperparameters = {
   hidden: [64, 64],
   normalizeAdvantages: true,
   centralizedCritic: false,
+  counterfactual: false,
+  counterfactualSteps: 8,
+  counterfactualBuffer: 2048,
 };
+
+/** One sampled action and what the update needs of it: each learner's log-probability and value,
+ *  and the policies it was drawn from (PaddedHeads layout). */
+export interface PpoStep {
+  action: number[];
+  logp: number[];
+  value: number[];
+  probs: Float32Array;
+}
+
+/** A learner's own choices are enumerated for its counterfactual baseline: at most this many. */
+const MAX_COUNTERFACTUAL_CHOICES = 1024;
+
+/**
+ * The critic of counterfactual advantages: Q(s, u) of the observation and the joint action (the
+ * one-hot code of every parameter's value), fitted to returns from a replay buffer. Learner a's
+ * baseline marginalises its own choice under its policy, the others' choices kept:
+ *   b_a(s, u) = Σ_c π_a(c | s) Q(s, (u_−a, c)),
+ * so it does not depend on what a chose and the policy gradient stays unbiased, while the noise the
+ * other learners' choices put into the shared reward is taken out of a's advantage.
+ */
+export class JointActionCritic {
+  private readonly net: StackedMlp;
+  private readonly opt: Adam;
+  private readonly inputSize: number;
+  /** Where each parameter's one-hot code starts in the input. */
+  private readonly offsets: number[];
+  /** Each learner's own choices: a value per parameter of its group. */
+  private readonly choices: number[][][];
+  // Replay buffer, a ring of encoded (observation, joint action) and returns.
+  private inputs: Float32Array;
+  private targets: Float32Array;
+  private size = 0;
+  private head = 0;
+  lastLoss = NaN;
+
+  constructor(
+    private readonly groups: ReadonlyArray<readonly number[]>,
+    private readonly nvec: readonly number[],
+    private readonly obsSize: number,
+    private readonly hp: PpoHyperparameters,
+    rng: Rng,
+  ) {
+    this.offsets = nvec.map((_, i) => obsSize + nvec.slice(0, i).reduce((a, b) => a + b, 0));
+    this.inputSize = obsSize + nvec.reduce((a, b) => a + b, 0);
+    this.choices = groups.map((g, a) => {
+      const count = g.reduce((n, p) => n * nvec[p], 1);
+      if (count > MAX_COUNTERFACTUAL_CHOICES) {
+        throw new InputError(`ppo hyperparameter counterfactual: learner ${a} chooses among ${count} combinations (at most ${MAX_COUNTERFACTUAL_CHOICES}; use one learner per parameter or per slice)`);
+      }
+      let combos: number[][] = [[]];
+      for (const p of g) combos = combos.flatMap((c) => Array.from({ length: nvec[p] }, (_, v) => [...c, v]));
+      return combos;
+    });
+    this.net = new StackedMlp(1, [this.inputSize, ...hp.hidden, 1], rng, 1);
+    this.opt = new Adam(this.net.variables(), hp.learningRate);
+    this.inputs = new Float32Array(hp.counterfactualBuffer * this.inputSize);
+    this.targets = new Float32Array(hp.counterfactualBuffer);
+  }
+
+  private encode(obs: Float64Array, action: readonly number[], out: Float32Array, at: number): void {
+    out.fill(0, at, at + this.inputSize);
+    out.set(obs, at);
+    action.forEach((v, p) => (out[at + this.offsets[p] + v] = 1));
+  }
+
+  /**
+   * b_a for each learner a and step t ([learners × steps]); `probs[t]` holds the policies at step
+   * t, laid out as PaddedHeads (learner, head, value).
+   */
+  baselines(obs: readonly Float64Array[], actions: readonly number[][], probs: readonly Float32Array[], heads: number, width: number): Float32Array {
+    const T = obs.length;
+    const A = this.groups.length;
+    const rows = T * this.choices.reduce((n, c) => n + c.length, 0);
+    const x = new Float32Array(rows * this.inputSize);
+    let r = 0;
+    for (let t = 0; t < T; t++) {
+      this.groups.forEach((g, a) => {
+        for (const c of this.choices[a]) {
+          const u = [...actions[t]];
+          g.forEach((p, h) => (u[p] = c[h]));
+          this.encode(obs[t], u, x, r++ * this.inputSize);
+        }
+      });
+    }
+    const q = tidyRead(() => this.net.apply(tf.tensor3d(x, [1, rows, this.inputSize])));
+    const out = new Float32Array(A * T);
+    r = 0;
+    for (let t = 0; t < T; t++) {
+      this.groups.forEach((g, a) => {
+        let b = 0;
+        for (const c of this.choices[a]) {
+          let pi = 1;
+          c.forEach((v, h) => (pi *= probs[t][(a * heads + h) * width + v]));
+          b += pi * q[r++];
+        }
+        out[a * T + t] = b;
+      });
+    }
+    return out;
+  }
+
+  /** Adds the steps to the replay buffer, then takes `counterfactualSteps` gradient steps on minibatches of it. */
+  fit(obs: readonly Float64Array[], actions: readonly number[][], returns: ArrayLike<number>, rng: Rng): void {
+    const cap = this.hp.counterfactualBuffer;
+    obs.forEach((o, t) => {
+      this.encode(o, actions[t], this.inputs, this.head * this.inputSize);
+      this.targets[this.head] = returns[t];
+      this.head = (this.head + 1) % cap;
+      this.size = Math.min(this.size + 1, cap);
+    });
+    const B = Math.min(64, this.size);
+    const vars = this.net.variables();
+    let loss = 0;
+    for (let step = 0; step < this.hp.counterfactualSteps; step++) {
+      const x = new Float32Array(B * this.inputSize);
+      const y = new Float32Array(B);
+      for (let b = 0; b < B; b++) {
+        const k = Math.floor(uniform01(rng) * this.size);
+        x.set(this.inputs.subarray(k * this.inputSize, (k + 1) * this.inputSize), b * this.inputSize);
+        y[b] = this.targets[k];
+      }
+      loss += tf.tidy(() => {
+        const { grads, value } = tf.variableGrads(
+          () => tf.mul(tf.mean(tf.square(tf.sub(this.net.apply(tf.tensor3d(x, [1, B, this.inputSize])).reshape([B]), tf.tensor1d(y)))), 0.5) as tf.Scalar,
+          vars,
+        );
+        this.opt.apply(clipPerNetwork(vars.map((v) => grads[v.name]), 1, this.hp.maxGradNorm));
+        return value.dataSync()[0];
+      });
+    }
+    this.lastLoss = loss / Math.max(1, this.hp.counterfactualSteps);
+  }
+
+  async state(): Promise<unknown> {
+    const b64 = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+    return {
+      net: await saveVariables(this.net.variables()),
+      opt: { step: this.opt.step, vars: await saveVariables(this.opt.variables()) },
+      inputs: b64(this.inputs.subarray(0, this.size * this.inputSize)),
+      targets: b64(this.targets.subarray(0, this.size)),
+      size: this.size,
+      head: this.head,
+      lastLoss: this.lastLoss,
+    };
+  }
+
+  restore(s: unknown): void {
+    const st = s as { net: string[]; opt: { step: number; vars: string[] }; inputs: string; targets: string; size: number; head: number; lastLoss: number | null };
+    loadVariables(this.net.variables(), st.net);
+    loadVariables(this.opt.variables(), st.opt.vars);
+    this.opt.step = st.opt.step;
+    const f32 = (x: string): Float32Array => {
+      const b = Buffer.from(x, 'base64');
+      return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    };
+    this.inputs.set(f32(st.inputs));
+    this.targets.set(f32(st.targets));
+    this.size = st.size;
+    this.head = st.head;
+    this.lastLoss = st.lastLoss ?? NaN;
+  }
+
+  dispose(): void {
+    this.net.dispose();
+    this.opt.dispose();
+  }
+}
 
 /**
  * A set of independent PPO learners over one environment stream. Learner `a` chooses the
@@ -61,9 +242,12 @@ export class PpoLearners {
   private readonly criticOpt: Adam;
   private readonly nLearners: number;
   private readonly nCritics: number;
+  private readonly jointCritic: JointActionCritic | null;
   // Rollout buffer (plain arrays; copied into fresh tensors at update time).
   private obs: Float64Array[] = [];
   private actions: number[][] = [];
+  /** The policies each action was drawn from (counterfactual advantages only). */
+  private probs: Float32Array[] = [];
   private logps: number[][] = [];
   private values: number[][] = [];
   private rewards: number[] = [];
@@ -88,20 +272,21 @@ export class PpoLearners {
     this.critic = new StackedMlp(this.nCritics, [obsSize, ...this.hp.hidden, 1], rng, 1);
     this.policyOpt = new Adam(this.policy.variables(), this.hp.learningRate);
     this.criticOpt = new Adam(this.critic.variables(), this.hp.learningRate);
+    this.jointCritic = this.hp.counterfactual ? new JointActionCritic(groups, nvec, obsSize, this.hp, rng) : null;
   }
 
   /** Action probabilities per learner and head for one observation: [learners][heads × width]. */
   probabilities(obs: Float64Array): Float32Array {
-    return tf.tidy(() => {
+    return tidyRead(() => {
       const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]).tile([this.nLearners, 1, 1]) as tf.Tensor3D;
-      return tf.exp(this.heads.logProbs(this.policy.apply(x))).dataSync() as Float32Array;
+      return tf.exp(this.heads.logProbs(this.policy.apply(x)));
     });
   }
 
   private valuesOf(obs: Float64Array): Float32Array {
-    return tf.tidy(() => {
+    return tidyRead(() => {
       const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]).tile([this.nCritics, 1, 1]) as tf.Tensor3D;
-      return this.critic.apply(x).dataSync() as Float32Array;
+      return this.critic.apply(x);
     });
   }
 
@@ -109,7 +294,7 @@ export class PpoLearners {
    * Samples `n` actions for one observation (the same state: parallel episodes of a bandit, or
    * n = 1 for a sequential environment). Returns the actions and what the update needs later.
    */
-  act(obs: Float64Array, n: number, rng: Rng): Array<{ action: number[]; logp: number[]; value: number[] }> {
+  act(obs: Float64Array, n: number, rng: Rng): PpoStep[] {
     const p = this.probabilities(obs);
     const v = Array.from(this.valuesOf(obs));
     const { heads, width } = this.heads;
@@ -127,14 +312,15 @@ export class PpoLearners {
         });
         logp.push(lp);
       });
-      out.push({ action, logp, value: v });
+      out.push({ action, logp, value: v, probs: p });
     }
     return out;
   }
 
-  store(obs: Float64Array, t: { action: number[]; logp: number[]; value: number[] }, reward: number, done: boolean, nextObs: Float64Array): void {
+  store(obs: Float64Array, t: PpoStep, reward: number, done: boolean, nextObs: Float64Array): void {
     this.obs.push(obs);
     this.actions.push(t.action);
+    if (this.jointCritic) this.probs.push(t.probs);
     this.logps.push(t.logp);
     this.values.push(t.value);
     this.rewards.push(reward);
@@ -173,6 +359,35 @@ export class PpoLearners {
     return { adv, ret };
   }
 
+  /**
+   * Each learner's advantages ([learners × steps]): its critic's GAE (the shared critic's, with
+   * MAPPO), or with counterfactual advantages the return (averaged over critics) minus the
+   * learner's counterfactual baseline, after which the joint-action critic learns the returns.
+   */
+  private policyAdvantages(adv: Float32Array, ret: Float32Array, rng: Rng): Float32Array {
+    const T = this.rewards.length;
+    const A = this.nLearners;
+    const C = this.nCritics;
+    if (!this.jointCritic) {
+      if (C === A) return adv;
+      const out = new Float32Array(A * T);
+      for (let a = 0; a < A; a++) out.set(adv.subarray(0, T), a * T);
+      return out;
+    }
+    const returns = new Float32Array(T);
+    for (let t = 0; t < T; t++) {
+      for (let c = 0; c < C; c++) returns[t] += ret[c * T + t];
+      returns[t] /= C;
+    }
+    // The baselines come from the critic before it has seen these steps, so none depends on the
+    // action it is the baseline of.
+    const b = this.jointCritic.baselines(this.obs, this.actions, this.probs, this.heads.heads, this.heads.width);
+    const out = new Float32Array(A * T);
+    for (let a = 0; a < A; a++) for (let t = 0; t < T; t++) out[a * T + t] = returns[t] - b[a * T + t];
+    this.jointCritic.fit(this.obs, this.actions, returns, rng);
+    return out;
+  }
+
   /** The PPO update on the collected rollout; clears it. */
   update(rng: Rng): void {
     const hp = this.hp;
@@ -181,6 +396,7 @@ export class PpoLearners {
     const C = this.nCritics;
     const H = this.heads.heads;
     const { adv, ret } = this.advantages();
+    const policyAdv = this.policyAdvantages(adv, ret, rng);
     // Fresh copies: the cpu backend keeps references to arrays handed to it.
     const obsData = new Float32Array(T * this.obsSize);
     this.obs.forEach((o, t) => obsData.set(o, t * this.obsSize));
@@ -212,13 +428,12 @@ export class PpoLearners {
           const xCritic = mbObs.expandDims(0).tile([C, 1, 1]) as tf.Tensor3D;
           const mbAct = tf.gather(tf.tensor3d(actData, [A, T, H], 'int32'), idx, 1) as tf.Tensor3D;
           const mbOldLogp = tf.gather(tf.tensor2d(logpData, [A, T]), idx, 1);
-          let mbAdv = tf.gather(tf.tensor2d(adv, [C, T]), idx, 1);
+          let advPerLearner = tf.gather(tf.tensor2d(policyAdv, [A, T]), idx, 1);
           const mbRet = tf.gather(tf.tensor2d(ret, [C, T]), idx, 1);
           if (hp.normalizeAdvantages) {
-            const { mean, variance } = tf.moments(mbAdv, 1, true);
-            mbAdv = tf.div(tf.sub(mbAdv, mean), tf.add(tf.sqrt(variance), 1e-8));
+            const { mean, variance } = tf.moments(advPerLearner, 1, true);
+            advPerLearner = tf.div(tf.sub(advPerLearner, mean), tf.add(tf.sqrt(variance), 1e-8));
           }
-          const advPerLearner = C === A ? mbAdv : mbAdv.tile([A, 1]);
           const out = { pg: 0, v: 0, ent: 0, kl: 0 };
           // Policy loss: clipped surrogate minus the entropy bonus, summed over learners.
           const { grads: pGrads, value: pLoss } = tf.variableGrads(() => {
@@ -255,9 +470,11 @@ export class PpoLearners {
       }
     }
     this.lastLosses = { policyLoss: pgSum / n, valueLoss: vSum / n, entropy: entSum / n, approxKl: kl };
+    if (this.jointCritic) this.lastLosses.jointCriticLoss = this.jointCritic.lastLoss;
     this.updates++;
     this.obs = [];
     this.actions = [];
+    this.probs = [];
     this.logps = [];
     this.values = [];
     this.rewards = [];
@@ -278,7 +495,9 @@ export class PpoLearners {
         rewards: this.rewards,
         dones: this.dones,
         lastNextObs: this.lastNextObs ? Array.from(this.lastNextObs) : null,
+        probs: this.probs.map((p) => Array.from(p)),
       },
+      ...(this.jointCritic ? { jointCritic: await this.jointCritic.state() } : {}),
       updates: this.updates,
       lastLosses: this.lastLosses,
     };
@@ -288,7 +507,8 @@ export class PpoLearners {
     const st = s as {
       policy: string[]; critic: string[];
       policyOpt: { step: number; vars: string[] }; criticOpt: { step: number; vars: string[] };
-      buffer: { obs: number[][]; actions: number[][]; logps: number[][]; values: number[][]; rewards: number[]; dones: number[]; lastNextObs: number[] | null };
+      buffer: { obs: number[][]; actions: number[][]; logps: number[][]; values: number[][]; rewards: number[]; dones: number[]; lastNextObs: number[] | null; probs?: number[][] };
+      jointCritic?: unknown;
       updates: number; lastLosses: Record<string, number>;
     };
     loadVariables(this.policy.variables(), st.policy);
@@ -304,6 +524,8 @@ export class PpoLearners {
     this.rewards = st.buffer.rewards;
     this.dones = st.buffer.dones;
     this.lastNextObs = st.buffer.lastNextObs ? Float64Array.from(st.buffer.lastNextObs) : null;
+    this.probs = (st.buffer.probs ?? []).map((p) => Float32Array.from(p));
+    if (this.jointCritic) this.jointCritic.restore(st.jointCritic);
     this.updates = st.updates;
     this.lastLosses = st.lastLosses;
   }
@@ -313,6 +535,7 @@ export class PpoLearners {
     this.critic.dispose();
     this.policyOpt.dispose();
     this.criticOpt.dispose();
+    this.jointCritic?.dispose();
     this.heads.dispose();
   }
 }
@@ -332,7 +555,7 @@ export class PpoSearchAgent implements Agent {
   private readonly learners: PpoLearners;
   private rng: Rng;
   private readonly obs: EpisodeCursor;
-  private pending: Array<{ action: number[]; logp: number[]; value: number[] }> = [];
+  private pending: PpoStep[] = [];
 
   constructor(
     readonly name: string,

@@ -13,7 +13,7 @@
  */
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { type Agent, type AgentStats, EpisodeCursor, type Feedback, type SearchProblem } from './agent.js';
-import { Adam, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf } from './nn.js';
+import { Adam, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf, tidyRead } from './nn.js';
 import { withDefaults } from '../common/hyperparameters.js';
 
 export interface SacHyperparameters {
@@ -26,7 +26,7 @@ export interface SacHyperparameters {
   tau: number;
   /** Transitions collected (with random actions) before learning starts. */
   learningStarts: number;
-  /** Gradient steps per collected transition. */
+  /** Gradient steps per collected transition (0.25: one every fourth transition). */
   updatesPerStep: number;
   /** Target entropy of each head, as a share of its maximum (ln of its number of values). */
   targetEntropyScale: number;
@@ -44,7 +44,9 @@ export const SAC_DEFAULTS: SacHyperparameters = {
   gamma: 0.99,
   tau: 0.005,
   learningStarts: 64,
-  updatesPerStep: 1,
+  // A gradient step costs about what simulating a 10,000-request trace does; one every second
+  // transition does as well as one every transition (cloud-1 and cloud-2 latency, 5 seeds).
+  updatesPerStep: 0.5,
   // CleanRL's Atari setting (scale 0.89, α from 1) keeps the policy near uniform for thousands of
   // steps; a 2,000-evaluation search needs it to commit sooner. Tuned on builtin:cloud-1, seed 7.
   targetEntropyScale: 0.3,
@@ -101,9 +103,9 @@ export class SacLearner {
   }
 
   probabilities(obs: Float64Array): Float32Array {
-    return tf.tidy(() => {
+    return tidyRead(() => {
       const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]);
-      return tf.exp(this.heads.logProbs(this.actor.apply(x))).dataSync() as Float32Array;
+      return tf.exp(this.heads.logProbs(this.actor.apply(x)));
     });
   }
 
@@ -152,49 +154,52 @@ export class SacLearner {
       discount[b] = (1 - this.dones[k]) * this.hp.gamma ** this.horizons[k];
     });
     const hp = this.hp;
+    const bootstraps = discount.some((d) => d !== 0);
     this.lastLosses = tf.tidy(() => {
       const x = tf.tensor3d(o, [1, B, this.obsSize]);
-      const x2 = tf.tensor3d(o2, [1, B, this.obsSize]);
-      const act = tf.tensor3d(a, [1, B, H], 'int32');
-      const alpha = tf.exp(this.logAlpha); // [H]
-      // Soft targets per head from the target critics and the current policy at s'.
-      const logp2 = this.heads.logProbs(this.actor.apply(x2)).squeeze([0]) as tf.Tensor3D; // [B, H, W]
-      const q2 = this.qTarget.apply(x2.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]);
-      const minQ2 = tf.min(q2, 0);
-      const v2 = tf.sum(tf.mul(tf.exp(logp2), tf.sub(minQ2, tf.mul(alpha.reshape([1, H, 1]), logp2))), 2); // [B, H]
-      const y = tf.add(tf.tensor2d(r, [B, 1]), tf.mul(tf.tensor2d(discount, [B, 1]), v2)); // [B, H]
-      const oneHot = tf.oneHot(act.squeeze([0]), this.heads.width); // [B, H, W]
-      const headMask = tf.tensor1d(Array.from({ length: H }, (_, h) => (h < P ? 1 : 0)));
+      const alpha = tf.exp(this.logAlpha).reshape([1, H, 1]);
+      // Soft targets per head from the target critics and the current policy at s' (with
+      // one-step episodes every transition ends one, and the target is the reward alone).
+      let y: tf.Tensor2D = tf.tensor2d(r, [B, 1]).tile([1, H]) as tf.Tensor2D; // [B, H]
+      if (bootstraps) {
+        const x2 = tf.tensor3d(o2, [1, B, this.obsSize]);
+        const logp2 = this.heads.logProbs(this.actor.apply(x2)).squeeze([0]) as tf.Tensor3D; // [B, H, W]
+        const minQ2 = tf.min(this.qTarget.apply(x2.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]), 0);
+        const v2 = tf.sum(tf.mul(tf.exp(logp2), tf.sub(minQ2, tf.mul(alpha, logp2))), 2); // [B, H]
+        y = tf.add(y, tf.mul(tf.tensor2d(discount, [B, 1]), v2));
+      }
+      const oneHot = tf.oneHot(tf.tensor2d(a, [B, H], 'int32'), this.heads.width); // [B, H, W]
       // Critics.
       const qVars = this.q.variables();
       const { grads: qGrads, value: qLoss } = tf.variableGrads(() => {
         const qs = this.q.apply(x.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]);
         const qa = tf.sum(tf.mul(qs, oneHot.expandDims(0)), 3); // [2, B, H]
-        const err = tf.mul(tf.square(tf.sub(qa, y.expandDims(0))), headMask);
-        return tf.mul(tf.sum(tf.mean(err, 1)), 0.5) as tf.Scalar;
+        return tf.mul(tf.sum(tf.mean(tf.square(tf.sub(qa, y.expandDims(0))), 1)), 0.5) as tf.Scalar;
       }, qVars);
       this.qOpt.apply(qVars.map((v) => qGrads[v.name]));
-      // Actor.
+      // Actor, against the updated critics. Its probabilities, detached, also serve the
+      // temperature's loss (as CleanRL computes it) and the entropy reported.
       const qNow = tf.min(this.q.apply(x.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]), 0); // [B, H, W]
       const aVars = this.actor.variables();
-      let entropy = 0;
+      let logpNow: tf.Tensor3D | null = null;
       const { grads: aGrads, value: aLoss } = tf.variableGrads(() => {
         const logp = this.heads.logProbs(this.actor.apply(x)).squeeze([0]) as tf.Tensor3D;
-        const p = tf.exp(logp);
-        const perHead = tf.sum(tf.mul(p, tf.sub(tf.mul(alpha.reshape([1, H, 1]), logp), qNow)), 2); // [B, H]
-        entropy = tf.mean(tf.sum(tf.neg(tf.mul(p, logp)), [1, 2])).dataSync()[0];
-        return tf.sum(tf.mean(tf.mul(perHead, headMask), 0)) as tf.Scalar;
+        logpNow = tf.keep(logp); // outlives the gradient's scope; disposed below
+        const perHead = tf.sum(tf.mul(tf.exp(logp), tf.sub(tf.mul(alpha, logp), qNow)), 2); // [B, H]
+        return tf.sum(tf.mean(perHead, 0)) as tf.Scalar;
       }, aVars);
       this.actorOpt.apply(aVars.map((v) => aGrads[v.name]));
       // Temperature.
-      const logpNow = this.heads.logProbs(this.actor.apply(x)).squeeze([0]) as tf.Tensor3D;
-      const pNow = tf.exp(logpNow);
-      const { grads: alphaGrads, value: alphaLoss } = tf.variableGrads(() => {
-        const inner = tf.add(logpNow, this.targetEntropy.reshape([1, H, 1]));
-        const l = tf.sum(tf.mul(pNow, tf.mul(tf.neg(this.logAlpha.reshape([1, H, 1])), inner)), 2);
-        return tf.sum(tf.mean(tf.mul(l, headMask), 0)) as tf.Scalar;
-      }, [this.logAlpha]);
+      const logpOld = logpNow!;
+      const pOld = tf.exp(logpOld);
+      const inner = tf.add(logpOld, this.targetEntropy.reshape([1, H, 1]));
+      const { grads: alphaGrads, value: alphaLoss } = tf.variableGrads(
+        () => tf.sum(tf.mean(tf.sum(tf.mul(pOld, tf.mul(tf.neg(this.logAlpha.reshape([1, H, 1])), inner)), 2), 0)) as tf.Scalar,
+        [this.logAlpha],
+      );
       this.alphaOpt.apply([alphaGrads[this.logAlpha.name]]);
+      const entropy = tf.mean(tf.sum(tf.neg(tf.mul(pOld, logpOld)), [1, 2])).dataSync()[0];
+      logpOld.dispose();
       // Polyak-average the target critics.
       this.qTarget.variables().forEach((t, i) => t.assign(tf.add(tf.mul(qVars[i], hp.tau), tf.mul(t, 1 - hp.tau))));
       return {
@@ -300,7 +305,9 @@ export class SacAgent implements Agent {
     for (const r of results) {
       this.learner.store(this.obs.current, r.design, r.reward, r.done, r.observation);
       this.obs.advance(r);
-      for (let k = 0; k < this.learner.hp.updatesPerStep; k++) this.learner.update(this.rng);
+      const u = this.learner.hp.updatesPerStep;
+      const due = Math.floor(this.learner.steps * u) - Math.floor((this.learner.steps - 1) * u);
+      for (let k = 0; k < due; k++) this.learner.update(this.rng);
     }
   }
 

@@ -26,7 +26,7 @@ function wholeCycleSpec(spec: MemSpec): MemSpec {
   const standard = hbm3Standard(1);
   const doc = spec.json.memspec as JsonObject;
   const arch = doc.memarchitecturespec as JsonObject;
-  const timing = standard.readTiming(doc.memtimingspec as JsonObject, 'memtimingspec', { burstLength: spec.burstLength, dataRate: spec.dataRate, json: arch, where: 'memarchitecturespec' });
+  const timing = standard.readTiming(doc.memtimingspec as JsonObject, 'memtimingspec', { burstLength: spec.burstLength, dataRate: spec.dataRate, tCkNs: spec.tCkNs * 2, json: arch, where: 'memarchitecturespec' });
   return {
     ...spec,
     standard,

@@ -18,7 +18,7 @@ import { DEFAULT_MCCONFIG } from '../simulators/dram/mcconfig.js';
 import { simulate } from '../simulators/dram/simulate.js';
 import { cellKey } from '../src/compare/matrix.js';
 import { median } from '../src/compare/stats.js';
-import { METRICS } from '../src/objectives.js';
+import { objectiveMetric } from '../src/objectives.js';
 import type { AgentName } from '../agents/index.js';
 import { loadWorkload } from '../src/evaluator/workload.js';
 import { RunStore } from '../src/store/store.js';
@@ -66,7 +66,7 @@ for (const t of traces) {
   for (let i = 0; i < 20; i++) simulate(w.trace, w.memspec, w.mapping, DEFAULT_MCCONFIG);
   const simMs = (performance.now() - t0) / 20;
   for (const objective of ['power', 'latency'] as const) {
-    const optimum = sweepBest(join(sweeps, `${t}.csv`), METRICS[objective].stat)!.value;
+    const optimum = sweepBest(join(sweeps, `${t}.csv`), objectiveMetric(objective)!)!.value;
     for (const agent of state.spec.agents) {
       const g500: number[] = [], g2000: number[] = [], ms: number[] = [], toExact: number[] = [];
       for (let seed = 1; seed <= state.spec.seeds; seed++) {

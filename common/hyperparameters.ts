@@ -5,7 +5,7 @@ import { InputError } from './errors.js';
 export function withDefaults<T extends object>(defaults: T, given: Partial<T> | undefined, agent: string): T {
   const out = { ...defaults };
   for (const [k, v] of Object.entries(given ?? {})) {
-    if (!(k in defaults)) throw new InputError(`${agent} hyperparameter "${k}": unknown (known: ${Object.keys(defaults).join(', ')})`);
+    if (!Object.hasOwn(defaults, k)) throw new InputError(`${agent} hyperparameter "${k}": unknown (known: ${Object.keys(defaults).join(', ')})`);
     const d = (defaults as Record<string, unknown>)[k];
     if (typeof v !== typeof d || (typeof v === 'number' && !Number.isFinite(v))) {
       throw new InputError(`${agent} hyperparameter ${k}: expected a ${Array.isArray(d) ? 'list' : typeof d}, got ${JSON.stringify(v)}`);

@@ -26,3 +26,31 @@ export function byteSize(raw: string, flag: string): number {
   if (!m) return finiteNumber(raw, flag);
   return Number(m[1]) * BYTE_UNITS[(m[2] ?? m[3] ?? '').toLowerCase()];
 }
+
+/**
+ * Names that JavaScript objects give a meaning of their own: as a key of a plain object, `__proto__`
+ * sets its prototype (so the value silently vanishes) and `constructor` reads an inherited
+ * function. Refused wherever a file or flag names a key.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function isReservedKey(key: string): boolean {
+  return RESERVED_KEYS.has(key);
+}
+
+export const RESERVED_KEY_MESSAGE = 'a name JavaScript objects reserve (__proto__, constructor, prototype), not a key';
+
+/**
+ * The path (`base.__proto__`) of the first reserved key anywhere in a parsed document, or null.
+ * Checked before a schema reads the document: schema libraries drop such keys without a word.
+ */
+export function reservedKeyPath(doc: unknown, path = ''): string | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  for (const [k, v] of Object.entries(doc)) {
+    const at = Array.isArray(doc) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+    if (!Array.isArray(doc) && isReservedKey(k)) return at;
+    const inner = reservedKeyPath(v, at);
+    if (inner !== null) return inner;
+  }
+  return null;
+}

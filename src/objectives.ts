@@ -6,6 +6,7 @@
  *  - latency      total time to finish the trace, ns: the published work's "latency"
  *  - avg-latency  mean request latency, ns
  *  - energy       total energy, pJ
+ *  - bandwidth    bytes moved / total time, GB/s (higher is better)
  *  - joint        power and latency against two targets: max(P / P_target, L / L_target), so
  *                 ≤ 1 means both targets are met
  *  - pareto       the power-latency front found so far, scored by its hypervolume against a
@@ -15,7 +16,8 @@
  *  - archgym  target / |value − target|, capped at 1000 (the published formulation; `joint` is the
  *             product of the two). It peaks at the target and pays as much for falling short as
  *             for beating it, and it explodes near the target.
- *  - log      (default) −ln(value / reference), where the reference is the target or, without
+ *  - log      (default) −ln(value / reference) (ln(value / reference) for an objective to maximise,
+ *             such as bandwidth), where the reference is the target or, without
  *             one, the baseline design's value. Zero at the reference, positive when better, the
  *             same reward for the same relative improvement on any scale, never unbounded near the
  *             target, and beating the target always pays more. For `pareto`: 100 × the gain in
@@ -23,13 +25,30 @@
  */
 import { InputError } from '../common/errors.js';
 import type { SimStats } from '../simulators/dram/stats.js';
+import { type Direction, METRICS, type MetricName, type MetricObjective, OBJECTIVE_METRICS } from './metrics.js';
 
-export const OBJECTIVES = ['power', 'latency', 'avg-latency', 'energy', 'joint', 'pareto'] as const;
-export type ObjectiveName = (typeof OBJECTIVES)[number];
+/** One objective per metric that has one (metrics.ts), then the two built from power and latency. */
+export const OBJECTIVES = [...(Object.keys(OBJECTIVE_METRICS) as MetricObjective[]), 'joint', 'pareto'] as const;
+export type ObjectiveName = MetricObjective | 'joint' | 'pareto';
 
-/** Which way an objective improves: `pareto` scores a front by hypervolume (higher is better). */
-export function objectiveDirection(objective: string): 'min' | 'max' {
+/** The metric a single-metric objective optimises, or null for `joint` and `pareto`. */
+export function objectiveMetric(objective: string): MetricName | null {
+  return (OBJECTIVE_METRICS as Record<string, MetricName>)[objective] ?? null;
+}
+
+/**
+ * Which way an objective improves: its metric's way; `joint` (a ratio to the targets) lower,
+ * `pareto` (a front's hypervolume) higher.
+ */
+export function objectiveDirection(objective: string): Direction {
+  const metric = objectiveMetric(objective);
+  if (metric !== null) return METRICS[metric].direction;
   return objective === 'pareto' ? 'max' : 'min';
+}
+
+/** Whether `a` is better than `b` for `direction`. */
+export function better(direction: Direction, a: number, b: number): boolean {
+  return direction === 'min' ? a < b : a > b;
 }
 export const REWARDS = ['log', 'archgym'] as const;
 export type RewardKind = (typeof REWARDS)[number];
@@ -48,35 +67,11 @@ export interface ObjectiveSpec {
   reward?: RewardKind;
 }
 
-interface MetricInfo {
-  unit: string;
-  /** The SimStats field holding it (a sweep's column of the same name). */
-  stat: 'averagePowerMw' | 'totalTimeNs' | 'avgLatencyNs' | 'energyPj';
-  of: (s: SimStats) => number;
-}
-
-const metric = (unit: string, stat: MetricInfo['stat']): MetricInfo => ({ unit, stat, of: (s) => s[stat] });
-
-export const METRICS: Readonly<Record<'power' | 'latency' | 'avg-latency' | 'energy', MetricInfo>> = {
-  power: metric('mW', 'averagePowerMw'),
-  latency: metric('ns', 'totalTimeNs'),
-  'avg-latency': metric('ns', 'avgLatencyNs'),
-  energy: metric('pJ', 'energyPj'),
-};
-
-/** The unit of each objective's value, as the dashboard labels its axis. */
-const OBJECTIVE_UNITS: Readonly<Record<ObjectiveName, string>> = {
-  power: METRICS.power.unit,
-  latency: METRICS.latency.unit,
-  'avg-latency': METRICS['avg-latency'].unit,
-  energy: METRICS.energy.unit,
-  joint: '× target',
-  pareto: 'normalised hypervolume',
-};
-
-/** The unit of an objective's value ('' for an objective this version does not know). */
+/** The unit of an objective's value, as the dashboard labels its axis ('' for an objective this version does not know). */
 export function objectiveUnit(objective: string): string {
-  return (OBJECTIVE_UNITS as Readonly<Record<string, string>>)[objective] ?? '';
+  const metric = objectiveMetric(objective);
+  if (metric !== null) return METRICS[metric].unit;
+  return objective === 'joint' ? '× target' : objective === 'pareto' ? 'normalised hypervolume' : '';
 }
 
 export function parseObjectiveName(raw: string): ObjectiveName {
@@ -148,7 +143,7 @@ export function hypervolume(front: ReadonlyArray<readonly [number, number]>, ref
 /** Follows one run: scores each evaluation, keeps the best, and the front for `pareto`. */
 export class ObjectiveTracker {
   readonly spec: Required<Pick<ObjectiveSpec, 'name' | 'reward'>> & ObjectiveSpec;
-  readonly direction: 'min' | 'max';
+  readonly direction: Direction;
   /** What the log reward compares against (single objectives). */
   readonly reference: number;
   best: number;
@@ -161,9 +156,9 @@ export class ObjectiveTracker {
     validateObjective(spec);
     this.spec = { ...spec, reward: spec.reward ?? 'log' };
     this.direction = objectiveDirection(spec.name);
-    this.best = this.direction === 'min' ? Infinity : 0;
+    this.best = this.direction === 'min' ? Infinity : spec.name === 'pareto' ? 0 : -Infinity;
     this.refPoint = spec.referencePoint ?? [2 * baseline.averagePowerMw, 2 * baseline.totalTimeNs];
-    this.reference = spec.name === 'joint' || spec.name === 'pareto' ? 1 : (spec.target ?? METRICS[spec.name].of(baseline));
+    this.reference = spec.name === 'joint' || spec.name === 'pareto' ? 1 : (spec.target ?? baseline[OBJECTIVE_METRICS[spec.name]]);
   }
 
   get target(): number | null {
@@ -176,7 +171,7 @@ export class ObjectiveTracker {
     const name = this.spec.name;
     if (name === 'joint') return Math.max(s.averagePowerMw / this.spec.powerTargetMw!, s.totalTimeNs / this.spec.latencyTargetNs!);
     if (name === 'pareto') return this.normalisedHv([[s.averagePowerMw, s.totalTimeNs]]);
-    return METRICS[name].of(s);
+    return s[OBJECTIVE_METRICS[name]];
   }
 
   private normalisedHv(points: ReadonlyArray<readonly [number, number]>): number {
@@ -198,10 +193,10 @@ export class ObjectiveTracker {
       value = this.valueOf(s);
       reward = this.rewardFor(s, value);
     }
-    const improved = this.direction === 'min' ? value < this.best : value > this.best;
+    const improved = better(this.direction, value, this.best);
     if (improved) this.best = value;
     const t = this.target;
-    const success = t !== null && (this.direction === 'min' ? value <= t : value >= t);
+    const success = t !== null && (value === t || better(this.direction, value, t));
     if (success && this.evaluationsToTarget === null) this.evaluationsToTarget = this.evaluations;
     return { value, reward, success, improved };
   }
@@ -214,7 +209,8 @@ export class ObjectiveTracker {
       }
       return ratio(value, this.spec.target!);
     }
-    return -Math.log(value / this.reference);
+    // Positive when better than the reference, whichever way the objective improves.
+    return (this.direction === 'min' ? -1 : 1) * Math.log(value / this.reference);
   }
 
   /** The current front (pareto), as (mW, ns) points. */

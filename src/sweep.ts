@@ -5,23 +5,16 @@
  */
 import { dirname } from 'node:path';
 import { ensureDir } from './files.js';
+import { lockFile } from './locks.js';
 import { appendFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { InputError } from '../common/errors.js';
 import type { SimStats } from '../simulators/dram/stats.js';
 import type { Evaluator } from './evaluator/evaluator.js';
+import { METRICS, type MetricName, SWEEP_METRICS } from './metrics.js';
 import { designAt, designToConfig, type ParameterSpace, spaceSize, spaceToJson } from './space/space.js';
 
-export const SWEEP_METRICS = [
-  'totalTimeNs',
-  'averagePowerMw',
-  'avgLatencyNs',
-  'p99LatencyNs',
-  'energyPj',
-  'bandwidthGBps',
-  'rowHits',
-  'rowMisses',
-  'rowConflicts',
-] as const satisfies ReadonlyArray<keyof SimStats>;
+/** The metric columns of a sweep, in order (metrics.ts). */
+export { SWEEP_METRICS };
 
 export interface SweepProgress {
   done: number;
@@ -50,7 +43,6 @@ function metaPath(out: string): string {
 function prepareOutput(out: string, header: string, meta: object): number {
   const metaText = JSON.stringify(meta, null, 2) + '\n';
   if (!existsSync(out)) {
-    ensureDir(dirname(out), `--out ${out}`);
     try {
       writeFileSync(out, header + '\n');
       writeFileSync(metaPath(out), metaText);
@@ -74,7 +66,7 @@ function prepareOutput(out: string, header: string, meta: object): number {
   return rows.length;
 }
 
-type SweepMetric = (typeof SWEEP_METRICS)[number];
+type SweepMetric = MetricName;
 type Best = { index: number; value: number };
 
 /** The columns of `metrics` in a sweep's header line, or a one-line error naming the file. */
@@ -98,7 +90,7 @@ export function checkSweepFile(csv: string, metric: SweepMetric): void {
   }
 }
 
-/** The best row of a finished (or partial) sweep for each of `metrics`, reading the file once. */
+/** The best row (first of equals, in the metric's direction) of a finished or partial sweep for each of `metrics`, reading the file once. */
 export function sweepBests<M extends SweepMetric>(out: string, metrics: readonly M[]): Record<M, Best | null> {
   const lines = readFileSync(out, 'utf8').split('\n');
   const cols = sweepColumns(out, lines[0], metrics);
@@ -109,7 +101,7 @@ export function sweepBests<M extends SweepMetric>(out: string, metrics: readonly
     cols.forEach((col, k) => {
       const v = Number(cells[col]);
       if (!Number.isFinite(v)) throw new InputError(`${out}:${i + 2}: ${metrics[k]}: not a number (${JSON.stringify(cells[col] ?? '')})`);
-      if (best[k] === null || v < best[k].value) best[k] = { index: Number(cells[0]), value: v };
+      if (best[k] === null || (METRICS[metrics[k]].direction === 'min' ? v < best[k].value : v > best[k].value)) best[k] = { index: Number(cells[0]), value: v };
     });
   }
   return Object.fromEntries(metrics.map((m, k) => [m, best[k]])) as Record<M, Best | null>;
@@ -124,60 +116,85 @@ export async function sweep(opts: {
   space: ParameterSpace;
   evaluator: Evaluator;
   out: string;
-  batch?: number;
+  /** Designs per evaluation (default 8). */
+  chunk?: number;
+  /**
+   * Evaluations in flight at once (default 1): more keep a pool's threads busy between chunks, and
+   * want an evaluator with a shared memo, so equivalent designs in two chunks share a simulation.
+   * A sweep killed outright loses at most these, `chunk × inFlight` designs.
+   */
+  inFlight?: number;
   onProgress?: (p: SweepProgress) => void;
-  /** Stops after the current batch when it returns true (e.g. on SIGINT). */
-  shouldStop?: () => boolean;
+  /** Aborted (Ctrl-C), the sweep stops at once, keeping every finished chunk: give the evaluator the same signal. */
+  signal?: AbortSignal;
 }): Promise<SweepResult> {
   const { space, evaluator, out } = opts;
   const total = spaceSize(space);
   const w = evaluator.workload;
   const header = sweepHeader(space);
   const meta = { trace: w.spec.trace, traceHash: w.traceHash, memspec: w.memspec.memoryId, workload: w.key, space: spaceToJson(space) };
-  const start = prepareOutput(out, header, meta);
-  const batch = opts.batch ?? 512;
-  const t0 = performance.now();
-  const before = evaluator.counters();
-  const best = {
-    averagePowerMw: { index: -1, value: Infinity },
-    totalTimeNs: { index: -1, value: Infinity },
-  };
-  let done = start;
-  while (done < total && !(opts.shouldStop?.() ?? false)) {
-    const n = Math.min(batch, total - done);
-    const designs = Array.from({ length: n }, (_, k) => designAt(space, done + k));
-    let stats: SimStats[];
-    try {
-      stats = await evaluator.evaluate(designs.map((d) => designToConfig(space, d)));
-    } catch (e) {
-      // A workload that cannot be simulated at all (an address beyond the memory) leaves nothing
-      // behind that would block the corrected sweep.
-      if (done === 0) for (const f of [out, metaPath(out)]) rmSync(f, { force: true });
-      throw e;
+  ensureDir(dirname(out), `--out ${out}`);
+  // Two sweeps appending to one file would each write every design.
+  const lock = lockFile(`${out}.lock`, `--out ${out}`);
+  try {
+    const start = prepareOutput(out, header, meta);
+    const chunk = opts.chunk ?? 8;
+    const depth = opts.inFlight ?? 1;
+    const t0 = performance.now();
+    const before = evaluator.counters();
+    const best = {
+      averagePowerMw: { index: -1, value: Infinity },
+      totalTimeNs: { index: -1, value: Infinity },
+    };
+    const inFlight: Array<Promise<{ from: number; designs: number[][]; stats: SimStats[] }>> = [];
+    let next = start;
+    let done = start;
+    while (done < total) {
+      while (inFlight.length < depth && next < total && !opts.signal?.aborted) {
+        const from = next;
+        const designs = Array.from({ length: Math.min(chunk, total - from) }, (_, k) => designAt(space, from + k));
+        next += designs.length;
+        const p = evaluator.evaluate(designs.map((d) => designToConfig(space, d))).then((stats) => ({ from, designs, stats }));
+        p.catch(() => {}); // awaited in order below
+        inFlight.push(p);
+      }
+      if (inFlight.length === 0) break;
+      let result: Awaited<(typeof inFlight)[number]>;
+      try {
+        result = await inFlight.shift()!;
+      } catch (e) {
+        if (opts.signal?.aborted) break;
+        // A workload that cannot be simulated at all (an address beyond the memory) leaves nothing
+        // behind that would block the corrected sweep.
+        if (done === 0) for (const f of [out, metaPath(out)]) rmSync(f, { force: true });
+        throw e;
+      }
+      let text = '';
+      result.stats.forEach((st, k) => {
+        const index = result.from + k;
+        const values = result.designs[k].map((v, i) => String(space.parameters[i].values[v]));
+        text += [index, ...values, ...SWEEP_METRICS.map((m) => String(st[m]))].join(',') + '\n';
+        for (const m of ['averagePowerMw', 'totalTimeNs'] as const) if (st[m] < best[m].value) best[m] = { index, value: st[m] };
+      });
+      appendFileSync(out, text);
+      done += result.designs.length;
+      opts.onProgress?.({ done, total, simulations: evaluator.counters().simulations - before.simulations });
     }
-    let text = '';
-    stats.forEach((s, k) => {
-      const index = done + k;
-      const values = designs[k].map((v, i) => String(space.parameters[i].values[v]));
-      text += [index, ...values, ...SWEEP_METRICS.map((m) => String(s[m]))].join(',') + '\n';
-      for (const m of ['averagePowerMw', 'totalTimeNs'] as const) if (s[m] < best[m].value) best[m] = { index, value: s[m] };
-    });
-    appendFileSync(out, text);
-    done += n;
-    opts.onProgress?.({ done, total, simulations: evaluator.counters().simulations - before.simulations });
+    if (start > 0) {
+      // Rows from before the resume count too.
+      const earlier = sweepBests(out, ['averagePowerMw', 'totalTimeNs'] as const);
+      for (const m of ['averagePowerMw', 'totalTimeNs'] as const) if (earlier[m]) best[m] = earlier[m];
+    }
+    const after = evaluator.counters();
+    return {
+      designs: done,
+      resumedFrom: start,
+      simulations: after.simulations - before.simulations,
+      cacheHits: after.cacheHits - before.cacheHits,
+      wallSeconds: (performance.now() - t0) / 1000,
+      best,
+    };
+  } finally {
+    lock.release();
   }
-  if (start > 0) {
-    // Rows from before the resume count too.
-    const earlier = sweepBests(out, ['averagePowerMw', 'totalTimeNs'] as const);
-    for (const m of ['averagePowerMw', 'totalTimeNs'] as const) if (earlier[m]) best[m] = earlier[m];
-  }
-  const after = evaluator.counters();
-  return {
-    designs: done,
-    resumedFrom: start,
-    simulations: after.simulations - before.simulations,
-    cacheHits: after.cacheHits - before.cacheHits,
-    wallSeconds: (performance.now() - t0) / 1000,
-    best,
-  };
 }

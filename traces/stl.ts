@@ -24,6 +24,11 @@ function wordIs(buf: Uint8Array, start: number, end: number, word: string): bool
   return true;
 }
 
+function failLine(buf: Uint8Array, start: number, end: number, file: string, line: number, what: string): never {
+  const text = Buffer.from(buf.subarray(start, Math.min(end, start + 80))).toString('latin1').replace(/\s+$/, '');
+  throw new InputError(`${file}:${line}: ${what} in "${text}" (expected "<cycle>:<TAB>read|write<TAB>0x<hex address>")`);
+}
+
 /**
  * Parses one line's bytes [start, end). Returns null for a blank or comment line and throws an
  * InputError naming `file:line` for anything malformed.
@@ -32,10 +37,6 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
   let i = start;
   while (i < end && isBlank(buf[i])) i++;
   if (i === end || buf[i] === HASH) return false;
-  const fail = (what: string): never => {
-    const text = Buffer.from(buf.subarray(start, Math.min(end, start + 80))).toString('latin1').replace(/\s+$/, '');
-    throw new InputError(`${file}:${line}: ${what} in "${text}" (expected "<cycle>:<TAB>read|write<TAB>0x<hex address>")`);
-  };
   // <cycle>:
   let cycle = 0;
   const cycleStart = i;
@@ -47,11 +48,11 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
     // Text up to a colon is a cycle that is not a whole number ("-5:", "1.5:"); without a colon the line is no .stl line.
     let j = i;
     while (j < end && buf[j] !== COLON && !isBlank(buf[j])) j++;
-    if (j < end && buf[j] === COLON) fail('cycle is not a whole number of cycles ≥ 0');
+    if (j < end && buf[j] === COLON) failLine(buf, start, end, file, line, 'cycle is not a whole number of cycles ≥ 0');
   }
-  if (i === cycleStart) fail('missing cycle');
-  if (!Number.isSafeInteger(cycle)) fail('cycle too large');
-  if (i === end || buf[i] !== COLON) fail('missing ":" after the cycle');
+  if (i === cycleStart) failLine(buf, start, end, file, line, 'missing cycle');
+  if (!Number.isSafeInteger(cycle)) failLine(buf, start, end, file, line, 'cycle too large');
+  if (i === end || buf[i] !== COLON) failLine(buf, start, end, file, line, 'missing ":" after the cycle');
   i++;
   while (i < end && isBlank(buf[i])) i++;
   // An optional data length in bytes, "(64)", as DRAMSys writes it.
@@ -60,8 +61,8 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
     i++;
     const lenStart = i;
     while (i < end && buf[i] >= 48 && buf[i] <= 57) length = length * 10 + (buf[i++] - 48);
-    if (i === lenStart || i === end || buf[i] !== CLOSE_PAREN) fail('bad data length');
-    if (length > MAX_REQUEST_BYTES) fail(`data length ${length} is longer than one ${MAX_REQUEST_BYTES}-byte burst`);
+    if (i === lenStart || i === end || buf[i] !== CLOSE_PAREN) failLine(buf, start, end, file, line, 'bad data length');
+    if (length > MAX_REQUEST_BYTES) failLine(buf, start, end, file, line, `data length ${length} is longer than one ${MAX_REQUEST_BYTES}-byte burst`);
     i++;
     while (i < end && isBlank(buf[i])) i++;
   }
@@ -71,11 +72,11 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
   let write: boolean;
   if (wordIs(buf, cmdStart, i, 'read')) write = false;
   else if (wordIs(buf, cmdStart, i, 'write')) write = true;
-  else return fail(cmdStart === i ? 'missing command' : 'unknown command (not read or write)');
+  else return failLine(buf, start, end, file, line, cmdStart === i ? 'missing command' : 'unknown command (not read or write)');
   while (i < end && isBlank(buf[i])) i++;
   // Hexadecimal address, with or without 0x (DRAMSys parses it as base 16 either way).
   if (i + 1 < end && buf[i] === 48 && lowerAscii(buf[i + 1]) === 120) i += 2;
-  if (i === end || hexDigit(buf[i]) < 0) fail('missing hex address');
+  if (i === end || hexDigit(buf[i]) < 0) failLine(buf, start, end, file, line, 'missing hex address');
   let address = 0;
   let significant = 0;
   while (i < end) {
@@ -85,8 +86,8 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
     if (address > 0) significant++;
     i++;
   }
-  if (significant > 14 || !Number.isSafeInteger(address)) fail('address beyond 2^53');
-  if (i < end && !isBlank(buf[i]) && buf[i] !== HASH) fail('bad character in address');
+  if (significant > 14 || !Number.isSafeInteger(address)) failLine(buf, start, end, file, line, 'address beyond 2^53');
+  if (i < end && !isBlank(buf[i]) && buf[i] !== HASH) failLine(buf, start, end, file, line, 'bad character in address');
   // Optional data, then an optional comment: both ignored.
   out.cycle = cycle;
   out.address = address;

@@ -22,6 +22,7 @@ export const DESIGN_METRICS = /** @type {const} */ ([
   { key: 'powerMw', label: 'average power', unit: 'mW' },
   { key: 'avgLatencyNs', label: 'mean request latency', unit: 'ns' },
   { key: 'energyPj', label: 'energy', unit: 'pJ' },
+  { key: 'bandwidthGBps', label: 'bandwidth', unit: 'GB/s' },
 ]);
 /** @typedef {(typeof DESIGN_METRICS)[number]['key']} MetricKey */
 
@@ -31,6 +32,7 @@ export const OBJECTIVE_METRICS = /** @type {Readonly<Record<string, MetricKey[]>
   latency: ['latencyNs'],
   'avg-latency': ['avgLatencyNs'],
   energy: ['energyPj'],
+  bandwidth: ['bandwidthGBps'],
   joint: ['powerMw', 'latencyNs'],
   pareto: ['powerMw', 'latencyNs'],
 });
@@ -314,6 +316,7 @@ export function thin(points, px) {
  * @property {Float64Array} latencyNs
  * @property {Float64Array} avgLatencyNs
  * @property {Float64Array} energyPj
+ * @property {Float64Array} bandwidthGBps
  * @property {Uint8Array} simulated
  */
 
@@ -331,7 +334,7 @@ export function thin(points, px) {
  * @property {Array<Map<string, number>>} lookup per axis: value (as text) → index
  */
 
-const FLOAT_COLUMNS = /** @type {const} */ (['value', 'reward', 'best', 'powerMw', 'latencyNs', 'avgLatencyNs', 'energyPj']);
+const FLOAT_COLUMNS = /** @type {const} */ (['value', 'reward', 'best', 'powerMw', 'latencyNs', 'avgLatencyNs', 'energyPj', 'bandwidthGBps']);
 
 /** @param {number} capacity @param {number} params @returns {Columns} */
 function emptyColumns(capacity, params) {
@@ -344,6 +347,7 @@ function emptyColumns(capacity, params) {
     latencyNs: new Float64Array(capacity),
     avgLatencyNs: new Float64Array(capacity),
     energyPj: new Float64Array(capacity),
+    bandwidthGBps: new Float64Array(capacity),
     simulated: new Uint8Array(capacity),
   };
 }
@@ -456,6 +460,7 @@ export function appendEvaluations(run, evaluations) {
     c.latencyNs[i] = e.latencyNs;
     c.avgLatencyNs[i] = e.avgLatencyNs;
     c.energyPj[i] = e.energyPj;
+    c.bandwidthGBps[i] = e.bandwidthGBps;
     c.simulated[i] = e.simulated ? 1 : 0;
     if (better(value, best, direction)) {
       best = value;
@@ -528,6 +533,7 @@ export function evaluationAt(run, i) {
     latencyNs: c.latencyNs[i],
     avgLatencyNs: c.avgLatencyNs[i],
     energyPj: c.energyPj[i],
+    bandwidthGBps: c.bandwidthGBps[i],
     simulated: c.simulated[i] === 1,
   };
 }

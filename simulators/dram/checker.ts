@@ -1,13 +1,16 @@
 /**
- * The protocol checker: replays a command log against the memspec, on its own, and reports every
- * JEDEC timing requirement or bank/rank state rule the log breaks. It shares no code with the
- * controller's timing tables: its requirements are written here, from the JEDEC DDR3/DDR4 rules,
- * and the data bus is checked by replaying bursts rather than by command-to-command delays.
+ * The protocol checker: replays one channel's command log against the memspec and reports every
+ * timing requirement or bank/rank state rule the log breaks. It reads the same standard file as
+ * the controller (the rule rows, what each command does, command lengths and buses, the
+ * four-activate window, data timing, refresh modes) but none of the controller's code: it keeps the
+ * time of the latest command of each kind per bank, bank group and rank and checks each command
+ * against every rule naming it, tracks bank and rank state from the commands' effects, and replays
+ * the data bursts rather than trusting command-to-command delays.
  */
-import { Cmd, COMMAND_COUNT, COMMAND_NAMES, type CmdName } from './commands.js';
+import { Cmd, COMMAND_COUNT, COMMAND_NAMES, type CmdName, type Scope } from './commands.js';
 import type { CommandLog } from './controller/command-log.js';
 import type { McConfig } from './mcconfig.js';
-import type { MemSpec, Timing } from './memspec.js';
+import type { MemSpec } from './memspec.js';
 
 export interface Violation {
   /** Position of the offending command in the log. */
@@ -25,90 +28,6 @@ export interface CheckReport {
   violations: Violation[];
 }
 
-type Where = 'sameBank' | 'sameBankGroup' | 'sameRank';
-
-/** "`second` must come at least `min` cycles after `first`, on the same bank / bank group / rank." */
-interface Requirement {
-  rule: string;
-  first: CmdName[];
-  second: CmdName[];
-  where: Where;
-  min: (t: Timing) => number;
-}
-
-const READS: CmdName[] = ['RD', 'RDA'];
-const WRITES: CmdName[] = ['WR', 'WRA'];
-const COLUMN: CmdName[] = [...READS, ...WRITES];
-const PD_EXITS: CmdName[] = ['PDXA', 'PDXP'];
-/** Commands that may not follow a power-down exit within tXP. */
-const AFTER_XP: CmdName[] = ['ACT', 'PRE', 'PREA', ...COLUMN, 'REF', 'REFPB', 'SREFEN'];
-
-function requirements(type: MemSpec['memoryType']): Requirement[] {
-  const r: Requirement[] = [
-    { rule: 'tRCD', first: ['ACT'], second: COLUMN, where: 'sameBank', min: (t) => t.RCD - t.AL },
-    { rule: 'tRC', first: ['ACT'], second: ['ACT', 'REFPB'], where: 'sameBank', min: (t) => t.RC },
-    { rule: 'tRC', first: ['ACT'], second: ['REF', 'SREFEN'], where: 'sameRank', min: (t) => t.RC },
-    { rule: 'tRAS', first: ['ACT'], second: ['PRE'], where: 'sameBank', min: (t) => t.RAS },
-    { rule: 'tRAS', first: ['ACT'], second: ['PREA'], where: 'sameRank', min: (t) => t.RAS },
-    { rule: 'tRP', first: ['PRE'], second: ['ACT', 'REFPB'], where: 'sameBank', min: (t) => t.RP },
-    { rule: 'tRP', first: ['PREA'], second: ['ACT', 'REF', 'REFPB', 'SREFEN'], where: 'sameRank', min: (t) => t.RP },
-    { rule: 'tRP', first: ['PRE'], second: ['REF', 'SREFEN'], where: 'sameRank', min: (t) => t.RP },
-    { rule: 'tRRD_S', first: ['ACT'], second: ['ACT'], where: 'sameRank', min: (t) => t.RRD_S },
-    { rule: 'tCCD_S', first: READS, second: READS, where: 'sameRank', min: (t) => t.CCD_S },
-    { rule: 'tCCD_S', first: WRITES, second: WRITES, where: 'sameRank', min: (t) => t.CCD_S },
-    { rule: 'tWTR_S', first: WRITES, second: READS, where: 'sameRank', min: (t) => t.WL + t.BURST + t.WTR_S - t.AL },
-    {
-      rule: 'read-to-write turnaround',
-      first: READS,
-      second: WRITES,
-      where: 'sameRank',
-      // JEDEC: RL + tCCD + 2 tCK − WL on DDR3; DDR4 needs 1 tCK plus the write preamble.
-      min: (t) => (type === 'DDR4' ? t.RL + t.BURST + 1 + t.WPRE - t.WL : t.RL + t.BURST + 2 - t.WL),
-    },
-    { rule: 'tRTP', first: ['RD'], second: ['PRE'], where: 'sameBank', min: (t) => t.AL + t.RTP },
-    { rule: 'tRTP', first: READS, second: ['PREA'], where: 'sameRank', min: (t) => t.AL + t.RTP },
-    { rule: 'tWR', first: ['WR'], second: ['PRE'], where: 'sameBank', min: (t) => t.WL + t.BURST + t.WR },
-    { rule: 'tWR', first: WRITES, second: ['PREA'], where: 'sameRank', min: (t) => t.WL + t.BURST + t.WR },
-    // The precharge inside RDA happens AL + tRTP after it, and must respect an earlier write's recovery.
-    { rule: 'tWR (auto-precharge)', first: ['WR'], second: ['RDA'], where: 'sameBank', min: (t) => t.WL + t.BURST + t.WR - t.AL - t.RTP },
-    { rule: 'tRTP+tRP (auto-precharge)', first: ['RDA'], second: ['ACT', 'REFPB'], where: 'sameBank', min: (t) => t.AL + t.RTP + t.RP },
-    { rule: 'tRTP+tRP (auto-precharge)', first: ['RDA'], second: ['REF', 'SREFEN'], where: 'sameRank', min: (t) => t.AL + t.RTP + t.RP },
-    { rule: 'tWR+tRP (auto-precharge)', first: ['WRA'], second: ['ACT', 'REFPB'], where: 'sameBank', min: (t) => t.WL + t.BURST + t.WR + t.RP },
-    { rule: 'tWR+tRP (auto-precharge)', first: ['WRA'], second: ['REF', 'SREFEN'], where: 'sameRank', min: (t) => t.WL + t.BURST + t.WR + t.RP },
-    { rule: 'tRFC', first: ['REF'], second: ['ACT', 'REF', 'REFPB', 'SREFEN'], where: 'sameRank', min: (t) => t.RFC },
-    { rule: 'tRFCpb', first: ['REFPB'], second: ['ACT', 'REFPB'], where: 'sameBank', min: (t) => t.RFCPB },
-    // Per-bank refreshes draw activate-like current: keep them tRRD apart from activates and each other.
-    { rule: 'tRRD (per-bank refresh)', first: ['REFPB', 'ACT'], second: ['REFPB'], where: 'sameRank', min: (t) => t.RRD_S },
-    { rule: 'tRRD (per-bank refresh)', first: ['REFPB'], second: ['ACT'], where: 'sameRank', min: (t) => t.RRD_S },
-    { rule: 'tXP', first: PD_EXITS, second: AFTER_XP, where: 'sameRank', min: (t) => t.XP },
-    { rule: 'tXS', first: ['SREFEX'], second: ['ACT', 'PRE', 'PREA', 'REF', 'REFPB', 'PDEP', 'SREFEN'], where: 'sameRank', min: (t) => t.XS },
-    { rule: 'tXSDLL', first: ['SREFEX'], second: COLUMN, where: 'sameRank', min: (t) => t.XSDLL },
-    { rule: 'tPD', first: ['PDEA'], second: ['PDXA'], where: 'sameRank', min: (t) => t.PD },
-    { rule: 'tPD', first: ['PDEP'], second: ['PDXP'], where: 'sameRank', min: (t) => t.PD },
-    { rule: 'tCKE', first: PD_EXITS, second: ['PDEA', 'PDEP'], where: 'sameRank', min: (t) => t.CKE },
-    { rule: 'tCKESR', first: ['SREFEN'], second: ['SREFEX'], where: 'sameRank', min: (t) => t.CKESR },
-    { rule: 'tACTPDEN', first: ['ACT'], second: ['PDEA'], where: 'sameRank', min: (t) => t.ACTPDEN },
-    { rule: 'tPRPDEN', first: ['PRE', 'PREA'], second: ['PDEA', 'PDEP'], where: 'sameRank', min: (t) => t.PRPDEN },
-    { rule: 'tRDPDEN', first: READS, second: ['PDEA', 'PDEP', 'SREFEN'], where: 'sameRank', min: (t) => t.RL + t.BURST + 1 },
-    { rule: 'tWRPDEN', first: ['WR'], second: ['PDEA'], where: 'sameRank', min: (t) => t.WL + t.BURST + t.WR },
-    { rule: 'tWRAPDEN', first: ['WRA'], second: ['PDEA', 'PDEP', 'SREFEN'], where: 'sameRank', min: (t) => t.WL + t.BURST + t.WR + 1 },
-    { rule: 'tREFPDEN', first: ['REF', 'REFPB'], second: ['PDEA', 'PDEP'], where: 'sameRank', min: (t) => t.REFPDEN },
-  ];
-  if (type === 'DDR4') {
-    r.push(
-      { rule: 'tRRD_L', first: ['ACT'], second: ['ACT'], where: 'sameBankGroup', min: (t) => t.RRD_L },
-      { rule: 'tCCD_L', first: READS, second: READS, where: 'sameBankGroup', min: (t) => t.CCD_L },
-      { rule: 'tCCD_L', first: WRITES, second: WRITES, where: 'sameBankGroup', min: (t) => t.CCD_L },
-      { rule: 'tWTR_L', first: WRITES, second: READS, where: 'sameBankGroup', min: (t) => t.WL + t.BURST + t.WTR_L - t.AL },
-    );
-  }
-  return r;
-}
-
-/** Bank and rank states while replaying. */
-const CLOSED = -1;
-const AWAKE = 0, POWER_DOWN_ACTIVE = 1, POWER_DOWN_PRECHARGED = 2, SELF_REFRESH = 3;
-
 export interface CheckOptions {
   /** With the controller config, refresh obligations are checked too. */
   mcConfig?: McConfig;
@@ -117,8 +36,24 @@ export interface CheckOptions {
   maxReported?: number;
 }
 
+/** Bank and rank states while replaying. */
+const CLOSED = -1;
+const AWAKE = 0, POWER_DOWN_ACTIVE = 1, POWER_DOWN_PRECHARGED = 2, SELF_REFRESH = 3;
+const STATE_NAMES = ['awake', 'in active power-down', 'in precharged power-down', 'in self-refresh'];
+
+/** "`to` must come at least `min` cycles after any `from` within `scope`." */
+interface Requirement {
+  param: string;
+  from: number[];
+  fromNames: string;
+  scope: Scope;
+  min: number;
+}
+
 export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOptions = {}): CheckReport {
+  const std = spec.standard;
   const t = spec.timing;
+  const data = spec.data;
   const maxReported = options.maxReported ?? 100;
   const NC = COMMAND_COUNT;
   const banks = spec.ranks * spec.banks;
@@ -128,7 +63,8 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
   const lastRank = new Float64Array(spec.ranks * NC).fill(-Infinity);
   const openRow = new Int32Array(banks).fill(CLOSED);
   const rankState = new Int32Array(spec.ranks).fill(AWAKE);
-  const acts: number[][] = Array.from({ length: spec.ranks }, () => []);
+  const windowEnds: number[][] = Array.from({ length: spec.ranks }, () => []);
+  const busFree = [-Infinity, -Infinity];
   // Refresh obligations: time awake since each rank's / bank's last refresh (self-refresh time excluded).
   const sleptSince = new Float64Array(spec.ranks).fill(-1);
   const sleptCum = new Float64Array(spec.ranks);
@@ -136,23 +72,41 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
   const sleptAtRefresh = new Float64Array(spec.ranks);
   const lastBankRefresh = new Float64Array(banks);
   const sleptAtBankRefresh = new Float64Array(banks);
-  let busEnd = -Infinity;
-  let busRank = -1;
-  let busRead = true;
-  let lastCycle = -Infinity;
+  // The data bus, per channel or (HBM) per rank: where the last burst ends, whose it was, which way.
+  const dataBuses = data.rankSwitch === null ? spec.ranks : 1;
+  const busEnd = new Float64Array(dataBuses).fill(-Infinity);
+  const busRank = new Int32Array(dataBuses).fill(-1);
+  const busRead = new Uint8Array(dataBuses).fill(1);
 
-  // Index the requirements by the later command.
-  const bySecond: Array<Array<{ rule: string; first: number[]; firstNames: string; where: Where; min: number }>> = Array.from({ length: NC }, () => []);
-  for (const q of requirements(spec.memoryType)) {
-    for (const s of q.second) bySecond[Cmd[s]].push({ rule: q.rule, first: q.first.map((f) => Cmd[f]), firstNames: q.first.join('/'), where: q.where, min: q.min(t) });
+  // The requirements, indexed by the later command.
+  const byTo: Requirement[][] = Array.from({ length: NC }, () => []);
+  for (const r of std.constraints(t)) {
+    for (const to of r.to) byTo[Cmd[to]].push({ param: r.param, from: r.from.map((f) => Cmd[f]), fromNames: r.from.join('/'), scope: r.scope, min: r.cycles });
   }
+  const length = (c: number): number => std.commands[COMMAND_NAMES[c]]?.length ?? 1;
+  const busOf = (c: number): number => (std.commandBuses === 2 && std.commands[COMMAND_NAMES[c]]?.bus === 'column' ? 1 : 0);
+
+  /** The banks a command at (rank, bank) acts on, from its target. */
+  const targets = (c: number, rank: number, bank: number): number[] => {
+    const target = std.commands[COMMAND_NAMES[c]]?.target ?? 'rank';
+    const base = rank * spec.banks;
+    if (target === 'bank') return [bank];
+    if (target === 'rank' || bank < 0) return Array.from({ length: spec.banks }, (_, b) => base + b);
+    const local = bank - base;
+    if (target === 'sameBank') return Array.from({ length: spec.bankGroups }, (_, g) => base + g * spec.banksPerGroup + (local % spec.banksPerGroup));
+    const half = spec.banks / 2;
+    return [base + (local % half), base + (local % half) + half];
+  };
 
   // JEDEC lets refreshes be postponed and pulled in, but only so far: the gap between two refreshes
-  // of a rank (or, per-bank, of a bank) is bounded by the flexibility the mcconfig allows.
+  // of a rank (or of a bank, for the partial refreshes) is bounded by the flexibility the mcconfig allows.
   const mc = options.mcConfig;
+  const mode = mc && mc.RefreshPolicy !== 'NoRefresh' ? std.refresh(t)[mc.RefreshPolicy] : undefined;
   const slack = mc ? mc.RefreshMaxPostponed + mc.RefreshMaxPulledin + 2 : 0;
-  const refreshGap = mc?.RefreshPolicy === 'AllBank' ? slack * t.REFI : Infinity;
-  const bankRefreshGap = mc?.RefreshPolicy === 'PerBank' ? slack * t.REFIPB * spec.banks : Infinity;
+  const modeTarget = mode ? std.commands[mode.command]?.target : undefined;
+  const sets = modeTarget === 'bank' ? spec.banks : modeTarget === 'sameBank' ? spec.banksPerGroup : modeTarget === 'bankPair' ? spec.banks / 2 : 1;
+  const refreshGap = mode && modeTarget === 'rank' ? slack * t[mode.interval] : Infinity;
+  const bankRefreshGap = mode && modeTarget !== 'rank' ? slack * t[mode.interval] * sets : Infinity;
 
   const violations: Violation[] = [];
   let count = 0;
@@ -160,125 +114,134 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
     const now = log.time[i];
     const c = log.cmd[i];
     const name = COMMAND_NAMES[c];
+    const spec_ = std.commands[name];
     const rank = log.rank[i];
     const bank = log.bank[i];
-    const group = log.bankGroup[i];
     const where = bank >= 0 ? `rank ${rank} bank ${bank}` : `rank ${rank}`;
     const fail = (rule: string, message: string): void => {
       count++;
       if (violations.length < maxReported) violations.push({ index: i, cycle: now, command: name, rule, message: `cycle ${now}: ${name} to ${where}: ${message}` });
     };
+    if (!spec_) {
+      fail('command', `${spec.memoryType} has no ${name} command`);
+      continue;
+    }
+    const hit = targets(c, rank, bank);
+    const hitGroups = [...new Set(hit.map((b) => Math.floor(b / spec.banksPerGroup)))];
 
-    if (now <= lastCycle) fail('command bus', `issued in the same cycle as, or before, the previous command (cycle ${lastCycle})`);
-    lastCycle = now;
+    // The command bus (one, or a row and a column bus): a command starts once the last one left it.
+    const bus = busOf(c);
+    if (now < busFree[bus]) fail('command bus', `starts before the previous command left the ${std.commandBuses === 2 ? (bus ? 'column' : 'row') + ' ' : ''}command bus (cycle ${busFree[bus]})`);
+    busFree[bus] = now + length(c);
 
-    // Timing requirements against the latest earlier command of each kind.
-    for (const q of bySecond[c]) {
+    // Timing requirements against the latest earlier command of each kind in the rule's scope.
+    for (const q of byTo[c]) {
       let prev = -Infinity;
-      for (const f of q.first) {
-        let p: number;
-        if (q.where === 'sameBank') {
-          if (bank >= 0) p = lastBank[bank * NC + f];
-          else {
-            p = -Infinity;
-            for (let b = rank * spec.banks; b < (rank + 1) * spec.banks; b++) p = Math.max(p, lastBank[b * NC + f]);
-          }
-        } else if (q.where === 'sameBankGroup') p = group >= 0 ? lastGroup[group * NC + f] : -Infinity;
-        else p = lastRank[rank * NC + f];
+      for (const f of q.from) {
+        let p = -Infinity;
+        switch (q.scope) {
+          case 'bank':
+            for (const b of hit) p = Math.max(p, lastBank[b * NC + f]);
+            break;
+          case 'bankGroup':
+            for (const g of hitGroups) p = Math.max(p, lastGroup[g * NC + f]);
+            break;
+          case 'rank':
+            p = lastRank[rank * NC + f];
+            break;
+          case 'otherRanks':
+          case 'channel':
+            for (let r = 0; r < spec.ranks; r++) if (q.scope === 'channel' || r !== rank) p = Math.max(p, lastRank[r * NC + f]);
+            break;
+        }
         if (p > prev) prev = p;
       }
-      if (now - prev < q.min) fail(q.rule, `only ${now - prev} cycles after ${q.firstNames} (${q.rule} needs ${q.min})`);
+      if (now - prev < q.min) fail(q.param, `only ${now - prev} cycles after ${q.fromNames} (${q.param} needs ${q.min})`);
     }
 
-    // State rules.
+    // The four-activate window: the fifth windowed command ends at least tFAW after the first ends.
+    if (spec_.window && data.fourActivateWindow > 0) {
+      const w = windowEnds[rank];
+      const end = now + length(c);
+      if (w.length === 4) {
+        if (end - w[0] < data.fourActivateWindow) fail('tFAW', `fifth activate within ${end - w[0]} cycles of four others (tFAW needs ${data.fourActivateWindow})`);
+        w.shift();
+      }
+      w.push(end);
+    }
+
+    // Power state: asleep, a rank takes only its own exit.
     const state = rankState[rank];
     const sleeping = state !== AWAKE;
     const allowedAsleep =
-      (state === POWER_DOWN_ACTIVE && c === Cmd.PDXA) ||
-      (state === POWER_DOWN_PRECHARGED && c === Cmd.PDXP) ||
-      (state === SELF_REFRESH && c === Cmd.SREFEX);
-    if (sleeping && !allowedAsleep) fail('power state', `issued while the rank is ${['awake', 'in active power-down', 'in precharged power-down', 'in self-refresh'][state]}`);
+      (state === POWER_DOWN_ACTIVE && name === 'PDXA') || (state === POWER_DOWN_PRECHARGED && name === 'PDXP') || (state === SELF_REFRESH && name === 'SREFEX');
+    if (sleeping && !allowedAsleep) fail('power state', `issued while the rank is ${STATE_NAMES[state]}`);
     const firstBank = rank * spec.banks;
     let anyOpen = false;
     for (let b = firstBank; b < firstBank + spec.banks; b++) if (openRow[b] !== CLOSED) anyOpen = true;
-    switch (c) {
-      case Cmd.ACT: {
+
+    // Bank state, from what the command does.
+    switch (spec_.effect) {
+      case 'activate':
         if (openRow[bank] !== CLOSED) fail('bank state', `bank already has row ${openRow[bank]} open`);
         openRow[bank] = log.row[i];
-        const a = acts[rank];
-        if (a.length === 4) {
-          if (now - a[0] < t.FAW) fail('tFAW', `fifth activate within ${now - a[0]} cycles of four others (tFAW needs ${t.FAW})`);
-          a.shift();
-        }
-        a.push(now);
         break;
-      }
-      case Cmd.PRE:
-        openRow[bank] = CLOSED;
+      case 'precharge':
+        for (const b of hit) openRow[b] = CLOSED;
         break;
-      case Cmd.PREA:
-        for (let b = firstBank; b < firstBank + spec.banks; b++) openRow[b] = CLOSED;
-        break;
-      case Cmd.RD:
-      case Cmd.RDA:
-      case Cmd.WR:
-      case Cmd.WRA: {
+      case 'read':
+      case 'readAuto':
+      case 'write':
+      case 'writeAuto': {
         if (openRow[bank] === CLOSED) fail('bank state', 'no row is open');
         else if (openRow[bank] !== log.row[i]) fail('bank state', `row ${log.row[i]} accessed but row ${openRow[bank]} is open`);
-        if (c === Cmd.RDA || c === Cmd.WRA) openRow[bank] = CLOSED;
-        // The data bus: bursts must not overlap; a rank switch needs a tRTRS bubble, plus the new
-        // direction's preamble when the direction changes too (DDR4).
-        const isRead = c === Cmd.RD || c === Cmd.RDA;
-        const start = now + (isRead ? t.RL : t.WL);
-        const gap = busRank >= 0 && busRank !== rank ? t.RTRS + (isRead !== busRead ? (isRead ? t.RPRE : t.WPRE) : 0) : 0;
-        if (start < busEnd + gap) fail('data bus', `burst at cycle ${start} overlaps the previous one ending at ${busEnd}${gap ? ` (+${gap} for the rank switch)` : ''}`);
-        busEnd = Math.max(busEnd, start + t.BURST);
-        busRank = rank;
-        busRead = isRead;
+        if (spec_.effect === 'readAuto' || spec_.effect === 'writeAuto') openRow[bank] = CLOSED;
+        // The data bus: bursts must not overlap; a rank switch needs a bubble, plus the new
+        // direction's preamble when the direction changes too.
+        const isRead = spec_.effect === 'read' || spec_.effect === 'readAuto';
+        const d = data.rankSwitch === null ? rank : 0;
+        const start = now + (isRead ? data.readLatency : data.writeLatency);
+        const sw = data.rankSwitch;
+        const gap = sw !== null && busRank[d] >= 0 && busRank[d] !== rank ? sw.bubble + (isRead !== (busRead[d] === 1) ? (isRead ? sw.readPreamble : sw.writePreamble) : 0) : 0;
+        if (start < busEnd[d] + gap) fail('data bus', `burst at cycle ${start} overlaps the previous one ending at ${busEnd[d]}${gap ? ` (+${gap} for the rank switch)` : ''}`);
+        busEnd[d] = Math.max(busEnd[d], start + data.burst);
+        busRank[d] = rank;
+        busRead[d] = isRead ? 1 : 0;
         break;
       }
-      case Cmd.REF: {
-        if (anyOpen) fail('bank state', 'all-bank refresh with a row open');
-        const awake = now - lastRefresh[rank] - (sleptCum[rank] - sleptAtRefresh[rank]);
-        if (awake > refreshGap) fail('tREFI', `${awake} cycles since the last refresh (at most ${refreshGap} allowed by RefreshMaxPostponed/Pulledin)`);
-        lastRefresh[rank] = now;
-        sleptAtRefresh[rank] = sleptCum[rank];
-        // An all-bank refresh refreshes every bank.
-        for (let b = firstBank; b < firstBank + spec.banks; b++) {
+      case 'refresh': {
+        if (hit.some((b) => openRow[b] !== CLOSED)) fail('bank state', `${spec_.target === 'rank' ? 'all-bank ' : ''}refresh with a row open`);
+        if (spec_.target === 'rank') {
+          const awake = now - lastRefresh[rank] - (sleptCum[rank] - sleptAtRefresh[rank]);
+          if (awake > refreshGap) fail('tREFI', `${awake} cycles since the last refresh (at most ${refreshGap} allowed by RefreshMaxPostponed/Pulledin)`);
+          lastRefresh[rank] = now;
+          sleptAtRefresh[rank] = sleptCum[rank];
+        }
+        for (const b of hit) {
+          const awake = now - lastBankRefresh[b] - (sleptCum[rank] - sleptAtBankRefresh[b]);
+          if (spec_.target !== 'rank' && awake > bankRefreshGap) fail('tREFIpb', `${awake} cycles since bank ${b}'s last refresh (at most ${bankRefreshGap} allowed)`);
           lastBankRefresh[b] = now;
           sleptAtBankRefresh[b] = sleptCum[rank];
         }
         break;
       }
-      case Cmd.REFPB: {
-        if (openRow[bank] !== CLOSED) fail('bank state', 'per-bank refresh of an open bank');
-        const awake = now - lastBankRefresh[bank] - (sleptCum[rank] - sleptAtBankRefresh[bank]);
-        if (awake > bankRefreshGap) fail('tREFIpb', `${awake} cycles since this bank's last refresh (at most ${bankRefreshGap} allowed)`);
-        lastBankRefresh[bank] = now;
-        sleptAtBankRefresh[bank] = sleptCum[rank];
+      case 'powerDown':
+        if (name === 'PDEA' && !anyOpen) fail('power state', 'active power-down with every bank closed (should be PDEP)');
+        if (name === 'PDEP' && anyOpen) fail('power state', 'precharged power-down with a row open (should be PDEA)');
+        if (!sleeping) rankState[rank] = name === 'PDEA' ? POWER_DOWN_ACTIVE : POWER_DOWN_PRECHARGED;
         break;
-      }
-      case Cmd.PDEA:
-        if (!anyOpen) fail('power state', 'active power-down with every bank closed (should be PDEP)');
-        if (!sleeping) rankState[rank] = POWER_DOWN_ACTIVE;
-        break;
-      case Cmd.PDEP:
-        if (anyOpen) fail('power state', 'precharged power-down with a row open (should be PDEA)');
-        if (!sleeping) rankState[rank] = POWER_DOWN_PRECHARGED;
-        break;
-      case Cmd.PDXA:
-      case Cmd.PDXP:
+      case 'powerUp':
         if (allowedAsleep) rankState[rank] = AWAKE;
         else if (!sleeping) fail('power state', 'power-down exit while not in power-down');
         break;
-      case Cmd.SREFEN:
+      case 'selfRefreshEntry':
         if (anyOpen) fail('bank state', 'self-refresh entry with a row open');
         if (!sleeping) {
           rankState[rank] = SELF_REFRESH;
           sleptSince[rank] = now;
         }
         break;
-      case Cmd.SREFEX:
+      case 'selfRefreshExit':
         if (allowedAsleep) {
           rankState[rank] = AWAKE;
           sleptCum[rank] += now - sleptSince[rank];
@@ -287,9 +250,8 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
     }
 
     lastRank[rank * NC + c] = now;
-    if (group >= 0) lastGroup[group * NC + c] = now;
-    if (bank >= 0) lastBank[bank * NC + c] = now;
-    else for (let b = firstBank; b < firstBank + spec.banks; b++) lastBank[b * NC + c] = now;
+    for (const g of hitGroups) lastGroup[g * NC + c] = now;
+    for (const b of hit) lastBank[b * NC + c] = now;
   }
   // Refreshes still owed at the end of the run.
   if (options.endCycle !== undefined) {

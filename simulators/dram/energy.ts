@@ -13,19 +13,9 @@
  */
 import type { MemSpec } from './memspec.js';
 import type { Rail } from './standards/standard.js';
+import type { EnergyBreakdownPj } from './stats.js';
 
-export interface EnergyBreakdownPj {
-  activate: number;
-  precharge: number;
-  read: number;
-  write: number;
-  refresh: number;
-  activeStandby: number;
-  prechargedStandby: number;
-  activePowerDown: number;
-  prechargedPowerDown: number;
-  selfRefresh: number;
-}
+export type { EnergyBreakdownPj } from './stats.js';
 
 /** Background states, indexes into the per-rank time accumulators. */
 const ACT_STBY = 0, PRE_STBY = 1, ACT_PD = 2, PRE_PD = 3, SREF = 4;

@@ -7,7 +7,7 @@ import { type JsonObject, describe, unwrap } from './json.js';
 
 export const MC_CHOICES = {
   PagePolicy: ['Open', 'OpenAdaptive', 'Closed', 'ClosedAdaptive'],
-  Scheduler: ['Fifo', 'FrFcfs', 'FrFcfsGrp'],
+  Scheduler: ['Fifo', 'FrFcfs', 'FrFcfsGrp', 'GrpFrFcfs', 'GrpFrFcfsWm'],
   SchedulerBuffer: ['Bankwise', 'ReadWrite', 'Shared'],
   CmdMux: ['Oldest', 'Strict'],
   RespQueue: ['Fifo', 'Reorder'],
@@ -29,6 +29,8 @@ export const MC_NUMBERS = {
   RefreshMaxPulledin: 0,
   MaxActiveTransactions: 1,
   PowerDownTimeout: 0,
+  HighWatermark: 1,
+  LowWatermark: 1,
   ArbitrationDelayFw: 0,
   ArbitrationDelayBw: 0,
   ThinkDelayFw: 0,
@@ -38,7 +40,7 @@ export const MC_NUMBERS = {
 } as const;
 
 /** DRAMSys keys accepted for compatibility that do not affect this simulator (see README). */
-const IGNORED_KEYS = ['BlockingReadDelay', 'BlockingWriteDelay', 'HighWatermark', 'LowWatermark', 'RefreshManagement'];
+const IGNORED_KEYS = ['BlockingReadDelay', 'BlockingWriteDelay', 'RefreshManagement'];
 
 /** Old DRAMSys names still found in users' files. */
 const ALIASES: Record<string, Record<string, string>> = {
@@ -60,6 +62,9 @@ export type McConfig = { readonly [K in McChoiceKey]: Choices[K][number] } & {
   readonly MaxActiveTransactions: number;
   /** Idle cycles before Staggered power-down enters (0: at once, as DRAMSys does). */
   readonly PowerDownTimeout: number;
+  /** GrpFrFcfsWm: writes waiting in the buffer above which it drains writes, and at or below which it stops. */
+  readonly HighWatermark: number;
+  readonly LowWatermark: number;
   readonly ArbitrationDelayFw: number;
   readonly ArbitrationDelayBw: number;
   readonly ThinkDelayFw: number;
@@ -86,6 +91,8 @@ export const DEFAULT_MCCONFIG: McConfig = {
   Arbiter: 'Simple',
   MaxActiveTransactions: 1,
   PowerDownTimeout: 0,
+  HighWatermark: 8,
+  LowWatermark: 4,
   ArbitrationDelayFw: 0,
   ArbitrationDelayBw: 0,
   ThinkDelayFw: 0,
@@ -162,7 +169,11 @@ export function withOverrides(base: McConfig, overrides: Readonly<Record<string,
     }
     out[key] = parseMcValue(key, v, where);
   }
-  return out as McConfig;
+  const c = out as McConfig;
+  if (c.Scheduler === 'GrpFrFcfsWm' && c.LowWatermark >= c.HighWatermark) {
+    throw new InputError(`${where}LowWatermark: ${c.LowWatermark} must be below HighWatermark (${c.HighWatermark}) for the GrpFrFcfsWm scheduler`);
+  }
+  return c;
 }
 
 /**
@@ -189,7 +200,8 @@ export { isChoiceKey, isNumberKey };
 /**
  * The config with parameters that cannot affect the run normalised away, so that designs which
  * behave identically share one simulation: refresh flexibility under NoRefresh, the active-
- * transaction limit under the Simple arbiter (which ignores it), the arbitration delays under the
+ * transaction limit under the Simple arbiter (which ignores it), the watermarks under any scheduler
+ * but GrpFrFcfsWm, the arbitration delays under the
  * Fifo and Reorder arbiters (which ignore them), the power-down timeout without
  * power-down, and the read/write buffer depths outside the ReadWrite buffer.
  */
@@ -206,6 +218,10 @@ export function effectiveMcConfig(c: McConfig): McConfig {
     out.ArbitrationDelayBw = 0;
   }
   if (c.PowerDownPolicy === 'NoPowerDown') out.PowerDownTimeout = 0;
+  if (c.Scheduler !== 'GrpFrFcfsWm') {
+    out.HighWatermark = 0;
+    out.LowWatermark = 0;
+  }
   if (c.SchedulerBuffer === 'ReadWrite') {
     out.RequestBufferSizeRead = c.RequestBufferSizeRead ?? c.RequestBufferSize;
     out.RequestBufferSizeWrite = c.RequestBufferSizeWrite ?? c.RequestBufferSize;

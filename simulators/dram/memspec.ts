@@ -8,7 +8,7 @@
 import { InputError } from '../../common/errors.js';
 import { type JsonObject, describe, isObject, numberField, unwrap } from './json.js';
 import { STANDARDS } from './standards/index.js';
-import type { DataTiming, DramStandard, EnergyTiming, Rail, Timing } from './standards/standard.js';
+import type { ArchInfo, DataTiming, DramStandard, EnergyTiming, Rail, Timing } from './standards/standard.js';
 
 export type { ArchInfo, Rail, Timing } from './standards/standard.js';
 /** A standard's name, as DRAMSys's memoryType (`DDR3`, `DDR4`, …). */
@@ -145,14 +145,15 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   const ticks = standard.ticksPerClock ?? 1;
   const tCkNs = Math.round(periodPs) / 1000 / ticks;
   clockMhz *= ticks;
-  const timing = standard.readTiming(tim, timAt, { burstLength, dataRate, json: arch, where: archAt });
+  const archInfo = { burstLength, dataRate, tCkNs, json: arch, where: archAt };
+  const timing = standard.readTiming(tim, timAt, archInfo);
   // Cycles are kept in 32-bit integers: far beyond any real timing, and sums stay exact.
   for (const [k, v] of Object.entries(timing)) {
     if (v > MAX_TIMING_CYCLES) throw new InputError(`${timAt}.${k}: ${v} cycles is beyond any DRAM timing (at most ${MAX_TIMING_CYCLES.toLocaleString('en-US')})`);
   }
   standard.checkTiming?.(timing, timAt);
 
-  const rails = spec.mempowerspec === undefined ? [] : readRails(standard, spec.mempowerspec as JsonObject, `${at}.mempowerspec`);
+  const rails = spec.mempowerspec === undefined ? [] : readRails(standard, spec.mempowerspec as JsonObject, `${at}.mempowerspec`, timing, archInfo);
 
   const bytesPerBurst = (burstLength * width * devices) / 8;
   const capacityBytes = (channels * ranks * banks * rows * columns * width * devices) / 8;
@@ -185,12 +186,12 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
 }
 
 /** The supply rails from mempowerspec, range-checked. */
-function readRails(standard: DramStandard, pow: JsonObject, at: string): Rail[] {
+function readRails(standard: DramStandard, pow: JsonObject, at: string, timing: Timing, arch: ArchInfo): Rail[] {
   // Current DRAMSys memspecs give amperes (0.07), older ones milliamperes (70).
   const currents = Object.entries(pow).filter(([k, v]) => /^i/.test(k) && typeof v === 'number').map(([, v]) => v as number);
   const scale = currents.length > 0 && Math.max(...currents) < 1 ? 1000 : 1;
   checkPhysical(pow, at, scale);
-  const rails = standard.readPower(pow, at, scale);
+  const rails = standard.readPower(pow, at, scale, timing, arch);
   checkRails(rails, at);
   return rails;
 }

@@ -1,6 +1,18 @@
 /** Latency statistics in bounded memory, and the `SimStats` result type. */
 import type { CmdName } from './commands.js';
-import type { EnergyBreakdownPj } from './energy.js';
+
+export interface EnergyBreakdownPj {
+  activate: number;
+  precharge: number;
+  read: number;
+  write: number;
+  refresh: number;
+  activeStandby: number;
+  prechargedStandby: number;
+  activePowerDown: number;
+  prechargedPowerDown: number;
+  selfRefresh: number;
+}
 
 const EXACT = 1 << 16;
 const SUB_BITS = 10;

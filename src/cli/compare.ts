@@ -7,12 +7,13 @@ import { AGENTS } from '../../agents/index.js';
 import { COMPARE_DEFAULTS, CompareSpecSchema, type CompareSpec, collectResults, openCompareDir, runMatrix } from '../compare/matrix.js';
 import { slug } from '../compare/charts.js';
 import { summarise, writeReport } from '../compare/report.js';
-import { METRICS, OBJECTIVES, type ObjectiveName } from '../objectives.js';
+import type { MetricName } from '../metrics.js';
+import { OBJECTIVES, objectiveDirection, objectiveMetric, type ObjectiveName } from '../objectives.js';
 import { readSearchConfigFile } from '../search/options.js';
 import { loadSpace } from '../space/builtin.js';
 import { openTrace } from '../../traces/builtin.js';
-import { checkSweepFile, SWEEP_METRICS, sweepBests } from '../sweep.js';
-import { flagName } from './program.js';
+import { checkSweepFile, sweepBests } from '../sweep.js';
+import { flagName, interruptible, signalExitCode } from './program.js';
 import { progressBar } from './progress.js';
 import { parseRedisUrl } from '../queue/connection.js';
 
@@ -57,10 +58,8 @@ function tolerance(raw: string | undefined): number | undefined {
   return value;
 }
 
-/** The objective's column in a sweep, when it has one. */
-const SWEEP_COLUMN: Partial<Record<ObjectiveName, (typeof SWEEP_METRICS)[number]>> = Object.fromEntries(
-  Object.entries(METRICS).map(([o, m]) => [o, m.stat]),
-);
+/** What may be given with --resume. */
+const RESUME_FLAGS = new Set<keyof CompareFlags>(['resume', 'tolerance', 'json']);
 
 /** Spec keys that are also flags. */
 const FLAG_KEYS = new Set(['agents', 'traces', 'objectives', 'seeds', 'budget', 'workers', 'parallel', 'reward', 'space', 'groundTruth', 'tolerance', 'queue']);
@@ -125,8 +124,8 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
 }
 
 /** The sweep columns holding the objectives' values (objectives a sweep does not record have none). */
-function sweepColumnsOf(objectives: readonly ObjectiveName[]): Array<(typeof SWEEP_METRICS)[number]> {
-  return [...new Set(objectives.flatMap((o) => (SWEEP_COLUMN[o] ? [SWEEP_COLUMN[o]] : [])))];
+function sweepColumnsOf(objectives: readonly ObjectiveName[]): MetricName[] {
+  return [...new Set(objectives.flatMap((o) => objectiveMetric(o) ?? []))];
 }
 
 /** The ground-truth sweep of `trace`: `<ground truth>/<trace name>.csv`. */
@@ -143,11 +142,12 @@ function optimaAndTargets(spec: CompareSpec): { optima: Map<string, number | nul
     const bests = csv !== null && existsSync(csv) ? sweepBests(csv, sweepColumnsOf(spec.objectives)) : null;
     for (const o of spec.objectives) {
       const key = `${trace}|${o}`;
-      const col = SWEEP_COLUMN[o];
+      const col = objectiveMetric(o);
       const best = col && bests ? bests[col] : null;
       optima.set(key, best ? best.value : null);
-      const explicit = spec.targets[o];
-      targets.set(key, explicit ?? (best ? best.value * (1 + spec.tolerance) : null));
+      // Within the tolerance of the optimum, on the side that is worse.
+      const slack = objectiveDirection(o) === 'min' ? 1 + spec.tolerance : 1 - spec.tolerance;
+      targets.set(key, spec.targets[o] ?? (best ? best.value * slack : null));
     }
   }
   return { optima, targets };
@@ -164,7 +164,7 @@ export function registerCompareCommand(program: Command): void {
     .option('--budget <n>', 'evaluations per run (default 2000)')
     .option('--workers <n>', 'simulation threads (default 1: in-process)')
     .option('--queue <url>', 'simulate on `marl-dse worker` processes through the Redis queue at URL')
-    .option('--parallel <n>', 'runs at a time (default twice the workers)')
+    .option('--parallel <n>', 'runs at a time (default twice the workers; 1 with --workers 1, 4 with --queue)')
     .option('--reward <kind>', 'log (default) or archgym')
     .option('--space <name|file>', 'the design space (default reference)')
     .option('--ground-truth <dir>', 'sweeps (<trace>.csv from marl-dse sweep) giving the true optima; success = within --tolerance')
@@ -176,25 +176,24 @@ export function registerCompareCommand(program: Command): void {
     .action(async (flags: CompareFlags) => {
       const dir = flags.resume ?? flags.out;
       if (!dir) throw new InputError('--out: required (the folder for the runs and the report)');
+      if (flags.resume !== undefined) {
+        // A resumed comparison keeps the matrix it started with; only its scoring and output may change.
+        const given = (Object.keys(flags) as Array<keyof CompareFlags>).filter((k) => flags[k] !== undefined && !RESUME_FLAGS.has(k));
+        if (given.length > 0) throw new InputError(`${flagName(given[0])}: a resumed comparison keeps the options it started with (with --resume give only --tolerance and --json)`);
+      }
       const fresh = !flags.resume;
       const state = flags.resume ? openCompareDir(flags.resume, null) : openCompareDir(dir, resolveCompareSpec(flags));
       // Success is scored when the report is written, so a finished comparison can be re-scored.
       const rescore = flags.resume ? tolerance(flags.tolerance) : undefined;
       if (rescore !== undefined) state.spec = { ...state.spec, tolerance: rescore };
       const spec = state.spec;
-      let stop = false;
-      const onSigint = (): void => {
-        if (stop) process.exit(130);
-        stop = true;
-        process.stderr.write(`\nstopping after the current batches; continue with: marl-dse compare --resume ${dir}\n`);
-      };
-      process.on('SIGINT', onSigint);
+      const interruption = interruptible('stopping the comparison');
       const runs = spec.agents.length * spec.traces.length * spec.objectives.length * spec.seeds;
       const bar = progressBar(runs * spec.budget, ' compare |{bar}| {value}/{total} evaluations | {runs} runs | ETA {eta_formatted}');
       try {
         const r = await runMatrix(dir, state, {
           onProgress: (p) => bar.update(p.evaluationsDone, { runs: `${p.runsDone}/${p.runsTotal}` }),
-          shouldStop: () => stop,
+          signal: interruption.signal,
         });
         bar.stop();
         const { optima, targets } = optimaAndTargets(spec);
@@ -208,7 +207,10 @@ export function registerCompareCommand(program: Command): void {
           for (const c of cells) process.stdout.write(`  ${c.verdict}\n`);
           process.stdout.write(`report: ${join(dir, 'report.html')} (${files.length} files)\n`);
         }
-        if (!r.finished) process.exitCode = 130;
+        if (!r.finished) {
+          process.stderr.write(`continue with: marl-dse compare --resume ${dir}\n`);
+          process.exitCode = signalExitCode(interruption.received() ?? 'SIGINT');
+        }
       } catch (e) {
         // Refused before its first run started (bad hyperparameters, a reward that needs targets):
         // leave nothing that would block the corrected command.
@@ -218,7 +220,7 @@ export function registerCompareCommand(program: Command): void {
         throw e;
       } finally {
         bar.stop();
-        process.off('SIGINT', onSigint);
+        interruption.dispose();
       }
     });
 }

@@ -10,6 +10,8 @@ import { InputError } from '../../common/errors.js';
 import { csvExport, EXPORT_FORMATS, type ExportFormat, jsonExport } from '../store/export.js';
 import { DEFAULT_STORE_PATH, type EvaluationRecord, RUN_STATUSES, type RunRow, type RunStatus, RunStore } from '../store/store.js';
 import { writeAtomically } from '../files.js';
+import { describeHolder } from '../locks.js';
+import { stdoutError } from './program.js';
 
 interface DbFlags {
   db: string;
@@ -119,6 +121,8 @@ export function runTable(r: RunRow, best: EvaluationRecord | null): string {
     ['wall time', r.wallSeconds === null ? '—' : `${fmt(r.wallSeconds, 1)} s`],
     ['created / updated (UTC)', `${r.createdAt} / ${r.updatedAt}`],
   ];
+  if (r.holder !== null) rows.push(['running in', describeHolder(r.holder)]);
+  if (r.error !== null) rows.push(['error', r.error]);
   if (best) {
     rows.push(['best design', JSON.stringify(best.design)]);
     for (const [k, v] of Object.entries(best.config)) rows.push([`  ${k}`, String(v)]);
@@ -219,7 +223,7 @@ async function writeToStdout(chunks: Iterable<string>): Promise<void> {
   } finally {
     process.stdout.off('error', onError);
   }
-  if (failure !== null && failure.code !== 'EPIPE') throw failure;
+  if (failure !== null && failure.code !== 'EPIPE') throw stdoutError(failure);
 }
 
 /** Writes the chunks to `out` through a temporary file (see `writeAtomically`). */

@@ -11,7 +11,7 @@ import { resumeRun, runSearch, type SearchHooks, type SearchSummary } from '../s
 import { DEFAULT_PORT } from '../server/server.js';
 import type { ServerHandle } from '../server/thread.js';
 import { type Progress, progressBar } from './progress.js';
-import { flagName, untilInterrupted } from './program.js';
+import { flagName, interruptible, signalExitCode, untilInterrupted } from './program.js';
 import { pageUrl, servingMessage, startSearchDashboard } from './serve.js';
 import { statsTable } from './simulate.js';
 
@@ -80,13 +80,7 @@ export function registerSearchCommand(program: Command): void {
     .option('--serve', 'watch the search live: start the dashboard on its store first (kept serving afterwards on a terminal, until Ctrl-C)')
     .option('--port <n>', `the dashboard port with --serve (default ${DEFAULT_PORT}; 0: any free port)`)
     .action(async (flags: SearchCliFlags) => {
-      let stop = false;
-      const onSigint = (): void => {
-        if (stop) process.exit(130);
-        stop = true;
-        process.stderr.write('\nstopping after the current batch (Ctrl-C again to quit now; the run can be resumed)\n');
-      };
-      process.on('SIGINT', onSigint);
+      const interruption = interruptible('stopping the search; the run can be resumed');
       let bar: Progress = { update() {}, stop() {} };
       let server: ServerHandle | null = null;
       /** The run the dashboard opens on. */
@@ -94,7 +88,7 @@ export function registerSearchCommand(program: Command): void {
       let best = '—';
       let started = 0;
       const hooks: SearchHooks = {
-        shouldStop: () => stop,
+        signal: interruption.signal,
         onStart: (runId, opts) => {
           bar.stop();
           // The page opens on this run: its evaluations appear live from the first one.
@@ -136,17 +130,17 @@ export function registerSearchCommand(program: Command): void {
         } else process.stdout.write(printSummary(summary));
         if (summary.status === 'interrupted') {
           process.stderr.write(`run ${summary.runId} interrupted after ${summary.evaluations} evaluations; continue it with: marl-dse search --resume ${summary.runId}${flags.db ? ` --db ${flags.db}` : ''}\n`);
-          process.exitCode = 130;
+          process.exitCode = signalExitCode(interruption.received() ?? 'SIGINT');
         }
         // On a terminal the user is watching: keep the page up. Otherwise (CI, scripts) end with the search.
-        if (server && process.stdout.isTTY) {
-          process.off('SIGINT', onSigint);
+        if (server && process.stdout.isTTY && summary.status === 'finished') {
+          interruption.dispose();
           process.stderr.write(`search done; the dashboard stays at ${pageUrl(server, watched)} until Ctrl-C\n`);
           await untilInterrupted();
         }
       } finally {
         bar.stop();
-        process.off('SIGINT', onSigint);
+        interruption.dispose();
         await server?.close();
       }
     });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../common/errors.js';
 import { makeDirs } from '../files.js';
+import { lockFile } from '../locks.js';
 import { mcConfigKey } from '../../simulators/dram/mcconfig.js';
 import { AGENTS, type AgentName } from '../../agents/index.js';
 import { inProcessBackend, SharedMapMemo, type SimulationBackend } from '../evaluator/evaluator.js';
@@ -80,14 +81,15 @@ export function cellsOf(spec: CompareSpec): Cell[] {
   return out;
 }
 
-interface CompareState {
-  version: 1;
-  spec: CompareSpec;
+const CompareStateSchema = z.object({
+  version: z.literal(1),
+  spec: CompareSpecSchema,
   /** The run id of each cell that has started. */
-  runs: Record<string, number>;
+  runs: z.record(z.string(), z.number().int().positive()),
   /** Wall time of the batch so far, seconds. */
-  wallSeconds: number;
-}
+  wallSeconds: z.number().min(0),
+});
+type CompareState = z.infer<typeof CompareStateSchema>;
 
 export const STATE_FILE = 'compare.json';
 export const DB_FILE = 'runs.sqlite';
@@ -98,7 +100,12 @@ function writeState(dir: string, state: CompareState): void {
   renameSync(tmp, join(dir, STATE_FILE));
 }
 
-/** Prepares DIR (created if needed, must be writable); with `resume`, reads its recorded state. */
+export const LOCK_FILE = 'compare.lock';
+
+/**
+ * Prepares DIR (created if needed, must be writable) and locks it for this process (a second
+ * `compare` on the same folder is refused, naming the first); with `resume`, reads its recorded state.
+ */
 export function openCompareDir(dir: string, spec: CompareSpec | null): CompareState {
   try {
     makeDirs(dir);
@@ -106,18 +113,20 @@ export function openCompareDir(dir: string, spec: CompareSpec | null): CompareSt
   } catch (e) {
     throw new InputError(`${dir}: cannot write the comparison here (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  // Held until this process exits.
+  lockFile(join(dir, LOCK_FILE), `comparison ${dir}`);
   const path = join(dir, STATE_FILE);
   if (spec === null) {
     if (!existsSync(path)) throw new InputError(`${dir}: no comparison to resume (no ${STATE_FILE})`);
-    let state: CompareState;
+    let doc: unknown;
     try {
-      state = JSON.parse(readFileSync(path, 'utf8')) as CompareState;
+      doc = JSON.parse(readFileSync(path, 'utf8'));
     } catch (e) {
       throw new InputError(`${path}: unreadable (${(e as Error).message.split('\n')[0]})`);
     }
-    const parsed = CompareSpecSchema.safeParse(state.spec);
-    if (!parsed.success) throw new InputError(`${path}: spec.${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
-    return state;
+    const parsed = CompareStateSchema.safeParse(doc);
+    if (!parsed.success) throw new InputError(`${path}: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+    return parsed.data;
   }
   if (existsSync(path)) throw new InputError(`${dir}: already holds a comparison; continue it with --resume ${dir} or choose another --out`);
   const state: CompareState = { version: 1, spec, runs: {}, wallSeconds: 0 };
@@ -143,11 +152,11 @@ export interface BatchProgress {
   runsTotal: number;
 }
 
-/** Runs (or resumes) every cell; returns when all are finished or `shouldStop` asked to stop. */
+/** Runs (or resumes) every cell; returns when all are finished or `signal` is aborted (every run in flight then stops and is marked interrupted). */
 export async function runMatrix(
   dir: string,
   state: CompareState,
-  hooks: { onProgress?: (p: BatchProgress) => void; shouldStop?: () => boolean } = {},
+  hooks: { onProgress?: (p: BatchProgress) => void; signal?: AbortSignal } = {},
 ): Promise<{ finished: boolean; wallSeconds: number; simulations: number }> {
   const spec = state.spec;
   const db = join(dir, DB_FILE);
@@ -186,7 +195,7 @@ export async function runMatrix(
     // Over a queue the memo lives in Redis, shared by every run and worker.
     const shared = spec.queue === null ? { memo: memos.get(c.trace), backend } : {};
     const queueOverride = spec.queue === null ? {} : { queue: spec.queue };
-    const hookSet = { onEvaluation, shouldStop: hooks.shouldStop };
+    const hookSet = { onEvaluation, signal: hooks.signal };
     let summary: SearchSummary;
     const existing = state.runs[key];
     if (existing !== undefined) {
@@ -230,7 +239,7 @@ export async function runMatrix(
 
   try {
     const workers = Array.from({ length: Math.min(spec.parallel, queue.length) }, async () => {
-      while (queue.length > 0 && !(hooks.shouldStop?.() ?? false)) await runCell(queue.shift()!);
+      while (queue.length > 0 && !(hooks.signal?.aborted ?? false)) await runCell(queue.shift()!);
     });
     await Promise.all(workers);
   } finally {

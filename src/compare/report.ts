@@ -6,7 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRICS, objectiveDirection, type ObjectiveName } from '../objectives.js';
+import { METRICS } from '../metrics.js';
+import { objectiveDirection, objectiveMetric, type ObjectiveName } from '../objectives.js';
 import { bestSoFarSvg, type CurveSeries, esc, slug } from './charts.js';
 import type { CellResult, CompareSpec } from './matrix.js';
 import { cliffsDelta, holm, mannWhitneyU, mean, meanCi95, median, medianCi } from './stats.js';
@@ -51,7 +52,8 @@ export interface CellSummary {
 const ALPHA = 0.05;
 
 function unitOf(o: ObjectiveName): string {
-  return o === 'joint' ? 'max ratio to target' : o === 'pareto' ? 'normalised hypervolume' : `${o} (${METRICS[o].unit})`;
+  const metric = objectiveMetric(o);
+  return metric === null ? (o === 'joint' ? 'max ratio to target' : 'normalised hypervolume') : `${o} (${METRICS[metric].unit})`;
 }
 
 export function summarise(spec: CompareSpec, results: readonly CellResult[], optima: Map<string, number | null>, targets: Map<string, number | null>): CellSummary[] {

@@ -5,7 +5,11 @@
  * approximation with tie and continuity corrections otherwise), Cliff's delta, and Holm's
  * correction for several tests at once.
  */
+import jstat from 'jstat';
 import { mean as ssMean, median as ssMedian, sampleStandardDeviation } from 'simple-statistics';
+import { normalCdf } from '../../common/normal.js';
+
+const { jStat } = jstat;
 
 export function mean(xs: readonly number[]): number {
   return ssMean([...xs]);
@@ -15,13 +19,9 @@ export function median(xs: readonly number[]): number {
   return ssMedian([...xs]);
 }
 
-/** Student's t quantile at 0.975 (two-sided 95 %): table to 30 degrees of freedom, Cornish-Fisher beyond. */
-const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+/** Student's t quantile at 0.975 (two-sided 95 %). */
 export function t975(df: number): number {
-  if (df < 1) return NaN;
-  if (df <= 30) return T975[df];
-  const z = 1.959964;
-  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2);
+  return df < 1 ? NaN : jStat.studentt.inv(0.975, df);
 }
 
 /** 95 % confidence interval of the mean (t distribution); null below two samples. */
@@ -124,15 +124,8 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWh
   const sigma = Math.sqrt(((m * n) / 12) * (N + 1 - tieTerm / (N * (N - 1))));
   if (sigma === 0) return { u, pValue: 1, method: 'normal' };
   const z = (Math.abs(u - (m * n) / 2) - 0.5) / sigma;
-  const p = 2 * (1 - normalCdf(Math.max(0, z)));
+  const p = 2 * normalCdf(-Math.max(0, z));
   return { u, pValue: Math.min(1, p), method: 'normal' };
-}
-
-function normalCdf(z: number): number {
-  // Abramowitz & Stegun 7.1.26 via erf; accurate to ~1e-7.
-  const t = 1 / (1 + 0.3275911 * (z / Math.SQRT2));
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-((z / Math.SQRT2) ** 2));
-  return 0.5 * (1 + erf);
 }
 
 /** Cliff's delta: P(x > y) − P(x < y), from −1 (x always smaller) to 1. */

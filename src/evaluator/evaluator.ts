@@ -70,11 +70,41 @@ export function memoKeyOf(workloadKey: string, config: McConfig): string {
   return `${workloadKey}|${mcConfigKey(config)}`;
 }
 
-/** Runs simulations for a list of (distinct) configs. */
-export type SimulationBackend = (workload: Workload, configs: readonly McConfig[]) => Promise<SimStats[]>;
+/**
+ * Runs simulations for a list of (distinct) configs. An aborted `signal` rejects the promise with
+ * its reason (the simulations in flight are given up) as soon as the backend can stop.
+ */
+export type SimulationBackend = (workload: Workload, configs: readonly McConfig[], signal?: AbortSignal) => Promise<SimStats[]>;
 
-export const inProcessBackend: SimulationBackend = async (w, configs) =>
-  configs.map((c) => simulate(w.trace, w.memspec, w.mapping, c, { clkMhz: w.clkMhz }));
+/** Lets the event loop run (signal handlers, timers, sockets) before going on. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Simulates on this thread, one config at a time, yielding to the event loop before each: without
+ * that, a search's awaits would all resolve at once and Ctrl-C would wait for the whole search.
+ */
+export const inProcessBackend: SimulationBackend = async (w, configs, signal) => {
+  const out: SimStats[] = [];
+  for (const c of configs) {
+    await yieldToEventLoop();
+    signal?.throwIfAborted();
+    out.push(simulate(w.trace, w.memspec, w.mapping, c, { clkMhz: w.clkMhz }));
+  }
+  return out;
+};
+
+/** `promise`, or its signal's reason as soon as the signal is aborted. */
+export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
 
 export class MemoizingEvaluator implements Evaluator {
   private evaluations = 0;
@@ -86,9 +116,12 @@ export class MemoizingEvaluator implements Evaluator {
     private readonly backend: SimulationBackend,
     private readonly memo: Memo = new MapMemo(),
     private readonly onClose: () => Promise<void> = async () => {},
+    /** Aborted: every evaluation in flight or asked for later rejects with its reason (Ctrl-C). */
+    private readonly signal?: AbortSignal,
   ) {}
 
   async evaluate(configs: readonly McConfig[]): Promise<SimStats[]> {
+    this.signal?.throwIfAborted();
     const keys = configs.map((c) => memoKeyOf(this.workload.key, c));
     const known = await this.memo.getMany(keys);
     const inflight = isShared(this.memo) ? this.memo.inflight : null;
@@ -112,7 +145,7 @@ export class MemoizingEvaluator implements Evaluator {
     }
     const freshByKey = new Map<string, SimStats>();
     try {
-      const fresh = missing.size > 0 ? await this.backend(this.workload, [...missing.values()]) : [];
+      const fresh = missing.size > 0 ? await this.backend(this.workload, [...missing.values()], this.signal) : [];
       [...missing.keys()].forEach((k, i) => freshByKey.set(k, fresh[i]));
       if (freshByKey.size > 0) await this.memo.setMany([...freshByKey.entries()]);
       for (const [k, s] of freshByKey) settle.get(k)?.resolve(s);
@@ -122,7 +155,7 @@ export class MemoizingEvaluator implements Evaluator {
     } finally {
       for (const k of settle.keys()) inflight?.delete(k);
     }
-    for (const [k, p] of awaited) freshByKey.set(k, await p);
+    for (const [k, p] of awaited) freshByKey.set(k, await abortable(p, this.signal));
     this.evaluations += configs.length;
     this.simulations += missing.size;
     // The first config of each key simulated in this batch counts as the simulation.
@@ -152,6 +185,6 @@ export class MemoizingEvaluator implements Evaluator {
   }
 }
 
-export function inProcessEvaluator(workload: Workload, memo?: Memo): Evaluator {
-  return new MemoizingEvaluator(workload, inProcessBackend, memo);
+export function inProcessEvaluator(workload: Workload, memo?: Memo, signal?: AbortSignal): Evaluator {
+  return new MemoizingEvaluator(workload, inProcessBackend, memo, undefined, signal);
 }

@@ -8,6 +8,6 @@ export * from './workload.js';
 export { poolEvaluator } from './pool.js';
 
 /** In-process for `workers` ≤ 1, else a pool of that many threads. */
-export function makeEvaluator(workload: Workload, workers = 1, memo?: Memo): Evaluator {
-  return workers > 1 ? poolEvaluator(workload, workers, memo) : inProcessEvaluator(workload, memo);
+export function makeEvaluator(workload: Workload, workers = 1, memo?: Memo, signal?: AbortSignal): Evaluator {
+  return workers > 1 ? poolEvaluator(workload, workers, memo, signal) : inProcessEvaluator(workload, memo, signal);
 }

@@ -14,20 +14,21 @@ export const WORKER_FILE = join(packageRoot(), 'dist', 'src', 'evaluator', 'work
 /** A pool of simulation threads that several evaluators (of different workloads) may share. */
 export function createPoolBackend(threads: number): { backend: SimulationBackend; close: () => Promise<void> } {
   const pool = new Piscina({ filename: WORKER_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
-  const backend = async (w: Workload, configs: readonly McConfig[]): Promise<SimStats[]> => {
+  const backend = async (w: Workload, configs: readonly McConfig[], signal?: AbortSignal): Promise<SimStats[]> => {
     // One task per thread, contiguous slices, so results come back in order.
     const per = Math.ceil(configs.length / threads);
     const tasks: Array<Promise<SimStats[]>> = [];
     for (let i = 0; i < configs.length; i += per) {
       const task: PoolTask = { spec: w.spec, configs: configs.slice(i, i + per) };
-      tasks.push(pool.run(task) as Promise<SimStats[]>);
+      // Aborted, piscina ends the threads running these tasks (and starts fresh ones).
+      tasks.push(pool.run(task, signal ? { signal } : {}) as Promise<SimStats[]>);
     }
     return (await Promise.all(tasks)).flat();
   };
   return { backend, close: () => pool.destroy() };
 }
 
-export function poolEvaluator(workload: Workload, threads: number, memo?: Memo): Evaluator {
+export function poolEvaluator(workload: Workload, threads: number, memo?: Memo, signal?: AbortSignal): Evaluator {
   const { backend, close } = createPoolBackend(threads);
-  return new MemoizingEvaluator(workload, backend, memo, close);
+  return new MemoizingEvaluator(workload, backend, memo, close, signal);
 }

@@ -9,7 +9,7 @@ import type { SimStats } from '../../simulators/dram/stats.js';
 import { closeRedis, connectRedis, type LineLogger, parseRedisUrl, RedisHealth, stderrLogger, untilReady } from '../queue/connection.js';
 import { QueueDispatcher } from '../queue/dispatcher.js';
 import { DEFAULT_QUEUE_NAME } from '../queue/protocol.js';
-import { type Evaluator, type Memo, MemoizingEvaluator } from './evaluator.js';
+import { abortable, type Evaluator, type Memo, MemoizingEvaluator } from './evaluator.js';
 import { RedisMemo } from './redis-memo.js';
 import type { Workload } from './workload.js';
 
@@ -28,6 +28,8 @@ export interface QueueEvaluatorOptions {
   reconcileMs?: number;
   /** Where one-line notices go (default stderr). */
   log?: LineLogger;
+  /** Aborted: evaluations in flight are given up (their jobs still finish on the workers, into the memo). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -51,12 +53,12 @@ export async function queueEvaluator(workload: Workload, url: string, opts: Queu
       reconcileMs: opts.reconcileMs ?? 5_000,
       log,
     });
-    const backend = (_w: Workload, configs: readonly McConfig[]): Promise<SimStats[]> => dispatcher.run(configs);
+    const backend = (_w: Workload, configs: readonly McConfig[], signal?: AbortSignal): Promise<SimStats[]> => abortable(dispatcher.run(configs), signal);
     const close = async (): Promise<void> => {
       await dispatcher.close();
       await closeRedis(redis);
     };
-    return new MemoizingEvaluator(workload, backend, opts.memo ?? new RedisMemo(redis), close);
+    return new MemoizingEvaluator(workload, backend, opts.memo ?? new RedisMemo(redis), close, opts.signal);
   } catch (e) {
     await closeRedis(redis);
     throw e;

@@ -6,59 +6,50 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../common/errors.js';
-import { integer } from '../../common/parse.js';
-import { AGENTS, type AgentName } from '../../agents/index.js';
-import { BACKENDS, type BackendChoice } from '../../agents/nn.js';
-import { OBJECTIVES, type ObjectiveName, type ObjectiveSpec, REWARDS, type RewardKind, validateObjective } from '../objectives.js';
+import { integer, isReservedKey, RESERVED_KEY_MESSAGE, reservedKeyPath } from '../../common/parse.js';
+import { AGENTS } from '../../agents/index.js';
+import { BACKENDS } from '../../agents/nn.js';
+import { OBJECTIVES, type ObjectiveSpec, REWARDS, validateObjective } from '../objectives.js';
 
-export interface SearchOptions {
-  agent: AgentName;
-  trace: string;
-  memspec: string;
-  addressmapping?: string;
-  clkMhz?: number;
-  space: string;
-  objective: ObjectiveName;
+export const GROUPINGS = ['parameter', 'slice'] as const;
+
+/**
+ * Every option of a search, defined once: what a config file may hold (all optional), what a run
+ * stores and what a resumed run is checked against.
+ */
+const SEARCH_OPTIONS = {
+  agent: z.enum(AGENTS),
+  trace: z.string().min(1),
+  memspec: z.string().min(1),
+  addressmapping: z.string().optional(),
+  clkMhz: z.number().positive().optional(),
+  space: z.string().min(1),
+  objective: z.enum(OBJECTIVES),
   /** One target (most objectives) or two (`joint`: power mW, latency ns). */
-  target?: number | [number, number];
-  reward: RewardKind;
-  budget: number;
-  seed: number;
-  workers: number;
-  episodeLength: number;
-  backend: BackendChoice;
-  grouping: 'parameter' | 'slice';
-  hyperparameters: Record<string, unknown>;
-  db: string;
+  target: z.union([z.number().positive(), z.tuple([z.number().positive(), z.number().positive()])]).optional(),
+  reward: z.enum(REWARDS),
+  budget: z.number().int().positive(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  workers: z.number().int().min(1).max(256),
+  episodeLength: z.number().int().positive(),
+  backend: z.enum(BACKENDS),
+  grouping: z.enum(GROUPINGS),
+  hyperparameters: z.record(z.string(), z.unknown()),
+  db: z.string().min(1),
   /** Checkpoint the agent every this many evaluations. */
-  checkpointEvery: number;
+  checkpointEvery: z.number().int().positive(),
   /** Evaluate on `marl-dse worker` processes through the Redis queue at this URL. */
-  queue?: string;
-}
+  queue: z.string().optional(),
+};
+
+/** A stored run's options (keys a later marl-dse dropped are ignored). */
+export const SearchOptionsSchema = z.object(SEARCH_OPTIONS);
+export type SearchOptions = z.infer<typeof SearchOptionsSchema>;
 
 export const DEFAULT_DB = 'marl-dse-runs.sqlite';
 
-export const SearchConfigSchema = z.strictObject({
-  agent: z.enum(AGENTS).optional(),
-  trace: z.string().optional(),
-  memspec: z.string().optional(),
-  addressmapping: z.string().optional(),
-  clkMhz: z.number().positive().optional(),
-  space: z.string().optional(),
-  objective: z.enum(OBJECTIVES).optional(),
-  target: z.union([z.number().positive(), z.tuple([z.number().positive(), z.number().positive()])]).optional(),
-  reward: z.enum(REWARDS).optional(),
-  budget: z.number().int().positive().optional(),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-  workers: z.number().int().min(1).max(256).optional(),
-  episodeLength: z.number().int().positive().optional(),
-  backend: z.enum(BACKENDS).optional(),
-  grouping: z.enum(['parameter', 'slice']).optional(),
-  hyperparameters: z.record(z.string(), z.unknown()).optional(),
-  db: z.string().optional(),
-  checkpointEvery: z.number().int().positive().optional(),
-  queue: z.string().optional(),
-});
+/** A config file: any of the options, nothing else. */
+export const SearchConfigSchema = z.strictObject(SEARCH_OPTIONS).partial();
 export type SearchConfig = z.infer<typeof SearchConfigSchema>;
 
 /** Reads a JSON or YAML file (by extension) into a plain object; errors name the file. */
@@ -76,6 +67,8 @@ export function readSearchConfigFile(path: string): Record<string, unknown> {
     throw new InputError(`${path}: invalid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'} (${(e as Error).message.split('\n')[0]})`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new InputError(`${path}: expected an object of options`);
+  const reserved = reservedKeyPath(doc);
+  if (reserved !== null) throw new InputError(`${path}: ${reserved}: ${RESERVED_KEY_MESSAGE}`);
   return doc as Record<string, unknown>;
 }
 
@@ -133,6 +126,8 @@ export function parseHyperparameters(items: readonly string[]): Record<string, u
   for (const item of items) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new InputError(`--hp ${item}: expected NAME=VALUE`);
+    const name = item.slice(0, eq).trim();
+    if (isReservedKey(name)) throw new InputError(`--hp ${name}: ${RESERVED_KEY_MESSAGE}`);
     const raw = item.slice(eq + 1).trim();
     let v: unknown = raw;
     try {
@@ -140,7 +135,7 @@ export function parseHyperparameters(items: readonly string[]): Record<string, u
     } catch {
       // a bare string
     }
-    out[item.slice(0, eq).trim()] = v;
+    out[name] = v;
   }
   return out;
 }
@@ -174,7 +169,7 @@ export function resolveSearchOptions(flags: SearchFlags): SearchOptions {
     workers: integer(flags.workers, '--workers', 1, 256) ?? file.workers ?? 1,
     episodeLength: integer(flags.episodeLength, '--episode-length', 1) ?? file.episodeLength ?? 1,
     backend: oneOf(flags.backend, '--backend', BACKENDS) ?? file.backend ?? 'auto',
-    grouping: oneOf(flags.grouping, '--grouping', ['parameter', 'slice'] as const) ?? file.grouping ?? 'parameter',
+    grouping: oneOf(flags.grouping, '--grouping', GROUPINGS) ?? file.grouping ?? 'parameter',
     hyperparameters: { ...(file.hyperparameters ?? {}), ...parseHyperparameters(flags.hp ?? []) },
     db: flags.db ?? file.db ?? DEFAULT_DB,
     checkpointEvery: integer(flags.checkpointEvery, '--checkpoint-every', 1) ?? file.checkpointEvery ?? 64,

@@ -5,18 +5,19 @@
  * into the environment and the agent (asking the agent again and checking it proposes the same
  * designs), without simulating anything twice.
  */
+import { z } from 'zod';
 import { InputError } from '../../common/errors.js';
 import type { McConfig } from '../../simulators/dram/mcconfig.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
-import { createAgent, LEARNING_AGENTS, type Agent } from '../../agents/index.js';
+import { createAgent, LEARNING_AGENTS, type Agent, type SearchProblem } from '../../agents/index.js';
 import { initBackend, tf } from '../../agents/nn.js';
 import { DramEnv, type StepResult } from '../env/dram-env.js';
-import { type Evaluator, makeEvaluator, type Memo, MemoizingEvaluator, type SimulationBackend } from '../evaluator/index.js';
+import { type Evaluator, makeEvaluator, type Memo, MemoizingEvaluator, type SimulationBackend, yieldToEventLoop } from '../evaluator/index.js';
 import { loadWorkload } from '../evaluator/workload.js';
 import { loadSpace } from '../space/builtin.js';
 import { designToConfig, type ParameterSpace } from '../space/space.js';
 import { RunStore, type EvaluationRecord } from '../store/store.js';
-import { objectiveSpec, type SearchOptions } from './options.js';
+import { objectiveSpec, type SearchOptions, SearchOptionsSchema } from './options.js';
 
 export interface SearchSummary {
   runId: number;
@@ -42,19 +43,21 @@ export interface SearchHooks {
   /** Agent statistics after each batch. */
   onAgentStats?(stats: Record<string, unknown>, evaluations: number, runId: number): void;
   onStart?(runId: number, opts: SearchOptions): void;
-  /** Returns true to stop after the current batch (Ctrl-C). */
-  shouldStop?(): boolean;
+  /**
+   * Aborted (Ctrl-C), the search stops as soon as it can: the evaluations in flight are given up,
+   * the run is marked `interrupted` and the summary returned. Stored evaluations are kept, so the
+   * run resumes to the same result.
+   */
+  signal?: AbortSignal;
 }
 
-/** The options that must match for a resumed run to be the same run. */
-const IDENTITY_KEYS = ['agent', 'trace', 'memspec', 'addressmapping', 'clkMhz', 'space', 'objective', 'target', 'reward', 'budget', 'seed', 'episodeLength', 'grouping', 'hyperparameters'] as const;
-
-export function problemOf(space: ParameterSpace, observationSize: number) {
+export function problemOf(space: ParameterSpace, observationSize: number): SearchProblem {
   return {
     nvec: space.parameters.map((p) => p.values.length),
     parameterNames: space.parameters.map((p) => p.name),
     slices: space.slices.map((s) => ({ name: s.subsystem, parameters: [...s.parameters] })),
     observationSize,
+    ordered: space.parameters.map((p) => p.values.every((v, i) => typeof v === 'number' && (i === 0 || v > (p.values[i - 1] as number)))),
   };
 }
 
@@ -82,18 +85,48 @@ export async function resumeRun(
   shared: SharedResources = {},
 ): Promise<SearchSummary> {
   const store = RunStore.open(db);
+  let stored: SearchOptions;
   try {
     const run = store.getRun(runId);
     if (!run) throw new InputError(`run ${runId}: no such run in ${db}`);
-    const stored = run.options as SearchOptions;
-    return await execute({ ...stored, ...override, db }, runId, hooks, shared);
+    const parsed = SearchOptionsSchema.safeParse(run.options);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(`run ${runId} of ${db}: its stored options are damaged (${issue.path.join('.') || 'options'}: ${issue.message}); it cannot be resumed`);
+    }
+    stored = parsed.data;
   } finally {
     store.close();
   }
+  return execute({ ...stored, ...override, db }, runId, hooks, shared);
+}
+
+/**
+ * Runs in this process that a sudden exit (a second Ctrl-C, a closed pipe) would leave marked
+ * `running`: each is marked `interrupted` and released on the way out.
+ */
+const liveRuns = new Map<number, { store: RunStore; runId: number }>();
+let nextLive = 0;
+function markLiveRunsInterrupted(): void {
+  for (const { store, runId } of liveRuns.values()) {
+    try {
+      store.setStatus(runId, 'interrupted');
+    } catch {
+      // the store itself failed: nothing more to save
+    }
+  }
+}
+
+/** A checkpoint's agent state: a JSON object (each agent checks its own fields when restoring). */
+const CheckpointStateSchema = z.record(z.string(), z.unknown());
+
+function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && (e === signal.reason || (e instanceof Error && e.name === 'AbortError'));
 }
 
 async function execute(opts: SearchOptions, resumeId: number | null, hooks: SearchHooks, shared: SharedResources): Promise<SearchSummary> {
   const t0 = performance.now();
+  const signal = hooks.signal;
   const space = loadSpace(opts.space);
   const objective = objectiveSpec(opts);
   if (LEARNING_AGENTS.includes(opts.agent)) await initBackend(opts.backend);
@@ -103,22 +136,55 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
   if (opts.queue !== undefined) {
     // Loaded only when used: BullMQ and its Redis client are not needed otherwise.
     const { queueEvaluator } = await import('../evaluator/queue.js');
-    evaluator = await queueEvaluator(workload, opts.queue, shared.memo ? { memo: shared.memo } : {});
-  } else if (shared.backend) evaluator = new MemoizingEvaluator(workload, shared.backend, shared.memo);
-  else evaluator = makeEvaluator(workload, opts.workers, shared.memo);
+    evaluator = await queueEvaluator(workload, opts.queue, { ...(shared.memo ? { memo: shared.memo } : {}), signal });
+  } else if (shared.backend) evaluator = new MemoizingEvaluator(workload, shared.backend, shared.memo, undefined, signal);
+  else evaluator = makeEvaluator(workload, opts.workers, shared.memo, signal);
   let agent: Agent | null = null;
+  const live = nextLive++;
+  let runId: number | null = null;
+  let done = 0;
+  let simulations = 0;
+  /** Wall time of the sessions before this one (a resumed run), and whether there is anything left to do. */
+  let earlierSeconds = 0;
+  let alreadyDone = false;
+  const newAgent = (seedObservation: Float64Array): Agent => {
+    agent?.dispose();
+    agent = createAgent(opts.agent, problemOf(space, seedObservation.length), { seed: opts.seed, hyperparameters: opts.hyperparameters, grouping: opts.grouping });
+    agent.begin(seedObservation);
+    return agent;
+  };
+  const summaryOf = (status: 'finished' | 'interrupted', tracker: DramEnv['objective'] | null): SearchSummary => {
+    const run = store.getRun(runId!)!;
+    const best = run.bestIndex === null ? null : (store.evaluations(runId!, run.bestIndex, run.bestIndex + 1)[0] ?? null);
+    // Over every session of the run; resuming a finished run changes nothing.
+    const wallSeconds = alreadyDone ? earlierSeconds : earlierSeconds + (performance.now() - t0) / 1000;
+    const evaluationsToTarget = tracker?.evaluationsToTarget ?? run.evaluationsToTarget;
+    store.setStatus(runId!, status, { bestValue: best?.value ?? null, evaluationsToTarget, simulations, wallSeconds, bestIndex: best?.index ?? null });
+    return {
+      runId: runId!,
+      agent: opts.agent,
+      trace: opts.trace,
+      objective: opts.objective,
+      target: opts.target ?? null,
+      seed: opts.seed,
+      budget: opts.budget,
+      evaluations: run.evaluations,
+      simulations,
+      bestValue: opts.objective === 'pareto' && tracker ? tracker.best : (best?.value ?? null),
+      bestConfig: best ? designToConfig(space, best.design) : null,
+      bestStats: best?.stats ?? null,
+      evaluationsToTarget,
+      wallSeconds,
+      status,
+    };
+  };
+  let env: DramEnv | null = null;
   try {
-    const env = new DramEnv({ space, evaluator, objective, episodeLength: opts.episodeLength });
+    env = new DramEnv({ space, evaluator, objective, episodeLength: opts.episodeLength });
     const [obs] = await env.reset(opts.seed);
-    agent = createAgent(opts.agent, problemOf(space, obs.length), { seed: opts.seed, hyperparameters: opts.hyperparameters, grouping: opts.grouping });
-    agent.begin(obs);
+    let a = newAgent(obs);
 
-    let runId: number;
     let stored: EvaluationRecord[] = [];
-    let simulations = 0;
-    /** Wall time of the sessions before this one (a resumed run), and whether there is anything left to do. */
-    let earlierSeconds = 0;
-    let alreadyDone = false;
     if (resumeId === null) {
       runId = store.createRun({
         agent: opts.agent,
@@ -132,61 +198,71 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
         space: space.name,
         options: opts,
       });
+      liveRuns.set(live, { store, runId });
     } else {
+      const run = store.getRun(resumeId)!;
+      if (run.traceHash !== workload.traceHash) throw new InputError(`run ${resumeId}: the trace ${opts.trace} has changed since the run started`);
+      store.claimRun(resumeId); // refuses a run another live process is running
       runId = resumeId;
-      const run = store.getRun(runId)!;
-      const before = run.options as Record<string, unknown>;
-      for (const k of IDENTITY_KEYS) {
-        if (JSON.stringify(before[k]) !== JSON.stringify((opts as unknown as Record<string, unknown>)[k])) {
-          throw new InputError(`run ${runId}: cannot resume with a different ${k}`);
-        }
-      }
-      if (run.traceHash !== workload.traceHash) throw new InputError(`run ${runId}: the trace ${opts.trace} has changed since the run started`);
+      liveRuns.set(live, { store, runId });
       stored = store.evaluations(runId);
       simulations = stored.filter((e) => e.simulated).length;
       earlierSeconds = run.wallSeconds ?? 0;
       alreadyDone = stored.length >= opts.budget;
       // Every stored result is known: replaying costs no simulation.
       await evaluator.remember(stored.map((e) => [designToConfig(space, e.design), e.stats]));
-      store.setStatus(runId, 'running');
     }
     hooks.onStart?.(runId, opts);
 
-    const batchOf = (done: number): number => (opts.episodeLength > 1 ? 1 : Math.min(agent!.batchSize, opts.budget - done));
-    let done = 0;
-    // Resume: restore the newest checkpoint, replay the environment up to it, then replay the agent.
+    const batchOf = (n: number): number => (opts.episodeLength > 1 ? 1 : Math.min(a.batchSize, opts.budget - n));
+    // Resume: restore the newest usable checkpoint, replay the environment up to it, then replay the agent.
     if (stored.length > 0) {
-      const ckpt = store.latestCheckpoint(runId);
-      if (ckpt && ckpt.evaluations <= stored.length) {
-        agent.restore(JSON.parse(ckpt.state));
+      for (const ckpt of store.checkpoints(runId)) {
+        if (ckpt.evaluations > stored.length) continue;
+        try {
+          const state = CheckpointStateSchema.parse(JSON.parse(ckpt.state));
+          a.restore(state);
+        } catch {
+          // A damaged checkpoint: try the one before it, or replay the whole run from the start.
+          a = newAgent(obs);
+          continue;
+        }
         for (let i = 0; i < ckpt.evaluations; i += 256) {
+          await yieldToEventLoop();
+          signal?.throwIfAborted();
           await env.stepMany(stored.slice(i, Math.min(ckpt.evaluations, i + 256)).map((e) => e.design));
         }
         done = ckpt.evaluations;
+        break;
       }
       while (done < stored.length) {
+        await yieldToEventLoop();
+        signal?.throwIfAborted();
         const n = batchOf(done);
-        const designs = agent.ask(n);
+        const designs = a.ask(n);
         const expected = stored.slice(done, done + n);
         if (expected.length < n || designs.some((d, i) => d.join() !== expected[i].design.join())) {
           throw new Error(`run ${runId}: replay diverged at evaluation ${done}`);
         }
         const results = await env.stepMany(designs);
-        await agent.tell(feedback(designs, results));
+        await a.tell(feedback(designs, results));
         done += n;
       }
     }
 
     let lastCheckpoint = done;
-    while (done < opts.budget && !(hooks.shouldStop?.() ?? false)) {
+    while (done < opts.budget) {
+      // A batch answered from the memo alone awaits nothing that yields: let Ctrl-C in here too.
+      await yieldToEventLoop();
+      signal?.throwIfAborted();
       const n = batchOf(done);
       const a0 = performance.now();
-      const designs = agent.ask(n);
+      const designs = a.ask(n);
       const askMs = performance.now() - a0;
       const results = await env.stepMany(designs);
       const simulated = evaluator.lastSimulated();
       const t1 = performance.now();
-      await agent.tell(feedback(designs, results));
+      await a.tell(feedback(designs, results));
       const agentMs = (askMs + performance.now() - t1) / n;
       const records: EvaluationRecord[] = results.map(([, reward, , , info], i) => ({
         index: done + i,
@@ -203,57 +279,45 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
       simulations += simulated.filter(Boolean).length;
       for (const r of records) hooks.onEvaluation?.(r, runId);
       done += n;
-      const agentStats = agent.stats();
+      const agentStats = a.stats();
       store.appendAgentStats(runId, done, agentStats);
       hooks.onAgentStats?.(agentStats, done, runId);
       if (done - lastCheckpoint >= opts.checkpointEvery && done < opts.budget) {
-        store.saveCheckpoint(runId, done, JSON.stringify(await agent.state()));
+        store.saveCheckpoint(runId, done, JSON.stringify(await a.state()));
         lastCheckpoint = done;
       }
     }
-
-    const tracker = env.objective;
-    const all = store.evaluations(runId);
-    const bestIndex = bestOf(all, tracker.direction);
-    const status = done >= opts.budget ? 'finished' : 'interrupted';
-    // Over every session of the run; resuming a finished run changes nothing.
-    const wallSeconds = alreadyDone ? earlierSeconds : earlierSeconds + (performance.now() - t0) / 1000;
-    store.setStatus(runId, status, {
-      bestValue: bestIndex === null ? null : all[bestIndex].value,
-      evaluationsToTarget: tracker.evaluationsToTarget,
-      simulations,
-      wallSeconds,
-      bestIndex,
-    });
-    const best = bestIndex === null ? null : all[bestIndex];
-    return {
-      runId,
-      agent: opts.agent,
-      trace: opts.trace,
-      objective: opts.objective,
-      target: opts.target ?? null,
-      seed: opts.seed,
-      budget: opts.budget,
-      evaluations: done,
-      simulations,
-      bestValue: opts.objective === 'pareto' ? tracker.best : (best?.value ?? null),
-      bestConfig: best ? designToConfig(space, best.design) : null,
-      bestStats: best?.stats ?? null,
-      evaluationsToTarget: tracker.evaluationsToTarget,
-      wallSeconds,
-      status,
-    };
+    return summaryOf('finished', env.objective);
   } catch (e) {
-    if (resumeId !== null || !(e instanceof InputError)) {
-      // Leave the run resumable; mark it only if it exists.
+    if (runId === null) throw e;
+    if (isAbort(e, signal)) {
+      // The batch in flight is given up; everything stored stays, and the run resumes from it.
+      return summaryOf('interrupted', env?.objective ?? null);
+    }
+    // Anything else after the run started: record it as failed, with the error, then report it.
+    try {
+      store.setStatus(runId, 'failed', undefined, (e instanceof Error ? e.message : String(e)).split('\n')[0]);
+    } catch {
+      // the store itself is what failed
     }
     throw e;
   } finally {
-    agent?.dispose();
+    liveRuns.delete(live);
+    (agent as Agent | null)?.dispose();
     await evaluator.close();
+    // The file alone then holds the whole run (a reader that cannot use the WAL, a copy).
+    if (runId !== null) {
+      try {
+        store.checkpointWal();
+      } catch {
+        // a checkpoint is an optimisation of the file's layout; the data is committed either way
+      }
+    }
     store.close();
   }
 }
+
+process.on('exit', markLiveRunsInterrupted);
 
 function feedback(designs: number[][], results: StepResult[]) {
   return results.map(([observation, reward, terminated, truncated], i) => ({
@@ -262,15 +326,6 @@ function feedback(designs: number[][], results: StepResult[]) {
     observation,
     done: terminated || truncated,
   }));
-}
-
-/** Index of the best stored evaluation (first of equals). */
-function bestOf(evals: readonly EvaluationRecord[], direction: 'min' | 'max'): number | null {
-  let best: number | null = null;
-  evals.forEach((e, i) => {
-    if (best === null || (direction === 'min' ? e.value < evals[best].value : e.value > evals[best].value)) best = i;
-  });
-  return best;
 }
 
 /** Live tensors, for leak checks. */

@@ -4,21 +4,59 @@
  * sent), and each poll sends it what lies between its cursor and the run's head. A client whose
  * socket buffer is over the high-water mark is sent nothing (it is "stale"); once its buffer drains
  * it gets a `resync` marker and catches up from its cursors, reading the store. So a slow client
- * costs the server at most the high-water mark plus one message, however long it lags, and it
- * still receives every evaluation, in order. One that stays stale too long is closed with a reason.
+ * costs the server at most the high-water mark plus one message (messages are bounded in bytes,
+ * snapshots included), however long it lags, and it still receives every evaluation, in order. One
+ * that stays stale too long is closed with a reason.
+ *
+ * Work is bounded too: each poll, a client gets at most a few messages read from the store for it
+ * (snapshots, catch-up), whatever it asks; and it may (re)subscribe only so many runs a second and
+ * send only so many messages a second. So no client, however it behaves, holds up the others.
  */
 import type { WebSocket } from 'ws';
 import { encode, errorMessage, PROTOCOL_VERSION, type ServerMessage } from './protocol.js';
-import { EVALUATIONS_PER_MESSAGE, type StoreTail } from './tail.js';
+import { agentStatsMessage, EVALUATIONS_PER_READ, evaluationsMessage, type StoreTail } from './tail.js';
 
 /** WebSocket close code for a client closed for falling behind (4000-4999: the application's). */
 export const CLOSE_TOO_SLOW = 4008;
+/** …for one that asked for nothing for too long, or that was quiet longest when a new one needed its place. */
+export const CLOSE_IDLE = 4009;
+
+/** Messages read from the store for one client per poll (snapshots and catch-up). */
+export const STORE_MESSAGES_PER_POLL = 2;
+/** Runs a client may (re)subscribe: a burst of this many… */
+export const SUBSCRIBE_BURST = 32;
+/** …then this many a second. */
+export const SUBSCRIBES_PER_SECOND = 4;
+/** Messages a client may send: a burst of this many, then MESSAGES_PER_SECOND a second. */
+export const MESSAGE_BURST = 64;
+export const MESSAGES_PER_SECOND = 16;
 
 export interface ClientLimits {
   /** Above this many bytes waiting in the socket, nothing more is sent until it drains to half. */
   readonly maxBufferedBytes: number;
   /** A client stale for this long is closed. */
   readonly slowClientTimeoutMs: number;
+}
+
+/** A token bucket: `take(n)` succeeds while the bucket holds n tokens; it refills at `rate` a second up to `burst`. */
+class Bucket {
+  private tokens: number;
+  private at: number;
+  constructor(
+    private readonly burst: number,
+    private readonly rate: number,
+    now: number,
+  ) {
+    this.tokens = burst;
+    this.at = now;
+  }
+  take(n: number, now: number): boolean {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.rate);
+    this.at = now;
+    if (this.tokens < n) return false;
+    this.tokens -= n;
+    return true;
+  }
 }
 
 interface Subscription {
@@ -39,6 +77,13 @@ export interface ClientInfo {
   readonly stale: boolean;
   readonly subscriptions: number[];
   readonly resyncs: number;
+  /** Bytes handed to its socket so far. */
+  readonly bytesSent: number;
+  /** Messages it sent that were acted on, and refused for coming too fast. */
+  readonly messages: number;
+  readonly refused: number;
+  /** Polls of the store since it connected (each one sends it what is new). */
+  readonly polls: number;
 }
 
 export class DashboardClient {
@@ -51,12 +96,54 @@ export class DashboardClient {
   private resyncs = 0;
   private maxBuffered = 0;
   private closing = false;
+  private bytesSent = 0;
+  private storeMessages = 0;
+  private messages = 0;
+  private refused = 0;
+  private polls = 0;
+  private readonly messageBucket: Bucket;
+  private readonly subscribeBucket: Bucket;
+  /** When it last sent a message (or connected). */
+  lastHeardAt: number;
 
   constructor(
     readonly id: number,
     private readonly ws: WebSocket,
     private readonly limits: ClientLimits,
-  ) {}
+    now: number,
+  ) {
+    this.lastHeardAt = now;
+    this.messageBucket = new Bucket(MESSAGE_BURST, MESSAGES_PER_SECOND, now);
+    this.subscribeBucket = new Bucket(SUBSCRIBE_BURST, SUBSCRIBES_PER_SECOND, now);
+  }
+
+  /** Whether to act on a message that just arrived (false: it comes too fast, and is dropped). */
+  heard(now: number): boolean {
+    this.lastHeardAt = now;
+    if (this.messageBucket.take(1, now)) {
+      this.messages++;
+      return true;
+    }
+    // One reply per refused burst is enough; replies to a flood would only fill its buffer.
+    if (this.refused++ % MESSAGE_BURST === 0) this.error(`too many messages: at most ${MESSAGES_PER_SECOND} a second`);
+    return false;
+  }
+
+  /** Whether it may (re)subscribe `n` runs now. */
+  maySubscribe(n: number, now: number): boolean {
+    return this.subscribeBucket.take(n, now);
+  }
+
+  /** Follows nothing: neither a run nor the run list. */
+  get idle(): boolean {
+    return this.subscriptions.size === 0 && !this.wantsRuns;
+  }
+
+  /** A new poll: the client may again be sent a few messages read from the store. */
+  startPoll(): void {
+    this.storeMessages = 0;
+    this.polls++;
+  }
 
   get open(): boolean {
     return !this.closing && this.ws.readyState === this.ws.OPEN;
@@ -70,6 +157,10 @@ export class DashboardClient {
       stale: this.stale,
       subscriptions: [...this.subscriptions.keys()],
       resyncs: this.resyncs,
+      bytesSent: this.bytesSent,
+      messages: this.messages,
+      refused: this.refused,
+      polls: this.polls,
     };
   }
 
@@ -121,12 +212,16 @@ export class DashboardClient {
     this.sendText(encode({ type: 'resync', version: PROTOCOL_VERSION, runs: [...this.subscriptions.keys()], reason: 'the connection fell behind; catching up from the store' }));
   }
 
-  /** Sends what the client is missing, as far as its buffer allows. */
+  /** Sends what the client is missing, as far as its buffer and this poll's share of store reads allow. */
   flush(tail: StoreTail, now: number): void {
+    const maxBytes = tail.maxMessageBytes;
+    const mayRead = (): boolean => this.storeMessages < STORE_MESSAGES_PER_POLL;
     for (const [runId, sub] of this.subscriptions) {
       if (!this.open || !this.ready(now)) return;
       this.resume();
       if (sub.needsSnapshot) {
+        if (!mayRead()) continue;
+        this.storeMessages++;
         const snap = tail.snapshot(runId);
         if (!snap) {
           this.subscriptions.delete(runId);
@@ -136,31 +231,42 @@ export class DashboardClient {
         sub.needsSnapshot = false;
         sub.evaluations = snap.evaluations;
         sub.statsUpTo = snap.statsUpTo;
-        sub.status = snap.message.run.status;
-        this.sendText(encode(snap.message));
+        sub.status = snap.status;
+        this.sendText(snap.text);
       }
       const head = tail.head(runId);
       if (!head) continue; // not polled yet: the next poll starts following it
 
       while (sub.evaluations < head.evaluations) {
         if (!this.ready(now)) return;
-        const batch = head.batch;
-        if (batch && batch.from === sub.evaluations) {
+        const batch = head.batches.find((b) => b.from === sub.evaluations);
+        if (batch) {
           this.sendText(batch.text);
           sub.evaluations = batch.to;
         } else {
-          const to = Math.min(head.evaluations, sub.evaluations + EVALUATIONS_PER_MESSAGE);
-          const evaluations = tail.evaluations(runId, sub.evaluations, to);
-          if (evaluations.length === 0) break;
-          this.sendText(encode({ type: 'evaluations', version: PROTOCOL_VERSION, runId, evaluations }));
-          sub.evaluations += evaluations.length;
+          if (!mayRead()) break;
+          this.storeMessages++;
+          const events = tail.evaluations(runId, sub.evaluations, Math.min(head.evaluations, sub.evaluations + EVALUATIONS_PER_READ));
+          if (events.length === 0) break;
+          const { text, count } = evaluationsMessage(runId, events, maxBytes);
+          this.sendText(text);
+          sub.evaluations += count;
         }
       }
       if (sub.statsUpTo < head.statsUpTo && this.ready(now)) {
         const batch = head.statsBatch;
-        if (batch && batch.after === sub.statsUpTo) this.sendText(batch.text);
-        else this.sendText(encode({ type: 'agent-stats', version: PROTOCOL_VERSION, runId, agentStats: tail.agentStats(runId, sub.statsUpTo, head.statsUpTo) }));
-        sub.statsUpTo = head.statsUpTo;
+        if (batch && batch.after === sub.statsUpTo) {
+          this.sendText(batch.text);
+          sub.statsUpTo = batch.upTo;
+        } else if (mayRead()) {
+          this.storeMessages++;
+          const reports = tail.agentStats(runId, sub.statsUpTo, head.statsUpTo);
+          if (reports.length > 0) {
+            const { text, count } = agentStatsMessage(runId, reports, maxBytes);
+            this.sendText(text);
+            sub.statsUpTo = reports[count - 1].evaluations;
+          }
+        }
       }
       // The status last, once the evaluations before it are out: "finished" means the client has them all.
       if (sub.evaluations >= head.evaluations && sub.status !== head.run.status && this.ready(now)) {
@@ -194,6 +300,7 @@ export class DashboardClient {
   }
 
   private sendText(text: string): void {
+    this.bytesSent += text.length;
     this.ws.send(text);
   }
 }

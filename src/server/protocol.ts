@@ -10,6 +10,7 @@
  * `error {reason}` for a message the server could not act on (the connection stays open).
  */
 import { z } from 'zod';
+import type { Direction, EventField, MetricName } from '../metrics.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -32,7 +33,19 @@ export const CLIENT_MESSAGE_TYPES: readonly string[] = ClientMessageSchema.optio
 
 // ---- server → client ----
 
-export type Direction = 'min' | 'max';
+export type { Direction };
+
+/** What the page is told about each metric (metrics.ts), so it can label, scale and rank them. */
+export interface MetricInfo {
+  name: MetricName;
+  label: string;
+  unit: string;
+  direction: Direction;
+  /** The objective that optimises it alone, if any. */
+  objective: string | null;
+  /** Its field in evaluation events, if it is sent. */
+  event: string | null;
+}
 
 /** One run as the run list shows it. */
 export interface RunInfo {
@@ -65,8 +78,11 @@ export interface SpaceInfo {
   base: Record<string, string | number>;
 }
 
-/** One evaluated design, without the full SimStats (the page draws power and latency). */
-export interface EvaluationEvent {
+/**
+ * One evaluated design, without the full SimStats: the metrics that have an event field in the
+ * registry (metrics.ts: `powerMw`, `latencyNs`, `avgLatencyNs`, `energyPj`, `bandwidthGBps`).
+ */
+export type EvaluationEvent = {
   index: number;
   design: number[];
   config: Record<string, string | number>;
@@ -74,12 +90,8 @@ export interface EvaluationEvent {
   value: number | null;
   reward: number | null;
   best: number | null;
-  powerMw: number;
-  latencyNs: number;
-  avgLatencyNs: number;
-  energyPj: number;
   simulated: boolean;
-}
+} & Record<EventField, number>;
 
 /** What the agent reported after `evaluations` evaluations. */
 export interface AgentStatsEvent {
@@ -116,7 +128,7 @@ interface Versioned {
 
 export type ServerMessage = Versioned &
   (
-    | { type: 'hello'; server: 'marl-dse'; pollMs: number; maxMessageBytes: number }
+    | { type: 'hello'; server: 'marl-dse'; pollMs: number; maxMessageBytes: number; metrics: MetricInfo[] }
     | { type: 'runs'; runs: RunInfo[] }
     | { type: 'snapshot'; run: RunInfo; space: SpaceInfo | null; evaluations: EvaluationEvent[]; agentStats: AgentStatsEvent[] }
     | { type: 'evaluations'; runId: number; evaluations: EvaluationEvent[] }

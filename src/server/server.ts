@@ -16,8 +16,9 @@ import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { InputError } from '../../common/errors.js';
+import { metricsInfo } from '../metrics.js';
 import { RunStore } from '../store/store.js';
-import { type ClientInfo, type ClientLimits, DashboardClient } from './client.js';
+import { CLOSE_IDLE, type ClientInfo, type ClientLimits, DashboardClient, SUBSCRIBE_BURST, SUBSCRIBES_PER_SECOND } from './client.js';
 import { ComparisonWatch } from './comparison.js';
 import { type ClientMessage, encode, MAX_CLIENT_MESSAGE_BYTES, MAX_SUBSCRIPTIONS, parseClientMessage, PROTOCOL_VERSION, type RunInfo } from './protocol.js';
 import { sameRunList } from './shape.js';
@@ -47,10 +48,20 @@ export interface ServerOptions {
   readonly host?: string;
   readonly token?: string;
   readonly pollMs?: number;
-  /** Per-client send-buffer high-water mark (default 4 MiB). */
+  /** Per-client send-buffer high-water mark (default 1 MiB). */
   readonly maxBufferedBytes?: number;
+  /** What one message to a client may hold, about (default a quarter of the high-water mark). */
+  readonly maxMessageBytes?: number;
   /** A client over the high-water mark this long is closed (default 60 s). */
   readonly slowClientTimeoutMs?: number;
+  /**
+   * A connection that follows nothing (no run, not the run list) and says nothing for this long is
+   * closed; with every place taken, the one quiet longest, if quiet this long, makes room for a new
+   * one (default 30 s).
+   */
+  readonly idleTimeoutMs?: number;
+  /** Every connection is pinged this often; one that has not answered the previous ping is cut (default 30 s). */
+  readonly heartbeatMs?: number;
   /** Open WebSocket connections at most; more are refused with 503 (default 64). */
   readonly maxClients?: number;
 }
@@ -109,11 +120,13 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
   const token = opts.token ?? (loopback ? null : randomBytes(18).toString('base64url'));
   const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
   const maxClients = opts.maxClients ?? DEFAULT_MAX_CLIENTS;
-  const limits: ClientLimits = { maxBufferedBytes: opts.maxBufferedBytes ?? 4 * 1024 * 1024, slowClientTimeoutMs: opts.slowClientTimeoutMs ?? 60_000 };
+  const limits: ClientLimits = { maxBufferedBytes: opts.maxBufferedBytes ?? 1024 * 1024, slowClientTimeoutMs: opts.slowClientTimeoutMs ?? 60_000 };
+  const idleTimeoutMs = opts.idleTimeoutMs ?? 30_000;
+  const heartbeatMs = opts.heartbeatMs ?? 30_000;
 
   const routes = staticRoutes();
   const store = RunStore.open(opts.db, { readonly: true });
-  const tail = new StoreTail(store);
+  const tail = new StoreTail(store, opts.maxMessageBytes ?? Math.floor(limits.maxBufferedBytes / 4));
   const comparison = new ComparisonWatch(opts.db);
   comparison.read();
   const clients = new Set<DashboardClient>();
@@ -165,7 +178,8 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
     }
   };
 
-  const http = createServer(onRequest);
+  // A request must arrive whole within seconds: a client that trickles its headers holds a socket, not the server.
+  const http = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, onRequest);
   http.on('clientError', (_err, socket) => socket.destroy());
 
   // ---- WebSocket ----
@@ -182,7 +196,7 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
     const url = requestUrl(req);
     if (url === null) return reject(socket, 400, 'bad request target');
     if (url.pathname !== '/ws') return reject(socket, 404, 'the WebSocket endpoint is /ws');
-    if (clients.size >= maxClients) return reject(socket, 503, `too many connections (at most ${maxClients}); close another dashboard tab`);
+    if (clients.size >= maxClients && !makeRoom(Date.now())) return reject(socket, 503, `too many connections (at most ${maxClients}); close another dashboard tab`);
     const refused = refusal(req, url, true);
     if (refused) return reject(socket, refused.status, refused.reason);
     const origin = req.headers.origin;
@@ -198,12 +212,35 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
   });
 
+  /** Closes the connection quiet longest, if it has been quiet for the idle timeout; whether it did. */
+  const makeRoom = (now: number): boolean => {
+    let quietest: DashboardClient | null = null;
+    for (const c of clients) if (quietest === null || c.lastHeardAt < quietest.lastHeardAt) quietest = c;
+    if (quietest === null || now - quietest.lastHeardAt < idleTimeoutMs) return false;
+    clients.delete(quietest);
+    quietest.close(CLOSE_IDLE, `quiet for ${Math.round((now - quietest.lastHeardAt) / 1000)} s while a new connection needed the place`);
+    return true;
+  };
+
   const onConnection = (ws: WebSocket): void => {
-    const client = new DashboardClient(nextClientId++, ws, limits);
+    const client = new DashboardClient(nextClientId++, ws, limits, Date.now());
     clients.add(client);
+    let answered = true;
+    ws.on('pong', () => (answered = true));
+    const heartbeat = setInterval(() => {
+      // One that did not answer the last ping is gone, or no longer reads at all.
+      if (!answered) return ws.terminate();
+      answered = false;
+      ws.ping();
+    }, heartbeatMs);
+    heartbeat.unref();
     ws.on('error', () => ws.terminate());
-    ws.on('close', () => clients.delete(client));
+    ws.on('close', () => {
+      clearInterval(heartbeat);
+      clients.delete(client);
+    });
     ws.on('message', (data, isBinary) => {
+      if (!client.heard(Date.now())) return;
       try {
         const text = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
         const parsed = parseClientMessage(text, isBinary);
@@ -214,7 +251,7 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
         client.error(`internal error: ${(e as Error).message.split('\n')[0]}`);
       }
     });
-    client.reply({ type: 'hello', version: PROTOCOL_VERSION, server: 'marl-dse', pollMs, maxMessageBytes: MAX_CLIENT_MESSAGE_BYTES });
+    client.reply({ type: 'hello', version: PROTOCOL_VERSION, server: 'marl-dse', pollMs, maxMessageBytes: MAX_CLIENT_MESSAGE_BYTES, metrics: metricsInfo() });
     const { comparison: current } = comparison.read();
     if (current !== null) client.reply({ type: 'comparison', version: PROTOCOL_VERSION, comparison: current });
   };
@@ -228,6 +265,10 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
         client.replyText(runListText);
         return;
       case 'subscribe':
+        if (!client.maySubscribe(new Set(message.runs).size, Date.now())) {
+          client.error(`subscribing too fast: at most ${SUBSCRIBES_PER_SECOND} runs a second (after the first ${SUBSCRIBE_BURST}); try again shortly`, 'subscribe');
+          return;
+        }
         for (const id of new Set(message.runs)) {
           if (!client.subscriptions.has(id) && client.subscriptions.size >= MAX_SUBSCRIPTIONS) {
             client.error(`run ${id}: too many subscriptions (at most ${MAX_SUBSCRIPTIONS} runs at once)`, 'subscribe');
@@ -265,6 +306,13 @@ export async function startServer(opts: ServerOptions): Promise<DashboardServer>
   const tick = (final = false): void => {
     if (clients.size === 0) return;
     const now = Date.now();
+    for (const c of [...clients]) {
+      c.startPoll();
+      if (c.idle && now - c.lastHeardAt > idleTimeoutMs) {
+        clients.delete(c);
+        c.close(CLOSE_IDLE, `asked for nothing for ${Math.round(idleTimeoutMs / 1000)} s`);
+      }
+    }
     try {
       const followed = new Set<number>();
       for (const c of clients) for (const id of c.subscriptions.keys()) followed.add(id);

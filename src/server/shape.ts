@@ -3,6 +3,7 @@
  * one place and tested without sockets.
  */
 import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
+import { EVENT_METRICS } from '../metrics.js';
 import { objectiveDirection, objectiveUnit } from '../objectives.js';
 import { loadSpace } from '../space/builtin.js';
 import type { EvaluationRecord, RunRow } from '../store/store.js';
@@ -42,19 +43,17 @@ function finiteOr0(n: unknown): number {
 }
 
 export function toEvaluationEvent(e: EvaluationRecord): EvaluationEvent {
-  return {
+  const event = {
     index: e.index,
     design: [...e.design],
     config: { ...e.config },
     value: finiteOrNull(e.value),
     reward: finiteOrNull(e.reward),
     best: finiteOrNull(e.best),
-    powerMw: finiteOr0(e.stats.averagePowerMw),
-    latencyNs: finiteOr0(e.stats.totalTimeNs),
-    avgLatencyNs: finiteOr0(e.stats.avgLatencyNs),
-    energyPj: finiteOr0(e.stats.energyPj),
-    simulated: e.simulated,
-  };
+  } as EvaluationEvent;
+  for (const [field, metric] of EVENT_METRICS) event[field] = finiteOr0(e.stats[metric]);
+  event.simulated = e.simulated;
+  return event;
 }
 
 function isDistributions(v: unknown): v is number[][] {

@@ -34,25 +34,63 @@ export interface RunHead {
   /** The evaluation count of the last agent report read (-1: none yet). */
   statsUpTo: number;
   run: RunInfo;
-  /** This poll's news; null when nothing new. */
-  batch: EvaluationBatch | null;
+  /** This poll's news, in messages of bounded size; empty when nothing new. */
+  batches: EvaluationBatch[];
   statsBatch: StatsBatch | null;
 }
 
 export interface Snapshot {
-  readonly message: ServerMessage & { type: 'snapshot' };
+  /** The `snapshot` message, encoded. */
+  readonly text: string;
+  readonly status: RunInfo['status'];
+  /** Evaluations it holds: [0, evaluations). */
   readonly evaluations: number;
+  /** The evaluation count of the last agent report it holds (-1: none). */
   readonly statsUpTo: number;
 }
 
-/** Evaluations per snapshot or catch-up message: bounds one message at a few MB. */
-export const EVALUATIONS_PER_MESSAGE = 5000;
+/** Evaluations read from the store at a time; a message holds those of them that fit its size. */
+export const EVALUATIONS_PER_READ = 1000;
+
+/** Encoded items, as many as fit in `maxBytes` with `overhead` (at least one, so a large item still goes out). */
+function fitting(items: readonly unknown[], maxBytes: number, overhead: number): string[] {
+  const parts: string[] = [];
+  let bytes = overhead;
+  for (const item of items) {
+    const text = JSON.stringify(item);
+    if (parts.length > 0 && bytes + text.length + 1 > maxBytes) break;
+    parts.push(text);
+    bytes += text.length + 1;
+  }
+  return parts;
+}
+
+/**
+ * An `evaluations` message holding the first of `events` that fit in `maxBytes` (the same text as
+ * `encode` gives), and how many it holds.
+ */
+export function evaluationsMessage(runId: number, events: readonly EvaluationEvent[], maxBytes: number): { text: string; count: number } {
+  const head = `{"type":"evaluations","version":${PROTOCOL_VERSION},"runId":${runId},"evaluations":[`;
+  const parts = fitting(events, maxBytes, head.length + 2);
+  return { text: `${head}${parts.join(',')}]}`, count: parts.length };
+}
+
+/** An `agent-stats` message holding the first of `reports` that fit in `maxBytes`, and how many it holds. */
+export function agentStatsMessage(runId: number, reports: readonly AgentStatsEvent[], maxBytes: number): { text: string; count: number } {
+  const head = `{"type":"agent-stats","version":${PROTOCOL_VERSION},"runId":${runId},"agentStats":[`;
+  const parts = fitting(reports, maxBytes, head.length + 2);
+  return { text: `${head}${parts.join(',')}]}`, count: parts.length };
+}
 
 export class StoreTail {
   private readonly heads = new Map<number, RunHead>();
   private readonly spaces = new Map<number, SpaceInfo | null>();
 
-  constructor(private readonly store: RunStore) {}
+  /** `maxMessageBytes`: what one message may hold (a few evaluations more, when one alone is larger). */
+  constructor(
+    private readonly store: RunStore,
+    readonly maxMessageBytes: number,
+  ) {}
 
   head(runId: number): RunHead | undefined {
     return this.heads.get(runId);
@@ -87,41 +125,50 @@ export class StoreTail {
       const run = toRunInfo(row);
       const head = this.heads.get(runId);
       if (!head) {
-        this.heads.set(runId, { runId, evaluations: row.evaluations, statsUpTo: this.store.lastAgentStatsAt(runId), run, batch: null, statsBatch: null });
+        this.heads.set(runId, { runId, evaluations: row.evaluations, statsUpTo: this.store.lastAgentStatsAt(runId), run, batches: [], statsBatch: null });
         continue;
       }
       head.run = run;
-      head.batch = null;
+      head.batches = [];
       head.statsBatch = null;
       // Bounded by the counter read above: rows below it are committed (the counter is updated in the same transaction).
       if (row.evaluations > head.evaluations) {
-        const from = head.evaluations;
-        const to = Math.min(row.evaluations, from + EVALUATIONS_PER_MESSAGE);
-        const evaluations = this.evaluations(runId, from, to);
-        head.evaluations = from + evaluations.length;
-        head.batch = { from, to: head.evaluations, text: encode({ type: 'evaluations', version: PROTOCOL_VERSION, runId, evaluations }) };
+        let events = this.evaluations(runId, head.evaluations, Math.min(row.evaluations, head.evaluations + EVALUATIONS_PER_READ));
+        while (events.length > 0) {
+          const { text, count } = evaluationsMessage(runId, events, this.maxMessageBytes);
+          head.batches.push({ from: head.evaluations, to: head.evaluations + count, text });
+          head.evaluations += count;
+          events = events.slice(count);
+        }
       }
       const stats = this.agentStats(runId, head.statsUpTo, Infinity);
       if (stats.length > 0) {
         const after = head.statsUpTo;
-        head.statsUpTo = stats[stats.length - 1].evaluations;
-        head.statsBatch = { after, upTo: head.statsUpTo, text: encode({ type: 'agent-stats', version: PROTOCOL_VERSION, runId, agentStats: stats }) };
+        const { text, count } = agentStatsMessage(runId, stats, this.maxMessageBytes);
+        head.statsUpTo = stats[count - 1].evaluations;
+        head.statsBatch = { after, upTo: head.statsUpTo, text };
       }
     }
   }
 
-  /** Everything stored for the run so far (the first EVALUATIONS_PER_MESSAGE evaluations of a larger one); null: no such run. */
+  /**
+   * The run and as much of its start as fits in one message (half of it for evaluations, half for
+   * agent reports); the client's cursor then catches up with the rest. Null: no such run.
+   */
   snapshot(runId: number): Snapshot | null {
     const row = this.store.getRun(runId);
     if (!row) return null;
     if (!this.spaces.has(runId)) this.spaces.set(runId, spaceInfoOf(row));
-    const evaluations = this.evaluations(runId, 0, Math.min(row.evaluations, EVALUATIONS_PER_MESSAGE));
-    const agentStats = this.agentStats(runId, -1, Infinity);
-    return {
-      message: { type: 'snapshot', version: PROTOCOL_VERSION, run: toRunInfo(row), space: this.spaces.get(runId) ?? null, evaluations, agentStats },
-      evaluations: evaluations.length,
-      statsUpTo: agentStats.length ? agentStats[agentStats.length - 1].evaluations : -1,
-    };
+    const run = toRunInfo(row);
+    const message: ServerMessage = { type: 'snapshot', version: PROTOCOL_VERSION, run, space: this.spaces.get(runId) ?? null, evaluations: [], agentStats: [] };
+    const empty = encode(message);
+    const half = Math.max(0, (this.maxMessageBytes - empty.length) / 2);
+    const evaluations = fitting(this.evaluations(runId, 0, Math.min(row.evaluations, EVALUATIONS_PER_READ)), half, 0);
+    const reports = this.agentStats(runId, -1, Infinity);
+    const stats = fitting(reports, half, 0);
+    // A function, not a replacement string: the data may hold `$&` and the like.
+    const text = empty.replace(/"evaluations":\[\],"agentStats":\[\]}$/, () => `"evaluations":[${evaluations.join(',')}],"agentStats":[${stats.join(',')}]}`);
+    return { text, status: run.status, evaluations: evaluations.length, statsUpTo: stats.length ? reports[stats.length - 1].evaluations : -1 };
   }
 
   /** Evaluations with from <= index < to. */

@@ -3,6 +3,7 @@
  * is an mcconfig key, the controller subsystem it belongs to, and an ordered list of values; a
  * space groups its parameters into per-subsystem slices. A design is one value index per parameter.
  */
+import { RESERVED_KEY_MESSAGE, reservedKeyPath } from '../../common/parse.js';
 import { z } from 'zod';
 import { InputError } from '../../common/errors.js';
 import { canonicalKey, DEFAULT_MCCONFIG, type McConfig, type McConfigKey, parseMcValue } from '../../simulators/dram/mcconfig.js';
@@ -20,6 +21,8 @@ export const DEFAULT_SUBSYSTEM: Readonly<Record<McConfigKey, Subsystem>> = {
   RequestBufferSizeRead: 'scheduling',
   RequestBufferSizeWrite: 'scheduling',
   CmdMux: 'scheduling',
+  HighWatermark: 'scheduling',
+  LowWatermark: 'scheduling',
   RespQueue: 'transport',
   Arbiter: 'transport',
   MaxActiveTransactions: 'transport',
@@ -84,6 +87,8 @@ function formatIssue(where: string, issue: z.core.$ZodIssue): string {
 
 /** Builds a space from its JSON description; every key and value is checked against the simulator's. */
 export function parseSpace(doc: unknown, where: string): ParameterSpace {
+  const reserved = reservedKeyPath(doc);
+  if (reserved !== null) throw new InputError(`${where}: ${reserved}: ${RESERVED_KEY_MESSAGE}`);
   const parsed = SpaceFileSchema.safeParse(doc);
   if (!parsed.success) throw new InputError(formatIssue(where, parsed.error.issues[0]));
   const file = parsed.data;

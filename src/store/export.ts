@@ -2,14 +2,14 @@
  * A stored run as CSV or JSON text, produced a chunk at a time so a run of any length is exported
  * in bounded memory.
  */
-import type { SimStats } from '../../simulators/dram/stats.js';
+import { EXPORT_METRICS } from '../metrics.js';
 import type { EvaluationRecord, RunRow } from './store.js';
 
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** The SimStats columns of a CSV export: the metrics the objectives are built from. */
-export const EXPORT_METRICS = ['totalTimeNs', 'averagePowerMw', 'avgLatencyNs', 'energyPj', 'bandwidthGBps'] as const satisfies ReadonlyArray<keyof SimStats>;
+/** The SimStats columns of a CSV export, in order (metrics.ts). */
+export { EXPORT_METRICS };
 
 /** RFC 4180: quote a cell only when it holds a comma, a quote or a line break. */
 export function csvCell(v: string | number): string {

@@ -92,6 +92,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'who runs a run, and why a run failed',
+    sql: `
+      -- The process running the run, as JSON {pid, host, start, since}: a second one is refused while it
+      -- lives. NULL when no process runs it.
+      ALTER TABLE runs ADD COLUMN holder TEXT;
+      -- Why a failed run failed: the error, one line.
+      ALTER TABLE runs ADD COLUMN error TEXT;
+    `,
+  },
 ];
+
+/** The oldest schema a read-only connection can read (the columns added since read as NULL). */
+export const READABLE_SCHEMA_VERSION = 2;
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

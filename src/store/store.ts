@@ -13,13 +13,15 @@
  * WAL also lets any number of read-only connections (other processes included) read a consistent
  * snapshot while one writer appends; readers never block the writer.
  */
-import { existsSync } from 'node:fs';
-import { ensureDir } from '../files.js';
-import { dirname } from 'node:path';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../../common/errors.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
-import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { ensureDir } from '../files.js';
+import { currentHolder, describeHolder, type Holder, isAlive, isCurrent, parseHolder } from '../locks.js';
+import { APPLICATION_ID, MIGRATIONS, READABLE_SCHEMA_VERSION, SCHEMA_VERSION } from './schema.js';
 
 export const DEFAULT_STORE_PATH = './marl-dse-runs.sqlite';
 
@@ -76,6 +78,10 @@ export interface RunRow extends NewRun {
   /** From the summary: null while running, or when the target was never reached. */
   readonly evaluationsToTarget: number | null;
   readonly wallSeconds: number | null;
+  /** The process running it now (null: none). */
+  readonly holder: Holder | null;
+  /** Why it failed (status `failed`). */
+  readonly error: string | null;
 }
 
 export interface EvaluationRecord {
@@ -114,6 +120,8 @@ export interface RunFilter {
 export interface OpenOptions {
   /** Read without ever writing: a missing file is an error rather than created. */
   readonly readonly?: boolean;
+  /** How long to wait for another process's write lock before failing (default 10 s). */
+  readonly busyTimeoutMs?: number;
 }
 
 // ---- rows as SQLite returns them ----
@@ -139,6 +147,9 @@ interface RunDbRow {
   best_index: number | null;
   evaluations_to_target: number | null;
   wall_seconds: number | null;
+  /** Absent from stores of schema version 2, read-only. */
+  holder?: string | null;
+  error?: string | null;
 }
 
 type RunCounters = Pick<RunDbRow, 'evaluations' | 'simulations' | 'best_value' | 'best_index'>;
@@ -159,68 +170,103 @@ const EVALUATION_COLUMNS = 'idx, design, config, stats, value, reward, best, age
 const SELECT_EVALUATIONS = `SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE run_id = ? AND idx >= ? AND idx < ? ORDER BY idx`;
 
 export class RunStore {
-  private readonly statements: ReturnType<typeof prepareStatements>;
+  /** Null while a read-only connection looks at an empty database (a 0-byte file): it reads as a store with no runs. */
+  private statements: ReturnType<typeof prepareStatements> | null = null;
+  private writes: ReturnType<typeof prepareWrites> | null = null;
   private readonly append: Database.Transaction<(runId: number, evals: readonly EvaluationRecord[]) => void>;
   private readonly checkpoint: Database.Transaction<(runId: number, evaluations: number, state: string) => void>;
+  private readonly claim: Database.Transaction<(runId: number) => void>;
 
   private constructor(
     private readonly db: Database.Database,
     /** The file, as given to `open`. */
     readonly path: string,
     readonly readOnly: boolean,
+    /** A private copy read in place of a store this process cannot write to (removed on close). */
+    private readonly copyDir: string | null = null,
   ) {
-    this.statements = prepareStatements(db);
     this.append = db.transaction((runId: number, evals: readonly EvaluationRecord[]) => this.appendInTransaction(runId, evals));
     this.checkpoint = db.transaction((runId: number, evaluations: number, state: string) => this.checkpointInTransaction(runId, evaluations, state));
+    this.claim = db.transaction((runId: number) => this.claimInTransaction(runId));
   }
 
   /**
    * Opens (creating, unless read-only) the store at `path`. Anything that is not a marl-dse store
-   * (a text file, another application's database) is an InputError and is never written to.
+   * (a text file, another application's database) is an InputError and is never written to. An
+   * empty file is an empty store. Read-only, a store in a folder this process cannot write (where
+   * SQLite cannot create the files WAL readers share) is read from a private copy.
    */
   static open(path: string = DEFAULT_STORE_PATH, opts: OpenOptions = {}): RunStore {
     const readOnly = opts.readonly === true;
     if (readOnly && !existsSync(path)) throw new InputError(`${path}: no such run store`);
     if (!readOnly) createFolder(path);
-    let db: Database.Database;
+    const timeout = opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+    let db: Database.Database | null = null;
+    let copyDir: string | null = null;
     try {
-      db = new Database(path, { readonly: readOnly, fileMustExist: readOnly, timeout: BUSY_TIMEOUT_MS });
+      db = new Database(path, { readonly: readOnly, fileMustExist: readOnly, timeout });
+      if (readOnly) db.pragma('schema_version'); // the first read: where a read-only folder shows
     } catch (e) {
-      throw asInputError(e, path);
+      db?.close();
+      if (!(readOnly && isReadOnlyFolder(e))) throw storeError(e, path);
+      copyDir = mkdtempSync(join(tmpdir(), 'marl-dse-store-'));
+      try {
+        const copy = join(copyDir, basename(path));
+        copyFileSync(path, copy);
+        if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+        db = new Database(copy, { timeout });
+      } catch (e2) {
+        rmSync(copyDir, { recursive: true, force: true });
+        throw storeError(e2, path);
+      }
     }
+    const store = new RunStore(db, path, readOnly, copyDir);
     try {
       // Identify the file before the first write: setting WAL mode alone would rewrite a foreign header.
       const version = storedSchemaVersion(db, path);
-      if (readOnly) requireCurrentSchema(version, path);
-      else {
+      if (readOnly) {
+        if (version > SCHEMA_VERSION) throw newerSchema(version, path);
+        if (version !== 0 && version < READABLE_SCHEMA_VERSION) throw olderSchema(version, path);
+      } else {
         configureWriter(db);
         migrate(db, path);
       }
     } catch (e) {
-      db.close();
-      throw asInputError(e, path);
+      store.close();
+      throw storeError(e, path);
     }
-    return new RunStore(db, path, readOnly);
+    return store;
   }
 
-  /** Starts a run with status `running`; returns its id. */
+  /** Starts a run with status `running`, held by this process; returns its id. */
   createRun(meta: NewRun): number {
-    const now = timestamp();
-    const result = this.statements.insertRun.run({
-      created_at: now,
-      updated_at: now,
-      agent: meta.agent,
-      trace: meta.trace,
-      trace_hash: meta.traceHash,
-      objective: meta.objective,
-      target: meta.target,
-      reward: meta.reward,
-      seed: meta.seed,
-      budget: meta.budget,
-      space: meta.space,
-      options: JSON.stringify(meta.options ?? null),
+    return this.guard(() => {
+      const now = timestamp();
+      const result = this.writer().insertRun.run({
+        created_at: now,
+        updated_at: now,
+        agent: meta.agent,
+        trace: meta.trace,
+        trace_hash: meta.traceHash,
+        objective: meta.objective,
+        target: meta.target,
+        reward: meta.reward,
+        seed: meta.seed,
+        budget: meta.budget,
+        space: meta.space,
+        options: JSON.stringify(meta.options ?? null),
+        holder: JSON.stringify(currentHolder()),
+      });
+      return Number(result.lastInsertRowid);
     });
-    return Number(result.lastInsertRowid);
+  }
+
+  /**
+   * Takes a stored run for this process (to resume it) and sets it `running`. A run held by another
+   * live process is an InputError naming that process; one left by a process that died is taken over.
+   */
+  claimRun(runId: number): void {
+    this.guard(() => this.claim.immediate(runId));
   }
 
   /**
@@ -229,60 +275,83 @@ export class RunStore {
    * nothing of the batch is stored.
    */
   appendEvaluations(runId: number, evals: readonly EvaluationRecord[]): void {
-    if (evals.length > 0) this.append.immediate(runId, evals);
+    if (evals.length > 0) this.guard(() => this.append.immediate(runId, evals));
   }
 
   /** Evaluations stored for the run: the index the next append must start at. */
   evaluationCount(runId: number): number {
-    return this.counters(runId).evaluations;
+    return this.guard(() => this.counters(runId).evaluations);
   }
 
   /** Stores the state after `evaluations` evaluations; keeps only the newest CHECKPOINTS_KEPT. */
   saveCheckpoint(runId: number, evaluations: number, state: string): void {
-    this.checkpoint.immediate(runId, evaluations, state);
+    this.guard(() => this.checkpoint.immediate(runId, evaluations, state));
   }
 
   latestCheckpoint(runId: number): Checkpoint | null {
-    return this.statements.latestCheckpoint.get(runId) ?? null;
+    return this.checkpoints(runId)[0] ?? null;
+  }
+
+  /** The kept checkpoints, newest first. */
+  checkpoints(runId: number): Checkpoint[] {
+    return this.guard(() => this.reader()?.checkpoints.all(runId) ?? []);
   }
 
   /** Records what the agent reported after `evaluations` evaluations (JSON-serialisable). */
   appendAgentStats(runId: number, evaluations: number, stats: unknown): void {
-    this.statements.upsertAgentStats.run({ run_id: runId, evaluations, stats: JSON.stringify(stats) });
+    this.guard(() => this.writer().upsertAgentStats.run({ run_id: runId, evaluations, stats: JSON.stringify(stats) }));
   }
 
   /** The agent's reports from `fromEvaluations` on, in order. */
   agentStats(runId: number, fromEvaluations = 0): Array<{ evaluations: number; stats: unknown }> {
-    return this.statements.agentStats.all(runId, fromEvaluations).map((r) => ({ evaluations: r.evaluations, stats: JSON.parse(r.stats) as unknown }));
+    return this.guard(() => (this.reader()?.agentStats.all(runId, fromEvaluations) ?? []).map((r) => ({ evaluations: r.evaluations, stats: JSON.parse(r.stats) as unknown })));
   }
 
   /** The evaluation count of the agent's latest report, or -1 without one. */
   lastAgentStatsAt(runId: number): number {
-    return this.statements.lastAgentStats.get(runId)?.last ?? -1;
+    return this.guard(() => this.reader()?.lastAgentStats.get(runId)?.last ?? -1);
   }
 
-  /** Sets the status; with a summary (a run that stopped), also its final figures. */
-  setStatus(runId: number, status: RunStatus, summary?: RunSummary): void {
+  /**
+   * Sets the status; with a summary (a run that stopped), also its final figures; with an error
+   * (status `failed`), why. Any status but `running` releases the run.
+   */
+  setStatus(runId: number, status: RunStatus, summary?: RunSummary, error?: string): void {
     if (!RUN_STATUSES.includes(status)) throw new Error(`run ${runId}: unknown status "${status}"`);
-    const updated_at = timestamp();
-    const result = summary
-      ? this.statements.setStatusAndSummary.run({
-          id: runId,
-          status,
-          updated_at,
-          best_value: summary.bestValue,
-          best_index: summary.bestIndex,
-          evaluations_to_target: summary.evaluationsToTarget,
-          simulations: summary.simulations,
-          wall_seconds: summary.wallSeconds,
-        })
-      : this.statements.setStatus.run({ id: runId, status, updated_at });
-    if (result.changes === 0) throw new Error(`run ${runId}: no such run`);
+    this.guard(() => {
+      const w = this.writer();
+      const base = { id: runId, status, updated_at: timestamp(), error: error ?? null };
+      const result = summary
+        ? w.setStatusAndSummary.run({
+            ...base,
+            best_value: summary.bestValue,
+            best_index: summary.bestIndex,
+            evaluations_to_target: summary.evaluationsToTarget,
+            simulations: summary.simulations,
+            wall_seconds: summary.wallSeconds,
+          })
+        : w.setStatus.run(base);
+      if (result.changes === 0) throw new Error(`run ${runId}: no such run`);
+    });
+  }
+
+  /**
+   * Copies every committed page from the WAL into the database file and empties the WAL, so the
+   * file alone holds everything (for a copy, or a reader that cannot use the WAL). Waits up to the
+   * busy timeout for readers in the middle of a read; returns whether it got everything.
+   */
+  checkpointWal(): boolean {
+    return this.guard(() => {
+      const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+      return r.busy === 0;
+    });
   }
 
   getRun(runId: number): RunRow | null {
-    const row = this.statements.getRun.get(runId);
-    return row ? toRunRow(row) : null;
+    return this.guard(() => {
+      const row = this.reader()?.getRun.get(runId);
+      return row ? toRunRow(row) : null;
+    });
   }
 
   /** Runs matching every given field, newest first. */
@@ -300,12 +369,12 @@ export class RunStore {
       sql += ' LIMIT ?';
       params.push(filter.limit);
     }
-    return this.db.prepare<Array<string | number>, RunDbRow>(sql).all(...params).map(toRunRow);
+    return this.guard(() => (this.reader() ? this.db.prepare<Array<string | number>, RunDbRow>(sql).all(...params).map(toRunRow) : []));
   }
 
   /** Evaluations with from <= index < to, in index order. */
   evaluations(runId: number, from = 0, to = Infinity): EvaluationRecord[] {
-    return this.statements.evaluations.all(runId, from, upperBound(to)).map(toEvaluation);
+    return this.guard(() => (this.reader()?.evaluations.all(runId, from, upperBound(to)) ?? []).map(toEvaluation));
   }
 
   /**
@@ -313,23 +382,66 @@ export class RunStore {
    * breaks), this connection can run no other statement: export from a connection of its own.
    */
   *iterateEvaluations(runId: number, from = 0, to = Infinity): Generator<EvaluationRecord, void, undefined> {
+    if (!this.guard(() => this.reader())) return;
     // A statement of its own: a prepared statement cannot be iterated twice at once.
-    const statement = this.db.prepare<[number, number, number], EvaluationDbRow>(SELECT_EVALUATIONS);
-    for (const row of statement.iterate(runId, from, upperBound(to))) yield toEvaluation(row);
+    const statement = this.guard(() => this.db.prepare<[number, number, number], EvaluationDbRow>(SELECT_EVALUATIONS));
+    const rows = statement.iterate(runId, from, upperBound(to));
+    try {
+      for (;;) {
+        const next = this.guard(() => rows.next());
+        if (next.done) return;
+        yield toEvaluation(next.value);
+      }
+    } finally {
+      rows.return?.(); // a consumer that stops early frees the connection
+    }
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+    if (this.copyDir !== null) rmSync(this.copyDir, { recursive: true, force: true });
+  }
+
+  /** Runs `fn`, turning SQLite's complaints about the file (damaged, locked, full disk) into one line naming it. */
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw storeError(e, this.path);
+    }
+  }
+
+  /** The read statements, prepared once the schema is there (null: an empty store). */
+  private reader(): ReturnType<typeof prepareStatements> | null {
+    if (this.statements === null && storedSchemaVersion(this.db, this.path) >= READABLE_SCHEMA_VERSION) this.statements = prepareStatements(this.db);
+    return this.statements;
+  }
+
+  private writer(): ReturnType<typeof prepareWrites> {
+    if (this.readOnly) throw new InputError(`${this.path}: opened read-only (attempt to write a readonly database)`);
+    this.writes ??= prepareWrites(this.db);
+    return this.writes;
   }
 
   private counters(runId: number): RunCounters {
-    const counters = this.statements.counters.get(runId);
+    const counters = this.reader()?.counters.get(runId);
     if (!counters) throw new Error(`run ${runId}: no such run in ${this.path}`);
     return counters;
   }
 
+  private claimInTransaction(runId: number): void {
+    const row = this.reader()?.getRun.get(runId);
+    if (!row) throw new InputError(`run ${runId}: no such run in ${this.path}`);
+    const holder = parseHolder(row.holder ?? null);
+    if (holder !== null && !isCurrent(holder) && isAlive(holder)) {
+      throw new InputError(`run ${runId}: already running in ${describeHolder(holder)}; wait for it to stop, or stop it (Ctrl-C) first`);
+    }
+    this.writer().claimRun.run({ id: runId, holder: JSON.stringify(currentHolder()), updated_at: timestamp() });
+  }
+
   private appendInTransaction(runId: number, evals: readonly EvaluationRecord[]): void {
     let { evaluations: next, simulations, best_value: best, best_index: bestIndex } = this.counters(runId);
+    const w = this.writer();
     for (const e of evals) {
       if (e.index !== next) {
         throw new Error(
@@ -338,7 +450,7 @@ export class RunStore {
             : `run ${runId}: evaluation ${e.index} would leave a gap (the next is ${next})`,
         );
       }
-      this.statements.insertEvaluation.run({
+      w.insertEvaluation.run({
         run_id: runId,
         idx: e.index,
         design: JSON.stringify(e.design),
@@ -358,7 +470,7 @@ export class RunStore {
       }
       next++;
     }
-    this.statements.updateCounters.run({ id: runId, evaluations: next, simulations, best_value: best, best_index: bestIndex, updated_at: timestamp() });
+    w.updateCounters.run({ id: runId, evaluations: next, simulations, best_value: best, best_index: bestIndex, updated_at: timestamp() });
   }
 
   private checkpointInTransaction(runId: number, evaluations: number, state: string): void {
@@ -368,50 +480,63 @@ export class RunStore {
       throw new Error(`run ${runId}: checkpoint after ${evaluations} evaluations, but ${stored} are stored`);
     }
     const now = timestamp();
-    this.statements.upsertCheckpoint.run({ run_id: runId, evaluations, state, created_at: now });
-    this.statements.pruneCheckpoints.run({ run_id: runId, keep: CHECKPOINTS_KEPT });
-    this.statements.touchRun.run({ id: runId, updated_at: now });
+    const w = this.writer();
+    w.upsertCheckpoint.run({ run_id: runId, evaluations, state, created_at: now });
+    w.pruneCheckpoints.run({ run_id: runId, keep: CHECKPOINTS_KEPT });
+    w.touchRun.run({ id: runId, updated_at: now });
   }
 }
 
+/** What a read-only connection runs (schema version 2 and later). */
 function prepareStatements(db: Database.Database) {
+  return {
+    getRun: db.prepare<[number], RunDbRow>('SELECT * FROM runs WHERE id = ?'),
+    counters: db.prepare<[number], RunCounters>('SELECT evaluations, simulations, best_value, best_index FROM runs WHERE id = ?'),
+    evaluations: db.prepare<[number, number, number], EvaluationDbRow>(SELECT_EVALUATIONS),
+    checkpoints: db.prepare<[number], Checkpoint>(
+      `SELECT evaluations, state FROM checkpoints WHERE run_id = ? ORDER BY evaluations DESC LIMIT ${CHECKPOINTS_KEPT}`,
+    ),
+    agentStats: db.prepare<[number, number], { evaluations: number; stats: string }>(
+      'SELECT evaluations, stats FROM agent_stats WHERE run_id = ? AND evaluations >= ? ORDER BY evaluations',
+    ),
+    lastAgentStats: db.prepare<[number], { last: number | null }>('SELECT MAX(evaluations) AS last FROM agent_stats WHERE run_id = ?'),
+  };
+}
+
+/** What a writer runs (the current schema). */
+function prepareWrites(db: Database.Database) {
   type Named = [Record<string, unknown>];
   return {
     insertRun: db.prepare<Named>(`
-      INSERT INTO runs (status, created_at, updated_at, agent, trace, trace_hash, objective, target, reward, seed, budget, space, options)
-      VALUES ('running', @created_at, @updated_at, @agent, @trace, @trace_hash, @objective, @target, @reward, @seed, @budget, @space, @options)`),
-    getRun: db.prepare<[number], RunDbRow>('SELECT * FROM runs WHERE id = ?'),
-    counters: db.prepare<[number], RunCounters>('SELECT evaluations, simulations, best_value, best_index FROM runs WHERE id = ?'),
+      INSERT INTO runs (status, created_at, updated_at, agent, trace, trace_hash, objective, target, reward, seed, budget, space, options, holder)
+      VALUES ('running', @created_at, @updated_at, @agent, @trace, @trace_hash, @objective, @target, @reward, @seed, @budget, @space, @options, @holder)`),
+    claimRun: db.prepare<Named>("UPDATE runs SET status = 'running', holder = @holder, error = NULL, updated_at = @updated_at WHERE id = @id"),
     updateCounters: db.prepare<Named>(`
       UPDATE runs SET evaluations = @evaluations, simulations = @simulations, best_value = @best_value,
                       best_index = @best_index, updated_at = @updated_at
       WHERE id = @id`),
     touchRun: db.prepare<Named>('UPDATE runs SET updated_at = @updated_at WHERE id = @id'),
-    setStatus: db.prepare<Named>('UPDATE runs SET status = @status, updated_at = @updated_at WHERE id = @id'),
+    setStatus: db.prepare<Named>(`
+      UPDATE runs SET status = @status, updated_at = @updated_at, error = @error,
+                      holder = CASE WHEN @status = 'running' THEN holder ELSE NULL END
+      WHERE id = @id`),
     setStatusAndSummary: db.prepare<Named>(`
-      UPDATE runs SET status = @status, updated_at = @updated_at, best_value = @best_value, best_index = @best_index,
-                      evaluations_to_target = @evaluations_to_target, simulations = @simulations, wall_seconds = @wall_seconds
+      UPDATE runs SET status = @status, updated_at = @updated_at, error = @error, best_value = @best_value, best_index = @best_index,
+                      evaluations_to_target = @evaluations_to_target, simulations = @simulations, wall_seconds = @wall_seconds,
+                      holder = CASE WHEN @status = 'running' THEN holder ELSE NULL END
       WHERE id = @id`),
     insertEvaluation: db.prepare<Named>(`
       INSERT INTO evaluations (run_id, ${EVALUATION_COLUMNS})
       VALUES (@run_id, @idx, @design, @config, @stats, @value, @reward, @best, @agent_ms, @simulated)`),
-    evaluations: db.prepare<[number, number, number], EvaluationDbRow>(SELECT_EVALUATIONS),
     upsertCheckpoint: db.prepare<Named>(`
       INSERT INTO checkpoints (run_id, evaluations, state, created_at) VALUES (@run_id, @evaluations, @state, @created_at)
       ON CONFLICT (run_id, evaluations) DO UPDATE SET state = excluded.state, created_at = excluded.created_at`),
     pruneCheckpoints: db.prepare<Named>(`
       DELETE FROM checkpoints WHERE run_id = @run_id AND evaluations NOT IN
         (SELECT evaluations FROM checkpoints WHERE run_id = @run_id ORDER BY evaluations DESC LIMIT @keep)`),
-    latestCheckpoint: db.prepare<[number], Checkpoint>(
-      'SELECT evaluations, state FROM checkpoints WHERE run_id = ? ORDER BY evaluations DESC LIMIT 1',
-    ),
     upsertAgentStats: db.prepare<Named>(`
       INSERT INTO agent_stats (run_id, evaluations, stats) VALUES (@run_id, @evaluations, @stats)
       ON CONFLICT (run_id, evaluations) DO UPDATE SET stats = excluded.stats`),
-    agentStats: db.prepare<[number, number], { evaluations: number; stats: string }>(
-      'SELECT evaluations, stats FROM agent_stats WHERE run_id = ? AND evaluations >= ? ORDER BY evaluations',
-    ),
-    lastAgentStats: db.prepare<[number], { last: number | null }>('SELECT MAX(evaluations) AS last FROM agent_stats WHERE run_id = ?'),
   };
 }
 
@@ -434,12 +559,8 @@ function storedSchemaVersion(db: Database.Database, path: string): number {
   return db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_migrations').get()?.v ?? 0;
 }
 
-function requireCurrentSchema(version: number, path: string): void {
-  if (version === 0) throw new InputError(`${path}: not a marl-dse run store (empty database)`);
-  if (version > SCHEMA_VERSION) throw newerSchema(version, path);
-  if (version < SCHEMA_VERSION) {
-    throw new InputError(`${path}: run store schema version ${version} is older than this marl-dse's (${SCHEMA_VERSION}); a search writing to it upgrades it`);
-  }
+function olderSchema(version: number, path: string): InputError {
+  return new InputError(`${path}: run store schema version ${version} is older than this marl-dse reads (${READABLE_SCHEMA_VERSION}); a search writing to it upgrades it`);
 }
 
 function newerSchema(version: number, path: string): InputError {
@@ -468,11 +589,25 @@ function migrate(db: Database.Database, path: string): void {
   run.immediate();
 }
 
-/** SQLite's complaints about the file itself, as one line for the user; anything else unchanged. */
-function asInputError(e: unknown, path: string): unknown {
+/** A read-only open that failed because SQLite may not create the WAL's shared-memory file beside the store. */
+function isReadOnlyFolder(e: unknown): boolean {
+  return e instanceof Database.SqliteError && /^SQLITE_(READONLY|CANTOPEN)/.test(e.code);
+}
+
+/**
+ * SQLite's complaints about the file, as one line naming it (an InputError: the CLI exits with code
+ * 2); anything else unchanged.
+ */
+export function storeError(e: unknown, path: string): unknown {
   if (!(e instanceof Database.SqliteError)) return e;
-  if (e.code === 'SQLITE_NOTADB' || e.code.startsWith('SQLITE_CORRUPT')) return new InputError(`${path}: not a marl-dse run store (${e.message})`);
-  if (/^SQLITE_(CANTOPEN|READONLY|PERM|IOERR|AUTH)/.test(e.code)) return new InputError(`${path}: cannot open run store (${e.message})`);
+  const what = `(${e.message.split('\n')[0]})`;
+  if (e.code === 'SQLITE_NOTADB') return new InputError(`${path}: not a marl-dse run store ${what}`);
+  if (e.code.startsWith('SQLITE_CORRUPT')) return new InputError(`${path}: the run store is damaged ${what}; its runs can be read only as far as SQLite still can`);
+  if (/^SQLITE_(BUSY|LOCKED)/.test(e.code)) return new InputError(`${path}: locked by another process (waited for it in vain) ${what}`);
+  if (e.code === 'SQLITE_FULL') return new InputError(`${path}: the disk is full ${what}`);
+  if (e.code.startsWith('SQLITE_READONLY')) return new InputError(`${path}: cannot write the run store ${what}`);
+  if (e.code.startsWith('SQLITE_IOERR')) return new InputError(`${path}: cannot read or write the run store ${what}`);
+  if (/^SQLITE_(CANTOPEN|PERM|AUTH)/.test(e.code)) return new InputError(`${path}: cannot open run store ${what}`);
   return e;
 }
 
@@ -517,6 +652,8 @@ function toRunRow(r: RunDbRow): RunRow {
     bestIndex: r.best_index,
     evaluationsToTarget: r.evaluations_to_target,
     wallSeconds: r.wall_seconds,
+    holder: parseHolder(r.holder ?? null),
+    error: r.error ?? null,
   };
 }
 

@@ -265,3 +265,33 @@ describe('command log', () => {
     ]);
   });
 });
+
+describe('write draining (GrpFrFcfsWm)', () => {
+  // A read to bank 0, three writes to banks 1-3, then a read to bank 4, one per cycle.
+  const requests = [
+    { cycle: 0, address: addr(0, 0) },
+    { cycle: 1, address: addr(1, 0), write: true },
+    { cycle: 2, address: addr(2, 0), write: true },
+    { cycle: 3, address: addr(3, 0), write: true },
+    { cycle: 4, address: addr(4, 0) },
+  ];
+  const columns = (issued: ReturnType<typeof run>['issued']): string[] =>
+    issued.filter((c) => ['RD', 'WR'].includes(c.cmd)).map((c) => `${c.cmd} ${c.bank}`);
+  const base = { Scheduler: 'GrpFrFcfsWm', RequestBufferSize: 8, Arbiter: 'Fifo', MaxActiveTransactions: 16 };
+
+  it('drains writes once more than HighWatermark wait, until at most LowWatermark remain and a read waits', () => {
+    // The third write makes 3 > 2: write mode. After two writes 1 ≤ 1 remains and reads wait: read
+    // mode, both reads; with no read left, write mode again for the last write.
+    const { issued } = run(requests, { ...base, HighWatermark: 2, LowWatermark: 1 });
+    expect(columns(issued)).toEqual(['WR 1', 'WR 2', 'RD 0', 'RD 4', 'WR 3']);
+  });
+
+  it('serves reads first while the writes stay at or below HighWatermark', () => {
+    const { issued } = run(requests, { ...base, HighWatermark: 8, LowWatermark: 2 });
+    expect(columns(issued)).toEqual(['RD 0', 'RD 4', 'WR 1', 'WR 2', 'WR 3']);
+  });
+
+  it('refuses watermarks that cannot work, naming the key', () => {
+    expect(() => run(requests, { ...base, HighWatermark: 2, LowWatermark: 2 })).toThrow(/LowWatermark: 2 must be below HighWatermark \(2\)/);
+  });
+});

@@ -1,10 +1,13 @@
 /** The `marl-dse` command line, run as users run it: the built bin in a child process. */
-import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PRESETS_DIR } from '../../simulators/dram/presets.js';
+import { RunStore } from '../../src/store/store.js';
+import { evaluation, newRun } from './store/fixtures.js';
+import { TestClient } from '../web/fixtures.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'marl-dse-cli-'));
@@ -135,4 +138,82 @@ describe('marl-dse simulate', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
   }
+});
+
+describe('output that cannot be written, text that should not be printed as it is', () => {
+  const db = join(dir, 'runs.sqlite');
+  const store = RunStore.open(db);
+  const id = store.createRun(newRun());
+  store.appendEvaluations(id, [0, 1, 2].map((i) => evaluation(i)));
+  store.close();
+
+  for (const args of [['simulate', '--trace', trace, '--json'], ['simulate', '--trace', trace], ['space', '--json'], ['runs', 'list', '--db', db], ['runs', 'export', '1', '--format', 'csv', '--db', db]]) {
+    it(`${args.filter((a) => !a.includes('/')).join(' ')} into a full disk (/dev/full): one line, exit code 2`, () => {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+        expect(r.status).toBe(2);
+        expect(r.stderr).toBe('marl-dse: standard output: cannot write (ENOSPC)\n');
+      } finally {
+        closeSync(full);
+      }
+    });
+  }
+
+  it('control characters in a name are escaped, and a huge name is shortened, in the one line of an error', () => {
+    const r = cli('simulate', '--trace', 'evil\x1b[2J\nname\u2028.stl');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('marl-dse: evil\\x1b[2J\\nname\\u2028.stl: cannot open trace (ENOENT)\n');
+    const huge = cli('simulate', '--trace', 'x'.repeat(100_000));
+    expect(huge.code).toBe(2);
+    expect(huge.stderr.split('\n')).toHaveLength(2);
+    expect(huge.stderr.length).toBeLessThan(2100);
+    expect(huge.stderr).toMatch(/^marl-dse: x+…\([\d,]+ characters left out\)…x+: cannot open trace \(ENAMETOOLONG\)\n$/);
+  });
+});
+
+describe('a store the user cannot write', () => {
+  // Permissions do not bind root: as root, the commands run as nobody.
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const folder = join(dir, 'read-only');
+  mkdirSync(folder);
+  const db = join(folder, 'runs.sqlite');
+  const store = RunStore.open(db);
+  const id = store.createRun(newRun());
+  store.appendEvaluations(id, [0, 1, 2].map((i) => evaluation(i)));
+  store.setStatus(id, 'finished', { bestValue: 1000, bestIndex: 0, evaluationsToTarget: null, simulations: 3, wallSeconds: 1 });
+  store.close();
+  chmodSync(dir, 0o755);
+  chmodSync(db, 0o444);
+  chmodSync(folder, 0o555);
+  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', ...asUser });
+
+  it('runs list, show and export read it', () => {
+    const list = run('runs', 'list', '--db', db, '--json');
+    expect(list.stderr).toBe('');
+    expect(JSON.parse(list.stdout).map((r: { id: number }) => r.id)).toEqual([id]);
+    expect(JSON.parse(run('runs', 'show', String(id), '--db', db, '--json').stdout).run.evaluations).toBe(3);
+    expect(run('runs', 'export', String(id), '--format', 'csv', '--db', db).stdout.trim().split('\n')).toHaveLength(4);
+  });
+
+  it('serve serves it', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], ...asUser });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /dashboard: (\S+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited (${code})`)));
+      });
+      const c = await TestClient.connect(url);
+      c.send({ type: 'list-runs', version: 1 });
+      expect((await c.next('runs')).runs.map((r) => r.id)).toEqual([id]);
+      c.close();
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
 });

@@ -30,11 +30,13 @@ describe('single-agent env (Gymnasium API)', () => {
 
   it('step returns [obs, reward, terminated, truncated, info]; episode length 1 ends every step', async () => {
     const e = env();
-    await e.reset(1);
+    const [, start] = await e.reset(1);
     const action = e.actionSpace.sample(e.random);
     const [obs, reward, terminated, truncated, info] = await e.step(action);
     expect(e.observationSpace.contains(obs)).toBe(true);
-    expect(typeof reward).toBe('number');
+    // The log reward without a target: −ln(total time / the baseline design's).
+    expect(info.stats.totalTimeNs).not.toBe(start.stats.totalTimeNs);
+    expect(reward).toBeCloseTo(-Math.log(info.stats.totalTimeNs / start.stats.totalTimeNs), 12);
     expect(terminated).toBe(true);
     expect(truncated).toBe(false);
     expect(info.design).toEqual(action);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimStats } from '../../simulators/dram/stats.js';
-import { ARCHGYM_CAP, hypervolume, ObjectiveTracker, paretoFront, validateObjective } from '../../src/objectives.js';
+import { METRICS } from '../../src/metrics.js';
+import { ARCHGYM_CAP, hypervolume, OBJECTIVES, objectiveDirection, objectiveMetric, ObjectiveTracker, paretoFront, validateObjective } from '../../src/objectives.js';
 
 function stats(averagePowerMw: number, totalTimeNs: number, extra: Partial<SimStats> = {}): SimStats {
   return { averagePowerMw, totalTimeNs, avgLatencyNs: totalTimeNs / 2, energyPj: averagePowerMw * totalTimeNs, ...extra } as SimStats;
@@ -75,5 +76,32 @@ describe('rewards', () => {
     expect(() => validateObjective({ name: 'power', reward: 'archgym' })).toThrow(/archgym reward needs a target/);
     expect(() => validateObjective({ name: 'pareto', reward: 'archgym' })).toThrow(/pareto: the archgym reward/);
     expect(() => validateObjective({ name: 'power', target: -3 })).toThrow(/target must be a positive number/);
+  });
+});
+
+describe('a maximised objective: bandwidth', () => {
+  const at = (bandwidthGBps: number) => stats(1000, 50_000, { bandwidthGBps });
+
+  it('keeps the highest value, pays the log reward for more, and reaches its target from below', () => {
+    expect(objectiveDirection('bandwidth')).toBe('max');
+    const t = new ObjectiveTracker({ name: 'bandwidth', target: 10 }, at(5));
+    expect(t.observe(at(8))).toMatchObject({ value: 8, improved: true, success: false });
+    expect(t.observe(at(4)).improved).toBe(false);
+    expect(t.best).toBe(8);
+    const o = t.observe(at(20));
+    expect(o).toMatchObject({ value: 20, improved: true, success: true });
+    expect(o.reward).toBeCloseTo(Math.log(2), 12); // twice the target
+    expect(t.evaluationsToTarget).toBe(3);
+    // Without a target, against the baseline: half the bandwidth is as bad as twice is good.
+    const u = new ObjectiveTracker({ name: 'bandwidth' }, at(5));
+    expect(u.observe(at(2.5)).reward).toBeCloseTo(-Math.log(2), 12);
+  });
+
+  it('every objective of one metric takes its direction from the metric registry', () => {
+    for (const o of OBJECTIVES) {
+      const metric = objectiveMetric(o);
+      if (metric !== null) expect(objectiveDirection(o), o).toBe(METRICS[metric].direction);
+    }
+    expect(OBJECTIVES).toContain('bandwidth');
   });
 });

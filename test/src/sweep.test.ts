@@ -30,6 +30,19 @@ const spaceDoc = {
 const spaceFile = join(dir, 'small.json');
 writeFileSync(spaceFile, JSON.stringify(spaceDoc));
 const space = parseSpace(spaceDoc, 'small.json');
+/** A space big enough that a sweep of it is still running when the test acts. */
+const wideFile = join(dir, 'wide.json');
+writeFileSync(wideFile, JSON.stringify({ ...spaceDoc, name: 'wider', parameters: [...spaceDoc.parameters, { name: 'RespQueue', values: ['Fifo', 'Reorder'] }, { name: 'SchedulerBuffer', values: ['Bankwise', 'ReadWrite', 'Shared'] }] }));
+const WIDE_DESIGNS = 32 * 2 * 3;
+
+function rowsIn(csv: string): number {
+  return existsSync(csv) ? Math.max(0, readFileSync(csv, 'utf8').split('\n').length - 2) : 0;
+}
+
+async function until(predicate: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1200 && !predicate(); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!predicate()) throw new Error(`timed out waiting for ${what}`);
+}
 const workload = loadWorkload({ trace: 'builtin:random' });
 
 describe('sweep', () => {
@@ -49,11 +62,21 @@ describe('sweep', () => {
   it('resumes after an interruption (a torn last line included) and ends with the same file', async () => {
     const full = join(dir, 'full.csv');
     const out = join(dir, 'resumed.csv');
-    let batches = 0;
-    const first = await sweep({ space, evaluator: inProcessEvaluator(workload), out, batch: 5, shouldStop: () => ++batches > 2 });
+    // Stopped (Ctrl-C) once two chunks of 5 are written: the evaluation in flight is given up.
+    const stop = new AbortController();
+    const first = await sweep({
+      space,
+      evaluator: inProcessEvaluator(workload, undefined, stop.signal),
+      out,
+      chunk: 5,
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.done >= 10) stop.abort();
+      },
+    });
     expect(first.designs).toBe(10);
     appendFileSync(out, '10,Open,Fr'); // killed in the middle of a write
-    const second = await sweep({ space, evaluator: inProcessEvaluator(workload), out, batch: 5 });
+    const second = await sweep({ space, evaluator: inProcessEvaluator(workload), out, chunk: 5, inFlight: 3 });
     expect(second.resumedFrom).toBe(10);
     expect(second.designs).toBe(32);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(full, 'utf8'));
@@ -65,19 +88,51 @@ describe('sweep', () => {
     await expect(sweep({ space, evaluator: inProcessEvaluator(other), out })).rejects.toThrow(/holds a different sweep/);
   });
 
-  it('survives SIGKILL from the command line and resumes to the same result', async () => {
-    const args = ['sweep', '--trace', 'builtin:cloud-1', '--space', spaceFile, '--out'];
+  it('survives SIGKILL from the command line, having written its rows as it went, and resumes to the same result', async () => {
+    const args = ['sweep', '--trace', 'builtin:cloud-1', '--space', wideFile, '--out'];
     const ref = join(dir, 'cli-ref.csv');
     expect(cli(...args, ref).code).toBe(0);
     const out = join(dir, 'cli-killed.csv');
     const child = spawn(process.execPath, [CLI, ...args, out], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 400));
+    // Killed once part of the sweep is on disk: a sweep writes each chunk of 8 rows as it finishes.
+    await until(() => rowsIn(out) >= 16, 'rows on disk');
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
+    const partial = rowsIn(out);
+    expect(partial).toBeLessThan(WIDE_DESIGNS);
     const again = cli(...args, out, '--json');
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout).completed).toBe(32);
+    expect(JSON.parse(again.stdout)).toMatchObject({ completed: WIDE_DESIGNS, resumedFrom: partial });
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(ref, 'utf8'));
+  });
+
+  it('Ctrl-C (SIGINT) or SIGTERM stops it at once with exit code 130 or 143, keeping its rows and saying how to continue', async () => {
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      const out = join(dir, `cli-${signal}.csv`);
+      const child = spawn(process.execPath, [CLI, 'sweep', '--trace', 'builtin:cloud-1', '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      await until(() => rowsIn(out) >= 8, 'rows on disk');
+      child.kill(signal);
+      expect(await new Promise((r) => child.once('exit', r))).toBe(code);
+      // The reference space has 442,368 designs: without the signal it would go on for many minutes.
+      expect(rowsIn(out)).toBeGreaterThanOrEqual(8);
+      expect(stderr).toMatch(/the same command continues the sweep after design [\d,]+/);
+    }
+  });
+
+  it('refuses a second sweep on the same --out while the first runs, naming it', async () => {
+    const out = join(dir, 'cli-locked.csv');
+    const child = spawn(process.execPath, [CLI, 'sweep', '--trace', 'builtin:cloud-1', '--out', out], { stdio: 'ignore' });
+    await until(() => rowsIn(out) >= 1, 'rows on disk');
+    const second = cli('sweep', '--trace', 'builtin:cloud-1', '--out', out);
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    expect(second.code).toBe(2);
+    expect(second.stderr).toBe(`marl-dse: --out ${out}: in use by process ${child.pid} (since ${second.stderr.match(/since ([^)]*)\)/)?.[1]}) (lock ${out}.lock)\n`);
+    // Every design once, in order.
+    const indices = readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+    expect(indices).toEqual(indices.map((_, i) => i));
   });
 });
 
@@ -90,12 +145,15 @@ describe('space and sweep commands: bad input', () => {
 
   const bad = join(dir, 'bad-space.json');
   writeFileSync(bad, JSON.stringify({ parameters: [{ name: 'Scheduler', values: ['Fifo', 'Lottery'] }] }));
+  const protoFile = join(dir, 'proto-space.json');
+  writeFileSync(protoFile, '{"parameters": [{"name": "PagePolicy", "values": ["Open"]}], "base": {"__proto__": {"Scheduler": "FrFcfs"}}}');
   const typo = join(dir, 'typo-space.json');
   writeFileSync(typo, JSON.stringify({ parameters: [{ name: 'PagePolicyy', values: ['Open'] }] }));
   const cases: Array<[string, string[], RegExp]> = [
     ['an unknown value in a space file', ['space', '--space', bad], /^marl-dse: .*bad-space\.json: parameters\[0\]\.values: Scheduler: unknown value "Lottery"/],
     ['an unknown key in a space file', ['sweep', '--trace', 'builtin:stream', '--space', typo, '--out', join(dir, 'x.csv')], /^marl-dse: .*typo-space\.json: parameters\[0\]\.PagePolicyy: unknown mcconfig key/],
     ['an unknown built-in space', ['space', '--space', 'huge'], /^marl-dse: space "huge": not a built-in space/],
+    ['__proto__ as a base key', ['space', '--space', protoFile], /^marl-dse: .*proto-space\.json: base\.__proto__: a name JavaScript objects reserve/],
     ['a bad worker count', ['sweep', '--trace', 'builtin:stream', '--workers', '0', '--out', join(dir, 'y.csv')], /^marl-dse: --workers 0: expected an integer from 1 to 256/],
     ['an --out below a file', ['sweep', '--trace', 'builtin:stream', '--space', spaceFile, '--out', join(dir, 'bad.trace', 'w.csv')], /^marl-dse: --out .*bad\.trace\/w\.csv: cannot create its folder \(ENOTDIR\)/],
     ['a corrupt trace in another format', ['sweep', '--trace', 'dramsim3:' + join(dir, 'bad.trace'), '--space', spaceFile, '--out', join(dir, 'z.csv')], /^marl-dse: .*bad\.trace:2: /],

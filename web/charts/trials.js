@@ -193,7 +193,7 @@ export function trialTable(container) {
 
   function exportCsv() {
     const params = [...new Set(runs.flatMap((r) => r.state.axes.map((a) => a.name)))];
-    const header = ['run', 'agent', 'trace', 'objective', 'unit', 'evaluation', 'value', 'reward', 'powerMw', 'latencyNs', 'avgLatencyNs', 'energyPj', 'simulated', ...params];
+    const header = ['run', 'agent', 'trace', 'objective', 'unit', 'evaluation', 'value', 'reward', 'powerMw', 'latencyNs', 'avgLatencyNs', 'energyPj', 'bandwidthGBps', 'simulated', ...params];
     const lines = [header.join(',')];
     for (let k = 0; k < rowRun.length; k++) {
       const r = runs[rowRun[k]];
@@ -202,7 +202,7 @@ export function trialTable(container) {
       const c = s.cols;
       const config = configAt(s, i);
       lines.push(
-        [r.id, s.info.agent, s.info.trace, s.info.objective, s.info.unit, i, c.value[i], c.reward[i], c.powerMw[i], c.latencyNs[i], c.avgLatencyNs[i], c.energyPj[i], c.simulated[i] ? 'true' : 'false', ...params.map((p) => config[p] ?? null)]
+        [r.id, s.info.agent, s.info.trace, s.info.objective, s.info.unit, i, c.value[i], c.reward[i], c.powerMw[i], c.latencyNs[i], c.avgLatencyNs[i], c.energyPj[i], c.bandwidthGBps[i], c.simulated[i] ? 'true' : 'false', ...params.map((p) => config[p] ?? null)]
           .map(csvField)
           .join(','),
       );

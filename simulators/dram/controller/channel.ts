@@ -150,9 +150,25 @@ export class ChannelController implements ControllerView {
   private readonly pickCmd: Int8Array;
   private readonly pickValid: Uint8Array;
   private readonly rankPending: Int32Array;
+  /** Banks holding requests, a bit each, in 32-bit words per rank (the multiplexer visits only these). */
+  private readonly waiting: Int32Array;
+  private readonly wordsPerRank: number;
+  /** Each command's rank-wide bound (rank rules, its bus, the four-activate window) in the current scan, per rank. */
+  private readonly rankBound: Float64Array;
+  private readonly rankBoundScan: Int32Array;
+  private scanId = 0;
   private readonly rankOpen: Int32Array;
   /** The cycle being decided. */
   private now = 0;
+  /**
+   * No command can issue before this cycle unless a request enters: every candidate's ready cycle,
+   * the command buses and the managers' next triggers lie at or beyond it, so `step` skips the
+   * multiplexer's scan until then. A command issued, or a bank blocked, sets it anew.
+   */
+  private quietUntil = 0;
+  private blockedNow = false;
+  /** Whether the last `step` took a request or issued a command. */
+  acted = false;
 
   /** Requests the arbiter handed this channel that it has not taken yet; the head is at its port. */
   readonly arbQueue: SlotFifo;
@@ -276,11 +292,15 @@ export class ChannelController implements ControllerView {
     this.pickCmd = new Int8Array(this.nBanks);
     this.pickValid = new Uint8Array(this.nBanks);
     this.rankPending = new Int32Array(spec.ranks);
+    this.wordsPerRank = Math.ceil(spec.banks / 32);
+    this.waiting = new Int32Array(spec.ranks * this.wordsPerRank);
+    this.rankBound = new Float64Array(spec.ranks * NC);
+    this.rankBoundScan = new Int32Array(spec.ranks * NC);
     this.rankOpen = new Int32Array(spec.ranks);
 
     this.arbQueue = new SlotFifo(pool);
     this.queues = new BankQueues(this.nBanks, pool);
-    this.scheduler = new SCHEDULERS[cfg.Scheduler](pool, this.queues);
+    this.scheduler = SCHEDULERS[cfg.Scheduler](pool, this.queues, cfg);
     this.page = PAGE_POLICIES[cfg.PagePolicy](this.scheduler);
     this.buffer = BUFFERS[cfg.SchedulerBuffer](cfg, this.nBanks);
     this.mux = new CMD_MUXES[cfg.CmdMux]();
@@ -314,6 +334,7 @@ export class ChannelController implements ControllerView {
   setBlocked(bank: number, blocked: boolean): void {
     if (blocked && this.blocked[bank] === 0) this.blockedAt[bank] = this.now;
     this.blocked[bank] = blocked ? 1 : 0;
+    this.blockedNow = true;
   }
   interruptPowerDown(rank: number): void {
     this.powerDown[rank].interrupt();
@@ -322,19 +343,10 @@ export class ChannelController implements ControllerView {
     return this.powerDown[rank].state !== PowerState.AWAKE;
   }
 
-  /**
-   * When this controller next has something to do after a step at t that did nothing: a waiting
-   * command becoming ready (`next`, from the step), the request at its port entering (if it fits),
-   * a refresh or power-down manager's action.
-   */
-  wakeAfter(t: number, next: number): number {
+  /** Whether the request at the port would fit in the buffer. */
+  headFits(): boolean {
     const h = this.arbQueue.head;
-    if (h >= 0 && this.buffer.hasSpace(this.pool.bank[h], this.pool.write[h] === 1)) {
-      const f = Math.max(this.pool.forwardAt[h], this.lastAdmit + 1);
-      if (f < next) next = f;
-    }
-    const m = this.nextManagerTime(t);
-    return m < next ? m : next;
+    return h >= 0 && this.buffer.hasSpace(this.pool.bank[h], this.pool.write[h] === 1);
   }
 
   /**
@@ -353,11 +365,16 @@ export class ChannelController implements ControllerView {
     const bank = pool.bank[h];
     pool.admitted[h] = t;
     this.queues.append(bank, h);
+    this.markWaiting(bank, true);
     this.buffer.add(bank, pool.write[h] === 1);
     this.rankPending[pool.rank[h]]++;
     this.pickValid[bank] = 0;
+    if (this.scheduler.onAdmit?.(pool.write[h] === 1)) this.pickValid.fill(0);
     if (this.strict) this.strict.put(pool.channelId[h], h);
     this.lastAdmit = t;
+    // Its first command may go as soon as a command bus is free.
+    const bus = this.busBound();
+    if (this.quietUntil > bus) this.quietUntil = bus > t ? bus : t;
     // The controller's END_REQ; the arbiter hands on its next request a cycle later.
     this.lastEndReq = phase === ADMIT_AFTER_COLUMN ? t + this.delays.thinkFw : t;
     this.endReqDue = true;
@@ -369,31 +386,61 @@ export class ChannelController implements ControllerView {
   /**
    * Decides cycle t after the front end moved requests: requests that arrived before the command,
    * the command(s), then requests that arrived after it (and, if no command went yet, a second
-   * choice). Returns the earliest later cycle at which a waiting command becomes ready.
+   * choice). Returns the earliest later cycle at which a waiting command becomes ready; `acted`
+   * says whether it took a request or issued a command.
    */
-  step(t: number): { acted: boolean; next: number } {
+  step(t: number): number {
     let acted = this.admit(t, ADMIT_EARLY);
-    let next = this.chooseCommand(t, true);
+    let next = this.quietUntil;
     let issued = 0;
-    const buses = this.spec.standard.commandBuses;
-    while (this.selCmd >= 0) {
-      this.issueAndAdmit(t);
-      acted = true;
-      // With a row and a column command bus, the other bus may take a command in the same cycle.
-      if (++issued >= buses) break;
-      next = this.chooseCommand(t, false);
-    }
-    if (this.admit(t, ADMIT_LATE)) {
-      acted = true;
-      // The late request wakes the multiplexer again: a command bus still free this cycle may take a command.
-      while (issued < buses) {
-        next = this.chooseCommand(t, false);
-        if (this.selCmd < 0) break;
+    // Before quietUntil the multiplexer would find nothing: skip its scan.
+    const scan = t >= this.quietUntil;
+    if (scan) {
+      next = this.chooseCommand(t, true);
+      const buses = this.spec.standard.commandBuses;
+      while (this.selCmd >= 0) {
         this.issueAndAdmit(t);
-        issued++;
+        acted = true;
+        // With a row and a column command bus, the other bus may take a command in the same cycle.
+        if (++issued >= buses) break;
+        next = this.chooseCommand(t, false);
       }
     }
-    return { acted, next };
+    let late = false;
+    if (this.admit(t, ADMIT_LATE)) {
+      acted = true;
+      // The late request wakes the multiplexer again: a command bus still free this cycle may take a
+      // command. (The request may lower quietUntil to now.)
+      const buses = this.spec.standard.commandBuses;
+      if (issued < buses && (issued > 0 || t >= this.quietUntil)) {
+        late = true;
+        while (issued < buses) {
+          next = this.chooseCommand(t, false);
+          if (this.selCmd < 0) break;
+          this.issueAndAdmit(t);
+          issued++;
+        }
+      }
+    }
+    if (scan || late) {
+      // After a command nothing goes before a command bus is free (the other candidates' ready
+      // cycles are stale); otherwise nothing before the next candidate is ready. A refresh or
+      // power-down trigger, or a bank just blocked, asks for a scan at its cycle.
+      let quiet = issued > 0 ? this.busBound() : next;
+      const m = this.nextManagerTime(t);
+      if (m < quiet) quiet = m;
+      if (this.blockedNow && t + 1 < quiet) quiet = t + 1;
+      this.blockedNow = false;
+      this.quietUntil = quiet;
+    }
+    this.acted = acted;
+    return next;
+  }
+
+  /** The first cycle a command bus is free. */
+  private busBound(): number {
+    const a = this.busFree[0];
+    return this.twoBuses && this.busFree[1] < a ? this.busFree[1] : a;
   }
 
   /** Issues the chosen command; a column command frees buffer room, which a waiting request takes at once. */
@@ -401,6 +448,11 @@ export class ChannelController implements ControllerView {
     const column = this.selCmd >= RD && this.selCmd <= WRA;
     this.issue(t);
     if (column) this.admit(t, ADMIT_AFTER_COLUMN);
+  }
+
+  /** The cycle a command bus is next free (the earlier of two): no command goes before it. */
+  commandBusFree(): number {
+    return this.twoBuses && this.busFree[1] < this.busFree[0] ? this.busFree[1] : this.busFree[0];
   }
 
   /** The earliest cycle a refresh or power-down manager's next action is due (beyond t). */
@@ -467,6 +519,7 @@ export class ChannelController implements ControllerView {
   private chooseCommand(t: number, first: boolean): number {
     this.selCmd = -1;
     this.now = t;
+    this.scanId++;
     this.best[0].cmd = this.best[1].cmd = -1;
     this.best[0].key = this.best[1].key = Infinity;
     this.nextReady = Infinity;
@@ -488,30 +541,12 @@ export class ChannelController implements ControllerView {
         const e = rm.bank >= 0 ? this.earliest(rm.cmd, rm.bank) : this.rankEarliest(rm.cmd, r, -Infinity);
         this.consider(t, rm.cmd, e, REFRESH_ID, rm.bank, r, -1, FROM_REFRESH);
       }
-      const count = this.queues.count;
-      for (let b = r * bpr, last = b + bpr; b < last; b++) {
-        // A bank blocked by a refresh falling due this cycle still offers, in the cycle's first
-        // choice, the command it had ready before the block (DRAMSys's bank machines see a block
-        // only when they next restart).
-        if (count[b] === 0 || (this.blocked[b] === 1 && (this.blockedAt[b] < t || !first))) continue;
-        if (this.pickValid[b] === 0) {
-          const s = this.scheduler.pick(b, this.openRow[b]);
-          this.pickSlot[b] = s;
-          this.pickCmd[b] = this.bankCommand(b, s);
-          this.pickValid[b] = 1;
+      // The banks holding requests, in bank order.
+      const wpr = this.wordsPerRank;
+      for (let w = 0; w < wpr; w++) {
+        for (let m = this.waiting[r * wpr + w]; m !== 0; m &= m - 1) {
+          this.considerBank(t, r * bpr + (w << 5) + 31 - Math.clz32(m & -m), r, first, strictSlot, strictBank);
         }
-        let slot = this.pickSlot[b];
-        let cmd = this.pickCmd[b];
-        if (b === strictBank && slot !== strictSlot && cmd >= RD && cmd <= WRA) {
-          // Strict: the bank holding the next request in line picked another request's column
-          // command, which could never go (DRAMSys deadlocks here): it serves the one in line.
-          slot = strictSlot;
-          cmd = this.bankCommand(b, slot);
-        }
-        const id = this.pool.channelId[slot];
-        const isColumn = cmd >= RD && cmd <= WRA;
-        if (!this.mux.eligible(isColumn, id)) continue;
-        this.consider(t, cmd, this.earliest(cmd, b), id, b, r, slot, FROM_BANK);
       }
     }
     // With two buses, the older of the two buses' best candidates by ready cycle (DRAMSys's RasCas mux).
@@ -519,6 +554,45 @@ export class ChannelController implements ControllerView {
     const c = col.cmd >= 0 && (row.cmd < 0 || col.ready < row.ready || (col.ready === row.ready && col.id < row.id)) ? col : row;
     if (c.cmd >= 0 && c.ready === t) this.select(c.cmd, c.bank, c.rank, c.slot, c.from);
     return this.nextReady;
+  }
+
+  /** Bank b's candidate: the command its scheduler's pick needs. */
+  private considerBank(t: number, b: number, r: number, first: boolean, strictSlot: number, strictBank: number): void {
+    // A bank blocked by a refresh falling due this cycle still offers, in the cycle's first choice,
+    // the command it had ready before the block (DRAMSys's bank machines see a block only when
+    // they next restart).
+    if (this.blocked[b] === 1 && (this.blockedAt[b] < t || !first)) return;
+    if (this.pickValid[b] === 0) {
+      const s = this.scheduler.pick(b, this.openRow[b]);
+      this.pickSlot[b] = s;
+      this.pickCmd[b] = s >= 0 ? this.bankCommand(b, s) : -1;
+      this.pickValid[b] = 1;
+    }
+    let slot = this.pickSlot[b];
+    // The scheduler holds back every request of this bank for now (write draining).
+    if (slot < 0 && b !== strictBank) return;
+    let cmd = this.pickCmd[b];
+    if (b === strictBank && slot !== strictSlot) {
+      // Strict: the bank holding the next request in line picked another request, whose column
+      // command could never go before it (DRAMSys deadlocks or, opening that request's row,
+      // livelocks here): it serves the one in line.
+      slot = strictSlot;
+      cmd = this.bankCommand(b, slot);
+    }
+    const id = this.pool.channelId[slot];
+    const isColumn = cmd >= RD && cmd <= WRA;
+    if (!this.mux.eligible(isColumn, id)) return;
+    // A bank's own command: its bank's and group's rules, then the rank's (the same for every bank of the scan).
+    let e = this.nextBank[b * NC + cmd];
+    const g = this.nextGroup[this.bankGroup[b] * NC + cmd];
+    if (g > e) e = g;
+    const k = r * NC + cmd;
+    if (this.rankBoundScan[k] !== this.scanId) {
+      this.rankBound[k] = this.rankEarliest(cmd, r, -Infinity);
+      this.rankBoundScan[k] = this.scanId;
+    }
+    if (this.rankBound[k] > e) e = this.rankBound[k];
+    this.consider(t, cmd, e, id, b, r, slot, FROM_BANK);
   }
 
   /** A candidate command for the multiplexer: kept if it would finish first on its bus (then by priority). */
@@ -613,6 +687,13 @@ export class ChannelController implements ControllerView {
     }
   }
 
+  private markWaiting(bank: number, on: boolean): void {
+    const inRank = bank % this.banksPerRank;
+    const w = this.bankRank[bank] * this.wordsPerRank + (inRank >>> 5);
+    const bit = 1 << (inRank & 31);
+    this.waiting[w] = on ? this.waiting[w] | bit : this.waiting[w] & ~bit;
+  }
+
   private invalidateRank(rank: number): void {
     this.pickValid.fill(0, rank * this.banksPerRank, (rank + 1) * this.banksPerRank);
   }
@@ -676,6 +757,7 @@ export class ChannelController implements ControllerView {
       case E.writeAuto: {
         const isWrite = effect === E.write || effect === E.writeAuto;
         this.queues.remove(b, slot);
+        if (this.queues.count[b] === 0) this.markWaiting(b, false);
         this.buffer.remove(b, isWrite);
         if (--this.rankPending[r] === 0) this.powerDown[r].becameIdle(t);
         if (this.scheduler.onColumnCommand(isWrite)) this.pickValid.fill(0);

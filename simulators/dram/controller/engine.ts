@@ -42,6 +42,8 @@ export class MemorySystem {
   private readonly arbiter: Arbiter;
   private readonly decoder: AddressDecoder;
   private readonly latency = new LatencyHistogram();
+  /** Requests each channel has been given so far. */
+  private readonly channelAccepted: Float64Array;
   /** The controller's and the trace player's clock periods, whole picoseconds (DRAMSys's resolution). */
   private readonly tckPs: number;
   private readonly playerPs: number;
@@ -54,6 +56,7 @@ export class MemorySystem {
 
   constructor(private readonly spec: MemSpec, mapping: AddressMapping, cfg: McConfig, opts: ControllerOptions) {
     this.decoder = new AddressDecoder(mapping, spec);
+    this.channelAccepted = new Float64Array(spec.channels);
     // Whole picoseconds (half ones in half-cycle ticks); the rounding only clears floating-point noise.
     this.tckPs = Math.round(spec.tCkNs * 1e6) / 1000;
     this.playerPs = Math.round(1e6 / opts.clkMhz);
@@ -116,15 +119,13 @@ export class MemorySystem {
     let lastAccept = -1, lastDelivery = -1;
     const lastResponse = new Float64Array(nChannels).fill(-1);
     const lastTaken = new Float64Array(nChannels).fill(-1);
-    const channelAccepted = new Float64Array(nChannels);
-    /** When each controller next has something to do (a request reaching it, a command, a refresh): idle ones are not stepped. */
-    const wake = new Float64Array(nChannels);
     let end = 0;
     let t = 0;
     let steps = 0;
 
     for (;;) {
       steps++;
+      /** A controller issued a command or took a request: its candidates changed, look again next cycle. */
       let acted = false;
       // 1. Each controller hands at most one response to the arbiter.
       for (let c = 0; c < nChannels; c++) {
@@ -135,7 +136,6 @@ export class MemorySystem {
           rq.pop();
           arbiter.take(s, t);
           lastResponse[c] = t;
-          acted = true;
         }
       }
       // 2. One response reaches the player per cycle.
@@ -151,7 +151,6 @@ export class MemorySystem {
           active--;
           completed++;
           pool.release(s);
-          acted = true;
         }
       }
       // 3. The arbiter takes the player's next request and hands it to its channel's controller.
@@ -167,7 +166,7 @@ export class MemorySystem {
         const s = pool.alloc();
         pool.arrival[s] = this.arrivalCycle(line * this.playerPs);
         pool.id[s] = accepted;
-        pool.channelId[s] = channelAccepted[decoded.channel]++;
+        pool.channelId[s] = this.channelAccepted[decoded.channel]++;
         pool.channel[s] = decoded.channel;
         pool.rank[s] = decoded.rank;
         pool.bankGroup[s] = decoded.bankGroup;
@@ -186,12 +185,10 @@ export class MemorySystem {
           if (arbiter.forwardDelay === 0) pool.lateAt[s] = t;
         } else pool.forwardAt[s] = ch.lastEndReq + 1 + arbiter.forwardDelay;
         ch.arbQueue.push(s);
-        if (pool.forwardAt[s] < wake[decoded.channel]) wake[decoded.channel] = pool.forwardAt[s];
         queued++;
         accepted++;
         active++;
         lastAccept = t;
-        acted = true;
         seen++;
         if (++index === c.length) {
           index = 0;
@@ -208,15 +205,10 @@ export class MemorySystem {
       const busy = this.lead === 0 ? t + 1 : t % 1 === 0 ? t + 1 - this.lead : Math.ceil(t);
       let next = Infinity;
       for (let c = 0; c < nChannels; c++) {
-        if (wake[c] > t) {
-          if (wake[c] < next) next = wake[c];
-          continue;
-        }
         const ch = channels[c];
-        const r = ch.step(t);
-        if (r.acted) acted = true;
-        wake[c] = r.acted ? busy : ch.wakeAfter(t, r.next);
-        if (wake[c] < next) next = wake[c];
+        const n = ch.step(t);
+        if (ch.acted) acted = true;
+        if (n < next) next = n;
         if (ch.endReqDue) {
           ch.endReqDue = false;
           queued--;
@@ -227,14 +219,36 @@ export class MemorySystem {
 
       if (!haveNext && completed === accepted) break;
 
-      // 7. Jump to the next cycle at which anything can happen.
-      if (acted) next = busy;
-      else {
+      // 7. Jump to the next cycle at which anything can happen. Steps 1-3 came before the controllers
+      // looked at this cycle, so unless a controller acted, its earliest candidate still holds and the
+      // other parts' next times follow from their state now. After a controller acted its candidates
+      // changed: it looks again once a command bus is free (the next cycle, unless a command of
+      // several cycles holds it; with a lead, the next of the cycle's two moments).
+      if (acted) {
+        if (this.lead === 0) {
+          next = Infinity;
+          for (let c = 0; c < nChannels; c++) {
+            const b = channels[c].commandBusFree();
+            if (b < next) next = b;
+          }
+          if (next <= t) next = t + 1;
+        } else next = busy;
+      }
+      // Nothing else can come before the next cycle.
+      if (this.lead === 0 ? next > t + 1 : !acted) {
         for (let c = 0; c < nChannels; c++) {
+          const ch = channels[c];
           if (arbiter.canTakeResponse(c, Infinity, lastResponse[c], lastTaken[c])) {
-            const r = Math.max(channels[c].respQueue.nextTime(), lastResponse[c] + 1, lastTaken[c] + 1);
+            const r = Math.max(ch.respQueue.nextTime(), lastResponse[c] + 1, lastTaken[c] + 1);
             if (r < next) next = r;
           }
+          const h = ch.arbQueue.head;
+          if (h >= 0 && ch.headFits()) {
+            const f = Math.max(pool.forwardAt[h], ch.lastAdmit + 1);
+            if (f < next) next = f;
+          }
+          const m = ch.nextManagerTime(t);
+          if (m < next) next = m;
         }
         const a = Math.max(arbiter.nextTime(), lastDelivery + 1 + arbiter.backwardDelay);
         if (a < next) next = a;

@@ -12,7 +12,7 @@ export class RequestPool {
   arrival = new Float64Array(0);
   /** Arrival order: 0, 1, 2, … (DRAMSys's thread payload ID). */
   id = new Float64Array(0);
-  /** Arrival order among the requests of its channel (DRAMSys's channel payload ID: the controller's priorities). */
+  /** Arrival order among the requests of its channel (DRAMSys's channel payload ID): the order a controller keeps. */
   channelId = new Float64Array(0);
   /** Earliest cycle the arbiter may hand the request to the controller. */
   forwardAt = new Float64Array(0);

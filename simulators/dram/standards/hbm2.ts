@@ -250,6 +250,8 @@ export function hbmDataTiming(t: Timing): DataTiming {
     readToPrecharge: t.RTP,
     writeToPrecharge: WRPRE,
     ras: t.RAS,
+    // Pseudo-channels have data buses of their own: no rank-to-rank bubble.
+    rankSwitch: null,
     // The energy window (DRAMPower-style; no public power model simulates HBM): a read until its
     // data, a write until its recovery, an activate its tRCD, a precharge tRP.
     completion: {

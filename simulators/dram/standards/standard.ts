@@ -52,6 +52,12 @@ export interface DataTiming {
   readonly completion: Partial<Record<CmdName, number>>;
   /** The four-activate window, cycles (0: none). */
   readonly fourActivateWindow: number;
+  /**
+   * Ranks sharing one data bus: the bubble between bursts of different ranks, plus the new
+   * direction's preamble when the direction changes too. Null where each rank has its own data
+   * bus (HBM's pseudo-channels).
+   */
+  readonly rankSwitch: { readonly bubble: number; readonly readPreamble: number; readonly writePreamble: number } | null;
 }
 
 /** Currents of one supply rail, mA per device (DRAMPower's names without the rail's suffix). */
@@ -91,6 +97,8 @@ export interface EnergyTiming {
 export interface ArchInfo {
   burstLength: number;
   dataRate: number;
+  /** The clock period, ns, for timings a memspec may leave out and the standard gives in ns. */
+  tCkNs: number;
   /** The raw memarchitecturespec, for standard-specific keys (DDR4 RefMode), and where it is. */
   json: JsonObject;
   where: string;
@@ -115,8 +123,12 @@ export interface DramStandard {
   readTiming(t: JsonObject, where: string, arch: ArchInfo): Timing;
   /** Checks the timing for consistency (throws an InputError naming the key). */
   checkTiming?(t: Timing, where: string): void;
-  /** The supply rails and their currents, from mempowerspec (currents scaled to mA by `scale`). */
-  readPower(p: JsonObject, where: string, scale: number): Rail[];
+  /**
+   * The supply rails and their currents, from mempowerspec (currents scaled to mA by `scale`); the
+   * timing read before, for currents given as averages over an interval (IDD5PB), and `arch` for keys
+   * that choose among currents (DDR5's RefMode).
+   */
+  readPower(p: JsonObject, where: string, scale: number, t: Timing, arch: ArchInfo): Rail[];
   /** The commands it has, and what each does. */
   readonly commands: Readonly<Partial<Record<CmdName, CommandSpec>>>;
   /** 1, or 2 for a separate row and column command bus (HBM). */

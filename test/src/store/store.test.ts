@@ -1,6 +1,8 @@
 /** The run store on real SQLite files: round trips, contiguity, checkpoints, read-only use, bad files. */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../../common/errors.js';
@@ -9,6 +11,7 @@ import { RunStore } from '../../../src/store/store.js';
 import { evaluation, evaluations, newRun, tempDir } from './fixtures.js';
 
 const dir = tempDir('store');
+const STORE_JS = join(import.meta.dirname, '..', '..', '..', 'dist', 'src', 'store', 'store.js');
 let n = 0;
 const opened: RunStore[] = [];
 afterEach(() => {
@@ -280,5 +283,128 @@ describe('RunStore: files that are not run stores', () => {
     const e = thrown(() => RunStore.open(join(file, 'runs.sqlite')));
     expect(e).toBeInstanceOf(InputError);
     expect((e as Error).message).toMatch(/plain\.txt\/runs\.sqlite: cannot create its folder \((EEXIST|ENOTDIR)\)$/);
+  });
+});
+
+describe('RunStore: who runs a run, failures, the WAL', () => {
+  it('a run is held by the process running it: another process cannot claim it while it lives, and takes it over once it is gone', async () => {
+    const path = freshPath();
+    const first = open(path);
+    const id = first.createRun(newRun());
+    first.setStatus(id, 'interrupted');
+    // A process of its own claims the run and keeps it until killed.
+    const script = `const { RunStore } = await import(${JSON.stringify(pathToFileURL(STORE_JS).href)});
+      const s = RunStore.open(${JSON.stringify(path)}); s.claimRun(${id}); process.stdout.write('claimed\\n'); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.once('data', () => resolve());
+      child.once('exit', (code) => reject(new Error(`the child exited (${code}) before claiming the run`)));
+    });
+    const store = open(path);
+    expect(store.getRun(id)?.holder?.pid).toBe(child.pid);
+    expect(() => store.claimRun(id)).toThrow(new RegExp(`^run ${id}: already running in process ${child.pid} \\(since `));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    store.claimRun(id);
+    expect(store.getRun(id)).toMatchObject({ status: 'running', holder: { pid: process.pid } });
+  });
+
+  it('a failed run keeps its error; any status but running releases the run', () => {
+    const store = open(freshPath());
+    const id = store.createRun(newRun());
+    expect(store.getRun(id)?.holder?.pid).toBe(process.pid);
+    store.setStatus(id, 'failed', undefined, 'database or disk is full');
+    expect(store.getRun(id)).toMatchObject({ status: 'failed', error: 'database or disk is full', holder: null });
+    store.claimRun(id);
+    expect(store.getRun(id)).toMatchObject({ status: 'running', error: null });
+  });
+
+  it('after a WAL checkpoint the database file alone holds every evaluation, even with a reader open', () => {
+    const path = freshPath();
+    const writer = open(path);
+    const reader = open(path, true);
+    const id = writer.createRun(newRun());
+    writer.appendEvaluations(id, evaluations(Array.from({ length: 50 }, (_, i) => 100 - i)));
+    expect(reader.evaluationCount(id)).toBe(50);
+    expect(writer.checkpointWal()).toBe(true);
+    const copy = `${path}.copy`;
+    copyFileSync(path, copy); // without its -wal file
+    expect(raw<{ n: number }>(copy, 'SELECT count(*) AS n FROM evaluations')).toEqual([{ n: 50 }]);
+  });
+
+  it('an empty file is an empty store: readers see no runs, a writer sets it up, and the reader then sees its runs', () => {
+    const path = freshPath();
+    writeFileSync(path, '');
+    const reader = open(path, true);
+    expect(reader.listRuns()).toEqual([]);
+    expect(reader.getRun(1)).toBeNull();
+    const id = open(path).createRun(newRun());
+    expect(reader.listRuns().map((r) => r.id)).toEqual([id]);
+  });
+
+  it('a store of the previous schema version is read as it is', () => {
+    const path = freshPath();
+    const writer = open(path);
+    writer.createRun(newRun());
+    writer.close();
+    const db = new Database(path);
+    db.exec('ALTER TABLE runs DROP COLUMN holder; ALTER TABLE runs DROP COLUMN error; DELETE FROM schema_migrations WHERE version = 3');
+    db.close();
+    expect(open(path, true).listRuns()).toMatchObject([{ id: 1, holder: null, error: null }]);
+  });
+
+  it('a store locked by another process: one line naming the file', () => {
+    const path = freshPath();
+    open(path).createRun(newRun());
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const e = thrown(() => opened.push(RunStore.open(path, { busyTimeoutMs: 100 })) && opened[opened.length - 1].createRun(newRun()));
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as Error).message).toBe(`${path}: locked by another process (waited for it in vain) (database is locked)`);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
+  it('a damaged page: one line naming the file, for readers and writers alike', () => {
+    const path = freshPath();
+    const writer = open(path);
+    const id = writer.createRun(newRun());
+    writer.appendEvaluations(id, evaluations(Array.from({ length: 200 }, (_, i) => 100 + i)));
+    writer.close();
+    const bytes = readFileSync(path);
+    for (let page = 3; page < bytes.length / 4096; page++) bytes.fill(0xff, page * 4096, page * 4096 + 200);
+    writeFileSync(path, bytes);
+    for (const readonly of [true, false]) {
+      const e = thrown(() => open(path, readonly).evaluations(id));
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as Error).message).toMatch(new RegExp(`^${path}: the run store is damaged \\(database disk image is malformed\\)`));
+    }
+  });
+
+  it('a full disk: one line naming the file', () => {
+    const mount = join(dir, 'small-disk');
+    mkdirSync(mount);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=160k', 'tmpfs', mount], { stdio: 'ignore' });
+    } catch {
+      // Mounting needs root: where the tests do not have it, nothing below can be set up.
+      return;
+    }
+    try {
+      const path = join(mount, 'full.sqlite');
+      const store = open(path);
+      const id = store.createRun(newRun());
+      const e = thrown(() => {
+        for (let i = 0; i < 1000; i += 10) store.appendEvaluations(id, evaluations(Array.from({ length: 10 }, (_, k) => i + k), i));
+      });
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as Error).message).toBe(`${path}: the disk is full (database or disk is full)`);
+      store.close();
+    } finally {
+      execFileSync('umount', [mount]);
+    }
   });
 });

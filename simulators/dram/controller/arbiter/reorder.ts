@@ -12,17 +12,17 @@ export class ReorderArbiter extends ReorderResponseQueue implements Arbiter {
     super(pool);
   }
 
+  /** The player's request order, across channels. */
+  protected override order(slot: number): number {
+    return this.pool.id[slot];
+  }
+
   canAccept(_queued: number, active: number): boolean {
     return active < this.maxActive;
   }
 
   canTakeResponse(_channel: number, t: number, lastResponse: number): boolean {
     return t > lastResponse;
-  }
-
-  /** The player's request order, across channels. */
-  protected override orderOf(slot: number): number {
-    return this.pool.id[slot];
   }
 
   take(slot: number, t: number): void {

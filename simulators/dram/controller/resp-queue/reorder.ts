@@ -7,8 +7,8 @@ export class ReorderResponseQueue implements ResponseQueue {
 
   constructor(protected readonly pool: RequestPool) {}
 
-  /** The order responses leave in: the controller's, among its channel's requests. */
-  protected orderOf(slot: number): number {
+  /** The order responses leave in: a controller's own requests' (DRAMSys's channel payload ID). */
+  protected order(slot: number): number {
     return this.pool.channelId[slot];
   }
 
@@ -18,7 +18,7 @@ export class ReorderResponseQueue implements ResponseQueue {
   }
 
   push(slot: number): void {
-    this.window.put(this.orderOf(slot), slot);
+    this.window.put(this.order(slot), slot);
   }
 
   peek(t: number): number {

@@ -1,0 +1,490 @@
+/**
+ * `bo`: Bayesian optimisation with a Gaussian process over the discrete design space.
+ *
+ * Model. The reward, standardised, is a GP with a Matérn 5/2 kernel over a mixed distance with
+ * one length scale per parameter (ARD):
+ *   k(x, x') = σf² · (1 + √5 r + 5r²/3) · exp(−√5 r),   r² = Σ_i s_i(x, x') / ℓ_i²,
+ *   s_i = [x_i ≠ x'_i]            for a categorical parameter (the Hamming distance, i.e. half the
+ *                                  squared distance of one-hot codes, so the kernel stays valid),
+ *   s_i = ((x_i − x'_i)/(k_i − 1))² for an ordered one (the value index scaled to [0, 1]),
+ * plus noise σn² on the diagonal. σf², σn² and the ℓ_i maximise the log marginal likelihood
+ * (analytic gradients, iRprop− in log space, `restarts` starts: the previous optimum and random
+ * ones).
+ *
+ * Acquisition. Expected improvement over the best standardised reward seen, maximised over designs
+ * not evaluated yet: `candidates` random designs, then a local search (steepest ascent over the
+ * designs that differ in one parameter) from the best few candidates and the best designs seen.
+ *
+ * Practical size. A GP costs O(n³) in the designs it conditions on, so it conditions on at most
+ * `maxPoints` (the best half and the most recent half) and refits its hyperparameters every
+ * `refitEvery` evaluations on at most `fitPoints` of them: the cost of a proposal stops growing
+ * after `maxPoints` evaluations, which keeps runs of a few thousand evaluations practical.
+ */
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { withDefaults } from '../common/hyperparameters.js';
+import { normalCdf, normalPdf } from '../common/normal.js';
+import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
+import type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
+
+export interface BoHyperparameters {
+  /** Random designs before the GP takes over. */
+  initialDesigns: number;
+  /** Random designs scored per proposal before the local search. */
+  candidates: number;
+  /** Local searches per proposal, from the best candidates and the best designs seen. */
+  localStarts: number;
+  /** The GP conditions on at most this many evaluations. */
+  maxPoints: number;
+  /** Hyperparameters are fitted on at most this many of them… */
+  fitPoints: number;
+  /** …every this many evaluations. */
+  refitEvery: number;
+  /** Starts of the likelihood maximisation (the previous optimum counts as one). */
+  restarts: number;
+  /** iRprop− steps per start. */
+  fitIterations: number;
+  /** Designs proposed at a time (each from the same model; 1: fully sequential). */
+  batch: number;
+}
+
+export const BO_DEFAULTS: BoHyperparameters = {
+  initialDesigns: 10,
+  candidates: 256,
+  localStarts: 5,
+  maxPoints: 64,
+  fitPoints: 64,
+  refitEvery: 20,
+  restarts: 2,
+  fitIterations: 30,
+  batch: 1,
+};
+
+/** Bounds of the log hyperparameters: length scales, signal variance, noise variance. */
+const LOG_ELL: [number, number] = [Math.log(0.01), Math.log(100)];
+const LOG_SIGNAL: [number, number] = [Math.log(0.01), Math.log(100)];
+const LOG_NOISE: [number, number] = [Math.log(1e-6), Math.log(1)];
+const SQRT5 = Math.sqrt(5);
+
+/** In-place Cholesky factorisation of the n×n row-major matrix `a` (lower triangle); false if not positive definite. */
+function cholesky(a: Float64Array, n: number): boolean {
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+    if (!(d > 0)) return false;
+    const l = Math.sqrt(d);
+    a[j * n + j] = l;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s / l;
+    }
+    for (let k = j + 1; k < n; k++) a[j * n + k] = 0;
+  }
+  return true;
+}
+
+/** Solves L x = b (L lower triangular), in place in `b`. */
+function solveLower(l: Float64Array, n: number, b: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[i * n + k] * b[k];
+    b[i] = s / l[i * n + i];
+  }
+}
+
+/** Solves Lᵀ x = b, in place in `b`. */
+function solveUpper(l: Float64Array, n: number, b: Float64Array): void {
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[i];
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * b[k];
+    b[i] = s / l[i * n + i];
+  }
+}
+
+/** The GP's hyperparameters, in log space: [log ℓ_1 … log ℓ_D, log σf², log σn²]. */
+type Theta = number[];
+
+/**
+ * A GP fitted to designs: per-parameter distance matrices, the Cholesky factor of K + σn² I and
+ * α = K⁻¹ y.
+ */
+export class GaussianProcess {
+  readonly n: number;
+  private readonly chol: Float64Array;
+  private readonly alpha: Float64Array;
+  /** Per parameter, s_i / ℓ_i² for every pair of values. */
+  private readonly scaled: Float64Array[];
+  private readonly signal: number;
+
+  constructor(private readonly points: ReadonlyArray<readonly number[]>, private readonly dist: Distance, theta: Theta, y: Float64Array) {
+    this.n = points.length;
+    const D = dist.dims;
+    this.scaled = dist.tables.map((t, i) => t.map((v) => v * Math.exp(-2 * theta[i])));
+    this.signal = Math.exp(theta[D]);
+    const noise = Math.exp(theta[D + 1]);
+    const n = this.n;
+    this.chol = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        const k = this.kernel(points[i], points[j]);
+        this.chol[i * n + j] = k;
+        this.chol[j * n + i] = k;
+      }
+      this.chol[i * n + i] += noise;
+    }
+    // Jitter until positive definite (duplicates with long length scales make K near singular).
+    const base = Float64Array.from(this.chol);
+    for (let jitter = 1e-8; !cholesky(this.chol, n); jitter *= 10) {
+      this.chol.set(base);
+      for (let i = 0; i < n; i++) this.chol[i * n + i] += jitter * this.signal;
+    }
+    this.alpha = Float64Array.from(y);
+    solveLower(this.chol, n, this.alpha);
+    solveUpper(this.chol, n, this.alpha);
+  }
+
+  private kernel(a: readonly number[], b: readonly number[]): number {
+    let r2 = 0;
+    for (let i = 0; i < a.length; i++) r2 += this.scaled[i][a[i] * this.dist.nvec[i] + b[i]];
+    const r = Math.sqrt(r2);
+    return this.signal * (1 + SQRT5 * r + (5 / 3) * r2) * Math.exp(-SQRT5 * r);
+  }
+
+  /**
+   * Expected improvement over `yBest` of each design: posterior mean μ and deviation σ (the
+   * triangular solve for all designs at once, designs innermost), then
+   * EI = (μ − yBest) Φ(z) + σ φ(z), z = (μ − yBest) / σ.
+   */
+  expectedImprovement(designs: ReadonlyArray<readonly number[]>, yBest: number): Float64Array {
+    const n = this.n;
+    const m = designs.length;
+    const v = new Float64Array(n * m);
+    const mean = new Float64Array(m);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < m; c++) {
+        const k = this.kernel(designs[c], this.points[i]);
+        v[i * m + c] = k;
+        mean[c] += k * this.alpha[i];
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < i; k++) {
+        const lik = this.chol[i * n + k];
+        if (lik !== 0) for (let c = 0; c < m; c++) v[i * m + c] -= lik * v[k * m + c];
+      }
+      const lii = this.chol[i * n + i];
+      for (let c = 0; c < m; c++) v[i * m + c] /= lii;
+    }
+    const out = new Float64Array(m);
+    for (let c = 0; c < m; c++) {
+      let variance = this.signal;
+      for (let i = 0; i < n; i++) variance -= v[i * m + c] * v[i * m + c];
+      const sd = Math.sqrt(Math.max(variance, 1e-12));
+      const z = (mean[c] - yBest) / sd;
+      out[c] = (mean[c] - yBest) * normalCdf(z) + sd * normalPdf(z);
+    }
+    return out;
+  }
+}
+
+/** Per-parameter distances s_i of the mixed kernel, as a table over pairs of values. */
+export class Distance {
+  readonly dims: number;
+  /** tables[i][a · k_i + b] = s_i(a, b) */
+  readonly tables: Float64Array[];
+
+  constructor(readonly nvec: readonly number[], ordered: readonly boolean[]) {
+    this.dims = nvec.length;
+    this.tables = nvec.map((k, i) => {
+      const t = new Float64Array(k * k);
+      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) t[a * k + b] = a === b ? 0 : ordered[i] ? ((a - b) / (k - 1)) ** 2 : 1;
+      return t;
+    });
+  }
+
+  s(i: number, a: number, b: number): number {
+    return this.tables[i][a * this.nvec[i] + b];
+  }
+}
+
+/**
+ * The log marginal likelihood of standardised rewards `y` at `points` and its gradient in θ:
+ *   log p(y) = −½ yᵀα − Σ log L_ii − (n/2) log 2π,   ∂/∂θ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ).
+ */
+export function logLikelihood(points: ReadonlyArray<readonly number[]>, y: Float64Array, dist: Distance, s: Float64Array[], theta: Theta): { value: number; grad: number[] } | null {
+  const n = points.length;
+  const D = dist.dims;
+  const invEll2 = Float64Array.from({ length: D }, (_, i) => Math.exp(-2 * theta[i]));
+  const signal = Math.exp(theta[D]);
+  const noise = Math.exp(theta[D + 1]);
+  const k = new Float64Array(n * n);
+  /** ∂k/∂(r²) / (−1), per pair, to share between the length-scale gradients. */
+  const dk = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let r2 = 0;
+      for (let d = 0; d < D; d++) r2 += s[d][i * n + j] * invEll2[d];
+      const r = Math.sqrt(r2);
+      const e = Math.exp(-SQRT5 * r);
+      const kij = signal * (1 + SQRT5 * r + (5 / 3) * r2) * e;
+      const dkij = signal * (5 / 6) * (1 + SQRT5 * r) * e;
+      k[i * n + j] = k[j * n + i] = kij;
+      dk[i * n + j] = dk[j * n + i] = dkij;
+    }
+    k[i * n + i] += noise;
+  }
+  const l = Float64Array.from(k);
+  if (!cholesky(l, n)) return null;
+  const alpha = Float64Array.from(y);
+  solveLower(l, n, alpha);
+  solveUpper(l, n, alpha);
+  let value = -0.5 * n * Math.log(2 * Math.PI);
+  for (let i = 0; i < n; i++) value -= 0.5 * y[i] * alpha[i] + Math.log(l[i * n + i]);
+  // K⁻¹, column by column.
+  const inv = new Float64Array(n * n);
+  const col = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    col.fill(0);
+    col[j] = 1;
+    solveLower(l, n, col);
+    solveUpper(l, n, col);
+    for (let i = 0; i < n; i++) inv[i * n + j] = col[i];
+  }
+  // W = ααᵀ − K⁻¹; each gradient is ½ Σ_ij W_ij ∂K_ij/∂θ.
+  const grad = new Array<number>(D + 2).fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const w = alpha[i] * alpha[j] - inv[i * n + j];
+      const kij = k[i * n + j] - (i === j ? noise : 0);
+      grad[D] += 0.5 * w * kij;
+      if (i === j) grad[D + 1] += 0.5 * w * noise;
+      // ∂k/∂log ℓ_d = (−∂k/∂r²) · 2 s_d / ℓ_d²
+      const c = w * dk[i * n + j];
+      if (c !== 0) for (let d = 0; d < D; d++) grad[d] += c * s[d][i * n + j] * invEll2[d];
+    }
+  }
+  return { value, grad };
+}
+
+/** s_d(x_i, x_j) for every parameter d and pair (i, j) of `points`: [d][i · n + j]. */
+export function pairDistances(points: ReadonlyArray<readonly number[]>, dist: Distance): Float64Array[] {
+  const n = points.length;
+  return Array.from({ length: dist.dims }, (_, d) => {
+    const m = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = dist.s(d, points[i][d], points[j][d]);
+    return m;
+  });
+}
+
+const bounds = (D: number): Array<[number, number]> => [...new Array<[number, number]>(D).fill(LOG_ELL), LOG_SIGNAL, LOG_NOISE];
+
+/** Maximises the log likelihood from `start` by iRprop− (sign-based steps in log space, within bounds). */
+function fit(points: ReadonlyArray<readonly number[]>, y: Float64Array, dist: Distance, start: Theta, iterations: number): { theta: Theta; value: number } {
+  const D = dist.dims;
+  const s = pairDistances(points, dist);
+  const box = bounds(D);
+  let theta = [...start];
+  let cur = logLikelihood(points, y, dist, s, theta);
+  let best = { theta: [...theta], value: cur?.value ?? -Infinity };
+  const step = new Array<number>(D + 2).fill(0.1);
+  let prev = new Array<number>(D + 2).fill(0);
+  for (let it = 0; it < iterations && cur; it++) {
+    const g = [...cur.grad];
+    const next = theta.map((t, p) => {
+      if (g[p] * prev[p] > 0) step[p] = Math.min(step[p] * 1.2, 1);
+      else if (g[p] * prev[p] < 0) {
+        step[p] = Math.max(step[p] * 0.5, 1e-6);
+        g[p] = 0;
+      }
+      return Math.min(box[p][1], Math.max(box[p][0], t + Math.sign(g[p]) * step[p]));
+    });
+    prev = g;
+    const trial = logLikelihood(points, y, dist, s, next);
+    if (!trial) {
+      for (let p = 0; p < step.length; p++) step[p] *= 0.5;
+      continue;
+    }
+    theta = next;
+    cur = trial;
+    if (cur.value > best.value) best = { theta: [...theta], value: cur.value };
+  }
+  return best;
+}
+
+interface Observation {
+  design: number[];
+  reward: number;
+}
+
+export class BoAgent implements Agent {
+  readonly name = 'bo';
+  readonly batchSize: number;
+  private readonly hp: BoHyperparameters;
+  private readonly dist: Distance;
+  private rng: Rng;
+  private observations: Observation[] = [];
+  /** Keys of the designs evaluated. */
+  private seen = new Set<number>();
+  private theta: Theta;
+  private fittedAt = -Infinity;
+  private lastLikelihood = NaN;
+
+  constructor(private readonly problem: SearchProblem, opts: { seed: number; hyperparameters?: Partial<BoHyperparameters> }) {
+    this.hp = withDefaults(BO_DEFAULTS, opts.hyperparameters, 'bo');
+    this.batchSize = Math.max(1, Math.floor(this.hp.batch));
+    this.dist = new Distance(problem.nvec, problem.ordered ?? problem.nvec.map(() => false));
+    this.theta = [...new Array<number>(problem.nvec.length).fill(0), 0, Math.log(1e-3)];
+    this.rng = makeRng(opts.seed);
+  }
+
+  begin(): void {}
+
+  private randomDesign(): number[] {
+    return this.problem.nvec.map((k) => uniformInt(this.rng, 0, k - 1));
+  }
+
+  /** Designs that differ from `d` in one parameter. */
+  private neighbours(d: readonly number[]): number[][] {
+    const out: number[][] = [];
+    this.problem.nvec.forEach((k, i) => {
+      for (let v = 0; v < k; v++) if (v !== d[i]) out.push(d.map((x, j) => (j === i ? v : x)));
+    });
+    return out;
+  }
+
+  /** The evaluations the GP conditions on: all, or the best half and the most recent half of `limit`. */
+  private conditioningSet(limit: number): Observation[] {
+    const obs = this.observations;
+    if (obs.length <= limit) return obs;
+    const byReward = obs.map((_, i) => i).sort((a, b) => obs[b].reward - obs[a].reward || a - b);
+    const keep = new Set(byReward.slice(0, Math.floor(limit / 2)));
+    for (let i = obs.length - 1; keep.size < limit; i--) keep.add(i);
+    return [...keep].sort((a, b) => a - b).map((i) => obs[i]);
+  }
+
+  private standardise(obs: readonly Observation[]): Float64Array {
+    const mean = obs.reduce((a, o) => a + o.reward, 0) / obs.length;
+    const sd = Math.sqrt(obs.reduce((a, o) => a + (o.reward - mean) ** 2, 0) / obs.length) || 1;
+    return Float64Array.from(obs, (o) => (o.reward - mean) / sd);
+  }
+
+  /** Refits the hyperparameters when due: from the previous optimum and `restarts − 1` random starts. */
+  private refit(): void {
+    const n = this.observations.length;
+    if (n - this.fittedAt < this.hp.refitEvery) return;
+    const obs = this.conditioningSet(this.hp.fitPoints);
+    const points = obs.map((o) => o.design);
+    const y = this.standardise(obs);
+    const D = this.dist.dims;
+    let best = fit(points, y, this.dist, this.theta, this.hp.fitIterations);
+    for (let r = 1; r < this.hp.restarts; r++) {
+      const start = bounds(D).map(([lo, hi], p) => (p === D + 1 ? Math.log(1e-3) : lo + (hi - lo) * (0.25 + 0.5 * uniform01(this.rng))));
+      const f = fit(points, y, this.dist, start, this.hp.fitIterations);
+      if (f.value > best.value) best = f;
+    }
+    this.theta = best.theta;
+    this.lastLikelihood = best.value;
+    this.fittedAt = n;
+  }
+
+  ask(n: number): number[][] {
+    const ready = this.observations.length >= this.hp.initialDesigns;
+    if (ready) this.refit();
+    const obs = this.conditioningSet(this.hp.maxPoints);
+    const y = this.standardise(obs);
+    const gp = ready ? new GaussianProcess(obs.map((o) => o.design), this.dist, this.theta, y) : null;
+    const taken = new Set(this.seen);
+    return Array.from({ length: n }, () => {
+      const d = gp ? this.maximiseEi(gp, Math.max(...y), obs, taken) : this.randomDesignNotIn(taken);
+      taken.add(this.key(d));
+      return d;
+    });
+  }
+
+  /** A design's number in the space (mixed radix), as a set key. */
+  private key(d: readonly number[]): number {
+    let k = 0;
+    for (let i = 0; i < d.length; i++) k = k * this.problem.nvec[i] + d[i];
+    return k;
+  }
+
+  /** A random design not in `taken` (any design when none is left to find). */
+  private randomDesignNotIn(taken: ReadonlySet<number>): number[] {
+    for (let tries = 0; tries < 1000; tries++) {
+      const d = this.randomDesign();
+      if (!taken.has(this.key(d))) return d;
+    }
+    return this.randomDesign();
+  }
+
+  /**
+   * The design not in `taken` with the largest expected improvement found: random candidates,
+   * then steepest ascent over one-parameter neighbours from the best candidates and the best
+   * designs seen. Every candidate design is generated here (the place to filter invalid ones).
+   */
+  private maximiseEi(gp: GaussianProcess, yBest: number, obs: readonly Observation[], taken: ReadonlySet<number>): number[] {
+    const scores = new Map<number, number>();
+    /** Scores the designs not scored yet, in one batch; designs in `taken` score −∞. */
+    const score = (designs: ReadonlyArray<readonly number[]>): void => {
+      const fresh = designs.filter((d) => {
+        const k = this.key(d);
+        if (scores.has(k)) return false;
+        scores.set(k, -Infinity);
+        return !taken.has(k);
+      });
+      const ei = gp.expectedImprovement(fresh, yBest);
+      fresh.forEach((d, i) => scores.set(this.key(d), ei[i]));
+    };
+    const ei = (d: readonly number[]): number => scores.get(this.key(d))!;
+    const random = Array.from({ length: this.hp.candidates }, () => this.randomDesign());
+    score(random);
+    const byEi = random.filter((d) => ei(d) > -Infinity).sort((a, b) => ei(b) - ei(a));
+    const bestSeen = [...obs].sort((a, b) => b.reward - a.reward).map((o) => o.design);
+    const starts = [...byEi.slice(0, Math.ceil(this.hp.localStarts / 2)), ...bestSeen.slice(0, Math.floor(this.hp.localStarts / 2))];
+    let best: number[] | null = byEi[0] ?? null;
+    for (const start of starts) {
+      let cur = start;
+      for (;;) {
+        const around = this.neighbours(cur);
+        score(around);
+        let next: number[] | null = null;
+        for (const nb of around) if (ei(nb) > (next ? ei(next) : ei(cur))) next = nb;
+        if (!next) break;
+        cur = next;
+      }
+      if (ei(cur) > -Infinity && (!best || ei(cur) > ei(best))) best = cur;
+    }
+    return best ?? this.randomDesignNotIn(taken);
+  }
+
+  async tell(results: readonly Feedback[]): Promise<void> {
+    for (const r of results) {
+      this.observations.push({ design: [...r.design], reward: r.reward });
+      this.seen.add(this.key(r.design));
+    }
+  }
+
+  async state(): Promise<unknown> {
+    return { rng: rngState(this.rng), observations: this.observations, theta: this.theta, fittedAt: this.fittedAt, lastLikelihood: this.lastLikelihood };
+  }
+
+  restore(s: unknown): void {
+    const st = s as { rng: number[]; observations: Observation[]; theta: Theta; fittedAt: number | null; lastLikelihood: number | null };
+    this.rng = rngFromState(st.rng);
+    this.observations = st.observations;
+    this.seen = new Set(st.observations.map((o) => this.key(o.design)));
+    this.theta = st.theta;
+    // JSON turns −Infinity and NaN into null.
+    this.fittedAt = st.fittedAt ?? -Infinity;
+    this.lastLikelihood = st.lastLikelihood ?? NaN;
+  }
+
+  stats(): AgentStats {
+    const D = this.dist.dims;
+    const out: AgentStats = { observations: this.observations.length, signalVariance: Math.exp(this.theta[D]), noiseVariance: Math.exp(this.theta[D + 1]) };
+    if (Number.isFinite(this.lastLikelihood)) out.logLikelihood = this.lastLikelihood;
+    return out;
+  }
+
+  dispose(): void {}
+}
