@@ -23,6 +23,7 @@ export function config(overrides: Record<string, unknown> = {}): McConfig {
 export interface Issued {
   cycle: number;
   cmd: CmdName;
+  rank: number;
   bank: number;
   row: number;
 }
@@ -37,7 +38,7 @@ export function run(
   const { stats, commands } = simulateWithCommands(makeTrace('test', requests), device.memspec, device.mapping, cfg, { clkMhz: device.clkMhz });
   const issued: Issued[] = [];
   for (let i = 0; i < commands.length; i++) {
-    issued.push({ cycle: commands.time[i], cmd: COMMAND_NAMES[commands.cmd[i]], bank: commands.bank[i], row: commands.row[i] });
+    issued.push({ cycle: commands.time[i], cmd: COMMAND_NAMES[commands.cmd[i]], rank: commands.rank[i], bank: commands.bank[i], row: commands.row[i] });
   }
   return { stats, issued, commands, cfg };
 }

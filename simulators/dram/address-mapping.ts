@@ -127,7 +127,6 @@ export function parseAddressMapping(doc: unknown, where: string, name = where): 
   for (const [k, list] of Object.entries(fields)) {
     if ((list?.length ?? 0) > 30) throw new InputError(`${where}: ${prefix}.${k}: more than 30 bits`);
   }
-  if ((fields.STACK_BIT?.length ?? 0) > 0) throw new InputError(`${where}: ${prefix}.STACK_BIT: stacks are not modelled (map those bits as rows or banks)`);
   return { name, fields };
 }
 
@@ -234,8 +233,10 @@ export class AddressDecoder {
       throw new InputError(`${where}: ${given} (${2 ** (bits('RANK_BIT') + bits('PSEUDOCHANNEL_BIT'))} ranks) but memspec ${spec.memoryId} has ${spec.ranks} ranks`);
     }
     expect('CHANNEL_BIT', spec.channels, 'channels');
+    // HBM's stack IDs: STACK_BIT selects the upper bank groups of a rank (as DRAMSys numbers them).
+    expect('STACK_BIT', spec.stacks, 'stacks');
     if (spec.bankGroups > 1) {
-      expect('BANKGROUP_BIT', spec.bankGroups, 'bank groups');
+      expect('BANKGROUP_BIT', spec.bankGroups / spec.stacks, spec.stacks > 1 ? 'bank groups per stack' : 'bank groups');
       expect('BANK_BIT', spec.banksPerGroup, 'banks per group');
     } else {
       if (bits('BANKGROUP_BIT') > 0) throw new InputError(`${where}: BANKGROUP_BIT given but ${spec.memoryType} has no bank groups`);
@@ -244,7 +245,7 @@ export class AddressDecoder {
     const total = MAPPING_FIELDS.reduce((s, k) => s + bits(k), 0);
     this.capacityBytes = 2 ** total;
     this.column = compileField(f.COLUMN_BIT);
-    this.bankGroup = compileField(f.BANKGROUP_BIT);
+    this.bankGroup = compileField([...(f.BANKGROUP_BIT ?? []), ...(f.STACK_BIT ?? [])]);
     this.bank = compileField(f.BANK_BIT);
     this.row = compileField(f.ROW_BIT);
     this.rank = compileField([...(f.PSEUDOCHANNEL_BIT ?? []), ...(f.RANK_BIT ?? [])]);

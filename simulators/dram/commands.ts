@@ -66,9 +66,10 @@ export type Target = 'bank' | 'rank' | 'sameBank' | 'bankPair';
 
 /**
  * Which earlier commands a timing rule looks at: on the same bank (each bank the earlier command
- * targeted), bank group, rank, any other rank of the channel, or anywhere on the channel.
+ * targeted), bank group, rank, any other rank of the channel, anywhere on the channel, or in
+ * another stack of the same rank (HBM's stack IDs: the bank groups of a rank split into stacks).
  */
-export type Scope = 'bank' | 'bankGroup' | 'rank' | 'otherRanks' | 'channel';
+export type Scope = 'bank' | 'bankGroup' | 'rank' | 'otherRanks' | 'channel' | 'otherStacks';
 
 /**
  * One timing rule: a command in `to` may issue no earlier than `cycles` after a command in `from`
@@ -81,4 +82,11 @@ export interface TimingConstraint {
   readonly scope: Scope;
   readonly cycles: number;
   readonly param: string;
+  /**
+   * The rule holds only after a `from` command that completes a round: every `from` command issued
+   * on the rank is counted, and a round is as many as the rank has targets for it (one per bank
+   * for a per-bank refresh). HBM's REFSB→REFSB waits tRFCSB after a full round of per-bank
+   * refreshes, tRREFD otherwise (DRAMSys's bankwiseRefreshCounter).
+   */
+  readonly round?: boolean;
 }

@@ -8,7 +8,7 @@
 import { InputError } from '../../common/errors.js';
 import { type JsonObject, describe, isObject, numberField, unwrap } from './json.js';
 import { STANDARDS } from './standards/index.js';
-import type { DataTiming, DramStandard, EnergyTiming, Rail, Timing } from './standards/standard.js';
+import type { ArchInfo, DataTiming, DramStandard, EnergyTiming, Rail, Timing } from './standards/standard.js';
 
 export type { ArchInfo, Rail, Timing } from './standards/standard.js';
 /** A standard's name, as DRAMSys's memoryType (`DDR3`, `DDR4`, …). */
@@ -23,8 +23,10 @@ export interface MemSpec {
   readonly channels: number;
   /** Ranks per channel (HBM's pseudo-channels). */
   readonly ranks: number;
-  /** Bank groups per rank (1 where the standard has none). */
+  /** Bank groups per rank (1 where the standard has none), across its stacks. */
   readonly bankGroups: number;
+  /** Stacks per rank (HBM's stack IDs; 1 elsewhere): each holds bankGroups / stacks bank groups. */
+  readonly stacks: number;
   readonly banksPerGroup: number;
   /** Banks per rank. */
   readonly banks: number;
@@ -36,7 +38,10 @@ export interface MemSpec {
   readonly devices: number;
   readonly burstLength: number;
   readonly dataRate: number;
-  /** The controller clock's period, ns, in whole picoseconds (DRAMSys's resolution: 0.833 at 1200 MHz). */
+  /**
+   * The controller clock's period, ns, in whole picoseconds (DRAMSys's resolution: 0.833 at 1200
+   * MHz), divided by the standard's ticks per clock (HBM3-6400: 0.3125, half its 0.625 ns clock).
+   */
   readonly tCkNs: number;
   /** The controller clock's exact frequency (DRAMPower's energy model uses 1000 / clockMhz ns per cycle). */
   readonly clockMhz: number;
@@ -47,7 +52,7 @@ export interface MemSpec {
   /** Derived from the timing by the standard: data latencies, auto-precharge, energy window. */
   readonly data: DataTiming;
   readonly energyTiming: EnergyTiming;
-  /** Supply rails and their currents (mA per device). */
+  /** Supply rails and their currents (mA per device); none without a mempowerspec (energy reads 0). */
   readonly rails: readonly Rail[];
   /** The memspec as read, for reports and round trips. */
   readonly json: JsonObject;
@@ -68,7 +73,10 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   const standard = STANDARDS[type];
   const org = standard.organisation;
   const memoryId = typeof spec.memoryId === 'string' ? spec.memoryId : where;
+  // DRAMSys's HBM2 memspec has no mempowerspec (DRAMSys computes no HBM2 power): without one, the
+  // memory is simulated and its energy reads 0.
   for (const k of ['memarchitecturespec', 'memtimingspec', 'mempowerspec']) {
+    if (k === 'mempowerspec' && spec[k] === undefined) continue;
     if (!isObject(spec[k])) throw new InputError(`${at}.${k}: missing or not an object`);
   }
   const arch = spec.memarchitecturespec as JsonObject;
@@ -87,7 +95,8 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   const burstLength = numberField(arch, 'burstLength', archAt, 'pos');
   const dataRate = numberField(arch, 'dataRate', archAt, 'pos');
   const channels = numberField(arch, 'nbrOfChannels', archAt, 'pos', 1);
-  const sizes = { nbrOfChannels: channels, nbrOfBanks: banks, nbrOfBankGroups: bankGroups, nbrOfRanks: ranks, nbrOfRows: rows, nbrOfColumns: columns };
+  const stacks = numberField(arch, 'nbrOfStacks', archAt, 'pos', 1);
+  const sizes = { nbrOfChannels: channels, nbrOfBanks: banks, nbrOfBankGroups: bankGroups, nbrOfRanks: ranks, nbrOfRows: rows, nbrOfColumns: columns, nbrOfStacks: stacks };
   for (const [k, v] of Object.entries(sizes)) {
     if (!isPowerOfTwo(v)) throw new InputError(`${archAt}.${k}: must be a power of two, got ${v}`);
     // Checked before anything is sized by them: the controller keeps tables per bank and rank.
@@ -96,6 +105,7 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   }
   if (devices > MAX_DEVICES) throw new InputError(`${archAt}.nbrOfDevices: ${devices} is beyond any module (at most ${MAX_DEVICES})`);
   if (banks % bankGroups !== 0) throw new InputError(`${archAt}.nbrOfBanks: ${banks} banks do not divide into ${bankGroups} bank groups`);
+  if (bankGroups % stacks !== 0) throw new InputError(`${archAt}.nbrOfStacks: ${bankGroups} bank groups do not divide into ${stacks} stacks`);
   if (org.bankGroups === 'none' && bankGroups !== 1) throw new InputError(`${archAt}.nbrOfBankGroups: ${type} has no bank groups, got ${bankGroups}`);
   if (!org.burstLengths.includes(burstLength)) {
     throw new InputError(`${archAt}.burstLength: ${type} bursts are ${org.burstLengths.join(' or ')} long, got ${burstLength}`);
@@ -128,25 +138,22 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   } else {
     throw new InputError(`${timAt}.tCK: missing (give tCK or clkMhz)`);
   }
-  const tCkNs = Math.round(periodPs) / 1000;
-  if (!(tCkNs >= TCK_NS_RANGE[0] && tCkNs <= TCK_NS_RANGE[1])) {
+  if (!(Math.round(periodPs) / 1000 >= TCK_NS_RANGE[0] && Math.round(periodPs) / 1000 <= TCK_NS_RANGE[1])) {
     throw new InputError(`${timAt}.${tim.tCK !== undefined ? 'tCK' : 'clkMhz'}: a clock period of ${periodPs / 1000} ns is outside ${TCK_NS_RANGE[0]}–${TCK_NS_RANGE[1]} ns (10 GHz to 1 MHz)`);
   }
-  const timing = standard.readTiming(tim, timAt, { burstLength, dataRate, json: arch, where: archAt });
+  // The controller counts in ticks: clock cycles, or half cycles for HBM3.
+  const ticks = standard.ticksPerClock ?? 1;
+  const tCkNs = Math.round(periodPs) / 1000 / ticks;
+  clockMhz *= ticks;
+  const archInfo = { burstLength, dataRate, tCkNs, json: arch, where: archAt };
+  const timing = standard.readTiming(tim, timAt, archInfo);
   // Cycles are kept in 32-bit integers: far beyond any real timing, and sums stay exact.
   for (const [k, v] of Object.entries(timing)) {
     if (v > MAX_TIMING_CYCLES) throw new InputError(`${timAt}.${k}: ${v} cycles is beyond any DRAM timing (at most ${MAX_TIMING_CYCLES.toLocaleString('en-US')})`);
   }
   standard.checkTiming?.(timing, timAt);
 
-  const pow = spec.mempowerspec as JsonObject;
-  const powAt = `${at}.mempowerspec`;
-  // Current DRAMSys memspecs give amperes (0.07), older ones milliamperes (70).
-  const currents = Object.entries(pow).filter(([k, v]) => /^i/.test(k) && typeof v === 'number').map(([, v]) => v as number);
-  const scale = currents.length > 0 && Math.max(...currents) < 1 ? 1000 : 1;
-  checkPhysical(pow, powAt, scale);
-  const rails = standard.readPower(pow, powAt, scale);
-  checkRails(rails, powAt);
+  const rails = spec.mempowerspec === undefined ? [] : readRails(standard, spec.mempowerspec as JsonObject, `${at}.mempowerspec`, timing, archInfo);
 
   const bytesPerBurst = (burstLength * width * devices) / 8;
   const capacityBytes = (channels * ranks * banks * rows * columns * width * devices) / 8;
@@ -157,6 +164,7 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
     channels,
     ranks,
     bankGroups,
+    stacks,
     banksPerGroup: banks / bankGroups,
     banks,
     rows,
@@ -177,6 +185,17 @@ export function parseMemSpec(doc: unknown, where: string): MemSpec {
   };
 }
 
+/** The supply rails from mempowerspec, range-checked. */
+function readRails(standard: DramStandard, pow: JsonObject, at: string, timing: Timing, arch: ArchInfo): Rail[] {
+  // Current DRAMSys memspecs give amperes (0.07), older ones milliamperes (70).
+  const currents = Object.entries(pow).filter(([k, v]) => /^i/.test(k) && typeof v === 'number').map(([, v]) => v as number);
+  const scale = currents.length > 0 && Math.max(...currents) < 1 ? 1000 : 1;
+  checkPhysical(pow, at, scale);
+  const rails = standard.readPower(pow, at, scale, timing, arch);
+  checkRails(rails, at);
+  return rails;
+}
+
 const MAX_TIMING_CYCLES = 1 << 24;
 /** Organisation beyond any device or module, refused before the controller sizes its tables. */
 const ORGANISATION_LIMITS: Record<string, number> = {
@@ -186,6 +205,7 @@ const ORGANISATION_LIMITS: Record<string, number> = {
   nbrOfRanks: 64,
   nbrOfRows: 1 << 22,
   nbrOfColumns: 1 << 16,
+  nbrOfStacks: 16,
 };
 const MAX_DEVICES = 256;
 /** Supply voltages (V) and currents (mA per device) beyond any DRAM. */

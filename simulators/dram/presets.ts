@@ -46,6 +46,51 @@ export const MEMSPEC_PRESETS: Readonly<Record<string, DevicePreset>> = {
     addressmapping: 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json',
     clkMhz: 800,
   },
+  'ddr5-4800': {
+    description:
+      'JEDEC 16 Gb DDR5-4800AN x8 DIMM (16 GiB): 2 sub-channels of 32 bits (4 devices each), 1 rank, 8 bank groups x 4 banks, BL16; ' +
+      'sub-channel and bank-group interleaved mapping; IDD currents estimated (see README)',
+    memspec: 'memspec/JEDEC_16Gb_DDR5-4800AN_8bit.json',
+    addressmapping: 'addressmapping/am_ddr5_2x4x16Gbx8_dimm_p1KB_rbcg.json',
+    clkMhz: 800,
+  },
+  'ddr5-6400': {
+    description:
+      'JEDEC 16 Gb DDR5-6400AN x8 DIMM (16 GiB), organised as ddr5-4800; timings derived from JEDEC values in ns, currents those of ddr5-4800 (estimated)',
+    memspec: 'memspec/JEDEC_16Gb_DDR5-6400AN_8bit.json',
+    addressmapping: 'addressmapping/am_ddr5_2x4x16Gbx8_dimm_p1KB_rbcg.json',
+    clkMhz: 800,
+  },
+  'lpddr4-3200': {
+    description: 'JEDEC 8 Gb LPDDR4-3200 x16 (1 GiB), one channel, 1 rank, 8 banks, BL16; bank-row-column mapping',
+    memspec: 'memspec/JEDEC_8Gb_LPDDR4-3200_16bit.json',
+    addressmapping: 'addressmapping/am_lpddr4_8Gbx16_brc.json',
+    clkMhz: 800,
+  },
+  'lpddr5-6400': {
+    description: 'JEDEC 16 Gb LPDDR5-6400 x16 (2 GiB), one channel, 1 rank, 4 bank groups x 4 banks, BL16, WCK:CK 4:1; estimated currents; row-bank-column mapping with bank groups interleaved',
+    memspec: 'memspec/JEDEC_16Gbx16_LPDDR5-6400_BG.json',
+    addressmapping: 'addressmapping/am_lpddr5_16Gbx16_rbc.json',
+    clkMhz: 800,
+  },
+  hbm2: {
+    description: "DRAMSys's HBM2 channel (2 Gb/s): 2 pseudo-channels x 4 bank groups x 4 banks, 1 GiB; bank-row-column mapping, pseudo-channel on top; currents estimated",
+    memspec: 'memspec/HBM2.json',
+    addressmapping: 'addressmapping/am_hbm2_8Gb_pc_brc.json',
+    clkMhz: 1000,
+  },
+  'hbm2-stack': {
+    description: 'HBM2 stack (2 Gb/s): 8 channels x 2 pseudo-channels, 8 GiB; channels interleaved every 64 B, row-bank-column within; currents estimated',
+    memspec: 'memspec/HBM2_8ch_8GiB.json',
+    addressmapping: 'addressmapping/am_hbm2_8ch_8Gb_pc_rbc.json',
+    clkMhz: 1000,
+  },
+  'hbm3-6400': {
+    description: 'HBM3-6400 stack, 16 Gb dies 8-high: 16 channels x 2 pseudo-channels x 2 stack IDs x 4 bank groups x 4 banks, 16 GiB; channels interleaved every 64 B; Ramulator 2 timings, currents estimated',
+    memspec: 'memspec/JEDEC_HBM3-6400_16Gb_8H.json',
+    addressmapping: 'addressmapping/am_hbm3_16ch_16Gb_8H_rbc.json',
+    clkMhz: 1600,
+  },
 };
 
 /** Address mappings by name: each device preset's own, plus alternatives. */
@@ -56,6 +101,17 @@ export const ADDRESSMAPPING_PRESETS: Readonly<Record<string, string>> = {
   'ddr4-2400': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json',
   'ddr4-2400-brc': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json',
   'ddr4-2400-rbc': 'addressmapping/am_ddr4_8x4Gbx8_dimm_p1KB_rbc.json',
+  'ddr5-4800': 'addressmapping/am_ddr5_2x4x16Gbx8_dimm_p1KB_rbcg.json',
+  'ddr5-4800-rbcg': 'addressmapping/am_ddr5_2x4x16Gbx8_dimm_p1KB_rbcg.json',
+  'ddr5-4800-brc': 'addressmapping/am_ddr5_2x4x16Gbx8_dimm_p1KB_brc.json',
+  'ddr5-6400': 'addressmapping/am_ddr5_2x4x16Gbx8_dimm_p1KB_rbcg.json',
+  'lpddr4-3200': 'addressmapping/am_lpddr4_8Gbx16_brc.json',
+  'lpddr5-6400': 'addressmapping/am_lpddr5_16Gbx16_rbc.json',
+  'lpddr5-6400-rbc': 'addressmapping/am_lpddr5_16Gbx16_rbc.json',
+  'lpddr5-6400-brc': 'addressmapping/am_lpddr5_16Gbx16_brc.json',
+  hbm2: 'addressmapping/am_hbm2_8Gb_pc_brc.json',
+  'hbm2-stack': 'addressmapping/am_hbm2_8ch_8Gb_pc_rbc.json',
+  'hbm3-6400': 'addressmapping/am_hbm3_16ch_16Gb_8H_rbc.json',
 };
 
 export const MCCONFIG_PRESETS: Readonly<Record<string, string>> = {

@@ -26,8 +26,8 @@ import { SCHEDULERS, type Scheduler } from './scheduler/index.js';
 
 const NC = COMMAND_COUNT;
 const { ACT, PRE, RD, RDA, WR, WRA } = Cmd;
-const SCOPES: Record<Scope, number> = { bank: 0, bankGroup: 1, rank: 2, otherRanks: 3, channel: 4 };
-const SCOPE_BANK = 0, SCOPE_GROUP = 1, SCOPE_RANK = 2, SCOPE_OTHER_RANKS = 3, SCOPE_CHANNEL = 4;
+const SCOPES: Record<Scope, number> = { bank: 0, bankGroup: 1, rank: 2, otherRanks: 3, channel: 4, otherStacks: 5 };
+const SCOPE_BANK = 0, SCOPE_GROUP = 1, SCOPE_RANK = 2, SCOPE_OTHER_RANKS = 3, SCOPE_CHANNEL = 4, SCOPE_OTHER_STACKS = 5;
 const EFFECT_CODES = Object.fromEntries(EFFECTS.map((e, i) => [e, i])) as Record<Effect, number>;
 const E = EFFECT_CODES;
 const TARGETS: Record<Target, number> = { bank: 0, rank: 1, sameBank: 2, bankPair: 3 };
@@ -67,28 +67,34 @@ export interface ChannelStats {
   averagePowerMw: number;
 }
 
-/** Compiles the rule table into flat arrays grouped by the earlier command. */
+/**
+ * Compiles the rule table into flat arrays grouped by the earlier command: its rules from
+ * `start[c]`, those that hold only after a round (`round`) from `roundStart[c]` to `start[c + 1]`.
+ */
 function compileRules(rules: readonly TimingConstraint[], targetOf: Int8Array) {
-  const merged = new Map<string, { from: number; to: number; scope: number; cycles: number }>();
+  const merged = new Map<string, { from: number; to: number; scope: number; cycles: number; round: number }>();
   for (const r of rules) {
     for (const f of r.from) {
       for (const to of r.to) {
         const from = Cmd[f], t = Cmd[to];
         let scope = SCOPES[r.scope];
-        // A bank or bank-group rule towards a rank-wide command holds for any bank of the rank.
-        if ((scope === SCOPE_BANK || scope === SCOPE_GROUP) && targetOf[t] === TARGET_RANK) scope = SCOPE_RANK;
-        const key = `${from}/${t}/${scope}`;
+        // A bank, bank-group or stack rule towards a rank-wide command holds for any bank of the rank.
+        if ((scope === SCOPE_BANK || scope === SCOPE_GROUP || scope === SCOPE_OTHER_STACKS) && targetOf[t] === TARGET_RANK) scope = SCOPE_RANK;
+        const round = r.round ? 1 : 0;
+        const key = `${from}/${t}/${scope}/${round}`;
         const old = merged.get(key);
-        if (!old || old.cycles < r.cycles) merged.set(key, { from, to: t, scope, cycles: r.cycles });
+        if (!old || old.cycles < r.cycles) merged.set(key, { from, to: t, scope, cycles: r.cycles, round });
       }
     }
   }
-  const list = [...merged.values()].sort((a, b) => a.from - b.from || a.to - b.to || a.scope - b.scope);
+  const list = [...merged.values()].sort((a, b) => a.from - b.from || a.round - b.round || a.to - b.to || a.scope - b.scope);
   const start = new Int32Array(NC + 1);
   for (const r of list) start[r.from + 1]++;
   for (let c = 0; c < NC; c++) start[c + 1] += start[c];
+  const roundStart = Int32Array.from({ length: NC }, (_, c) => start[c] + list.slice(start[c], start[c + 1]).filter((r) => r.round === 0).length);
   return {
     start,
+    roundStart,
     scope: Int8Array.from(list, (r) => r.scope),
     to: Int8Array.from(list, (r) => r.to),
     cycles: Int32Array.from(list, (r) => r.cycles),
@@ -102,6 +108,9 @@ export class ChannelController implements ControllerView {
   private readonly groupsPerRank: number;
   private readonly bankRank: Int32Array;
   private readonly bankGroup: Int32Array;
+  /** Each bank group's stack (HBM's stack ID), and bank groups per stack. */
+  private readonly groupStack: Int32Array;
+  private readonly groupsPerStack: number;
 
   // The standard's commands, by code.
   private readonly effect: Int8Array;
@@ -118,6 +127,10 @@ export class ChannelController implements ControllerView {
   private readonly nextGroup: Float64Array;
   private readonly nextRank: Float64Array;
   private readonly ruleStart: Int32Array;
+  private readonly ruleRoundStart: Int32Array;
+  /** Per command: how many of it make a round on a rank, and per rank how many issued in this round. */
+  private readonly roundLength: Int32Array;
+  private readonly roundCount: Int32Array;
   private readonly ruleScope: Int8Array;
   private readonly ruleTo: Int8Array;
   private readonly ruleCycles: Int32Array;
@@ -137,9 +150,25 @@ export class ChannelController implements ControllerView {
   private readonly pickCmd: Int8Array;
   private readonly pickValid: Uint8Array;
   private readonly rankPending: Int32Array;
+  /** Banks holding requests, a bit each, in 32-bit words per rank (the multiplexer visits only these). */
+  private readonly waiting: Int32Array;
+  private readonly wordsPerRank: number;
+  /** Each command's rank-wide bound (rank rules, its bus, the four-activate window) in the current scan, per rank. */
+  private readonly rankBound: Float64Array;
+  private readonly rankBoundScan: Int32Array;
+  private scanId = 0;
   private readonly rankOpen: Int32Array;
   /** The cycle being decided. */
   private now = 0;
+  /**
+   * No command can issue before this cycle unless a request enters: every candidate's ready cycle,
+   * the command buses and the managers' next triggers lie at or beyond it, so `step` skips the
+   * multiplexer's scan until then. A command issued, or a bank blocked, sets it anew.
+   */
+  private quietUntil = 0;
+  private blockedNow = false;
+  /** Whether the last `step` took a request or issued a command. */
+  acted = false;
 
   /** Requests the arbiter handed this channel that it has not taken yet; the head is at its port. */
   readonly arbQueue: SlotFifo;
@@ -204,6 +233,8 @@ export class ChannelController implements ControllerView {
       this.bankRank[b] = Math.floor(b / spec.banks);
       this.bankGroup[b] = Math.floor(b / spec.banksPerGroup);
     }
+    this.groupsPerStack = spec.bankGroups / spec.stacks;
+    this.groupStack = Int32Array.from({ length: spec.ranks * spec.bankGroups }, (_, g) => Math.floor((g % spec.bankGroups) / this.groupsPerStack));
 
     this.effect = new Int8Array(NC).fill(-1);
     this.target = new Int8Array(NC);
@@ -214,6 +245,7 @@ export class ChannelController implements ControllerView {
     this.refreshEnergy = new Float64Array(NC);
     this.refreshBusy = new Int32Array(NC);
     this.completion = new Int32Array(NC);
+    this.roundLength = new Int32Array(NC).fill(1);
     for (const [name, c] of Object.entries(std.commands)) {
       const code = Cmd[name as keyof typeof Cmd];
       this.effect[code] = E[c!.effect];
@@ -226,6 +258,7 @@ export class ChannelController implements ControllerView {
         for (let r = 0; r < spec.ranks; r++) for (const set of refreshSets(spec, r, c!.target)) for (const b of set) sets[b] = Int32Array.from(set);
         this.targetSets[code] = sets;
       }
+      if (c!.target !== 'rank') this.roundLength[code] = refreshSets(spec, 0, c!.target).length;
     }
     for (const [name, n] of Object.entries(spec.data.completion)) this.completion[Cmd[name as keyof typeof Cmd]] = n!;
     for (const mode of Object.values(std.refresh(t))) {
@@ -236,9 +269,12 @@ export class ChannelController implements ControllerView {
     }
     this.windowCycles = spec.data.fourActivateWindow;
     this.twoBuses = std.commandBuses === 2;
+    this.busFree.fill(std.firstCommandCycle ?? 0);
 
     const rules = compileRules(std.constraints(t), this.target);
     this.ruleStart = rules.start;
+    this.ruleRoundStart = rules.roundStart;
+    this.roundCount = new Int32Array(spec.ranks * NC);
     this.ruleScope = rules.scope;
     this.ruleTo = rules.to;
     this.ruleCycles = rules.cycles;
@@ -256,6 +292,10 @@ export class ChannelController implements ControllerView {
     this.pickCmd = new Int8Array(this.nBanks);
     this.pickValid = new Uint8Array(this.nBanks);
     this.rankPending = new Int32Array(spec.ranks);
+    this.wordsPerRank = Math.ceil(spec.banks / 32);
+    this.waiting = new Int32Array(spec.ranks * this.wordsPerRank);
+    this.rankBound = new Float64Array(spec.ranks * NC);
+    this.rankBoundScan = new Int32Array(spec.ranks * NC);
     this.rankOpen = new Int32Array(spec.ranks);
 
     this.arbQueue = new SlotFifo(pool);
@@ -294,6 +334,7 @@ export class ChannelController implements ControllerView {
   setBlocked(bank: number, blocked: boolean): void {
     if (blocked && this.blocked[bank] === 0) this.blockedAt[bank] = this.now;
     this.blocked[bank] = blocked ? 1 : 0;
+    this.blockedNow = true;
   }
   interruptPowerDown(rank: number): void {
     this.powerDown[rank].interrupt();
@@ -302,7 +343,7 @@ export class ChannelController implements ControllerView {
     return this.powerDown[rank].state !== PowerState.AWAKE;
   }
 
-  /** Whether the request at the port would fit now (for the event loop's next-time estimate). */
+  /** Whether the request at the port would fit in the buffer. */
   headFits(): boolean {
     const h = this.arbQueue.head;
     return h >= 0 && this.buffer.hasSpace(this.pool.bank[h], this.pool.write[h] === 1);
@@ -324,12 +365,16 @@ export class ChannelController implements ControllerView {
     const bank = pool.bank[h];
     pool.admitted[h] = t;
     this.queues.append(bank, h);
+    this.markWaiting(bank, true);
     this.buffer.add(bank, pool.write[h] === 1);
     this.rankPending[pool.rank[h]]++;
     this.pickValid[bank] = 0;
     if (this.scheduler.onAdmit?.(pool.write[h] === 1)) this.pickValid.fill(0);
-    if (this.strict) this.strict.put(pool.id[h], h);
+    if (this.strict) this.strict.put(pool.channelId[h], h);
     this.lastAdmit = t;
+    // Its first command may go as soon as a command bus is free.
+    const bus = this.busBound();
+    if (this.quietUntil > bus) this.quietUntil = bus > t ? bus : t;
     // The controller's END_REQ; the arbiter hands on its next request a cycle later.
     this.lastEndReq = phase === ADMIT_AFTER_COLUMN ? t + this.delays.thinkFw : t;
     this.endReqDue = true;
@@ -341,28 +386,61 @@ export class ChannelController implements ControllerView {
   /**
    * Decides cycle t after the front end moved requests: requests that arrived before the command,
    * the command(s), then requests that arrived after it (and, if no command went yet, a second
-   * choice). Returns the earliest later cycle at which a waiting command becomes ready.
+   * choice). Returns the earliest later cycle at which a waiting command becomes ready; `acted`
+   * says whether it took a request or issued a command.
    */
-  step(t: number): { acted: boolean; next: number } {
+  step(t: number): number {
     let acted = this.admit(t, ADMIT_EARLY);
-    let next = this.chooseCommand(t, true);
+    let next = this.quietUntil;
     let issued = 0;
-    const buses = this.spec.standard.commandBuses;
-    while (this.selCmd >= 0) {
-      this.issueAndAdmit(t);
-      acted = true;
-      // With a row and a column command bus, the other bus may take a command in the same cycle.
-      if (++issued >= buses) break;
-      next = this.chooseCommand(t, false);
-    }
-    if (this.admit(t, ADMIT_LATE)) {
-      acted = true;
-      if (issued === 0) {
+    // Before quietUntil the multiplexer would find nothing: skip its scan.
+    const scan = t >= this.quietUntil;
+    if (scan) {
+      next = this.chooseCommand(t, true);
+      const buses = this.spec.standard.commandBuses;
+      while (this.selCmd >= 0) {
+        this.issueAndAdmit(t);
+        acted = true;
+        // With a row and a column command bus, the other bus may take a command in the same cycle.
+        if (++issued >= buses) break;
         next = this.chooseCommand(t, false);
-        if (this.selCmd >= 0) this.issueAndAdmit(t);
       }
     }
-    return { acted, next };
+    let late = false;
+    if (this.admit(t, ADMIT_LATE)) {
+      acted = true;
+      // The late request wakes the multiplexer again: a command bus still free this cycle may take a
+      // command. (The request may lower quietUntil to now.)
+      const buses = this.spec.standard.commandBuses;
+      if (issued < buses && (issued > 0 || t >= this.quietUntil)) {
+        late = true;
+        while (issued < buses) {
+          next = this.chooseCommand(t, false);
+          if (this.selCmd < 0) break;
+          this.issueAndAdmit(t);
+          issued++;
+        }
+      }
+    }
+    if (scan || late) {
+      // After a command nothing goes before a command bus is free (the other candidates' ready
+      // cycles are stale); otherwise nothing before the next candidate is ready. A refresh or
+      // power-down trigger, or a bank just blocked, asks for a scan at its cycle.
+      let quiet = issued > 0 ? this.busBound() : next;
+      const m = this.nextManagerTime(t);
+      if (m < quiet) quiet = m;
+      if (this.blockedNow && t + 1 < quiet) quiet = t + 1;
+      this.blockedNow = false;
+      this.quietUntil = quiet;
+    }
+    this.acted = acted;
+    return next;
+  }
+
+  /** The first cycle a command bus is free. */
+  private busBound(): number {
+    const a = this.busFree[0];
+    return this.twoBuses && this.busFree[1] < a ? this.busFree[1] : a;
   }
 
   /** Issues the chosen command; a column command frees buffer room, which a waiting request takes at once. */
@@ -370,6 +448,11 @@ export class ChannelController implements ControllerView {
     const column = this.selCmd >= RD && this.selCmd <= WRA;
     this.issue(t);
     if (column) this.admit(t, ADMIT_AFTER_COLUMN);
+  }
+
+  /** The cycle a command bus is next free (the earlier of two): no command goes before it. */
+  commandBusFree(): number {
+    return this.twoBuses && this.busFree[1] < this.busFree[0] ? this.busFree[1] : this.busFree[0];
   }
 
   /** The earliest cycle a refresh or power-down manager's next action is due (beyond t). */
@@ -436,6 +519,7 @@ export class ChannelController implements ControllerView {
   private chooseCommand(t: number, first: boolean): number {
     this.selCmd = -1;
     this.now = t;
+    this.scanId++;
     this.best[0].cmd = this.best[1].cmd = -1;
     this.best[0].key = this.best[1].key = Infinity;
     this.nextReady = Infinity;
@@ -457,33 +541,12 @@ export class ChannelController implements ControllerView {
         const e = rm.bank >= 0 ? this.earliest(rm.cmd, rm.bank) : this.rankEarliest(rm.cmd, r, -Infinity);
         this.consider(t, rm.cmd, e, REFRESH_ID, rm.bank, r, -1, FROM_REFRESH);
       }
-      const count = this.queues.count;
-      for (let b = r * bpr, last = b + bpr; b < last; b++) {
-        // A bank blocked by a refresh falling due this cycle still offers, in the cycle's first
-        // choice, the command it had ready before the block (DRAMSys's bank machines see a block
-        // only when they next restart).
-        if (count[b] === 0 || (this.blocked[b] === 1 && (this.blockedAt[b] < t || !first))) continue;
-        if (this.pickValid[b] === 0) {
-          const s = this.scheduler.pick(b, this.openRow[b]);
-          this.pickSlot[b] = s;
-          this.pickCmd[b] = s >= 0 ? this.bankCommand(b, s) : -1;
-          this.pickValid[b] = 1;
+      // The banks holding requests, in bank order.
+      const wpr = this.wordsPerRank;
+      for (let w = 0; w < wpr; w++) {
+        for (let m = this.waiting[r * wpr + w]; m !== 0; m &= m - 1) {
+          this.considerBank(t, r * bpr + (w << 5) + 31 - Math.clz32(m & -m), r, first, strictSlot, strictBank);
         }
-        let slot = this.pickSlot[b];
-        // The scheduler holds back every request of this bank for now (write draining).
-        if (slot < 0 && b !== strictBank) continue;
-        let cmd = this.pickCmd[b];
-        if (b === strictBank && slot !== strictSlot) {
-          // Strict: the bank holding the next request in line picked another request, whose column
-          // command could never go before it (DRAMSys deadlocks or, opening that request's row,
-          // livelocks here): it serves the one in line.
-          slot = strictSlot;
-          cmd = this.bankCommand(b, slot);
-        }
-        const id = this.pool.id[slot];
-        const isColumn = cmd >= RD && cmd <= WRA;
-        if (!this.mux.eligible(isColumn, id)) continue;
-        this.consider(t, cmd, this.earliest(cmd, b), id, b, r, slot, FROM_BANK);
       }
     }
     // With two buses, the older of the two buses' best candidates by ready cycle (DRAMSys's RasCas mux).
@@ -491,6 +554,45 @@ export class ChannelController implements ControllerView {
     const c = col.cmd >= 0 && (row.cmd < 0 || col.ready < row.ready || (col.ready === row.ready && col.id < row.id)) ? col : row;
     if (c.cmd >= 0 && c.ready === t) this.select(c.cmd, c.bank, c.rank, c.slot, c.from);
     return this.nextReady;
+  }
+
+  /** Bank b's candidate: the command its scheduler's pick needs. */
+  private considerBank(t: number, b: number, r: number, first: boolean, strictSlot: number, strictBank: number): void {
+    // A bank blocked by a refresh falling due this cycle still offers, in the cycle's first choice,
+    // the command it had ready before the block (DRAMSys's bank machines see a block only when
+    // they next restart).
+    if (this.blocked[b] === 1 && (this.blockedAt[b] < t || !first)) return;
+    if (this.pickValid[b] === 0) {
+      const s = this.scheduler.pick(b, this.openRow[b]);
+      this.pickSlot[b] = s;
+      this.pickCmd[b] = s >= 0 ? this.bankCommand(b, s) : -1;
+      this.pickValid[b] = 1;
+    }
+    let slot = this.pickSlot[b];
+    // The scheduler holds back every request of this bank for now (write draining).
+    if (slot < 0 && b !== strictBank) return;
+    let cmd = this.pickCmd[b];
+    if (b === strictBank && slot !== strictSlot) {
+      // Strict: the bank holding the next request in line picked another request, whose column
+      // command could never go before it (DRAMSys deadlocks or, opening that request's row,
+      // livelocks here): it serves the one in line.
+      slot = strictSlot;
+      cmd = this.bankCommand(b, slot);
+    }
+    const id = this.pool.channelId[slot];
+    const isColumn = cmd >= RD && cmd <= WRA;
+    if (!this.mux.eligible(isColumn, id)) return;
+    // A bank's own command: its bank's and group's rules, then the rank's (the same for every bank of the scan).
+    let e = this.nextBank[b * NC + cmd];
+    const g = this.nextGroup[this.bankGroup[b] * NC + cmd];
+    if (g > e) e = g;
+    const k = r * NC + cmd;
+    if (this.rankBoundScan[k] !== this.scanId) {
+      this.rankBound[k] = this.rankEarliest(cmd, r, -Infinity);
+      this.rankBoundScan[k] = this.scanId;
+    }
+    if (this.rankBound[k] > e) e = this.rankBound[k];
+    this.consider(t, cmd, e, id, b, r, slot, FROM_BANK);
   }
 
   /** A candidate command for the multiplexer: kept if it would finish first on its bus (then by priority). */
@@ -525,7 +627,16 @@ export class ChannelController implements ControllerView {
     const bpr = this.banksPerRank, gpr = this.groupsPerRank;
     const target = this.target[cmd];
     const sets = this.targetSets[cmd];
-    for (let i = this.ruleStart[cmd], last = this.ruleStart[cmd + 1]; i < last; i++) {
+    let last = this.ruleRoundStart[cmd];
+    if (last < this.ruleStart[cmd + 1]) {
+      // This command's round rules hold after the one that completes a round on the rank.
+      const k = rank * NC + cmd;
+      if (++this.roundCount[k] === this.roundLength[cmd]) {
+        this.roundCount[k] = 0;
+        last = this.ruleStart[cmd + 1];
+      }
+    }
+    for (let i = this.ruleStart[cmd]; i < last; i++) {
       const to = this.ruleTo[i];
       const at = t + this.ruleCycles[i];
       switch (this.ruleScope[i]) {
@@ -559,6 +670,12 @@ export class ChannelController implements ControllerView {
           break;
         case SCOPE_CHANNEL:
           for (let o = 0; o < this.nRanks; o++) if (nr[o * NC + to] < at) nr[o * NC + to] = at;
+          break;
+        case SCOPE_OTHER_STACKS: {
+          // Every bank group of the rank outside the command's stack (all of them for a rank-wide command).
+          const own = target === TARGET_BANK ? this.groupStack[this.bankGroup[bank]] : -1;
+          for (let g = rank * gpr; g < (rank + 1) * gpr; g++) if (this.groupStack[g] !== own && ng[g * NC + to] < at) ng[g * NC + to] = at;
+        }
       }
     }
     const len = this.length[cmd];
@@ -568,6 +685,13 @@ export class ChannelController implements ControllerView {
       this.windowEnd[rank * 4 + i] = t + len;
       this.windowNext[rank] = (i + 1) & 3;
     }
+  }
+
+  private markWaiting(bank: number, on: boolean): void {
+    const inRank = bank % this.banksPerRank;
+    const w = this.bankRank[bank] * this.wordsPerRank + (inRank >>> 5);
+    const bit = 1 << (inRank & 31);
+    this.waiting[w] = on ? this.waiting[w] | bit : this.waiting[w] & ~bit;
   }
 
   private invalidateRank(rank: number): void {
@@ -633,6 +757,7 @@ export class ChannelController implements ControllerView {
       case E.writeAuto: {
         const isWrite = effect === E.write || effect === E.writeAuto;
         this.queues.remove(b, slot);
+        if (this.queues.count[b] === 0) this.markWaiting(b, false);
         this.buffer.remove(b, isWrite);
         if (--this.rankPending[r] === 0) this.powerDown[r].becameIdle(t);
         if (this.scheduler.onColumnCommand(isWrite)) this.pickValid.fill(0);

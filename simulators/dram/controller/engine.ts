@@ -42,14 +42,26 @@ export class MemorySystem {
   private readonly arbiter: Arbiter;
   private readonly decoder: AddressDecoder;
   private readonly latency = new LatencyHistogram();
+  /** Requests each channel has been given so far. */
+  private readonly channelAccepted: Float64Array;
   /** The controller's and the trace player's clock periods, whole picoseconds (DRAMSys's resolution). */
   private readonly tckPs: number;
   private readonly playerPs: number;
+  /**
+   * How far ahead of the clock edge the controller's command chain runs (a fraction of a cycle; 0
+   * but for DRAMSys's HBM2 model, whose buses are free from 1 ps before the first edge): commands
+   * chained to the first one fall just before each edge, requests and refreshes on it.
+   */
+  private readonly lead: number;
 
   constructor(private readonly spec: MemSpec, mapping: AddressMapping, cfg: McConfig, opts: ControllerOptions) {
     this.decoder = new AddressDecoder(mapping, spec);
-    this.tckPs = Math.round(spec.tCkNs * 1000);
+    this.channelAccepted = new Float64Array(spec.channels);
+    // Whole picoseconds (half ones in half-cycle ticks); the rounding only clears floating-point noise.
+    this.tckPs = Math.round(spec.tCkNs * 1e6) / 1000;
     this.playerPs = Math.round(1e6 / opts.clkMhz);
+    const first = spec.standard.firstCommandCycle ?? 0;
+    this.lead = Math.ceil(first) - first;
     // DRAMSys's pipeline delays are nanoseconds, each rounded to whole controller cycles.
     const cycles = (ns: number): number => Math.round(Math.round(ns * 1000) / this.tckPs);
     this.arbiter = ARBITERS[cfg.Arbiter](this.pool, cfg, spec.channels, { fw: cycles(cfg.ArbitrationDelayFw), bw: cycles(cfg.ArbitrationDelayBw) });
@@ -113,6 +125,7 @@ export class MemorySystem {
 
     for (;;) {
       steps++;
+      /** A controller issued a command or took a request: its candidates changed, look again next cycle. */
       let acted = false;
       // 1. Each controller hands at most one response to the arbiter.
       for (let c = 0; c < nChannels; c++) {
@@ -123,7 +136,6 @@ export class MemorySystem {
           rq.pop();
           arbiter.take(s, t);
           lastResponse[c] = t;
-          acted = true;
         }
       }
       // 2. One response reaches the player per cycle.
@@ -131,14 +143,14 @@ export class MemorySystem {
         const s = arbiter.peek(t);
         if (s >= 0) {
           arbiter.pop();
-          this.latency.record(t - pool.arrival[s]);
+          // Whole cycles: a command chain running ahead of the clock edge (`lead`) ends just before one.
+          this.latency.record(Math.round(t - pool.arrival[s]));
           lastDelivery = t;
           lastTaken[pool.channel[s]] = t;
           end = t;
           active--;
           completed++;
           pool.release(s);
-          acted = true;
         }
       }
       // 3. The arbiter takes the player's next request and hands it to its channel's controller.
@@ -154,6 +166,7 @@ export class MemorySystem {
         const s = pool.alloc();
         pool.arrival[s] = this.arrivalCycle(line * this.playerPs);
         pool.id[s] = accepted;
+        pool.channelId[s] = this.channelAccepted[decoded.channel]++;
         pool.channel[s] = decoded.channel;
         pool.rank[s] = decoded.rank;
         pool.bankGroup[s] = decoded.bankGroup;
@@ -176,7 +189,6 @@ export class MemorySystem {
         accepted++;
         active++;
         lastAccept = t;
-        acted = true;
         seen++;
         if (++index === c.length) {
           index = 0;
@@ -188,13 +200,15 @@ export class MemorySystem {
         // Fifo and Reorder tell the player at once; Simple when the controller takes the request.
         playerAt = haveNext && arbiter.acknowledgesOnAccept ? this.sendAfter(t, line) : Infinity;
       }
-      // 4-6. Each controller takes requests and issues commands.
+      // 4-6. Each controller with something to do takes requests and issues commands.
+      // With a lead, each busy cycle has two moments: the command chain's, just before the edge, and the edge's.
+      const busy = this.lead === 0 ? t + 1 : t % 1 === 0 ? t + 1 - this.lead : Math.ceil(t);
       let next = Infinity;
       for (let c = 0; c < nChannels; c++) {
         const ch = channels[c];
-        const r = ch.step(t);
-        if (r.acted) acted = true;
-        if (r.next < next) next = r.next;
+        const n = ch.step(t);
+        if (ch.acted) acted = true;
+        if (n < next) next = n;
         if (ch.endReqDue) {
           ch.endReqDue = false;
           queued--;
@@ -205,9 +219,23 @@ export class MemorySystem {
 
       if (!haveNext && completed === accepted) break;
 
-      // 7. Jump to the next cycle at which anything can happen.
-      if (acted) next = t + 1;
-      else {
+      // 7. Jump to the next cycle at which anything can happen. Steps 1-3 came before the controllers
+      // looked at this cycle, so unless a controller acted, its earliest candidate still holds and the
+      // other parts' next times follow from their state now. After a controller acted its candidates
+      // changed: it looks again once a command bus is free (the next cycle, unless a command of
+      // several cycles holds it; with a lead, the next of the cycle's two moments).
+      if (acted) {
+        if (this.lead === 0) {
+          next = Infinity;
+          for (let c = 0; c < nChannels; c++) {
+            const b = channels[c].commandBusFree();
+            if (b < next) next = b;
+          }
+          if (next <= t) next = t + 1;
+        } else next = busy;
+      }
+      // Nothing else can come before the next cycle.
+      if (this.lead === 0 ? next > t + 1 : !acted) {
         for (let c = 0; c < nChannels; c++) {
           const ch = channels[c];
           if (arbiter.canTakeResponse(c, Infinity, lastResponse[c], lastTaken[c])) {

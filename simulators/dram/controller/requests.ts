@@ -10,8 +10,10 @@ export class RequestPool {
   capacity = 0;
   /** Arrival at the controller's front end (trace time), in controller cycles. */
   arrival = new Float64Array(0);
-  /** Arrival order: 0, 1, 2, … (DRAMSys's payload ID). */
+  /** Arrival order: 0, 1, 2, … (DRAMSys's thread payload ID). */
   id = new Float64Array(0);
+  /** Arrival order among the requests of its channel (DRAMSys's channel payload ID): the order a controller keeps. */
+  channelId = new Float64Array(0);
   /** Earliest cycle the arbiter may hand the request to the controller. */
   forwardAt = new Float64Array(0);
   /** The cycle it reached the controller after that cycle's command was chosen, else -1. */
@@ -76,6 +78,7 @@ export class RequestPool {
     };
     this.arrival = f64(this.arrival);
     this.id = f64(this.id);
+    this.channelId = f64(this.channelId);
     this.forwardAt = f64(this.forwardAt);
     this.lateAt = f64(this.lateAt);
     this.admitted = f64(this.admitted);

@@ -5,7 +5,8 @@
  */
 import { InputError } from '../../../common/errors.js';
 import type { CmdName, TimingConstraint } from '../commands.js';
-import type { CommandSpec, DataTiming, EnergyTiming, RefreshPolicyName, RefreshSpec, Rule, Timing } from './standard.js';
+import { type JsonObject, cycles } from '../json.js';
+import type { ArchInfo, CommandSpec, DataTiming, EnergyTiming, RefreshPolicyName, RefreshSpec, Rule, Timing } from './standard.js';
 import { toConstraint } from './standard.js';
 
 /** DDR3's and DDR4's commands: one command bus, one cycle each. */
@@ -27,6 +28,21 @@ export const DDR_COMMANDS: Readonly<Partial<Record<CmdName, CommandSpec>>> = {
   SREFEN: { effect: 'selfRefreshEntry', target: 'rank' },
   SREFEX: { effect: 'selfRefreshExit', target: 'rank' },
 };
+
+/**
+ * The refresh mode (JEDEC fine-granularity refresh: 1 normal, 2 twice as often, 4 four times) from
+ * memarchitecturespec.RefMode, as DRAMSys reads it, or from `RefMode`/`REFM` among the timings `t`
+ * (older DDR4 files; pass null where a standard has no such files).
+ */
+export function refMode(arch: ArchInfo, t: JsonObject | null, at: string, modes: readonly number[]): number {
+  const inArch = arch.json.RefMode !== undefined || t === null;
+  const mode = inArch ? cycles(arch.json, 'RefMode', arch.where, 1) : cycles(t, 'RefMode', at, cycles(t, 'REFM', at, 1));
+  if (!modes.includes(mode)) {
+    const list = modes.length > 1 ? `${modes.slice(0, -1).join(', ')} or ${modes[modes.length - 1]}` : String(modes[0]);
+    throw new InputError(`${inArch ? arch.where : at}.RefMode: expected ${list}, got ${mode}`);
+  }
+  return mode;
+}
 
 export function ddrDataTiming(t: Timing): DataTiming {
   return {

@@ -7,7 +7,7 @@ import type { TimingConstraint } from '../commands.js';
 import type { ArchInfo, DramStandard, Rail, Timing } from './standard.js';
 import { type JsonObject, current, cycles } from '../json.js';
 import { InputError } from '../../../common/errors.js';
-import { checkDdrTiming, DDR_COMMANDS, ddrDataTiming, ddrEnergyTiming, ddrRefresh, prechargeRefreshAndPowerDownRules } from './common.js';
+import { checkDdrTiming, DDR_COMMANDS, ddrDataTiming, ddrEnergyTiming, ddrRefresh, prechargeRefreshAndPowerDownRules, refMode } from './common.js';
 import { type Rule, toConstraint } from './standard.js';
 
 const TIMING_KEYS = [
@@ -21,12 +21,7 @@ const TIMING_KEYS = [
 function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
   const c = (k: string, fallback?: number): number => cycles(t, k, at, fallback);
   // Fine-granularity refresh: modes 2 and 4 refresh twice / four times as often, each shorter.
-  // DRAMSys reads RefMode from memarchitecturespec; older files put REFM among the timings.
-  const inArch = arch.json.RefMode !== undefined;
-  const mode = inArch ? cycles(arch.json, 'RefMode', arch.where) : c('RefMode', c('REFM', 1));
-  if (mode !== 1 && mode !== 2 && mode !== 4) {
-    throw new InputError(`${inArch ? arch.where : at}.RefMode: expected 1, 2 or 4, got ${mode}`);
-  }
+  const mode = refMode(arch, t, at, [1, 2, 4]);
   // Mode 1 uses tRFC1 (`RFC` in older files); modes 2 and 4 use tRFC2 and tRFC4, whatever `RFC` says
   // (DRAMSys's MemSpecDDR4).
   const rfcKey = mode === 2 ? 'RFC2' : mode === 4 ? 'RFC4' : t.RFC !== undefined ? 'RFC' : 'RFC1';

@@ -97,6 +97,8 @@ export interface EnergyTiming {
 export interface ArchInfo {
   burstLength: number;
   dataRate: number;
+  /** The clock period, ns, for timings a memspec may leave out and the standard gives in ns. */
+  tCkNs: number;
   /** The raw memarchitecturespec, for standard-specific keys (DDR4 RefMode), and where it is. */
   json: JsonObject;
   where: string;
@@ -121,12 +123,29 @@ export interface DramStandard {
   readTiming(t: JsonObject, where: string, arch: ArchInfo): Timing;
   /** Checks the timing for consistency (throws an InputError naming the key). */
   checkTiming?(t: Timing, where: string): void;
-  /** The supply rails and their currents, from mempowerspec (currents scaled to mA by `scale`). */
-  readPower(p: JsonObject, where: string, scale: number): Rail[];
+  /**
+   * The supply rails and their currents, from mempowerspec (currents scaled to mA by `scale`); the
+   * timing read before, for currents given as averages over an interval (IDD5PB), and `arch` for keys
+   * that choose among currents (DDR5's RefMode).
+   */
+  readPower(p: JsonObject, where: string, scale: number, t: Timing, arch: ArchInfo): Rail[];
   /** The commands it has, and what each does. */
   readonly commands: Readonly<Partial<Record<CmdName, CommandSpec>>>;
   /** 1, or 2 for a separate row and column command bus (HBM). */
   readonly commandBuses: 1 | 2;
+  /**
+   * Controller cycles per clock cycle (default 1): 2 runs the controller in half clock cycles, for
+   * commands that take half a cycle (HBM3's row commands). `readTiming` then gives every timing
+   * in these ticks; the memspec's clock period is divided by it.
+   */
+  readonly ticksPerClock?: number;
+  /**
+   * The first cycle any command may start (default 0). A fraction runs the command chain that
+   * follows ahead of the clock edge: DRAMSys's HBM2 checker lets its buses be used from 1 ps
+   * before the first edge, so its commands fall 1 ps before each edge until the controller idles.
+   * Keep the fraction a power of two (exact arithmetic).
+   */
+  readonly firstCommandCycle?: number;
   /** The controller's timing rules: which command constrains which, by how many cycles. */
   constraints(t: Timing): TimingConstraint[];
   dataTiming(t: Timing): DataTiming;

@@ -12,6 +12,11 @@ export class ReorderArbiter extends ReorderResponseQueue implements Arbiter {
     super(pool);
   }
 
+  /** The player's request order, across channels. */
+  protected override order(slot: number): number {
+    return this.pool.id[slot];
+  }
+
   canAccept(_queued: number, active: number): boolean {
     return active < this.maxActive;
   }

@@ -7,13 +7,18 @@ export class ReorderResponseQueue implements ResponseQueue {
 
   constructor(protected readonly pool: RequestPool) {}
 
+  /** The order responses leave in: a controller's own requests' (DRAMSys's channel payload ID). */
+  protected order(slot: number): number {
+    return this.pool.channelId[slot];
+  }
+
   /** Sets when `slot` may leave. */
   protected readyAtOf(slot: number, t: number): void {
     this.pool.readyAt[slot] = t;
   }
 
   push(slot: number): void {
-    this.window.put(this.pool.id[slot], slot);
+    this.window.put(this.order(slot), slot);
   }
 
   peek(t: number): number {
