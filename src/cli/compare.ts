@@ -16,6 +16,7 @@ import { checkSweepFile, sweepBests } from '../sweep.js';
 import { flagName, interruptible, signalExitCode } from './program.js';
 import { progressBar } from './progress.js';
 import { parseRedisUrl } from '../queue/connection.js';
+import { COMMANDS } from './commands.js';
 
 interface CompareFlags {
   agents?: string;
@@ -156,7 +157,7 @@ function optimaAndTargets(spec: CompareSpec): { optima: Map<string, number | nul
 export function registerCompareCommand(program: Command): void {
   program
     .command('compare')
-    .description('run MARL and the baselines over traces × objectives × seeds and write a report')
+    .description(COMMANDS.compare.description)
     .option('--agents <list>', `comma-separated (default ${AGENTS.join(',')})`)
     .option('--traces <list>', 'comma-separated traces (builtin:NAME or files)')
     .option('--objectives <list>', 'comma-separated (default power,latency)')

@@ -12,6 +12,7 @@ import { DEFAULT_STORE_PATH, type EvaluationRecord, RUN_STATUSES, type RunRow, t
 import { writeAtomically } from '../files.js';
 import { describeHolder } from '../locks.js';
 import { stdoutError } from './program.js';
+import { COMMANDS } from './commands.js';
 
 interface DbFlags {
   db: string;
@@ -240,7 +241,7 @@ function writeFileAtomically(out: string, chunks: Iterable<string>): void {
 
 /** Adds `runs list | show | export` to the program. */
 export function registerRunsCommand(program: Command): void {
-  const runs = program.command('runs').description('list, show and export the searches stored in a run store');
+  const runs = program.command('runs').description(COMMANDS.runs.description);
   const dbOption = ['--db <file>', 'the run store', DEFAULT_STORE_PATH] as const;
 
   runs

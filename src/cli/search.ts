@@ -14,6 +14,7 @@ import { type Progress, progressBar } from './progress.js';
 import { flagName, interruptible, signalExitCode, untilInterrupted } from './program.js';
 import { pageUrl, servingMessage, startSearchDashboard } from './serve.js';
 import { statsTable } from './simulate.js';
+import { COMMANDS } from './commands.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -54,7 +55,7 @@ const RESUME_FLAGS = new Set<keyof SearchCliFlags>(['resume', 'db', 'queue', 'se
 export function registerSearchCommand(program: Command): void {
   program
     .command('search')
-    .description('search the design space with an agent; every evaluation is stored and the run can be resumed')
+    .description(COMMANDS.search.description)
     .option('--agent <name>', `the agent: ${AGENTS.join(', ')} (default marl)`)
     .option('--trace <trace>', 'builtin:NAME or a trace file')
     .option('--objective <name>', `${OBJECTIVES.join(', ')} (default power)`)

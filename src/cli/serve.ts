@@ -8,6 +8,7 @@ import { RunStore } from '../store/store.js';
 import { DEFAULT_HOST, DEFAULT_PORT, type DashboardServer, isLoopback, startServer } from '../server/server.js';
 import { type ServerHandle, startServerThread } from '../server/thread.js';
 import { untilInterrupted } from './program.js';
+import { COMMANDS } from './commands.js';
 
 export interface ServeFlags {
   port?: string;
@@ -47,7 +48,7 @@ export function servingMessage(server: Pick<DashboardServer, 'url' | 'host' | 't
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('serve the live dashboard for the runs of a store (every run, live and finished) until Ctrl-C')
+    .description(COMMANDS.serve.description)
     .option('--port <n>', `the port (default ${DEFAULT_PORT}; 0: any free port)`)
     .option('--db <file>', `the run store (default ${DEFAULT_DB})`)
     .option('--compare <dir>', "a comparison's folder (from marl-dse compare): its runs, verdicts, optima and report")

@@ -17,6 +17,7 @@ import {
   type SimStats,
 } from '../../simulators/index.js';
 import { openTrace } from '../../traces/builtin.js';
+import { COMMANDS } from './commands.js';
 
 export interface SimulateFlags {
   trace: string;
@@ -117,7 +118,7 @@ function collect(value: string, previous: string[]): string[] {
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('simulate a trace on one memory and controller configuration')
+    .description(COMMANDS.simulate.description)
     .requiredOption('--trace <trace>', 'builtin:NAME, or a trace file (.stl; Ramulator and DRAMsim3 formats are detected)')
     .option('--memspec <name|file>', 'memspec preset (ddr3-1600, ddr4-2400) or DRAMSys memspec JSON', 'ddr3-1600')
     .option('--addressmapping <name|file>', "address-mapping preset or DRAMSys JSON (default: the memspec preset's)")

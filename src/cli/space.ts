@@ -4,11 +4,12 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { BUILTIN_SPACES, loadSpace } from '../space/builtin.js';
 import { SpaceFileSchema, spaceSize, spaceToJson } from '../space/space.js';
+import { COMMANDS } from './commands.js';
 
 export function registerSpaceCommand(program: Command): void {
   program
     .command('space')
-    .description('print a parameter space (built-in: ' + Object.keys(BUILTIN_SPACES).join(', ') + ')')
+    .description(`${COMMANDS.space.description}; built-in: ${Object.keys(BUILTIN_SPACES).join(', ')}`)
     .option('--space <name|file>', 'built-in space or space JSON file', 'reference')
     .option('--json', 'print the space as JSON (the space file format)')
     .option('--schema', 'print the JSON Schema of space files')

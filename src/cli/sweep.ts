@@ -8,6 +8,7 @@ import { designAt, describeDesign, spaceSize } from '../space/space.js';
 import { sweep } from '../sweep.js';
 import { progressBar } from './progress.js';
 import { interruptible, signalExitCode } from './program.js';
+import { COMMANDS } from './commands.js';
 
 /** Designs per evaluation per simulation thread: a sweep killed outright loses at most twice this per thread. */
 const SWEEP_CHUNK_PER_WORKER = 8;
@@ -33,7 +34,7 @@ interface SweepFlags {
 export function registerSweepCommand(program: Command): void {
   program
     .command('sweep')
-    .description('evaluate every design of a space (ground truth for searches); resumes an interrupted sweep')
+    .description(COMMANDS.sweep.description)
     .requiredOption('--trace <trace>', 'builtin:NAME, or a trace file (.stl, Ramulator, DRAMsim3)')
     .requiredOption('--out <file.csv>', 'one row per design, in design order')
     .option('--space <name|file>', 'built-in space or space JSON file', 'reference')

@@ -28,6 +28,7 @@ import { DEFAULT_LLC } from '../../traces/llc.js';
 import { formatBytes } from '../../traces/options.js';
 import { StlFileSource, StlWriter, writeStl } from '../../traces/stl.js';
 import { writeAtomically } from '../files.js';
+import { COMMANDS } from './commands.js';
 
 /** The generate flags, by commander's camel-case names (`--read-share` → readShare). */
 export type GenerateFlags = Record<string, string | undefined> & { requests: string; out: string; memspec: string };
@@ -269,7 +270,7 @@ export async function runCapture(command: string, args: string[], flags: Capture
 
 /** Adds `traces list | generate | inspect | import | capture` to the program. */
 export function registerTracesCommand(program: Command): void {
-  const traces = program.command('traces').description('list, generate, inspect, import and capture workload traces');
+  const traces = program.command('traces').description(COMMANDS.traces.description);
 
   traces
     .command('list')

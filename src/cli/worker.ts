@@ -7,6 +7,7 @@ import { DEFAULT_QUEUE_NAME } from '../queue/protocol.js';
 import { DEFAULT_LOCK_DURATION_MS, DEFAULT_STALLED_INTERVAL_MS, startQueueWorker } from '../queue/worker.js';
 import { integer } from '../../common/parse.js';
 import { untilInterrupted } from './program.js';
+import { COMMANDS } from './commands.js';
 
 interface WorkerFlags {
   queue: string;
@@ -25,7 +26,7 @@ function parseQueueName(raw: string): string {
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('run simulations for searches on a Redis queue (start one per machine)')
+    .description(COMMANDS.worker.description)
     .requiredOption('--queue <url>', 'the queue: redis://HOST:PORT')
     .option('--concurrency <n>', `simulation threads (default: this machine's CPUs, ${availableParallelism()})`)
     .option('--queue-name <name>', 'BullMQ queue name (the searches must use the same)', DEFAULT_QUEUE_NAME)
