@@ -125,7 +125,7 @@ describe('marl-dse simulate', () => {
     ['--commands-out into a folder', ['--trace', trace, '--commands-out', dir], /^marl-dse: --commands-out .*: cannot write \(EISDIR\)/],
     ['a timing beyond 32 bits', ['--trace', trace, '--memspec', hugeTiming, '--addressmapping', 'ddr3-1600'], /^marl-dse: .*huge-timing\.json: memspec\.memtimingspec\.RAS: 2999999982 cycles is beyond any DRAM timing/],
     ['an unknown key set to __proto__', ['--trace', trace, '--set', '__proto__=1'], /^marl-dse: --set __proto__: unknown mcconfig key/],
-    ['a bad value for a key without effect', ['--trace', trace, '--set', 'BlockingReadDelay=abc'], /^marl-dse: --set HighWatermark: expected a number or true\/false/],
+    ['a bad value for a key without effect', ['--trace', trace, '--set', 'BlockingReadDelay=abc'], /^marl-dse: --set BlockingReadDelay: expected a number or true\/false/],
     ['a missing required flag', [], /^marl-dse: required option '--trace <trace>' not specified/],
   ];
   for (const [what, args, message] of cases) {
