@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../common/errors.js';
+import { MEMSPEC_PRESETS } from '../../simulators/dram/presets.js';
 import { registerTracesCommand } from '../../src/cli/traces.js';
 import type { Trace } from '../../simulators/trace.js';
 import { generateTrace } from '../../traces/generators.js';
@@ -86,7 +87,7 @@ describe('marl-dse traces generate', () => {
     [['generate', 'mix', '--requests', '10', '--kernels', 'gups:size=2'], '--kernels: "gups:size=2": unknown option size'],
     [['generate', 'mix', '--requests', '10', '--kernels', 'gups:footprint=100'], '--kernels: entry 1 (gups): footprint: expected a positive multiple of 64 bytes, got 100'],
     [['generate', 'spmv', '--requests', '10', '--rows', '100'], '--rows: the footprint, 36 KiB, fits in the 2 MiB last-level cache: after the first pass nothing would reach DRAM (make it larger or the cache smaller)'],
-    [['generate', 'stream', '--requests', '10', '--memspec', 'ddr9'], 'memspec "ddr9": not a preset (ddr3-1600, ddr4-2400) and not a .json file path'],
+    [['generate', 'stream', '--requests', '10', '--memspec', 'ddr9'], `memspec "ddr9": not a preset (${Object.keys(MEMSPEC_PRESETS).join(', ')}) and not a .json file path`],
     [['generate', 'random', '--requests', '10', '--rate', '2', '--gap-dist', 'uniform', '--gap-mean', '2'], '--rate and --gap-dist/--gap-mean: give one or the other'],
     [['generate', 'random', '--requests', '10', '--gap-dist', 'poisson', '--gap-mean', '2'], '--gap-dist poisson: expected one of constant, uniform, exponential'],
     [['generate', 'random', '--requests', '10', '--gap-dist', 'uniform'], '--gap-dist uniform: give the mean gap with --gap-mean'],
