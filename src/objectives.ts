@@ -115,18 +115,26 @@ export interface Observation {
   improved: boolean;
 }
 
-/** Two-dimensional minimisation front: points (power, latency), none dominating another. */
-export function paretoFront(points: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
-  const sorted = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const front: Array<[number, number]> = [];
+/**
+ * Two-dimensional minimisation front of points (power, latency): the indexes of the points no other
+ * point dominates, by increasing power. Of equal points, the first is kept.
+ */
+export function paretoFrontIndexes(points: ReadonlyArray<readonly [number, number]>): number[] {
+  const order = points.map((_, i) => i).sort((a, b) => points[a][0] - points[b][0] || points[a][1] - points[b][1] || a - b);
+  const front: number[] = [];
   let bestLatency = Infinity;
-  for (const [p, l] of sorted) {
-    if (l < bestLatency) {
-      front.push([p, l]);
-      bestLatency = l;
+  for (const i of order) {
+    if (points[i][1] < bestLatency) {
+      front.push(i);
+      bestLatency = points[i][1];
     }
   }
   return front;
+}
+
+/** Two-dimensional minimisation front: points (power, latency), none dominating another. */
+export function paretoFront(points: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+  return paretoFrontIndexes(points).map((i) => [points[i][0], points[i][1]]);
 }
 
 /** Hypervolume dominated by a 2-D front (minimisation) inside the box up to `ref`. */

@@ -437,7 +437,7 @@ function renderComparison() {
     .selectAll('li')
     .data(c.cells)
     .join('li')
-    .text((cell) => cell.verdict + (cell.optimum !== null ? ` True optimum ${formatValue(cell.optimum)}.` : ''));
+    .text((cell) => cell.verdict + (cell.optimum !== null ? ` True optimum ${withUnit(cell.optimum, cell.unit)}.` : ''));
 }
 
 function renderRunList() {

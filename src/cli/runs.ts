@@ -7,7 +7,12 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { InputError } from '../../common/errors.js';
-import { csvExport, EXPORT_FORMATS, type ExportFormat, jsonExport } from '../store/export.js';
+import { formatNumber as fmt, withUnit } from '../../common/format.js';
+import { objectiveUnit } from '../objectives.js';
+import { csvExport, EXPORT_FORMATS, type ExportFormat, frontCsvExport, frontJsonExport, jsonExport } from '../store/export.js';
+import { type FrontPoint, hasFront, runFront } from '../store/front.js';
+import { runSpace } from '../space/builtin.js';
+import { frontTable } from './front.js';
 import { DEFAULT_STORE_PATH, type EvaluationRecord, RUN_STATUSES, type RunRow, type RunStatus, RunStore } from '../store/store.js';
 import { writeAtomically } from '../files.js';
 import { describeHolder } from '../locks.js';
@@ -32,6 +37,7 @@ interface ShowFlags extends DbFlags {
 interface ExportFlags extends DbFlags {
   format: string;
   out?: string;
+  front?: boolean;
 }
 
 /** Text handed to stdout or a file in blocks of about this size. */
@@ -67,11 +73,6 @@ function parseFormat(raw: string): ExportFormat {
 
 // ---- formatting ----
 
-function fmt(n: number | null, digits = 3): string {
-  if (n === null) return '—';
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: digits });
-}
-
 function plural(n: number, noun: string): string {
   return `${fmt(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
@@ -96,40 +97,42 @@ export function runsTable(runs: readonly RunRow[]): string {
       r.objective,
       String(r.seed),
       `${fmt(r.evaluations)} / ${fmt(r.budget)}`,
-      fmt(r.bestValue),
+      withUnit(r.bestValue, objectiveUnit(r.objective)),
       fmt(r.simulations),
-      fmt(r.wallSeconds, 1),
+      r.wallSeconds === null ? '—' : r.wallSeconds.toFixed(1),
       minute(r.createdAt),
     ]);
   }
   return t.toString();
 }
 
-export function runTable(r: RunRow, best: EvaluationRecord | null): string {
+/** The run as a table; a `pareto` run's front after it, in place of a single best design. */
+export function runTable(r: RunRow, best: EvaluationRecord | null, front: readonly FrontPoint[] | null = null): string {
   const t = compactTable(['quantity', 'value']);
+  const unit = objectiveUnit(r.objective);
   const rows: Array<[string, string]> = [
     ['run', `${r.id} (${r.status})`],
     ['agent', r.agent],
     ['trace', `${r.trace} (hash ${r.traceHash.slice(0, 12)})`],
-    ['objective', r.target === null ? r.objective : `${r.objective}, target ${fmt(r.target)}`],
+    ['objective', r.target === null ? r.objective : `${r.objective}, target ${withUnit(r.target, unit)}`],
     ['reward', r.reward],
     ['space', r.space],
     ['seed', String(r.seed)],
     ['evaluations', `${fmt(r.evaluations)} of ${fmt(r.budget)}`],
     ['simulations', `${fmt(r.simulations)} (${plural(r.evaluations - r.simulations, 'cache hit')})`],
-    ['best value', r.bestValue === null ? '—' : `${fmt(r.bestValue)} at evaluation ${r.bestIndex}`],
+    ['best value', r.bestValue === null ? '—' : `${withUnit(r.bestValue, unit)} at evaluation ${r.bestIndex}`],
     ['evaluations to target', r.evaluationsToTarget === null ? (r.status === 'running' ? '—' : 'not reached') : fmt(r.evaluationsToTarget)],
-    ['wall time', r.wallSeconds === null ? '—' : `${fmt(r.wallSeconds, 1)} s`],
+    ['wall time', r.wallSeconds === null ? '—' : `${r.wallSeconds.toFixed(1)} s`],
     ['created / updated (UTC)', `${r.createdAt} / ${r.updatedAt}`],
   ];
   if (r.holder !== null) rows.push(['running in', describeHolder(r.holder)]);
   if (r.error !== null) rows.push(['error', r.error]);
-  if (best) {
+  if (best && front === null) {
     rows.push(['best design', JSON.stringify(best.design)]);
     for (const [k, v] of Object.entries(best.config)) rows.push([`  ${k}`, String(v)]);
   }
   for (const row of rows) t.push(row);
-  return t.toString();
+  return front === null ? t.toString() : `${t.toString()}\n${frontTable(front, runSpace(r)?.base ?? null)}`;
 }
 
 // ---- commands ----
@@ -165,27 +168,37 @@ export async function runList(flags: ListFlags): Promise<void> {
 }
 
 export async function runShow(rawId: string, flags: ShowFlags): Promise<void> {
-  const { run, best } = await withStore(flags.db, (store) => {
+  const { run, best, front } = await withStore(flags.db, (store) => {
     const run = requireRun(store, rawId);
-    return { run, best: bestEvaluation(store, run) };
+    return { run, best: bestEvaluation(store, run), front: hasFront(run) ? runFront(store, run) : null };
   });
-  if (flags.json) process.stdout.write(JSON.stringify({ run, best }) + '\n');
-  else process.stdout.write(runTable(run, best) + '\n');
+  if (flags.json) process.stdout.write(JSON.stringify({ run, best, front }) + '\n');
+  else process.stdout.write(runTable(run, best, front) + '\n');
 }
 
 export async function runExport(rawId: string, flags: ExportFlags): Promise<void> {
   const format = parseFormat(flags.format);
   await withStore(flags.db, async (store) => {
     const run = requireRun(store, rawId);
-    // Up to the count read with the run, so `run.evaluations` matches the rows even while a search appends.
-    const evals = store.iterateEvaluations(run.id, 0, run.evaluations);
-    const chunks = format === 'csv' ? csvExport(evals) : jsonExport(run, evals);
+    if (flags.front && !hasFront(run)) throw new InputError(`--front: run ${run.id} searched for ${run.objective}; only a pareto run keeps a front`);
+    let chunks: Iterable<string>;
+    let what: string;
+    if (flags.front) {
+      const front = runFront(store, run);
+      chunks = format === 'csv' ? frontCsvExport(front) : frontJsonExport(run, front);
+      what = `the front (${plural(front.length, 'design')}) of run ${run.id}`;
+    } else {
+      // Up to the count read with the run, so `run.evaluations` matches the rows even while a search appends.
+      const evals = store.iterateEvaluations(run.id, 0, run.evaluations);
+      chunks = format === 'csv' ? csvExport(evals) : jsonExport(run, evals);
+      what = `${fmt(run.evaluations)} evaluations of run ${run.id}`;
+    }
     if (flags.out === undefined) {
       await writeToStdout(chunks);
       return;
     }
     writeFileAtomically(flags.out, chunks);
-    process.stdout.write(`${flags.out}: ${fmt(run.evaluations)} evaluations of run ${run.id} (${format})\n`);
+    process.stdout.write(`${flags.out}: ${what} (${format})\n`);
   });
 }
 
@@ -256,17 +269,18 @@ export function registerRunsCommand(program: Command): void {
 
   runs
     .command('show')
-    .description('one run: its setup, progress, best value and best design')
+    .description('one run: its setup, progress, best value and best design (a pareto run: its front)')
     .argument('<run>', 'run id')
     .option(...dbOption)
-    .option('--json', 'print one JSON object {run, best}')
+    .option('--json', 'print one JSON object {run, best, front} (front: a pareto run\'s, else null)')
     .action((id: string, flags: ShowFlags) => runShow(id, flags));
 
   runs
     .command('export')
-    .description('every evaluation of a run, as CSV (one row each) or JSON')
+    .description('every evaluation of a run, or a pareto run\'s front, as CSV (one row each) or JSON')
     .argument('<run>', 'run id')
     .requiredOption('--format <format>', EXPORT_FORMATS.join(' | '))
+    .option('--front', 'only the power–latency front (a pareto run)')
     .option(...dbOption)
     .option('--out <file>', 'write here instead of stdout')
     .action((id: string, flags: ExportFlags) => runExport(id, flags));

@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { InputError } from '../../common/errors.js';
 import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
 import { AGENTS } from '../../agents/index.js';
-import { OBJECTIVES } from '../objectives.js';
+import { formatNumber as fmt, withUnit } from '../../common/format.js';
+import { OBJECTIVES, objectiveUnit } from '../objectives.js';
 import { type SearchFlags, resolveSearchOptions, DEFAULT_DB } from '../search/options.js';
 import { resumeRun, runSearch, type SearchHooks, type SearchSummary } from '../search/runner.js';
 import { DEFAULT_PORT } from '../server/server.js';
@@ -15,27 +16,37 @@ import { flagName, interruptible, signalExitCode, untilInterrupted } from './pro
 import { pageUrl, servingMessage, startSearchDashboard } from './serve.js';
 import { statsTable } from './simulate.js';
 import { COMMANDS } from './commands.js';
+import { frontTable } from './front.js';
+import { runSpace } from '../space/builtin.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function fmt(n: number | null): string {
-  return n === null ? '—' : Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+/** The target as the user gave it, in its units (joint: power and latency). */
+function targetText(s: SearchSummary): string {
+  if (s.target === null) return '';
+  if (Array.isArray(s.target)) return ` (target ${withUnit(s.target[0], objectiveUnit('power'))}, ${withUnit(s.target[1], objectiveUnit('latency'))})`;
+  return ` (target ${withUnit(s.target, objectiveUnit(s.objective))})`;
 }
 
-export function printSummary(s: SearchSummary): string {
+/**
+ * The summary as a table, then the result: the best design with its stats, or for `pareto` the
+ * front, its designs shown by their changes from `base` (the space's base design) when given.
+ */
+export function printSummary(s: SearchSummary, base: Readonly<Record<string, unknown>> | null = null): string {
   const t = new Table({ head: ['search', ''], style: { head: [], border: [], compact: true } });
   t.push(
     ['run', `${s.runId} (${s.status})`],
-    ['agent / trace / objective', `${s.agent} / ${s.trace} / ${s.objective}${s.target !== null ? ` (target ${Array.isArray(s.target) ? s.target.join(', ') : s.target})` : ''}`],
+    ['agent / trace / objective', `${s.agent} / ${s.trace} / ${s.objective}${targetText(s)}`],
     ['evaluations (simulations)', `${fmt(s.evaluations)} of ${fmt(s.budget)} (${fmt(s.simulations)})`],
-    ['best value', fmt(s.bestValue)],
+    ['best value', withUnit(s.bestValue, objectiveUnit(s.objective))],
     ['evaluations to target', fmt(s.evaluationsToTarget)],
     ['wall time', `${s.wallSeconds.toFixed(1)} s`],
   );
   let out = t.toString() + '\n';
-  if (s.bestConfig && s.bestStats) {
+  if (s.front) out += frontTable(s.front, base) + '\n';
+  else if (s.bestConfig && s.bestStats) {
     out += `best design (mcconfig):\n${JSON.stringify(mcConfigToJson(s.bestConfig), null, 2)}\n`;
     out += statsTable(s.bestStats, s.bestConfig) + '\n';
   }
@@ -87,6 +98,8 @@ export function registerSearchCommand(program: Command): void {
       /** The run the dashboard opens on. */
       let watched: number | undefined;
       let best = '—';
+      let unit = '';
+      let space: { space: string; options: unknown } | null = null;
       let started = 0;
       const hooks: SearchHooks = {
         signal: interruption.signal,
@@ -95,11 +108,13 @@ export function registerSearchCommand(program: Command): void {
           // The page opens on this run: its evaluations appear live from the first one.
           if (server) process.stderr.write(servingMessage(server, runId));
           watched = runId;
+          unit = objectiveUnit(opts.objective);
+          space = { space: opts.space, options: opts };
           started = performance.now();
           bar = progressBar(opts.budget, ` run ${runId} ${opts.agent} |{bar}| {value}/{total} evaluations | best {best} | {rate}/s | ETA {eta_formatted}`);
         },
         onEvaluation: (e) => {
-          best = fmt(e.best);
+          best = withUnit(e.best, unit);
           const seconds = (performance.now() - started) / 1000;
           bar.update(e.index + 1, { best, rate: seconds > 0 ? ((e.index + 1) / seconds).toFixed(1) : '—' });
         },
@@ -128,7 +143,7 @@ export function registerSearchCommand(program: Command): void {
         if (flags.json) {
           const { status: _status, ...rest } = summary;
           process.stdout.write(JSON.stringify(rest) + '\n');
-        } else process.stdout.write(printSummary(summary));
+        } else process.stdout.write(printSummary(summary, summary.front && space ? (runSpace(space)?.base ?? null) : null));
         if (summary.status === 'interrupted') {
           process.stderr.write(`run ${summary.runId} interrupted after ${summary.evaluations} evaluations; continue it with: marl-dse search --resume ${summary.runId}${flags.db ? ` --db ${flags.db}` : ''}\n`);
           process.exitCode = signalExitCode(interruption.received() ?? 'SIGINT');

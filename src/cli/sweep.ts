@@ -1,8 +1,10 @@
 /** `marl-dse sweep`: the ground truth, every design of a space on one trace. */
 import type { Command } from 'commander';
 import { InputError } from '../../common/errors.js';
+import { formatNumber, withUnit } from '../../common/format.js';
 import { makeEvaluator, SharedMapMemo } from '../evaluator/index.js';
 import { loadWorkload } from '../evaluator/workload.js';
+import { METRICS } from '../metrics.js';
 import { loadSpace } from '../space/builtin.js';
 import { designAt, describeDesign, spaceSize } from '../space/space.js';
 import { sweep } from '../sweep.js';
@@ -81,14 +83,14 @@ export function registerSweepCommand(program: Command): void {
         if (flags.json) process.stdout.write(JSON.stringify(summary) + '\n');
         else {
           process.stdout.write(
-            `${r.designs === total ? 'swept' : 'interrupted after'} ${r.designs.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} designs of ${space.name} on ${flags.trace}` +
-              `${r.resumedFrom ? ` (resumed at ${r.resumedFrom})` : ''}: ${r.simulations} simulations, ${r.cacheHits} cache hits, ${r.wallSeconds.toFixed(1)} s → ${flags.out}\n` +
-              `lowest power   ${summary.bestPower.averagePowerMw.toFixed(3)} mW  ${JSON.stringify(summary.bestPower.design)}\n` +
-              `lowest latency ${summary.bestLatency.totalTimeNs.toFixed(3)} ns  ${JSON.stringify(summary.bestLatency.design)}\n`,
+            `${r.designs === total ? 'swept' : 'interrupted after'} ${formatNumber(r.designs)} of ${formatNumber(total)} designs of ${space.name} on ${flags.trace}` +
+              `${r.resumedFrom ? ` (resumed at ${formatNumber(r.resumedFrom)})` : ''}: ${formatNumber(r.simulations)} simulations, ${formatNumber(r.cacheHits)} cache hits, ${r.wallSeconds.toFixed(1)} s → ${flags.out}\n` +
+              `lowest power   ${withUnit(summary.bestPower.averagePowerMw, METRICS.averagePowerMw.unit)}  ${JSON.stringify(summary.bestPower.design)}\n` +
+              `lowest latency ${withUnit(summary.bestLatency.totalTimeNs, METRICS.totalTimeNs.unit)}  ${JSON.stringify(summary.bestLatency.design)}\n`,
           );
         }
         if (r.designs < total) {
-          process.stderr.write(`the same command continues the sweep after design ${r.designs.toLocaleString('en-US')}\n`);
+          process.stderr.write(`the same command continues the sweep after design ${formatNumber(r.designs)}\n`);
           process.exitCode = signalExitCode(interruption.received() ?? 'SIGINT');
         }
       } finally {

@@ -6,8 +6,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatNumber as fmt, withUnit } from '../../common/format.js';
 import { METRICS } from '../metrics.js';
-import { objectiveDirection, objectiveMetric, type ObjectiveName } from '../objectives.js';
+import { objectiveDirection, objectiveMetric, type ObjectiveName, objectiveUnit } from '../objectives.js';
 import { bestSoFarSvg, type CurveSeries, esc, slug } from './charts.js';
 import type { CellResult, CompareSpec } from './matrix.js';
 import { cliffsDelta, holm, mannWhitneyU, mean, meanCi95, median, medianCi } from './stats.js';
@@ -155,8 +156,6 @@ function csvCell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const fmt = (v: number | null | undefined, digits = 4): string =>
-  v === null || v === undefined || Number.isNaN(v) ? '—' : Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 1 }) : v.toPrecision(digits);
 
 export interface ReportInput {
   dir: string;
@@ -220,6 +219,8 @@ function reportHtml(input: ReportInput, svgs: Map<string, string>): string {
   const sections = cells
     .map((c) => {
       const svg = svgs.get(`${c.trace}|${c.objective}`) ?? '<p>No finished runs.</p>';
+      const unit = objectiveUnit(c.objective);
+      const inUnit = unit ? ` (${esc(unit)})` : '';
       const agentRows = c.agents
         .map(
           (a) =>
@@ -232,17 +233,17 @@ function reportHtml(input: ReportInput, svgs: Map<string, string>): string {
       const testRows = c.comparisons
         .map(
           (t) =>
-            `<tr><td>MARL vs ${esc(t.baseline)}</td><td>${t.metric === 'final' ? 'best value' : 'evaluations to target'}</td><td>${fmt(t.u)}</td><td>${fmt(t.pValue, 3)}</td><td>${fmt(t.pHolm, 3)}</td>` +
-            `<td>${fmt(t.cliffsDelta, 3)}</td><td class="${t.verdict}">${t.verdict === 'wins' ? 'MARL wins' : t.verdict === 'loses' ? 'MARL loses' : 'tie'}</td></tr>`,
+            `<tr><td>MARL vs ${esc(t.baseline)}</td><td>${t.metric === 'final' ? 'best value' : 'evaluations to target'}</td><td>${fmt(t.u)}</td><td>${fmt(t.pValue)}</td><td>${fmt(t.pHolm)}</td>` +
+            `<td>${fmt(t.cliffsDelta)}</td><td class="${t.verdict}">${t.verdict === 'wins' ? 'MARL wins' : t.verdict === 'loses' ? 'MARL loses' : 'tie'}</td></tr>`,
         )
         .join('\n');
       return `<section>
 <h2>${esc(c.trace)} · ${esc(c.objective)}</h2>
 <p class="verdict">${esc(c.verdict)}</p>
 <figure class="chart">${svg}<figcaption>Median over seeds of the best value so far; the band is a 95 % distribution-free confidence interval of the median (with 5 seeds: the range).</figcaption></figure>
-<table><thead><tr><th>agent</th><th>runs</th><th>median final</th><th>mean</th><th>95 % CI of mean</th><th>median gap to optimum</th><th>success</th><th>median evaluations to target</th></tr></thead>
+<table><thead><tr><th>agent</th><th>runs</th><th>median final${inUnit}</th><th>mean${inUnit}</th><th>95 % CI of mean${inUnit}</th><th>median gap to optimum</th><th>success</th><th>median evaluations to target</th></tr></thead>
 <tbody>${agentRows}</tbody></table>
-<p class="note">${c.optimum !== null ? `True optimum ${fmt(c.optimum)} from the ground-truth sweep; ` : ''}${c.target !== null ? `target ${fmt(c.target)}.` : 'no target, so no success rate.'}</p>
+<p class="note">${c.optimum !== null ? `True optimum ${esc(withUnit(c.optimum, unit))} from the ground-truth sweep; ` : ''}${c.target !== null ? `target ${esc(withUnit(c.target, unit))}.` : 'no target, so no success rate.'}</p>
 ${c.comparisons.length ? `<table><thead><tr><th>test</th><th>measure</th><th>U</th><th>p</th><th>p (Holm)</th><th>Cliff's δ</th><th>verdict</th></tr></thead><tbody>${testRows}</tbody></table>` : ''}
 </section>`;
     })
@@ -266,7 +267,7 @@ Wall time ${wallSeconds.toFixed(0)} s; ${simulations.toLocaleString('en-US')} di
 are no ties), Holm-adjusted over the baselines of the cell, on two measures: the best value found, and, where
 there is a target, the evaluations it took to reach it (a run that never did counts as taking more than the
 budget). Cliff's δ is the effect size (−1: every MARL run was lower, i.e. better, on that measure). With ${spec.seeds} seeds per agent the smallest possible p-value is
-${fmt(2 / binomial(2 * spec.seeds, spec.seeds), 2)}, so a cell can only show a significant difference when the separation is complete or nearly so.</p>
+${fmt(2 / binomial(2 * spec.seeds, spec.seeds))}, so a cell can only show a significant difference when the separation is complete or nearly so.</p>
 <h2>Verdicts</h2>
 <ul>${verdicts}</ul>
 ${sections}

@@ -16,6 +16,7 @@ import { type Evaluator, makeEvaluator, type Memo, MemoizingEvaluator, type Simu
 import { loadWorkload } from '../evaluator/workload.js';
 import { loadSpace } from '../space/builtin.js';
 import { designToConfig, type ParameterSpace } from '../space/space.js';
+import { type FrontPoint, hasFront, runFront } from '../store/front.js';
 import { RunStore, type EvaluationRecord } from '../store/store.js';
 import { objectiveSpec, type SearchOptions, SearchOptionsSchema } from './options.js';
 
@@ -34,6 +35,8 @@ export interface SearchSummary {
   bestStats: SimStats | null;
   evaluationsToTarget: number | null;
   wallSeconds: number;
+  /** `pareto`: the power–latency front of the run's evaluations (store/front.ts); otherwise null. */
+  front: FrontPoint[] | null;
   status: 'finished' | 'interrupted';
 }
 
@@ -175,6 +178,7 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
       bestStats: best?.stats ?? null,
       evaluationsToTarget,
       wallSeconds,
+      front: hasFront(run) ? runFront(store, run) : null,
       status,
     };
   };

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { objectiveUnit } from '../objectives.js';
 import type { ComparisonInfo } from './protocol.js';
 
 const SummarySchema = z.object({
@@ -85,8 +86,8 @@ export class ComparisonWatch {
       wallSeconds: s.wallSeconds,
       simulations: s.simulations,
       report: existsSync(join(this.dir, 'report.html')),
-      // zod keeps only the keys the schema names: the cells are already in the protocol's shape.
-      cells: s.cells,
+      // zod keeps only the keys the schema names: the cells are in the protocol's shape, with their unit.
+      cells: s.cells.map((c) => ({ ...c, unit: objectiveUnit(c.objective) })),
     };
   }
 }

@@ -115,6 +115,8 @@ export interface ComparisonInfo {
   cells: Array<{
     trace: string;
     objective: string;
+    /** The unit of the objective's values: optimum, target, medians. */
+    unit: string;
     optimum: number | null;
     target: number | null;
     verdict: string;

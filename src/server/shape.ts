@@ -5,7 +5,7 @@
 import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
 import { EVENT_METRICS } from '../metrics.js';
 import { objectiveDirection, objectiveUnit } from '../objectives.js';
-import { loadSpace } from '../space/builtin.js';
+import { runSpace } from '../space/builtin.js';
 import type { EvaluationRecord, RunRow } from '../store/store.js';
 import type { AgentStatsEvent, EvaluationEvent, RunInfo, SpaceInfo } from './protocol.js';
 
@@ -78,18 +78,13 @@ export function toAgentStatsEvent(evaluations: number, stats: unknown): AgentSta
  * longer be loaded (a space file since moved). The page then falls back to the configs it sees.
  */
 export function spaceInfoOf(run: Pick<RunRow, 'space' | 'options'>): SpaceInfo | null {
-  const options = run.options;
-  const spaceOption = typeof options === 'object' && options !== null && typeof (options as Record<string, unknown>).space === 'string' ? ((options as Record<string, unknown>).space as string) : run.space;
-  try {
-    const space = loadSpace(spaceOption);
-    return {
-      name: space.name,
-      parameters: space.parameters.map((p) => ({ name: p.name, subsystem: p.subsystem, values: [...p.values] })),
-      base: mcConfigToJson(space.base).mcconfig,
-    };
-  } catch {
-    return null;
-  }
+  const space = runSpace(run);
+  if (space === null) return null;
+  return {
+    name: space.name,
+    parameters: space.parameters.map((p) => ({ name: p.name, subsystem: p.subsystem, values: [...p.values] })),
+    base: mcConfigToJson(space.base).mcconfig,
+  };
 }
 
 /** Whether two run lists would draw differently. */

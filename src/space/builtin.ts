@@ -59,3 +59,17 @@ export function loadSpace(nameOrPath: string = 'reference'): ParameterSpace {
   }
   return loadSpaceFile(nameOrPath);
 }
+
+/**
+ * The space a stored run searched, from the `space` option it was started with (its name when the
+ * options hold none); null when that can no longer be loaded (a space file since moved or changed).
+ */
+export function runSpace(run: { readonly space: string; readonly options: unknown }): ParameterSpace | null {
+  const options = run.options;
+  const option = typeof options === 'object' && options !== null && typeof (options as Record<string, unknown>).space === 'string' ? ((options as Record<string, unknown>).space as string) : run.space;
+  try {
+    return loadSpace(option);
+  } catch {
+    return null;
+  }
+}

@@ -3,6 +3,7 @@
  * in bounded memory.
  */
 import { EXPORT_METRICS } from '../metrics.js';
+import type { FrontPoint } from './front.js';
 import type { EvaluationRecord, RunRow } from './store.js';
 
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
@@ -46,5 +47,22 @@ export function* jsonExport(run: RunRow, evals: Iterable<EvaluationRecord>): Gen
     yield separator + JSON.stringify(e);
     separator = ',\n';
   }
+  yield '\n]}\n';
+}
+
+/**
+ * A run's power–latency front (front.ts), one line per design by increasing power: the evaluation,
+ * average power, total time, then the design's values by parameter name.
+ */
+export function* frontCsvExport(front: readonly FrontPoint[]): Generator<string, void, undefined> {
+  const parameters = front.length > 0 ? Object.keys(front[0].config) : [];
+  yield csvLine(['index', 'averagePowerMw', 'totalTimeNs', ...parameters]);
+  for (const f of front) yield csvLine([f.index, f.averagePowerMw, f.totalTimeNs, ...parameters.map((p) => f.config[p] ?? '')]);
+}
+
+/** One JSON object `{run, front}`, a design of the front per line. */
+export function* frontJsonExport(run: RunRow, front: readonly FrontPoint[]): Generator<string, void, undefined> {
+  yield `{"run":${JSON.stringify(run)},"front":[`;
+  yield front.map((f) => '\n' + JSON.stringify(f)).join(',');
   yield '\n]}\n';
 }

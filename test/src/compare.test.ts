@@ -88,6 +88,10 @@ describe('marl-dse compare', () => {
     expect(html.match(/<svg /g)).toHaveLength(2);
     expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/); // self-contained: nothing fetched
     expect(html).toMatch(/builtin:cloud-2 \/ latency: /);
+    // Each cell's values in its objective's unit, in the commands' one number format.
+    expect(html).toContain('<th>median final (ns)</th><th>mean (ns)</th><th>95 % CI of mean (ns)</th>');
+    expect(html).toContain('<th>median final (mW)</th>');
+    expect(html).toContain('target 62,000 ns.');
   });
 
   it('resuming a finished comparison reruns nothing and gives the same summary, also from an older compare.json', () => {

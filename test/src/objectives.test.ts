@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { METRICS } from '../../src/metrics.js';
-import { ARCHGYM_CAP, hypervolume, OBJECTIVES, objectiveDirection, objectiveMetric, ObjectiveTracker, paretoFront, validateObjective } from '../../src/objectives.js';
+import { ARCHGYM_CAP, hypervolume, OBJECTIVES, objectiveDirection, objectiveMetric, ObjectiveTracker, paretoFront, paretoFrontIndexes, validateObjective } from '../../src/objectives.js';
 
 function stats(averagePowerMw: number, totalTimeNs: number, extra: Partial<SimStats> = {}): SimStats {
   return { averagePowerMw, totalTimeNs, avgLatencyNs: totalTimeNs / 2, energyPj: averagePowerMw * totalTimeNs, ...extra } as SimStats;
@@ -10,6 +10,11 @@ function stats(averagePowerMw: number, totalTimeNs: number, extra: Partial<SimSt
 describe('pareto helpers', () => {
   it('keeps only non-dominated points', () => {
     expect(paretoFront([[3, 1], [1, 3], [2, 2], [2, 3], [3, 3]])).toEqual([[1, 3], [2, 2], [3, 1]]);
+  });
+
+  it('names the front by index, by increasing power; of equal points the first', () => {
+    expect(paretoFrontIndexes([[3, 1], [2, 2], [1, 3], [2, 2], [2, 3]])).toEqual([2, 1, 0]);
+    expect(paretoFrontIndexes([])).toEqual([]);
   });
 
   it('computes the dominated area against a reference point', () => {

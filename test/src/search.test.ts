@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { printSummary } from '../../src/cli/search.js';
+import type { SearchSummary } from '../../src/search/runner.js';
 import { RunStore } from '../../src/store/store.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
@@ -36,12 +38,13 @@ describe('marl-dse search', () => {
     expect(lines).toHaveLength(1);
     const s = JSON.parse(lines[0]);
     expect(Object.keys(s).sort()).toEqual(
-      ['runId', 'agent', 'trace', 'objective', 'target', 'seed', 'budget', 'evaluations', 'simulations', 'bestValue', 'bestConfig', 'bestStats', 'evaluationsToTarget', 'wallSeconds'].sort(),
+      ['runId', 'agent', 'trace', 'objective', 'target', 'seed', 'budget', 'evaluations', 'simulations', 'bestValue', 'bestConfig', 'bestStats', 'evaluationsToTarget', 'wallSeconds', 'front'].sort(),
     );
     expect(s.evaluations).toBe(96);
     expect(s.simulations).toBeGreaterThan(10);
     expect(s.simulations).toBeLessThanOrEqual(96);
     expect(s.bestStats.totalTimeNs).toBe(s.bestValue);
+    expect(s.front).toBeNull(); // a latency run keeps no front
     const show = cli('runs', 'show', String(s.runId), '--db', db, '--json');
     expect(show.code).toBe(0);
     expect(JSON.parse(show.stdout).run.status).toBe('finished');
@@ -185,5 +188,109 @@ describe('marl-dse search', () => {
   it('leaves a corrupt database file untouched and stored runs intact', () => {
     expect(readFileSync(corrupt, 'utf8')).toBe('this is not a database, and must stay as it is\n');
     expect(evaluationsOf(join(dir, 'a.sqlite'), 1)).toHaveLength(96);
+  });
+});
+
+describe('search --objective pareto: the front', () => {
+  const db = join(dir, 'pareto.sqlite');
+  const args = ['search', '--agent', 'random', '--budget', '40', '--trace', 'builtin:cloud-1', '--objective', 'pareto', '--seed', '3', '--db', db];
+
+  /** Cells of the table printed after the line `Pareto front …`: evaluation, power, latency, design. */
+  function printedFront(out: string): string[][] {
+    const lines = out.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('Pareto front (power, latency): '));
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(lines[start + 2]).toMatch(/│ evaluation\s+│ power \(mW\)\s+│ latency \(ns\)\s+│ design \(changes from the base design\)\s+│/);
+    const rows: string[][] = [];
+    for (const l of lines.slice(start + 4)) {
+      if (!l.startsWith('│')) break;
+      rows.push(l.split('│').slice(1, -1).map((c) => c.trim()));
+    }
+    return rows;
+  }
+
+  /** Non-dominated (power, latency) points of the stored evaluations, by brute force; of equal points the earliest, by increasing power. */
+  function storedFront() {
+    const s = RunStore.open(db, { readonly: true });
+    try {
+      const all = s.evaluations(1).map((e) => ({ index: e.index, p: e.stats.averagePowerMw, l: e.stats.totalTimeNs, config: e.config }));
+      expect(all).toHaveLength(40);
+      const dominated = (a: (typeof all)[number]) => all.some((b) => b.p <= a.p && b.l <= a.l && (b.p < a.p || b.l < a.l));
+      const repeat = (a: (typeof all)[number]) => all.some((b) => b.p === a.p && b.l === a.l && b.index < a.index);
+      return all.filter((a) => !dominated(a) && !repeat(a)).sort((a, b) => a.p - b.p);
+    } finally {
+      s.close();
+    }
+  }
+
+  it('prints, shows and exports the front of the stored evaluations, all alike', () => {
+    const r = cli(...args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/best value\s+│ [\d.]+ normalised hypervolume/);
+    expect(r.stdout).not.toMatch(/best design \(mcconfig\)/); // the front, not a single design
+    const truth = storedFront();
+    expect(truth.length).toBeGreaterThan(1);
+    const printed = printedFront(r.stdout);
+    expect(printed.map((c) => Number(c[0]))).toEqual(truth.map((t) => t.index));
+    printed.forEach((c, k) => {
+      // Printed to at least 4 significant digits.
+      const near = (cell: string, v: number) => expect(Math.abs(Number(cell.replaceAll(',', '')) - v)).toBeLessThanOrEqual(5e-4 * v);
+      near(c[1], truth[k].p);
+      near(c[2], truth[k].l);
+      // Every change named is the design's own value.
+      for (const change of c[3] === 'the base design' ? [] : c[3].split(' ')) {
+        const [key, value] = change.split('=');
+        expect(String(truth[k].config[key])).toBe(value);
+      }
+    });
+
+    // runs show: the same table; --json: the points themselves.
+    const show = cli('runs', 'show', '1', '--db', db);
+    expect(show.code).toBe(0);
+    expect(printedFront(show.stdout)).toEqual(printed);
+    const json = JSON.parse(cli('runs', 'show', '1', '--db', db, '--json').stdout);
+    const points = truth.map((t) => ({ index: t.index, averagePowerMw: t.p, totalTimeNs: t.l, config: t.config }));
+    expect(json.front).toMatchObject(points);
+
+    // runs export --front: csv and json.
+    const csv = cli('runs', 'export', '1', '--front', '--format', 'csv', '--db', db);
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = csv.stdout.trim().split('\n');
+    const parameters = Object.keys(truth[0].config);
+    expect(header).toBe(['index', 'averagePowerMw', 'totalTimeNs', ...parameters].join(','));
+    expect(rows).toEqual(truth.map((t) => [t.index, t.p, t.l, ...parameters.map((p) => t.config[p])].join(',')));
+    const exported = JSON.parse(cli('runs', 'export', '1', '--front', '--format', 'json', '--db', db).stdout);
+    expect(Object.keys(exported)).toEqual(['run', 'front']);
+    expect(exported.front).toEqual(json.front);
+
+    // search --json: the same front.
+    const again = JSON.parse(cli('search', '--resume', '1', '--db', db, '--json').stdout);
+    expect(again.front).toEqual(json.front);
+  });
+
+  it('--front on a run that is not pareto: one line, exit code 2', () => {
+    const other = join(dir, 'not-pareto.sqlite');
+    expect(cli(...base, '--agent', 'random', '--budget', '4', '--db', other).code).toBe(0);
+    const r = cli('runs', 'export', '1', '--front', '--format', 'csv', '--db', other);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('marl-dse: --front: run 1 searched for latency; only a pareto run keeps a front\n');
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('printSummary', () => {
+  const summary: SearchSummary = {
+    runId: 1, agent: 'random', trace: 'builtin:cloud-1', objective: 'latency', target: 60000, seed: 1, budget: 10, evaluations: 10,
+    simulations: 9, bestValue: 61617.5, bestConfig: null, bestStats: null, evaluationsToTarget: null, wallSeconds: 1.25, front: null, status: 'finished',
+  };
+
+  it('gives the best value and the target their objective\'s unit', () => {
+    const out = printSummary(summary);
+    expect(out).toMatch(/best value\s+│ 61,617.5 ns/);
+    expect(out).toMatch(/latency \(target 60,000 ns\)/);
+    const joint = printSummary({ ...summary, objective: 'joint', target: [3000, 62000.25], bestValue: 1.0234 });
+    expect(joint).toMatch(/joint \(target 3,000 mW, 62,000.25 ns\)/);
+    expect(joint).toMatch(/best value\s+│ 1.023 × target/);
+    expect(printSummary({ ...summary, objective: 'bandwidth', target: null, bestValue: 8.10341 })).toMatch(/best value\s+│ 8.103 GB\/s/);
   });
 });

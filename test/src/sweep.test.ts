@@ -4,6 +4,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatNumber } from '../../common/format.js';
 import { inProcessEvaluator, loadWorkload } from '../../src/evaluator/index.js';
 import { parseSpace } from '../../src/space/space.js';
 import { sweep, sweepBest } from '../../src/sweep.js';
@@ -91,7 +92,8 @@ describe('sweep', () => {
   it('survives SIGKILL from the command line, having written its rows as it went, and resumes to the same result', async () => {
     const args = ['sweep', '--trace', 'builtin:cloud-1', '--space', wideFile, '--out'];
     const ref = join(dir, 'cli-ref.csv');
-    expect(cli(...args, ref).code).toBe(0);
+    const first = cli(...args, ref);
+    expect(first.code).toBe(0);
     const out = join(dir, 'cli-killed.csv');
     const child = spawn(process.execPath, [CLI, ...args, out], { stdio: 'ignore' });
     // Killed once part of the sweep is on disk: a sweep writes each chunk of 8 rows as it finishes.
@@ -104,6 +106,11 @@ describe('sweep', () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ completed: WIDE_DESIGNS, resumedFrom: partial });
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(ref, 'utf8'));
+    // The same sweep, so the same optima: printed in the commands' one format, with their units.
+    const { bestPower, bestLatency } = JSON.parse(again.stdout);
+    expect(first.stdout).toContain(`lowest power   ${formatNumber(bestPower.averagePowerMw)} mW  ${JSON.stringify(bestPower.design)}\n`);
+    expect(first.stdout).toContain(`lowest latency ${formatNumber(bestLatency.totalTimeNs)} ns  ${JSON.stringify(bestLatency.design)}\n`);
+    expect(first.stdout).toMatch(/^swept [\d,]+ of [\d,]+ designs of /);
   });
 
   it('Ctrl-C (SIGINT) or SIGTERM stops it at once with exit code 130 or 143, keeping its rows and saying how to continue', async () => {

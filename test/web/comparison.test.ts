@@ -48,7 +48,7 @@ describe('a comparison folder', () => {
     expect(comparison!).toMatchObject({ name: 'cmp', runs: 4, report: true });
     expect(comparison!.cells).toHaveLength(1);
     const cell = comparison!.cells[0];
-    expect(cell).toMatchObject({ trace: 'builtin:cloud-1', objective: 'latency' });
+    expect(cell).toMatchObject({ trace: 'builtin:cloud-1', objective: 'latency', unit: 'ns' });
     expect(cell.verdict).toMatch(/^builtin:cloud-1 \/ latency: /);
     expect(cell.target).toBeCloseTo(cell.optimum! * 1.01, 6);
     expect(cell.agents.map((a) => a.agent)).toEqual(['marl', 'random']);

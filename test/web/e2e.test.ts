@@ -458,9 +458,12 @@ describe.skipIf(skipBrowser)('dashboard in a browser (Chromium at /usr/bin/chrom
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
       await page.goto(server.url);
       await page.locator('#comparison-card:not([hidden]) .verdicts li').first().waitFor({ timeout: 10_000 });
-      expect(await page.locator('#comparison-card .verdicts li').allTextContents()).toEqual([expect.stringMatching(/^builtin:cloud-2 \/ latency: .*True optimum /)]);
+      expect(await page.locator('#comparison-card .verdicts li').allTextContents()).toEqual([expect.stringMatching(/^builtin:cloud-2 \/ latency: .*True optimum [\d,.]+ ns\.$/)]);
       const href = await page.locator('#report-link').getAttribute('href');
       expect((await fetch(new URL(href!, server.url))).status).toBe(200);
+      // The run table's best values carry their objective's unit.
+      await page.locator('#runs tbody tr').nth(1).waitFor({ timeout: 10_000 });
+      expect(await page.locator('#runs tbody td.num:nth-of-type(8)').allTextContents()).toEqual([expect.stringMatching(/^[\d,.]+ ns$/), expect.stringMatching(/^[\d,.]+ ns$/)]);
       await page.locator('#runs tbody tr').first().click();
       await page.locator('#best .reference text').nth(1).waitFor({ timeout: 10_000 });
       const labels = await page.locator('#best .reference text').allTextContents();

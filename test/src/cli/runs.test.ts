@@ -49,8 +49,8 @@ describe('marl-dse runs list', () => {
     const lines = out.split('\n');
     expect(lines[1]).toMatch(/run\s+│ status\s+│ agent\s+│ trace\s+│ objective\s+│ seed\s+│ evaluations\s+│ best\s+│ simulations\s+│ wall s\s+│ created \(UTC\)/);
     const body = lines.filter((l) => /^│ \d/.test(l));
-    expect(body[0]).toMatch(/^│ 2\s+│ running\s+│ ppo\s+│ builtin:stream\s+│ power\s+│ 2\s+│ 2 \/ 100\s+│ 3,900\s+│ 2\s+│ —\s+│ \d{4}-\d\d-\d\d \d\d:\d\d/);
-    expect(body[1]).toMatch(/^│ 1\s+│ finished\s+│ marl\s+│ builtin:cloud-1\s+│ power\s+│ 1\s+│ 5 \/ 100\s+│ 2,800\s+│ 4\s+│ 12.3\s+│/);
+    expect(body[0]).toMatch(/^│ 2\s+│ running\s+│ ppo\s+│ builtin:stream\s+│ power\s+│ 2\s+│ 2 \/ 100\s+│ 3,900 mW\s+│ 2\s+│ —\s+│ \d{4}-\d\d-\d\d \d\d:\d\d/);
+    expect(body[1]).toMatch(/^│ 1\s+│ finished\s+│ marl\s+│ builtin:cloud-1\s+│ power\s+│ 1\s+│ 5 \/ 100\s+│ 2,800 mW\s+│ 4\s+│ 12.3\s+│/);
   });
 
   it('--json prints one array of runs; --status, --agent and --limit filter', async () => {
@@ -72,10 +72,10 @@ describe('marl-dse runs show', () => {
   it('prints the run, its progress, best value and best design', async () => {
     const out = await runs('show', '1', '--db', db);
     expect(out).toMatch(/run\s+│ 1 \(finished\)/);
-    expect(out).toMatch(/objective\s+│ power, target 3,000/);
+    expect(out).toMatch(/objective\s+│ power, target 3,000 mW/);
     expect(out).toMatch(/evaluations\s+│ 5 of 100/);
     expect(out).toMatch(/simulations\s+│ 4 \(1 cache hit\)/);
-    expect(out).toMatch(/best value\s+│ 2,800 at evaluation 3/);
+    expect(out).toMatch(/best value\s+│ 2,800 mW at evaluation 3/);
     expect(out).toMatch(/evaluations to target\s+│ 2\b/);
     expect(out).toMatch(/wall time\s+│ 12.3 s/);
     expect(out).toMatch(/best design\s+│ \[1,0\]/);
@@ -86,16 +86,44 @@ describe('marl-dse runs show', () => {
   it('a running run shows its progress so far', async () => {
     const out = await runs('show', '2', '--db', db);
     expect(out).toMatch(/run\s+│ 2 \(running\)/);
-    expect(out).toMatch(/best value\s+│ 3,900 at evaluation 1/);
+    expect(out).toMatch(/best value\s+│ 3,900 mW at evaluation 1/);
     expect(out).toMatch(/evaluations to target\s+│ —/);
     expect(out).toMatch(/wall time\s+│ —/);
   });
 
-  it('--json prints one object {run, best}', async () => {
+  it('--json prints one object {run, best, front}', async () => {
     const r = JSON.parse(await runs('show', '1', '--db', db, '--json'));
-    expect(Object.keys(r)).toEqual(['run', 'best']);
+    expect(Object.keys(r)).toEqual(['run', 'best', 'front']);
+    expect(r.front).toBeNull(); // a power run keeps no front
     expect(r.run).toMatchObject({ id: 1, bestValue: 2800 });
     expect(r.best).toEqual(JSON.parse(JSON.stringify(evaluations(values)[3])));
+  });
+});
+
+describe('units', () => {
+  it('list and show give each best value and target its objective\'s unit', async () => {
+    const file = join(dir, 'units.sqlite');
+    const store = RunStore.open(file);
+    const cases = [
+      ['latency', 61617.5, '61,617.5 ns'],
+      ['bandwidth', 8.1034, '8.103 GB/s'],
+      ['joint', 0.98765, '0.9877 × target'],
+      ['pareto', 0.4321, '0.4321 normalised hypervolume'],
+    ] as const;
+    const ids = cases.map(([objective, value]) => {
+      const id = store.createRun(newRun({ objective, target: objective === 'latency' ? 60000 : null }));
+      store.appendEvaluations(id, evaluations([value]));
+      return id;
+    });
+    store.close();
+    const rows = (await runs('list', '--db', file)).split('\n').filter((l) => /^│ \d/.test(l));
+    cases.forEach(([objective, , printed], k) => {
+      expect(rows.find((l) => l.startsWith(`│ ${ids[k]} `))).toMatch(new RegExp(`│ ${objective}\\s+│ 1\\s+│ 1 / 100\\s+│ ${printed.replace(/[.]/g, '\\.')}\\s+│`));
+    });
+    stdout = '';
+    expect(await runs('show', String(ids[0]), '--db', file)).toMatch(/objective\s+│ latency, target 60,000 ns/);
+    stdout = '';
+    expect(await runs('show', String(ids[0]), '--db', file)).toMatch(/best value\s+│ 61,617.5 ns at evaluation 0/);
   });
 });
 
@@ -175,6 +203,7 @@ describe('marl-dse runs: bad input', () => {
     ['a file that is not a store', ['list', '--db', notes], `${notes}: not a marl-dse run store (file is not a database)`],
     ['a bad --status', ['list', '--db', db, '--status', 'done'], '--status done: expected one of running, finished, interrupted, failed'],
     ['a bad --limit', ['list', '--db', db, '--limit', '0'], '--limit 0: expected a positive integer'],
+    ['--front on a run that is not pareto', ['export', '1', '--front', '--format', 'csv', '--db', db], '--front: run 1 searched for power; only a pareto run keeps a front'],
   ];
   for (const [what, args, message] of cases) {
     it(`${what}: one-line InputError`, async () => {
