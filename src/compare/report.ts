@@ -10,7 +10,7 @@ import { METRICS } from '../metrics.js';
 import { objectiveDirection, objectiveMetric, type ObjectiveName } from '../objectives.js';
 import { bestSoFarSvg, type CurveSeries, esc, slug } from './charts.js';
 import type { CellResult, CompareSpec } from './matrix.js';
-import { cliffsDelta, holm, mannWhitneyU, mean, meanCi95, median, medianCi } from './stats.js';
+import { cliffsDelta, holm, mannWhitneyU, mean, meanCi95, median, medianCi, seedsForSignificance, smallestPValue } from './stats.js';
 
 export interface AgentSummary {
   agent: string;
@@ -50,6 +50,40 @@ export interface CellSummary {
 }
 
 const ALPHA = 0.05;
+
+/** Two significant digits, without trailing zeros: 0.33, 0.029, 1. */
+const pText = (p: number): string => String(Number(p.toPrecision(2)));
+
+/**
+ * One line when the comparison cannot show any significant difference: with its seeds the smallest
+ * attainable p (Holm-corrected over the baselines) is not below ALPHA. Null when it can, or when
+ * nothing is tested (no MARL, or no baseline).
+ */
+export function smallSeedsWarning(spec: Pick<CompareSpec, 'agents' | 'seeds'>): string | null {
+  const baselines = spec.agents.filter((a) => a !== 'marl').length;
+  if (!spec.agents.includes('marl') || baselines === 0) return null;
+  const p = smallestPValue(spec.seeds, spec.seeds);
+  const adjusted = Math.min(1, baselines * p);
+  if (adjusted < ALPHA) return null;
+  const holmText = baselines > 1 ? `, ${pText(adjusted)} after Holm's correction over ${baselines} baselines` : '';
+  return (
+    `--seeds ${spec.seeds}: the smallest two-sided Mann-Whitney p attainable with ${spec.seeds} run${spec.seeds === 1 ? '' : 's'} per agent is ${pText(p)}${holmText}, ` +
+    `so no difference can be significant at ${ALPHA}; that needs --seeds ${seedsForSignificance(ALPHA, baselines)}`
+  );
+}
+
+/** What the chart's band spans with n runs: the k-th lowest to the k-th highest (the range when k = 1). */
+function bandText(n: number): string {
+  const { low } = medianCi(Array.from({ length: n }, (_, i) => i + 1), 0.95);
+  const runs = `with ${n} seed${n === 1 ? '' : 's'}`;
+  return low === 1 ? `${runs}: the range` : `${runs}: from the ${ordinal(low)} lowest to the ${ordinal(low)} highest run`;
+}
+
+function ordinal(k: number): string {
+  const tens = k % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][k % 10] ?? 'th');
+  return `${k}${suffix}`;
+}
 
 function unitOf(o: ObjectiveName): string {
   const metric = objectiveMetric(o);
@@ -158,6 +192,10 @@ function csvCell(v: unknown): string {
 const fmt = (v: number | null | undefined, digits = 4): string =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : Math.abs(v) >= 1000 ? v.toLocaleString('en-US', { maximumFractionDigits: 1 }) : v.toPrecision(digits);
 
+/** Counts (evaluations, U) and their medians: whole numbers as such, halves and the like to one decimal (22, 4.5, 1,234). */
+export const fmtCount = (v: number | null | undefined): string =>
+  v === null || v === undefined || Number.isNaN(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: 1 });
+
 export interface ReportInput {
   dir: string;
   spec: CompareSpec;
@@ -226,20 +264,20 @@ function reportHtml(input: ReportInput, svgs: Map<string, string>): string {
             `<tr><td>${esc(a.agent)}</td><td>${a.runs}</td><td>${fmt(a.median)}</td><td>${fmt(a.mean)}</td>` +
             `<td>${a.ci95 ? `${fmt(a.ci95[0])} – ${fmt(a.ci95[1])}` : '—'}</td>` +
             `<td>${c.optimum !== null && Number.isFinite(a.median) ? `${(((a.median / c.optimum) - 1) * 100).toFixed(2)} %` : '—'}</td>` +
-            `<td>${a.successRate === null ? '—' : `${Math.round(a.successRate * 100)} %`}</td><td>${fmt(a.medianEvaluationsToTarget)}</td></tr>`,
+            `<td>${a.successRate === null ? '—' : `${Math.round(a.successRate * 100)} %`}</td><td>${fmtCount(a.medianEvaluationsToTarget)}</td></tr>`,
         )
         .join('\n');
       const testRows = c.comparisons
         .map(
           (t) =>
-            `<tr><td>MARL vs ${esc(t.baseline)}</td><td>${t.metric === 'final' ? 'best value' : 'evaluations to target'}</td><td>${fmt(t.u)}</td><td>${fmt(t.pValue, 3)}</td><td>${fmt(t.pHolm, 3)}</td>` +
+            `<tr><td>MARL vs ${esc(t.baseline)}</td><td>${t.metric === 'final' ? 'best value' : 'evaluations to target'}</td><td>${fmtCount(t.u)}</td><td>${fmt(t.pValue, 3)}</td><td>${fmt(t.pHolm, 3)}</td>` +
             `<td>${fmt(t.cliffsDelta, 3)}</td><td class="${t.verdict}">${t.verdict === 'wins' ? 'MARL wins' : t.verdict === 'loses' ? 'MARL loses' : 'tie'}</td></tr>`,
         )
         .join('\n');
       return `<section>
 <h2>${esc(c.trace)} · ${esc(c.objective)}</h2>
 <p class="verdict">${esc(c.verdict)}</p>
-<figure class="chart">${svg}<figcaption>Median over seeds of the best value so far; the band is a 95 % distribution-free confidence interval of the median (with 5 seeds: the range).</figcaption></figure>
+<figure class="chart">${svg}<figcaption>Median over seeds of the best value so far; the band is a 95 % distribution-free confidence interval of the median (${bandTexts(c)}).</figcaption></figure>
 <table><thead><tr><th>agent</th><th>runs</th><th>median final</th><th>mean</th><th>95 % CI of mean</th><th>median gap to optimum</th><th>success</th><th>median evaluations to target</th></tr></thead>
 <tbody>${agentRows}</tbody></table>
 <p class="note">${c.optimum !== null ? `True optimum ${fmt(c.optimum)} from the ground-truth sweep; ` : ''}${c.target !== null ? `target ${fmt(c.target)}.` : 'no target, so no success rate.'}</p>
@@ -266,7 +304,7 @@ Wall time ${wallSeconds.toFixed(0)} s; ${simulations.toLocaleString('en-US')} di
 are no ties), Holm-adjusted over the baselines of the cell, on two measures: the best value found, and, where
 there is a target, the evaluations it took to reach it (a run that never did counts as taking more than the
 budget). Cliff's δ is the effect size (−1: every MARL run was lower, i.e. better, on that measure). With ${spec.seeds} seeds per agent the smallest possible p-value is
-${fmt(2 / binomial(2 * spec.seeds, spec.seeds), 2)}, so a cell can only show a significant difference when the separation is complete or nearly so.</p>
+${pText(smallestPValue(spec.seeds, spec.seeds))}, so a cell can only show a significant difference when the separation is complete or nearly so.</p>
 <h2>Verdicts</h2>
 <ul>${verdicts}</ul>
 ${sections}
@@ -274,8 +312,8 @@ ${sections}
 `;
 }
 
-function binomial(n: number, k: number): number {
-  let c = 1;
-  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
-  return c;
+/** The band's span for each number of runs the cell's agents have (one unless a comparison was cut short). */
+function bandTexts(c: CellSummary): string {
+  const counts = [...new Set(c.agents.map((a) => a.runs).filter((n) => n > 0))].sort((a, b) => a - b);
+  return counts.map(bandText).join('; ');
 }
