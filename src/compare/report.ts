@@ -72,11 +72,15 @@ export function smallSeedsWarning(spec: Pick<CompareSpec, 'agents' | 'seeds'>): 
   );
 }
 
-/** What the chart's band spans with n runs: the k-th lowest to the k-th highest (the range when k = 1). */
+/**
+ * What the chart's band spans with n runs: the k-th lowest to the k-th highest (the range when
+ * k = 1), and its real coverage when that falls short of 95 % (n ≤ 5).
+ */
 function bandText(n: number): string {
-  const { low } = medianCi(Array.from({ length: n }, (_, i) => i + 1), 0.95);
+  const { low, coverage } = medianCi(Array.from({ length: n }, (_, i) => i + 1), 0.95);
   const runs = `with ${n} seed${n === 1 ? '' : 's'}`;
-  return low === 1 ? `${runs}: the range` : `${runs}: from the ${ordinal(low)} lowest to the ${ordinal(low)} highest run`;
+  if (low > 1) return `${runs}: from the ${ordinal(low)} lowest to the ${ordinal(low)} highest run`;
+  return coverage < 0.95 ? `${runs}: the range, which holds the median with only ${Math.floor(coverage * 1000) / 10} % confidence` : `${runs}: the range`;
 }
 
 function ordinal(k: number): string {

@@ -106,7 +106,8 @@ describe('small seed counts', () => {
       { agent: 'random', bestValue: 16, evaluationsToTarget: 22 },
       { agent: 'random', bestValue: 18, evaluationsToTarget: 24 },
     ]);
-    expect(html).toContain('confidence interval of the median (with 3 seeds: the range).</figcaption>');
+    // 3 runs: the range, which holds the median with probability 1 − 2/2³.
+    expect(html).toContain('confidence interval of the median (with 3 seeds: the range, which holds the median with only 75 % confidence).</figcaption>');
     expect(html).not.toMatch(/with 5 seeds/);
     expect(html).toMatch(/With 3 seeds per agent the smallest possible p-value is\s+0\.1,/);
     // Median evaluations to target: MARL's (4 + 5) / 2, random's 22.
@@ -121,6 +122,8 @@ describe('small seed counts', () => {
     const runs = Array.from({ length: 18 }, (_, i) => ({ agent: i < 9 ? ('marl' as const) : ('random' as const), bestValue: i, evaluationsToTarget: i + 1 }));
     // 9 runs: [x(2), x(8)] covers 1 − 2 · 10/512 ≈ 96 %.
     expect(report(9, runs)).toContain('(with 9 seeds: from the 2nd lowest to the 2nd highest run).</figcaption>');
+    // 8 runs: [x(2), x(7)] would cover only 93 %; the range covers 99 %.
+    expect(report(8, runs.filter((r) => r.bestValue !== 8 && r.bestValue !== 17))).toContain('(with 8 seeds: the range).</figcaption>');
   });
 });
 
@@ -156,7 +159,7 @@ describe('marl-dse compare', () => {
     expect(html.match(/<svg /g)).toHaveLength(2);
     expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/); // self-contained: nothing fetched
     expect(html).toMatch(/builtin:cloud-2 \/ latency: /);
-    expect(html.match(/\(with 2 seeds: the range\)\.<\/figcaption>/g)).toHaveLength(2);
+    expect(html.match(/\(with 2 seeds: the range, which holds the median with only 50 % confidence\)\.<\/figcaption>/g)).toHaveLength(2);
   });
 
   it('resuming a finished comparison reruns nothing and gives the same summary, also from an older compare.json', () => {
