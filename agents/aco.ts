@@ -37,6 +37,15 @@ export interface AcoHyperparameters {
 /** train_aco_DRAMSys.py's flags (16 ants, greediness 0.5, evaporation 0.1) and default_dramsys.yaml's pheromone settings. */
 export const ACO_DEFAULTS: AcoHyperparameters = { antCount: 16, greediness: 0.5, evaporation: 0.1, decay: 0.1, initialPheromone: 0.1 };
 
+/** What each hyperparameter does, for `--hp help` and the README's table (checked against it). */
+export const ACO_MEANINGS: Record<keyof AcoHyperparameters, string> = {
+  antCount: 'designs per generation',
+  greediness: 'probability of taking the value with the most pheromone',
+  evaporation: "share of pheromone the best design's deposit replaces after each generation",
+  decay: "share of a chosen value's pheromone pulled back to τ0 after each ant",
+  initialPheromone: "τ0: every value's pheromone at the start",
+};
+
 /** Rewards beyond this deposit as much as this (exp would overflow). */
 const MAX_REWARD = 100;
 

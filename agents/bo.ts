@@ -59,6 +59,19 @@ export const BO_DEFAULTS: BoHyperparameters = {
   batch: 1,
 };
 
+/** What each hyperparameter does, for `--hp help` and the README's table (checked against it). */
+export const BO_MEANINGS: Record<keyof BoHyperparameters, string> = {
+  initialDesigns: 'random designs before the GP takes over',
+  candidates: 'random designs scored per proposal',
+  localStarts: 'local searches per proposal (half from the best candidates, half from the best designs seen)',
+  maxPoints: 'evaluations the GP conditions on, at most',
+  fitPoints: 'evaluations the hyperparameters are fitted on, at most',
+  refitEvery: 'evaluations between hyperparameter fits',
+  restarts: 'starts of the likelihood maximisation (the previous optimum is one)',
+  fitIterations: 'iRprop− steps per start',
+  batch: 'designs proposed at a time (each from the same model)',
+};
+
 /** Bounds of the log hyperparameters: length scales, signal variance, noise variance. */
 const LOG_ELL: [number, number] = [Math.log(0.01), Math.log(100)];
 const LOG_SIGNAL: [number, number] = [Math.log(0.01), Math.log(100)];

@@ -18,6 +18,15 @@ export interface GaHyperparameters {
 
 export const GA_DEFAULTS: GaHyperparameters = { population: 32, tournament: 3, crossoverRate: 0.9, mutationRate: 0, elites: 2 };
 
+/** What each hyperparameter does, for `--hp help` and the README's table (checked against it). */
+export const GA_MEANINGS: Record<keyof GaHyperparameters, string> = {
+  population: 'designs per generation',
+  tournament: 'designs drawn at random per tournament; the fittest becomes a parent',
+  crossoverRate: "probability that a child mixes its two parents' genes (uniform crossover) rather than copying the first's",
+  mutationRate: 'per-gene mutation probability; 0 means 1 / number of parameters',
+  elites: 'best designs carried unchanged into the next generation',
+};
+
 interface Individual {
   design: number[];
   fitness: number;

@@ -1,14 +1,15 @@
 /** The agents, by name. */
 import { InputError } from '../common/errors.js';
-import { AcoAgent } from './aco.js';
+import { unknownHyperparameter } from '../common/hyperparameters.js';
+import { ACO_DEFAULTS, ACO_MEANINGS, AcoAgent } from './aco.js';
 import type { Agent, SearchProblem } from './agent.js';
-import { BoAgent } from './bo.js';
-import { GeneticAgent } from './ga.js';
+import { BO_DEFAULTS, BO_MEANINGS, BoAgent } from './bo.js';
+import { GA_DEFAULTS, GA_MEANINGS, GeneticAgent } from './ga.js';
 import { createMarlAgent, type MarlGrouping } from './marl.js';
-import { createPpoAgent } from './ppo.js';
+import { createPpoAgent, PPO_DEFAULTS, PPO_MEANINGS } from './ppo.js';
 import { RandomAgent } from './random.js';
-import { SacAgent } from './sac.js';
-import { TpeAgent } from './tpe.js';
+import { SAC_DEFAULTS, SAC_MEANINGS, SacAgent } from './sac.js';
+import { TPE_DEFAULTS, TPE_MEANINGS, TpeAgent } from './tpe.js';
 
 export type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
 
@@ -26,6 +27,30 @@ export interface AgentOptions {
   grouping?: MarlGrouping;
 }
 
+export interface Hyperparameter {
+  name: string;
+  default: unknown;
+  meaning: string;
+}
+
+/** Each agent's hyperparameters with their defaults and meanings (`marl` runs PPO's code, so has PPO's). */
+const HYPERPARAMETERS: Readonly<Record<AgentName, { defaults: object; meanings: Readonly<Record<string, string>> }>> = {
+  marl: { defaults: PPO_DEFAULTS, meanings: PPO_MEANINGS },
+  ppo: { defaults: PPO_DEFAULTS, meanings: PPO_MEANINGS },
+  sac: { defaults: SAC_DEFAULTS, meanings: SAC_MEANINGS },
+  random: { defaults: {}, meanings: {} },
+  ga: { defaults: GA_DEFAULTS, meanings: GA_MEANINGS },
+  tpe: { defaults: TPE_DEFAULTS, meanings: TPE_MEANINGS },
+  bo: { defaults: BO_DEFAULTS, meanings: BO_MEANINGS },
+  aco: { defaults: ACO_DEFAULTS, meanings: ACO_MEANINGS },
+};
+
+/** The hyperparameters `--hp` may set for `agent`, in the order its file declares them. */
+export function agentHyperparameters(agent: AgentName): Hyperparameter[] {
+  const { defaults, meanings } = HYPERPARAMETERS[agent];
+  return Object.entries(defaults).map(([name, d]) => ({ name, default: d, meaning: meanings[name] }));
+}
+
 export function parseAgentName(raw: string): AgentName {
   if ((AGENTS as readonly string[]).includes(raw)) return raw as AgentName;
   throw new InputError(`agent "${raw}": unknown (expected one of ${AGENTS.join(', ')})`);
@@ -33,6 +58,11 @@ export function parseAgentName(raw: string): AgentName {
 
 export function createAgent(name: AgentName, problem: SearchProblem, opts: AgentOptions): Agent {
   const hp = opts.hyperparameters as never;
+  // Names are checked here, against the agent asked for (marl's are PPO's, but the message says marl).
+  const known = agentHyperparameters(name).map((h) => h.name);
+  for (const k of Object.keys(opts.hyperparameters ?? {})) {
+    if (known.length > 0 && !known.includes(k)) throw new InputError(unknownHyperparameter(name, k, known));
+  }
   switch (name) {
     case 'marl':
       return createMarlAgent(problem, { seed: opts.seed, grouping: opts.grouping, hyperparameters: hp });

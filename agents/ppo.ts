@@ -61,6 +61,26 @@ export const PPO_DEFAULTS: PpoHyperparameters = {
   counterfactualBuffer: 2048,
 };
 
+/** What each hyperparameter does, for `--hp help` and the README's table (checked against it). */
+export const PPO_MEANINGS: Record<keyof PpoHyperparameters, string> = {
+  learningRate: 'Adam step size of the policy and value networks',
+  rolloutSteps: 'transitions collected between updates',
+  epochs: 'passes over each rollout per update',
+  minibatches: 'minibatches each rollout is split into per epoch',
+  gamma: 'discount factor',
+  gaeLambda: 'λ of generalised advantage estimation',
+  clipCoef: 'clip range of the probability ratio in the surrogate loss',
+  entropyCoef: 'weight of the entropy bonus',
+  valueCoef: 'weight of the value loss',
+  maxGradNorm: 'gradient norm each network is clipped to',
+  hidden: 'hidden layer widths of every network',
+  normalizeAdvantages: "standardise each learner's advantages per minibatch",
+  centralizedCritic: 'one value network for all learners (MAPPO)',
+  counterfactual: 'counterfactual advantages from a joint-action critic (marl only)',
+  counterfactualSteps: "the joint-action critic's minibatch steps (64 transitions) per update",
+  counterfactualBuffer: 'transitions the joint-action critic learns from (the newest)',
+};
+
 /** One sampled action and what the update needs of it: each learner's log-probability and value,
  *  and the policies it was drawn from (PaddedHeads layout). */
 export interface PpoStep {

@@ -55,6 +55,22 @@ export const SAC_DEFAULTS: SacHyperparameters = {
   hidden: [64, 64],
 };
 
+/** What each hyperparameter does, for `--hp help` and the README's table (checked against it). */
+export const SAC_MEANINGS: Record<keyof SacHyperparameters, string> = {
+  policyLearningRate: 'Adam step size of the policy network',
+  qLearningRate: 'Adam step size of the twin Q networks',
+  batchSize: 'transitions per gradient step',
+  bufferSize: 'transitions the replay buffer holds (the newest)',
+  gamma: 'discount factor',
+  tau: 'Polyak factor of the target Q networks',
+  learningStarts: 'transitions collected with random actions before learning starts',
+  updatesPerStep: 'gradient steps per collected transition (0.5: one every second transition)',
+  targetEntropyScale: "target entropy of each head, as a share of its maximum (ln of its number of values)",
+  initialAlpha: 'starting temperature α of every head',
+  alphaLearningRate: 'Adam step size of the temperatures',
+  hidden: 'hidden layer widths of every network',
+};
+
 /** A discrete SAC learner over several categorical heads, for any environment stream. */
 export class SacLearner {
   readonly hp: SacHyperparameters;

@@ -63,6 +63,20 @@ export const TPE_DEFAULTS: TpeHyperparameters = {
   batch: 1,
 };
 
+/** What each hyperparameter does, for `--hp help` and the README's table (checked against it). */
+export const TPE_MEANINGS: Record<keyof TpeHyperparameters, string> = {
+  startupTrials: 'random designs before the estimators take over (n_startup_trials)',
+  eiCandidates: 'designs drawn from l per proposal (n_ei_candidates)',
+  priorWeight: 'weight of the prior component (prior_weight)',
+  gamma: 'the good group holds min(⌈gamma · n⌉, gammaMax) of the n trials',
+  gammaMax: 'the most trials the good group holds',
+  multivariate: 'one joint estimator over all parameters',
+  ordinal: 'ordered parameters on their value index, with Gaussian kernels (suggest_int)',
+  considerMagicClip: "ordinal kernels' σ at least range / min(100, n + 2) (consider_magic_clip)",
+  considerEndpoints: "the outermost ordinal kernels' σ may reach to the ends of the range (consider_endpoints)",
+  batch: 'designs proposed at a time (each from the same estimators)',
+};
+
 /** Optuna's default_weights: the newest 25 observations weigh 1, older ones ramp up from 1/n. */
 function defaultWeights(n: number): number[] {
   if (n < 25) return new Array<number>(n).fill(1);

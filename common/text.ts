@@ -22,3 +22,35 @@ export function oneLine(text: string, max = MAX_MESSAGE_CHARS): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
   });
 }
+
+/** Edit distance (insertions, deletions, substitutions) between two strings. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The known name a mistyped `name` most likely meant, ignoring case: one that contains it or that
+ * it contains (`populationSize` → `population`; both at least 4 letters), else the nearest by edit
+ * distance when at most a third of its letters (at least 2) differ; null when none is that close.
+ */
+export function closestName(name: string, known: readonly string[]): string | null {
+  const n = name.toLowerCase();
+  const nested = (l: string): boolean => Math.min(n.length, l.length) >= 4 && (n.includes(l) || l.includes(n));
+  let best: string | null = null;
+  let bestScore = Infinity;
+  for (const k of known) {
+    const l = k.toLowerCase();
+    const d = editDistance(n, l);
+    const close = nested(l) || d <= Math.max(2, Math.floor(n.length / 3));
+    // Of the close names, one holding the other whole wins over a typo at the same distance.
+    const score = d - (nested(l) ? 0.5 : 0);
+    if (close && score < bestScore) [best, bestScore] = [k, score];
+  }
+  return best;
+}

@@ -6,7 +6,7 @@ import { InputError, isInputError } from '../../common/errors.js';
 import { AGENTS } from '../../agents/index.js';
 import { COMPARE_DEFAULTS, CompareSpecSchema, type CompareSpec, collectResults, openCompareDir, runMatrix } from '../compare/matrix.js';
 import { slug } from '../compare/charts.js';
-import { summarise, writeReport } from '../compare/report.js';
+import { smallSeedsWarning, summarise, writeReport } from '../compare/report.js';
 import type { MetricName } from '../metrics.js';
 import { OBJECTIVES, objectiveDirection, objectiveMetric, type ObjectiveName } from '../objectives.js';
 import { readSearchConfigFile } from '../search/options.js';
@@ -188,6 +188,8 @@ export function registerCompareCommand(program: Command): void {
       const rescore = flags.resume ? tolerance(flags.tolerance) : undefined;
       if (rescore !== undefined) state.spec = { ...state.spec, tolerance: rescore };
       const spec = state.spec;
+      const warning = smallSeedsWarning(spec);
+      if (warning !== null) process.stderr.write(`marl-dse: warning: ${warning}\n`);
       const interruption = interruptible('stopping the comparison');
       const runs = spec.agents.length * spec.traces.length * spec.objectives.length * spec.seeds;
       const bar = progressBar(runs * spec.budget, ' compare |{bar}| {value}/{total} evaluations | {runs} runs | ETA {eta_formatted}');

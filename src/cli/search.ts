@@ -7,7 +7,7 @@ import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
 import { AGENTS } from '../../agents/index.js';
 import { formatNumber as fmt, withUnit } from '../../common/format.js';
 import { OBJECTIVES, objectiveUnit } from '../objectives.js';
-import { type SearchFlags, resolveSearchOptions, DEFAULT_DB } from '../search/options.js';
+import { type SearchFlags, resolveSearchOptions, DEFAULT_DB, hyperparameterHelp, wantsHyperparameterHelp } from '../search/options.js';
 import { resumeRun, runSearch, type SearchHooks, type SearchSummary } from '../search/runner.js';
 import { DEFAULT_PORT } from '../server/server.js';
 import type { ServerHandle } from '../server/thread.js';
@@ -82,7 +82,7 @@ export function registerSearchCommand(program: Command): void {
     .option('--queue <url>', 'simulate on `marl-dse worker` processes through the Redis queue at URL (redis://HOST:PORT)')
     .option('--episode-length <n>', 'steps per episode (default 1, the published setup)')
     .option('--grouping <g>', 'marl: one agent per parameter (default) or per slice')
-    .option('--hp <name=value>', 'an agent hyperparameter (repeatable)', collect, [])
+    .option('--hp <name=value>', 'an agent hyperparameter (repeatable); `--hp help` lists the agent\'s', collect, [])
     .option('--backend <name>', 'TensorFlow.js backend: auto, wasm, cpu, tensorflow (default auto)')
     .option('--db <file>', `the run store (default ${DEFAULT_DB})`)
     .option('--checkpoint-every <n>', 'checkpoint the agent every n evaluations (default 64)')
@@ -92,6 +92,10 @@ export function registerSearchCommand(program: Command): void {
     .option('--serve', 'watch the search live: start the dashboard on its store first (kept serving afterwards on a terminal, until Ctrl-C)')
     .option('--port <n>', `the dashboard port with --serve (default ${DEFAULT_PORT}; 0: any free port)`)
     .action(async (flags: SearchCliFlags) => {
+      if (wantsHyperparameterHelp(flags)) {
+        process.stdout.write(hyperparameterHelp(flags));
+        return;
+      }
       const interruption = interruptible('stopping the search; the run can be resumed');
       let bar: Progress = { update() {}, stop() {} };
       let server: ServerHandle | null = null;

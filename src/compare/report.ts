@@ -11,7 +11,7 @@ import { METRICS } from '../metrics.js';
 import { objectiveDirection, objectiveMetric, type ObjectiveName, objectiveUnit } from '../objectives.js';
 import { bestSoFarSvg, type CurveSeries, esc, slug } from './charts.js';
 import type { CellResult, CompareSpec } from './matrix.js';
-import { cliffsDelta, holm, mannWhitneyU, mean, meanCi95, median, medianCi } from './stats.js';
+import { cliffsDelta, holm, mannWhitneyU, mean, meanCi95, median, medianCi, seedsForSignificance, smallestPValue } from './stats.js';
 
 export interface AgentSummary {
   agent: string;
@@ -51,6 +51,44 @@ export interface CellSummary {
 }
 
 const ALPHA = 0.05;
+
+/** Two significant digits, without trailing zeros: 0.33, 0.029, 1. */
+const pText = (p: number): string => String(Number(p.toPrecision(2)));
+
+/**
+ * One line when the comparison cannot show any significant difference: with its seeds the smallest
+ * attainable p (Holm-corrected over the baselines) is not below ALPHA. Null when it can, or when
+ * nothing is tested (no MARL, or no baseline).
+ */
+export function smallSeedsWarning(spec: Pick<CompareSpec, 'agents' | 'seeds'>): string | null {
+  const baselines = spec.agents.filter((a) => a !== 'marl').length;
+  if (!spec.agents.includes('marl') || baselines === 0) return null;
+  const p = smallestPValue(spec.seeds, spec.seeds);
+  const adjusted = Math.min(1, baselines * p);
+  if (adjusted < ALPHA) return null;
+  const holmText = baselines > 1 ? `, ${pText(adjusted)} after Holm's correction over ${baselines} baselines` : '';
+  return (
+    `--seeds ${spec.seeds}: the smallest two-sided Mann-Whitney p attainable with ${spec.seeds} run${spec.seeds === 1 ? '' : 's'} per agent is ${pText(p)}${holmText}, ` +
+    `so no difference can be significant at ${ALPHA}; that needs --seeds ${seedsForSignificance(ALPHA, baselines)}`
+  );
+}
+
+/**
+ * What the chart's band spans with n runs: the k-th lowest to the k-th highest (the range when
+ * k = 1), and its real coverage when that falls short of 95 % (n ≤ 5).
+ */
+function bandText(n: number): string {
+  const { low, coverage } = medianCi(Array.from({ length: n }, (_, i) => i + 1), 0.95);
+  const runs = `with ${n} seed${n === 1 ? '' : 's'}`;
+  if (low > 1) return `${runs}: from the ${ordinal(low)} lowest to the ${ordinal(low)} highest run`;
+  return coverage < 0.95 ? `${runs}: the range, which holds the median with only ${Math.floor(coverage * 1000) / 10} % confidence` : `${runs}: the range`;
+}
+
+function ordinal(k: number): string {
+  const tens = k % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][k % 10] ?? 'th');
+  return `${k}${suffix}`;
+}
 
 function unitOf(o: ObjectiveName): string {
   const metric = objectiveMetric(o);
@@ -157,6 +195,10 @@ function csvCell(v: unknown): string {
 }
 
 
+/** Counts (evaluations, U) and their medians: whole numbers as such, halves and the like to one decimal (22, 4.5, 1,234). */
+export const fmtCount = (v: number | null | undefined): string =>
+  v === null || v === undefined || Number.isNaN(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: 1 });
+
 export interface ReportInput {
   dir: string;
   spec: CompareSpec;
@@ -227,7 +269,7 @@ function reportHtml(input: ReportInput, svgs: Map<string, string>): string {
             `<tr><td>${esc(a.agent)}</td><td>${a.runs}</td><td>${fmt(a.median)}</td><td>${fmt(a.mean)}</td>` +
             `<td>${a.ci95 ? `${fmt(a.ci95[0])} – ${fmt(a.ci95[1])}` : '—'}</td>` +
             `<td>${c.optimum !== null && Number.isFinite(a.median) ? `${(((a.median / c.optimum) - 1) * 100).toFixed(2)} %` : '—'}</td>` +
-            `<td>${a.successRate === null ? '—' : `${Math.round(a.successRate * 100)} %`}</td><td>${fmt(a.medianEvaluationsToTarget)}</td></tr>`,
+            `<td>${a.successRate === null ? '—' : `${Math.round(a.successRate * 100)} %`}</td><td>${fmtCount(a.medianEvaluationsToTarget)}</td></tr>`,
         )
         .join('\n');
       const testRows = c.comparisons
@@ -240,7 +282,7 @@ function reportHtml(input: ReportInput, svgs: Map<string, string>): string {
       return `<section>
 <h2>${esc(c.trace)} · ${esc(c.objective)}</h2>
 <p class="verdict">${esc(c.verdict)}</p>
-<figure class="chart">${svg}<figcaption>Median over seeds of the best value so far; the band is a 95 % distribution-free confidence interval of the median (with 5 seeds: the range).</figcaption></figure>
+<figure class="chart">${svg}<figcaption>Median over seeds of the best value so far; the band is a 95 % distribution-free confidence interval of the median (${bandTexts(c)}).</figcaption></figure>
 <table><thead><tr><th>agent</th><th>runs</th><th>median final${inUnit}</th><th>mean${inUnit}</th><th>95 % CI of mean${inUnit}</th><th>median gap to optimum</th><th>success</th><th>median evaluations to target</th></tr></thead>
 <tbody>${agentRows}</tbody></table>
 <p class="note">${c.optimum !== null ? `True optimum ${esc(withUnit(c.optimum, unit))} from the ground-truth sweep; ` : ''}${c.target !== null ? `target ${esc(withUnit(c.target, unit))}.` : 'no target, so no success rate.'}</p>
@@ -267,7 +309,7 @@ Wall time ${wallSeconds.toFixed(0)} s; ${simulations.toLocaleString('en-US')} di
 are no ties), Holm-adjusted over the baselines of the cell, on two measures: the best value found, and, where
 there is a target, the evaluations it took to reach it (a run that never did counts as taking more than the
 budget). Cliff's δ is the effect size (−1: every MARL run was lower, i.e. better, on that measure). With ${spec.seeds} seeds per agent the smallest possible p-value is
-${fmt(2 / binomial(2 * spec.seeds, spec.seeds))}, so a cell can only show a significant difference when the separation is complete or nearly so.</p>
+${pText(smallestPValue(spec.seeds, spec.seeds))}, so a cell can only show a significant difference when the separation is complete or nearly so.</p>
 <h2>Verdicts</h2>
 <ul>${verdicts}</ul>
 ${sections}
@@ -275,8 +317,8 @@ ${sections}
 `;
 }
 
-function binomial(n: number, k: number): number {
-  let c = 1;
-  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
-  return c;
+/** The band's span for each number of runs the cell's agents have (one unless a comparison was cut short). */
+function bandTexts(c: CellSummary): string {
+  const counts = [...new Set(c.agents.map((a) => a.runs).filter((n) => n > 0))].sort((a, b) => a - b);
+  return counts.map(bandText).join('; ');
 }

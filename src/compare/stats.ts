@@ -92,6 +92,31 @@ function exactUCounts(m: number, n: number): number[] {
   return counts;
 }
 
+/** C(n, k), as a float (exact for the sample sizes a comparison has). */
+function binomial(n: number, k: number): number {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return c;
+}
+
+/**
+ * The smallest two-sided p the exact Mann-Whitney test can give for samples of m and n: the two
+ * complete separations are the only outcomes as extreme, each of probability 1 / C(m + n, m).
+ */
+export function smallestPValue(m: number, n: number): number {
+  return Math.min(1, 2 / binomial(m + n, m));
+}
+
+/**
+ * The fewest seeds per agent with which `tests` Holm-corrected tests of n runs against n can reach
+ * p < alpha (Holm multiplies the smallest p by the number of tests).
+ */
+export function seedsForSignificance(alpha: number, tests = 1): number {
+  let n = 1;
+  while (tests * smallestPValue(n, n) >= alpha) n++;
+  return n;
+}
+
 export interface MannWhitney {
   /** U of the first sample: the number of pairs (x, y) with x > y, ties counting ½. */
   u: number;

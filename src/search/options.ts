@@ -2,12 +2,13 @@
  * The options of a search, from flags and/or a config file (`--config FILE.json|yaml`), checked in
  * one place. Flags override the file.
  */
+import Table from 'cli-table3';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../common/errors.js';
 import { integer, isReservedKey, RESERVED_KEY_MESSAGE, reservedKeyPath } from '../../common/parse.js';
-import { AGENTS } from '../../agents/index.js';
+import { AGENTS, type AgentName, agentHyperparameters } from '../../agents/index.js';
 import { BACKENDS } from '../../agents/nn.js';
 import { OBJECTIVES, type ObjectiveSpec, REWARDS, validateObjective } from '../objectives.js';
 
@@ -125,7 +126,7 @@ export function parseHyperparameters(items: readonly string[]): Record<string, u
   const out: Record<string, unknown> = {};
   for (const item of items) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new InputError(`--hp ${item}: expected NAME=VALUE`);
+    if (eq <= 0) throw new InputError(`--hp ${item}: expected NAME=VALUE (\`--hp help\` lists the agent's hyperparameters)`);
     const name = item.slice(0, eq).trim();
     if (isReservedKey(name)) throw new InputError(`--hp ${name}: ${RESERVED_KEY_MESSAGE}`);
     const raw = item.slice(eq + 1).trim();
@@ -138,6 +139,25 @@ export function parseHyperparameters(items: readonly string[]): Record<string, u
     out[name] = v;
   }
   return out;
+}
+
+/** `--hp help` asks for the agent's hyperparameters instead of a search. */
+export function wantsHyperparameterHelp(flags: Pick<SearchFlags, 'hp'>): boolean {
+  return (flags.hp ?? []).some((item) => item.trim() === 'help');
+}
+
+/**
+ * The table `--hp help` prints: each hyperparameter of `agent`, its default as `--hp` takes it, and
+ * what it does. The agent comes from `--agent`, else the config file, else marl.
+ */
+export function hyperparameterHelp(flags: Pick<SearchFlags, 'agent' | 'config'>): string {
+  const file: SearchConfig = flags.config ? readSearchConfig(flags.config) : {};
+  const agent: AgentName = oneOf(flags.agent, '--agent', AGENTS) ?? file.agent ?? 'marl';
+  const rows = agentHyperparameters(agent);
+  if (rows.length === 0) return `${agent} has no hyperparameters\n`;
+  const t = new Table({ head: ['--hp', 'default', 'meaning'], style: { head: [], border: [], compact: true } });
+  for (const h of rows) t.push([h.name, JSON.stringify(h.default), h.meaning]);
+  return `${agent}'s hyperparameters (set with --hp NAME=VALUE):\n${t.toString()}\n`;
 }
 
 /** Merges the config file and the flags into complete, checked options. */

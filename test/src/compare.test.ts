@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { parse } from 'parse5';
 import { RunStore } from '../../src/store/store.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliffsDelta, holm, mannWhitneyU, meanCi95, medianCi, t975 } from '../../src/compare/stats.js';
+import { cliffsDelta, holm, mannWhitneyU, meanCi95, medianCi, seedsForSignificance, smallestPValue, t975 } from '../../src/compare/stats.js';
+import { COMPARE_DEFAULTS, type CellResult, type CompareSpec } from '../../src/compare/matrix.js';
+import { smallSeedsWarning, summarise, writeReport } from '../../src/compare/report.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'marl-dse-compare-'));
@@ -57,6 +59,74 @@ describe('statistics', () => {
   });
 });
 
+describe('small seed counts', () => {
+  it('the smallest attainable p is that of a complete separation in the exact test: 2 / C(m + n, m)', () => {
+    expect(smallestPValue(2, 2)).toBeCloseTo(1 / 3, 12);
+    expect(smallestPValue(5, 5)).toBeCloseTo(2 / 252, 12);
+    expect(smallestPValue(1, 1)).toBe(1);
+    for (let m = 1; m <= 6; m++) for (let n = 1; n <= 6; n++) {
+      const x = Array.from({ length: m }, (_, i) => i);
+      const y = Array.from({ length: n }, (_, i) => 100 + i);
+      expect(smallestPValue(m, n), `${m} vs ${n}`).toBeCloseTo(mannWhitneyU(x, y).pValue, 12);
+    }
+    expect(seedsForSignificance(0.05)).toBe(4); // 2/70 ≈ 0.029; 3 seeds give 2/20 = 0.1
+    expect(seedsForSignificance(0.05, 4)).toBe(5); // Holm over 4: 4 · 2/70 ≈ 0.11, 4 · 2/252 ≈ 0.032
+  });
+
+  it('warns, in one line, when no test can reach significance, with the seeds that would', () => {
+    expect(smallSeedsWarning({ agents: ['marl', 'random'], seeds: 2 })).toBe(
+      '--seeds 2: the smallest two-sided Mann-Whitney p attainable with 2 runs per agent is 0.33, so no difference can be significant at 0.05; that needs --seeds 4',
+    );
+    expect(smallSeedsWarning({ agents: ['marl', 'ppo', 'sac', 'random', 'ga'], seeds: 4 })).toBe(
+      "--seeds 4: the smallest two-sided Mann-Whitney p attainable with 4 runs per agent is 0.029, 0.11 after Holm's correction over 4 baselines, so no difference can be significant at 0.05; that needs --seeds 5",
+    );
+    expect(smallSeedsWarning({ agents: ['marl', 'random'], seeds: 4 })).toBeNull();
+    expect(smallSeedsWarning({ agents: ['marl', 'ppo', 'sac', 'random', 'ga'], seeds: 5 })).toBeNull();
+    expect(smallSeedsWarning({ agents: ['ppo', 'random'], seeds: 2 })).toBeNull(); // no MARL: nothing is tested
+    expect(smallSeedsWarning({ agents: ['marl'], seeds: 1 })).toBeNull();
+  });
+
+  /** A report from made-up runs: marl and random on one cell with a target. */
+  function report(seeds: number, runs: Array<Pick<CellResult, 'agent' | 'bestValue' | 'evaluationsToTarget'>>): string {
+    const spec: CompareSpec = { ...COMPARE_DEFAULTS, agents: ['marl', 'random'], traces: ['builtin:stream'], objectives: ['latency'], seeds, budget: 30 };
+    const results: CellResult[] = runs.map((r, i) => ({ ...r, trace: 'builtin:stream', objective: 'latency', seed: i, runId: i + 1, curve: [r.bestValue], simulations: 1, wallSeconds: 1 }));
+    const key = 'builtin:stream|latency';
+    const cells = summarise(spec, results, new Map([[key, null]]), new Map([[key, 15]]));
+    const out = mkdtempSync(join(dir, 'report-'));
+    writeReport({ dir: out, spec, results, cells, wallSeconds: 1, simulations: runs.length });
+    return readFileSync(join(out, 'report.html'), 'utf8');
+  }
+
+  it("the report's caption and smallest p name the seeds used; counts print as 22 and 4.5", () => {
+    const html = report(3, [
+      { agent: 'marl', bestValue: 10, evaluationsToTarget: 4 },
+      { agent: 'marl', bestValue: 12, evaluationsToTarget: 5 },
+      { agent: 'marl', bestValue: 14, evaluationsToTarget: null },
+      { agent: 'random', bestValue: 12, evaluationsToTarget: 20 },
+      { agent: 'random', bestValue: 16, evaluationsToTarget: 22 },
+      { agent: 'random', bestValue: 18, evaluationsToTarget: 24 },
+    ]);
+    // 3 runs: the range, which holds the median with probability 1 − 2/2³.
+    expect(html).toContain('confidence interval of the median (with 3 seeds: the range, which holds the median with only 75 % confidence).</figcaption>');
+    expect(html).not.toMatch(/with 5 seeds/);
+    expect(html).toMatch(/With 3 seeds per agent the smallest possible p-value is\s+0\.1,/);
+    // Median evaluations to target: MARL's (4 + 5) / 2, random's 22.
+    expect(html).toMatch(/<tr><td>marl<\/td>.*<td>4\.5<\/td><\/tr>/);
+    expect(html).toMatch(/<tr><td>random<\/td>.*<td>22<\/td><\/tr>/);
+    // U: 1.5 on the best values (a tie counts ½), 3 on evaluations to target (a miss counts 31).
+    expect(html).toMatch(/<td>MARL vs random<\/td><td>best value<\/td><td>1\.5<\/td>/);
+    expect(html).toMatch(/<td>MARL vs random<\/td><td>evaluations to target<\/td><td>3<\/td>/);
+  });
+
+  it('with more seeds the caption says which runs bound the band', () => {
+    const runs = Array.from({ length: 18 }, (_, i) => ({ agent: i < 9 ? ('marl' as const) : ('random' as const), bestValue: i, evaluationsToTarget: i + 1 }));
+    // 9 runs: [x(2), x(8)] covers 1 − 2 · 10/512 ≈ 96 %.
+    expect(report(9, runs)).toContain('(with 9 seeds: from the 2nd lowest to the 2nd highest run).</figcaption>');
+    // 8 runs: [x(2), x(7)] would cover only 93 %; the range covers 99 %.
+    expect(report(8, runs.filter((r) => r.bestValue !== 8 && r.bestValue !== 17))).toContain('(with 8 seeds: the range).</figcaption>');
+  });
+});
+
 describe('marl-dse compare', () => {
   const out = join(dir, 'small');
 
@@ -64,7 +134,8 @@ describe('marl-dse compare', () => {
     const config = join(dir, 'compare.yaml');
     writeFileSync(config, 'targets:\n  latency: 62000\n');
     const r = cli('compare', '--agents', 'marl,random', '--traces', 'builtin:cloud-2', '--objectives', 'latency,power', '--seeds', '2', '--budget', '48', '--workers', '2', '--config', config, '--out', out, '--json');
-    expect(r.stderr).toBe('');
+    // 2 seeds cannot give a significant test: one line says so, before the runs.
+    expect(r.stderr).toBe('marl-dse: warning: --seeds 2: the smallest two-sided Mann-Whitney p attainable with 2 runs per agent is 0.33, so no difference can be significant at 0.05; that needs --seeds 4\n');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.runs).toBe(8);
@@ -92,6 +163,7 @@ describe('marl-dse compare', () => {
     expect(html).toContain('<th>median final (ns)</th><th>mean (ns)</th><th>95 % CI of mean (ns)</th>');
     expect(html).toContain('<th>median final (mW)</th>');
     expect(html).toContain('target 62,000 ns.');
+    expect(html.match(/\(with 2 seeds: the range, which holds the median with only 50 % confidence\)\.<\/figcaption>/g)).toHaveLength(2);
   });
 
   it('resuming a finished comparison reruns nothing and gives the same summary, also from an older compare.json', () => {
@@ -120,7 +192,7 @@ describe('marl-dse compare', () => {
     const graded = join(dir, 'graded');
     const first = cli('compare', '--agents', 'marl,random', '--traces', 'builtin:cloud-2', '--objectives', 'latency', '--seeds', '2', '--budget', '6',
       '--space', space, '--ground-truth', truth, '--tolerance', '2%', '--out', graded, '--json');
-    expect(first.stderr).toBe('');
+    expect(first.stderr).toMatch(/^marl-dse: warning: --seeds 2: [^\n]*\n$/);
     const before = JSON.parse(first.stdout).cells[0];
     expect(before.target).toBeCloseTo(before.optimum * 1.02, 6);
     const again = cli('compare', '--resume', graded, '--tolerance', '0', '--json');

@@ -1,6 +1,6 @@
 /** `marl-dse search` end to end: output, determinism, resume after a kill, and bad input. */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,7 +114,8 @@ describe('marl-dse search', () => {
     ['a missing trace', ['--trace', join(dir, 'nope.stl')], /^marl-dse: .*nope\.stl: cannot open trace/],
     ['joint without targets', ['--objective', 'joint'], /^marl-dse: objective joint needs two targets/],
     ['archgym without a target', ['--reward', 'archgym'], /^marl-dse: objective latency: the archgym reward needs a target/],
-    ['an unknown hyperparameter', ['--agent', 'ppo', '--hp', 'learningRat=0.1'], /^marl-dse: ppo hyperparameter "learningRat": unknown/],
+    ['an unknown hyperparameter', ['--agent', 'ppo', '--hp', 'learningRat=0.1'], /^marl-dse: ppo hyperparameter "learningRat": unknown \(did you mean learningRate\? `marl-dse search --agent ppo --hp help` lists them\)$/m],
+    ['a hyperparameter without a value', ['--agent', 'ga', '--hp', 'population'], /^marl-dse: --hp population: expected NAME=VALUE \(`--hp help` lists the agent's hyperparameters\)/],
     ['__proto__ as a hyperparameter', ['--agent', 'ppo', '--hp', '__proto__=1'], /^marl-dse: --hp __proto__: a name JavaScript objects reserve/],
     ['a corrupt database file', ['--db', corrupt], /^marl-dse: .*corrupt\.sqlite: not a marl-dse run store/],
     ['a run that does not exist', ['--resume', '9', '--db', join(dir, 'a.sqlite')], /^marl-dse: run 9: no such run/],
@@ -137,6 +138,30 @@ describe('marl-dse search', () => {
       expect(r.stderr).toMatch(message);
     });
   }
+
+  it('--hp help prints the agent\'s hyperparameters and exits 0 without searching or needing a trace', () => {
+    const db = join(dir, 'help.sqlite');
+    const r = cli('search', '--agent', 'ga', '--hp', 'help', '--db', db);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => /^│ \S/.test(l)).map((l) => l.split('│').slice(1, 4).map((c) => c.trim()));
+    expect(rows).toEqual([
+      ['--hp', 'default', 'meaning'],
+      ['population', '32', 'designs per generation'],
+      ['tournament', '3', expect.stringMatching(/tournament/)],
+      ['crossoverRate', '0.9', expect.stringMatching(/crossover/)],
+      ['mutationRate', '0', expect.stringMatching(/mutation/)],
+      ['elites', '2', expect.stringMatching(/unchanged/)],
+    ]);
+    expect(existsSync(db)).toBe(false);
+    // The agent of a config file; marl by default; an agent without hyperparameters says so.
+    const config = join(dir, 'help.yaml');
+    writeFileSync(config, 'agent: aco\n');
+    expect(cli('search', '--config', config, '--hp', 'help').stdout).toMatch(/^aco's hyperparameters[^]*│ antCount +│ 16 /);
+    expect(cli('search', '--hp', 'help').stdout).toMatch(/^marl's hyperparameters[^]*│ hidden +│ \[64,64\] /);
+    expect(cli('search', '--agent', 'random', '--hp', 'help')).toMatchObject({ code: 0, stdout: 'random has no hyperparameters\n' });
+    expect(cli('search', '--agent', 'dqn', '--hp', 'help')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^marl-dse: --agent dqn: unknown/) });
+  });
 
   it('refuses to resume a run whose stored options are damaged, naming the option', () => {
     const db = join(dir, 'damaged-options.sqlite');
