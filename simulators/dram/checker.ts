@@ -101,7 +101,7 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
   const length = (c: number): number => std.commands[COMMAND_NAMES[c]]?.length ?? 1;
   const busOf = (c: number): number => (std.commandBuses === 2 && std.commands[COMMAND_NAMES[c]]?.bus === 'column' ? 1 : 0);
 
-  // Every bank and bank group of each rank, made once (rank-wide commands are frequent on HBM's 32 ranks × banks).
+  // Every bank and bank group of each rank, built once rather than for every rank-wide command.
   const rankBanks = Array.from({ length: spec.ranks }, (_, r) => Array.from({ length: spec.banks }, (_, b) => r * spec.banks + b));
   const rankGroups = Array.from({ length: spec.ranks }, (_, r) => Array.from({ length: spec.bankGroups }, (_, g) => r * spec.bankGroups + g));
   /** The banks a command at (rank, bank) acts on, from its target. */
