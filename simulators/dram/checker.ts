@@ -48,6 +48,8 @@ interface Requirement {
   fromNames: string;
   scope: Scope;
   min: number;
+  /** Holds only after a `from` command that completed a round on its rank (HBM's per-bank refresh). */
+  round: boolean;
 }
 
 export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOptions = {}): CheckReport {
@@ -81,17 +83,33 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
   // The requirements, indexed by the later command.
   const byTo: Requirement[][] = Array.from({ length: NC }, () => []);
   for (const r of std.constraints(t)) {
-    for (const to of r.to) byTo[Cmd[to]].push({ param: r.param, from: r.from.map((f) => Cmd[f]), fromNames: r.from.join('/'), scope: r.scope, min: r.cycles });
+    const round = r.round === true;
+    if (round && (r.scope === 'bank' || r.scope === 'bankGroup' || r.scope === 'otherStacks')) throw new Error(`checker: round rule ${r.param} within a ${r.scope} is not supported`);
+    for (const to of r.to) byTo[Cmd[to]].push({ param: r.param, from: r.from.map((f) => Cmd[f]), fromNames: r.from.join('/'), scope: r.scope, min: r.cycles, round });
   }
+  // Rounds: every command issued on a rank is counted; a round is as many as the rank has targets
+  // for it (one per bank for a per-bank refresh), and the round rules date from the one completing it.
+  const roundSize = (c: number): number => {
+    const target = std.commands[COMMAND_NAMES[c]]?.target ?? 'rank';
+    return target === 'bank' ? spec.banks : target === 'sameBank' ? spec.banksPerGroup : target === 'bankPair' ? spec.banks / 2 : 1;
+  };
+  const roundCount = new Int32Array(spec.ranks * NC);
+  const lastRoundEnd = new Float64Array(spec.ranks * NC).fill(-Infinity);
+  // HBM's stack IDs: the bank groups of a rank split into `stacks` equal runs.
+  const groupsPerStack = spec.bankGroups / spec.stacks;
+  const stackOfGroup = (g: number): number => Math.floor((g % spec.bankGroups) / groupsPerStack);
   const length = (c: number): number => std.commands[COMMAND_NAMES[c]]?.length ?? 1;
   const busOf = (c: number): number => (std.commandBuses === 2 && std.commands[COMMAND_NAMES[c]]?.bus === 'column' ? 1 : 0);
 
+  // Every bank and bank group of each rank, built once rather than for every rank-wide command.
+  const rankBanks = Array.from({ length: spec.ranks }, (_, r) => Array.from({ length: spec.banks }, (_, b) => r * spec.banks + b));
+  const rankGroups = Array.from({ length: spec.ranks }, (_, r) => Array.from({ length: spec.bankGroups }, (_, g) => r * spec.bankGroups + g));
   /** The banks a command at (rank, bank) acts on, from its target. */
   const targets = (c: number, rank: number, bank: number): number[] => {
     const target = std.commands[COMMAND_NAMES[c]]?.target ?? 'rank';
     const base = rank * spec.banks;
     if (target === 'bank') return [bank];
-    if (target === 'rank' || bank < 0) return Array.from({ length: spec.banks }, (_, b) => base + b);
+    if (target === 'rank' || bank < 0) return rankBanks[rank];
     const local = bank - base;
     if (target === 'sameBank') return Array.from({ length: spec.bankGroups }, (_, g) => base + g * spec.banksPerGroup + (local % spec.banksPerGroup));
     const half = spec.banks / 2;
@@ -127,7 +145,8 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
       continue;
     }
     const hit = targets(c, rank, bank);
-    const hitGroups = [...new Set(hit.map((b) => Math.floor(b / spec.banksPerGroup)))];
+    const hitGroups =
+      hit.length === 1 ? [Math.floor(hit[0] / spec.banksPerGroup)] : hit === rankBanks[rank] ? rankGroups[rank] : [...new Set(hit.map((b) => Math.floor(b / spec.banksPerGroup)))];
 
     // The command bus (one, or a row and a column bus): a command starts once the last one left it.
     const bus = busOf(c);
@@ -139,6 +158,7 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
       let prev = -Infinity;
       for (const f of q.from) {
         let p = -Infinity;
+        const byRank = q.round ? lastRoundEnd : lastRank;
         switch (q.scope) {
           case 'bank':
             for (const b of hit) p = Math.max(p, lastBank[b * NC + f]);
@@ -147,11 +167,19 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
             for (const g of hitGroups) p = Math.max(p, lastGroup[g * NC + f]);
             break;
           case 'rank':
-            p = lastRank[rank * NC + f];
+            p = byRank[rank * NC + f];
             break;
           case 'otherRanks':
           case 'channel':
-            for (let r = 0; r < spec.ranks; r++) if (q.scope === 'channel' || r !== rank) p = Math.max(p, lastRank[r * NC + f]);
+            for (let r = 0; r < spec.ranks; r++) if (q.scope === 'channel' || r !== rank) p = Math.max(p, byRank[r * NC + f]);
+            break;
+          case 'otherStacks':
+            // The rank's bank groups outside the command's stack; all of them for a rank-wide command.
+            if (spec_.target === 'rank' || bank < 0) p = lastRank[rank * NC + f];
+            else {
+              const own = stackOfGroup(hitGroups[0]);
+              for (let g = rank * spec.bankGroups; g < (rank + 1) * spec.bankGroups; g++) if (stackOfGroup(g) !== own) p = Math.max(p, lastGroup[g * NC + f]);
+            }
             break;
         }
         if (p > prev) prev = p;
@@ -250,6 +278,10 @@ export function checkProtocol(log: CommandLog, spec: MemSpec, options: CheckOpti
     }
 
     lastRank[rank * NC + c] = now;
+    if (++roundCount[rank * NC + c] === roundSize(c)) {
+      roundCount[rank * NC + c] = 0;
+      lastRoundEnd[rank * NC + c] = now;
+    }
     for (const g of hitGroups) lastGroup[g * NC + c] = now;
     for (const b of hit) lastBank[b * NC + c] = now;
   }

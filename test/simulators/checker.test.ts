@@ -12,7 +12,7 @@ import { TraceBuilder, type Trace } from '../../simulators/trace.js';
 import { randomTrace, streamTrace } from '../../traces/generators.js';
 import { parseAddressMapping } from '../../simulators/dram/address-mapping.js';
 import { type MemSpec, parseMemSpec } from '../../simulators/dram/memspec.js';
-import { loadAddressMapping, loadMemSpec } from '../../simulators/dram/presets.js';
+import { MEMSPEC_PRESETS, loadAddressMapping, loadMemSpec } from '../../simulators/dram/presets.js';
 import { config, ddr3, ddr3Mapping, ddr4, ddr4Mapping } from '../helpers.js';
 
 /** ddr3-1600 with two ranks (2 GiB), rank selected by address bit 30. */
@@ -95,8 +95,9 @@ function lpddr4TwoRanks() {
 }
 
 describe('protocol checker over a configuration grid', () => {
-  const preset = (name: string) => ({ name, spec: loadMemSpec(name), mapping: loadAddressMapping(name) });
-  const setups = [
+  /** A preset at its own trace clock; `requests` shortens the traces of the largest memories. */
+  const preset = (name: string, requests?: number) => ({ name, spec: loadMemSpec(name), mapping: loadAddressMapping(name), clkMhz: MEMSPEC_PRESETS[name].clkMhz, requests });
+  const setups: Array<{ name: string; spec: MemSpec; mapping: ReturnType<typeof loadAddressMapping>; clkMhz?: number; requests?: number }> = [
     { name: 'ddr3-1600', spec: ddr3, mapping: ddr3Mapping },
     { name: 'ddr4-2400', spec: ddr4, mapping: ddr4Mapping },
     twoRanks(),
@@ -105,11 +106,14 @@ describe('protocol checker over a configuration grid', () => {
     preset('lpddr4-3200'),
     lpddr4TwoRanks(),
     preset('lpddr5-6400'),
+    preset('hbm2'),
+    preset('hbm2-stack', 800),
+    preset('hbm3-6400', 400),
   ];
-  const tracesFor = (capacityBytes: number) => [
-    streamTrace({ requests: 1500, readShare: 0.8, seed: 3 }, 'stream-80r'),
-    randomTrace({ requests: 1500, readShare: 0.7, seed: 5, footprintBytes: capacityBytes }, 'random-70r'),
-    mixedTrace(1500, 11),
+  const tracesFor = (capacityBytes: number, requests = 1500) => [
+    streamTrace({ requests, readShare: 0.8, seed: 3 }, 'stream-80r'),
+    randomTrace({ requests, readShare: 0.7, seed: 5, footprintBytes: capacityBytes }, 'random-70r'),
+    mixedTrace(requests, 11),
   ];
 
   for (const setup of setups) {
@@ -123,12 +127,12 @@ describe('protocol checker over a configuration grid', () => {
 
     it(`finds no violation on ${setup.name}`, () => {
       let runs = 0;
-      const traces = tracesFor(setup.spec.capacityBytes);
+      const traces = tracesFor(setup.spec.capacityBytes, setup.requests);
       const issuedKinds = new Set<string>();
       for (const over of grid) {
         const cfg = config(over);
         for (const trace of traces) {
-          const { stats, channelCommands } = simulateWithCommands(trace, setup.spec, setup.mapping, cfg);
+          const { stats, channelCommands } = simulateWithCommands(trace, setup.spec, setup.mapping, cfg, { clkMhz: setup.clkMhz });
           channelCommands.forEach((log, ch) => {
             const report = checkProtocol(log, setup.spec, { mcConfig: cfg, endCycle: stats.simulatedCycles });
             expect(report.violations, `${JSON.stringify(over)} on ${trace.name}, channel ${ch}`).toEqual([]);
@@ -236,6 +240,35 @@ describe('protocol checker catches corrupted logs', () => {
     log.push(21, Cmd.RD, 1, 4, 16, 1, 0); // burst 37..41: needs 36 + tRTRS 1 + tRPRE 1 = 38
     // Both the replayed data bus and the rank-to-rank rule of the table (WL + BURST + RTRS − RL + RPRE = 6) catch it.
     expect(checkProtocol(log, spec).violations.map((v) => v.rule)).toEqual(['tWL+tBURST+tRTRS-tRL+tRPRE', 'data bus']);
+  });
+
+  it("flags an HBM2 per-bank refresh that starts a new round sooner than tRFCSB after the last round's end", () => {
+    const hbm2 = loadMemSpec('hbm2');
+    // One round: the 16 banks of pseudo-channel 0, tRREFD (8) apart; the next round waits tRFCSB (96).
+    const round = (next: number) => {
+      const log = new CommandLog();
+      for (let b = 0; b < 16; b++) log.push(8 * b, Cmd.REFPB, 0, b >> 2, b, -1, -1);
+      log.push(120 + next, Cmd.REFPB, 0, 0, 0, -1, -1);
+      return checkProtocol(log, hbm2).violations.map((v) => v.rule);
+    };
+    expect(round(96)).toEqual([]);
+    expect(round(8)).toEqual(['tRFCSB after a round']);
+  });
+
+  it('flags an HBM3 read to the other stack ID within tCCDR', () => {
+    const hbm3 = loadMemSpec('hbm3-6400');
+    // Ticks of half a cycle: bank 0 is stack ID 0, bank 16 stack ID 1 (bank groups 4-7). Reads
+    // tCCDS (4 ticks) apart are enough within a stack ID, not across (tCCDR 3 cycles: 6 ticks).
+    const reads = (gap: number) => {
+      const log = new CommandLog();
+      log.push(0, Cmd.ACT, 0, 0, 0, 1, -1);
+      log.push(8, Cmd.ACT, 0, 4, 16, 1, -1);
+      log.push(71, Cmd.RD, 0, 0, 0, 1, 0);
+      log.push(71 + gap, Cmd.RD, 0, 4, 16, 1, 0);
+      return checkProtocol(log, hbm3).violations.map((v) => v.rule);
+    };
+    expect(reads(6)).toEqual([]);
+    expect(reads(4)).toEqual(['tCCDR']);
   });
 
   it('flags refreshes further apart than the postponement allows', () => {
