@@ -5,7 +5,9 @@
  *  - power        average power, mW (lower is better)
  *  - latency      total time to finish the trace, ns: the published work's "latency"
  *  - avg-latency  mean request latency, ns
+ *  - p99-latency  99th-percentile request latency, ns (the tail a latency budget is about)
  *  - energy       total energy, pJ
+ *  - edp          energy-delay product, energy × total time, pJ·ns
  *  - bandwidth    bytes moved / total time, GB/s (higher is better)
  *  - joint        power and latency against two targets: max(P / P_target, L / L_target), so
  *                 ≤ 1 means both targets are met

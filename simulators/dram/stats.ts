@@ -83,6 +83,8 @@ export interface SimStats {
   /** Share of the run the data bus carried data (averaged over the channels). */
   bandwidthUtilization: number;
   energyPj: number;
+  /** Energy-delay product: energyPj × totalTimeNs. */
+  energyDelayPjNs: number;
   energyByComponentPj: EnergyBreakdownPj;
   /**
    * The average power DRAMSys reports (DRAMPower's): each channel's energy over its energy window

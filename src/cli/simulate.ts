@@ -68,6 +68,7 @@ export function statsTable(s: SimStats, cfg: McConfig): string {
     ['average power', `${fmt(s.averagePowerMw)} mW`],
     ['energy', `${fmt(s.energyPj / 1e6, 4)} µJ`],
     ...Object.entries(s.energyByComponentPj).filter(([, v]) => v > 0).map(([k, v]): [string, string] => [`  ${k}`, `${fmt(v / 1e6, 4)} µJ`]),
+    ['energy-delay product', `${fmt(s.energyDelayPjNs / 1e9, 4)} µJ·µs`],
     ['row hits / misses / conflicts', `${fmt(s.rowHits)} / ${fmt(s.rowMisses)} / ${fmt(s.rowConflicts)}`],
     ['commands', Object.entries(s.commands).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')],
   ];

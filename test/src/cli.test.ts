@@ -40,11 +40,12 @@ describe('marl-dse simulate', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const s = JSON.parse(lines[0]);
-    for (const k of ['requests', 'reads', 'writes', 'totalTimeNs', 'avgLatencyNs', 'p50LatencyNs', 'p99LatencyNs', 'maxLatencyNs', 'bandwidthGBps', 'bandwidthUtilization', 'energyPj', 'energyByComponentPj', 'averagePowerMw', 'rowHits', 'rowMisses', 'rowConflicts', 'commands']) {
+    for (const k of ['requests', 'reads', 'writes', 'totalTimeNs', 'avgLatencyNs', 'p50LatencyNs', 'p99LatencyNs', 'maxLatencyNs', 'bandwidthGBps', 'bandwidthUtilization', 'energyPj', 'energyDelayPjNs', 'energyByComponentPj', 'averagePowerMw', 'rowHits', 'rowMisses', 'rowConflicts', 'commands']) {
       expect(s).toHaveProperty(k);
     }
     expect(s.requests).toBe(4);
     expect(s.writes).toBe(1);
+    expect(s.energyDelayPjNs).toBe(s.energyPj * s.totalTimeNs);
   });
 
   it('gives byte-identical JSON for the same inputs', () => {

@@ -110,3 +110,19 @@ describe('a maximised objective: bandwidth', () => {
     expect(OBJECTIVES).toContain('bandwidth');
   });
 });
+
+describe('tail latency and energy-delay product', () => {
+  it('p99-latency and edp optimise their metrics, lower being better', () => {
+    expect(objectiveMetric('p99-latency')).toBe('p99LatencyNs');
+    expect(objectiveMetric('edp')).toBe('energyDelayPjNs');
+    const at = (p99LatencyNs: number, energyPj: number, totalTimeNs: number) => stats(1000, totalTimeNs, { p99LatencyNs, energyPj, energyDelayPjNs: energyPj * totalTimeNs });
+    const tail = new ObjectiveTracker({ name: 'p99-latency' }, at(400, 1e6, 5e4));
+    expect(tail.observe(at(200, 1e6, 5e4))).toMatchObject({ value: 200, improved: true });
+    expect(tail.observe(at(300, 1e6, 5e4)).improved).toBe(false);
+    const edp = new ObjectiveTracker({ name: 'edp' }, at(400, 2e6, 5e4));
+    // Half the energy in the same time halves the product: the log reward of a halving.
+    expect(edp.observe(at(400, 1e6, 5e4)).reward).toBeCloseTo(Math.log(2), 12);
+    // Twice the energy in half the time is no better.
+    expect(edp.observe(at(400, 4e6, 2.5e4)).improved).toBe(false);
+  });
+});

@@ -52,7 +52,7 @@ describe('sweep', () => {
     const r = await sweep({ space, evaluator: inProcessEvaluator(workload), out });
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(33);
-    expect(lines[0]).toBe('index,PagePolicy,Scheduler,RequestBufferSize,Arbiter,MaxActiveTransactions,totalTimeNs,averagePowerMw,avgLatencyNs,p99LatencyNs,energyPj,bandwidthGBps,rowHits,rowMisses,rowConflicts');
+    expect(lines[0]).toBe('index,PagePolicy,Scheduler,RequestBufferSize,Arbiter,MaxActiveTransactions,totalTimeNs,averagePowerMw,avgLatencyNs,p99LatencyNs,energyPj,energyDelayPjNs,bandwidthGBps,rowHits,rowMisses,rowConflicts');
     expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(Array.from({ length: 32 }, (_, i) => i));
     // Under the Simple arbiter MaxActiveTransactions has no effect: 8 of 32 designs are free.
     expect(r.simulations).toBe(24);

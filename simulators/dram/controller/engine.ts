@@ -295,6 +295,7 @@ export class MemorySystem {
       rowConflicts: c.rowConflicts,
       commands: counts(c),
     }));
+    const energyPj = sum((c) => c.energyPj);
     return {
       memoryId: spec.memoryId,
       requests,
@@ -307,7 +308,8 @@ export class MemorySystem {
       maxLatencyNs: h.max * tck,
       bandwidthGBps: totalTimeNs > 0 ? ((reads + writes) * spec.bytesPerBurst) / totalTimeNs : 0,
       bandwidthUtilization: utilization(reads + writes) / perChannel.length,
-      energyPj: sum((c) => c.energyPj),
+      energyPj,
+      energyDelayPjNs: energyPj * totalTimeNs,
       energyByComponentPj: energy,
       // Each channel's DRAM reports its own power (DRAMSys); the memory's is their sum.
       averagePowerMw: sum((c) => c.averagePowerMw),

@@ -136,7 +136,7 @@ describe('marl-dse runs export', () => {
     expect(lines).toHaveLength(1 + values.length);
     const e = evaluations(values)[1];
     expect(lines[2]).toBe(
-      [1, 'Closed', 8, 2950, e.reward, 2950, e.stats.totalTimeNs, 2950, e.stats.avgLatencyNs, e.stats.energyPj, e.stats.bandwidthGBps].join(','),
+      [1, 'Closed', 8, 2950, e.reward, 2950, e.stats.totalTimeNs, 2950, e.stats.avgLatencyNs, e.stats.p99LatencyNs, e.stats.energyPj, e.stats.energyDelayPjNs, e.stats.bandwidthGBps].join(','),
     );
     expect(lines.slice(1).map((l) => Number(l.split(',')[5]))).toEqual([3100, 2950, 2950, 2800, 2800]);
   });
