@@ -39,6 +39,11 @@ export class LatencyHistogram {
   }
 
   private coarseIndex(v: number): number {
+    // Integer latencies below 2^32 (all but absurd ones): the same bucket from the bits alone.
+    if (v < 2 ** 32 && Number.isInteger(v)) {
+      const e = 31 - Math.clz32(v);
+      return (e - 16) * SUB + ((v - 2 ** e) >>> (e - SUB_BITS));
+    }
     const e = Math.floor(Math.log2(v));
     const sub = Math.floor((v / 2 ** e - 1) * SUB);
     return (e - 16) * SUB + sub;
