@@ -42,7 +42,7 @@ export class LatencyHistogram {
     // Integer latencies below 2^32 (all but absurd ones): the same bucket from the bits alone.
     if (v < 2 ** 32 && Number.isInteger(v)) {
       const e = 31 - Math.clz32(v);
-      return (e - 16) * SUB + ((v - 2 ** e) >>> (e - SUB_BITS));
+      return (e - 16) * SUB + ((v >>> (e - SUB_BITS)) & (SUB - 1));
     }
     const e = Math.floor(Math.log2(v));
     const sub = Math.floor((v / 2 ** e - 1) * SUB);
