@@ -2,10 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { writeAtomically } from '../files.js';
+import { join } from 'node:path';
+import { ensureDir, writeAtomically } from '../files.js';
 import { InputError } from '../../common/errors.js';
 import { checkProtocol } from '../../simulators/dram/checker.js';
-import { type McConfig, withOverrides } from '../../simulators/dram/mcconfig.js';
+import { addressMappingToJson } from '../../simulators/dram/address-mapping.js';
+import { type McConfig, mcConfigToJson, withOverrides } from '../../simulators/dram/mcconfig.js';
 import {
   DEFAULT_MCCONFIG,
   loadAddressMapping,
@@ -29,6 +31,7 @@ export interface SimulateFlags {
   check?: boolean;
   json?: boolean;
   commandsOut?: string;
+  dramsysOut?: string;
 }
 
 /** Parses `KEY=VALUE` overrides. */
@@ -86,6 +89,19 @@ export function runSimulate(flags: SimulateFlags): number {
   const cfg = withOverrides(base, parseSets(flags.set), '--set ');
   const clkMhz = parseClock(flags.clkMhz, preset?.clkMhz ?? 800);
   const trace = openTrace(flags.trace);
+  if (flags.dramsysOut !== undefined) {
+    // The run's configuration as DRAMSys's own files, to run the same design in DRAMSys.
+    const dir = flags.dramsysOut;
+    ensureDir(dir, '--dramsys-out');
+    const files: Array<[string, unknown]> = [
+      ['memspec.json', memspec.json],
+      ['addressmapping.json', addressMappingToJson(mapping)],
+      ['mcconfig.json', mcConfigToJson(cfg)],
+    ];
+    for (const [name, doc] of files) {
+      writeAtomically(join(dir, name), (path) => writeFileSync(path, JSON.stringify(doc, null, 2) + '\n'), '--dramsys-out');
+    }
+  }
 
   let stats: SimStats;
   let violations = 0;
@@ -121,13 +137,14 @@ export function registerSimulateCommand(program: Command): void {
     .command('simulate')
     .description(COMMANDS.simulate.description)
     .requiredOption('--trace <trace>', 'builtin:NAME, or a trace file (.stl; Ramulator and DRAMsim3 formats are detected)')
-    .option('--memspec <name|file>', 'memspec preset (ddr3-1600, ddr4-2400) or DRAMSys memspec JSON', 'ddr3-1600')
+    .option('--memspec <name|file>', `memspec preset (${Object.keys(MEMSPEC_PRESETS).join(', ')}) or DRAMSys memspec JSON`, 'ddr3-1600')
     .option('--addressmapping <name|file>', "address-mapping preset or DRAMSys JSON (default: the memspec preset's)")
     .option('--mcconfig <name|file>', 'controller config: preset (reference, fr-fcfs) or DRAMSys mcconfig JSON')
     .option('--set <key=value>', 'override one mcconfig parameter (repeatable)', collect, [])
     .option('--clk-mhz <mhz>', 'trace-player clock in MHz (default: 800)')
     .option('--check', 'verify the command stream with the protocol checker; exit 1 on any violation')
     .option('--commands-out <file>', 'write every issued command to a file')
+    .option('--dramsys-out <dir>', "write the run's memspec, address mapping and mcconfig as DRAMSys JSON files into DIR")
     .option('--json', 'print the SimStats as one JSON object')
     .action((flags: SimulateFlags) => {
       process.exitCode = runSimulate(flags);

@@ -96,6 +96,20 @@ describe('marl-dse simulate', () => {
     expect(readFileSync(out, 'utf8').split('\n')[1]).toBe('0\tACT\t0\t0\t0\t0\t0');
   });
 
+  it('--dramsys-out writes the run as DRAMSys files that give the same run when read back', () => {
+    const out = join(dir, 'dramsys');
+    const first = cli('simulate', '--trace', 'builtin:cloud-1', '--memspec', 'lpddr4-3200', '--mcconfig', 'fr-fcfs', '--set', 'RefreshPolicy=PerBank', '--set', 'PagePolicy=OpenAdaptive', '--json', '--dramsys-out', out);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'mcconfig.json'), 'utf8')).mcconfig).toMatchObject({ RefreshPolicy: 'PerBank', PagePolicy: 'OpenAdaptive', Scheduler: 'FrFcfs' });
+    expect(JSON.parse(readFileSync(join(out, 'memspec.json'), 'utf8')).memspec.memoryType).toBe('LPDDR4');
+    const again = cli('simulate', '--trace', 'builtin:cloud-1', '--memspec', join(out, 'memspec.json'), '--addressmapping', join(out, 'addressmapping.json'), '--mcconfig', join(out, 'mcconfig.json'), '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual(JSON.parse(first.stdout));
+    const bad = cli('simulate', '--trace', trace, '--dramsys-out', join(out, 'mcconfig.json', 'x'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^marl-dse: --dramsys-out: /);
+  });
+
   it('writes to a pipe that its reader closes early without an error (| head)', () => {
     const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" simulate --trace builtin:stream --commands-out /dev/stdout | head -2; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
     expect(r.stdout).toBe('# cycle\tcommand\trank\tbankgroup\tbank\trow\tcolumn\n0\tACT\t0\t0\t0\t0\t0\n');
