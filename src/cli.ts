@@ -7,7 +7,7 @@
  * and an unknown command load none.
  */
 import type { Command } from 'commander';
-import { COMMANDS, isCommandName } from './cli/commands.js';
+import { COMMANDS } from './cli/commands.js';
 import { newProgram, runProgram } from './cli/program.js';
 
 /** The program, with the command `argv` names loaded in full and the others as names in the help. */
@@ -19,10 +19,9 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   // (`help simulate`: the word after help).
   const words = argv.slice(2).filter((a) => !a.startsWith('-'));
   const named = words[0] === 'help' ? words[1] : words[0];
-  for (const name of Object.keys(COMMANDS)) {
-    if (!isCommandName(name)) continue;
-    if (name === named) (await COMMANDS[name].load())(program);
-    else program.command(name).description(COMMANDS[name].description);
+  for (const [name, command] of Object.entries(COMMANDS)) {
+    if (name === named) (await command.load())(program);
+    else program.command(name).description(command.description);
   }
   return program;
 }

@@ -51,9 +51,3 @@ export const COMMANDS = {
     load: async () => (await import('./traces.js')).registerTracesCommand,
   },
 } as const satisfies Record<string, CommandEntry>;
-
-export type CommandName = keyof typeof COMMANDS;
-
-export function isCommandName(name: string | undefined): name is CommandName {
-  return name !== undefined && Object.hasOwn(COMMANDS, name);
-}

@@ -358,21 +358,19 @@ export class RunStore {
   }
 
   private writeStatus(runId: number, status: RunStatus, summary?: RunSummary, error?: string): void {
-    {
-      const w = this.writer();
-      const base = { id: runId, status, updated_at: timestamp(), error: error ?? null };
-      const result = summary
-        ? w.setStatusAndSummary.run({
-            ...base,
-            best_value: summary.bestValue,
-            best_index: summary.bestIndex,
-            evaluations_to_target: summary.evaluationsToTarget,
-            simulations: summary.simulations,
-            wall_seconds: summary.wallSeconds,
-          })
-        : w.setStatus.run(base);
-      if (result.changes === 0) throw new Error(`run ${runId}: no such run`);
-    }
+    const w = this.writer();
+    const base = { id: runId, status, updated_at: timestamp(), error: error ?? null };
+    const result = summary
+      ? w.setStatusAndSummary.run({
+          ...base,
+          best_value: summary.bestValue,
+          best_index: summary.bestIndex,
+          evaluations_to_target: summary.evaluationsToTarget,
+          simulations: summary.simulations,
+          wall_seconds: summary.wallSeconds,
+        })
+      : w.setStatus.run(base);
+    if (result.changes === 0) throw new Error(`run ${runId}: no such run`);
   }
 
   /**

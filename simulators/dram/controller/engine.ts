@@ -42,8 +42,6 @@ export class MemorySystem {
   private readonly arbiter: Arbiter;
   private readonly decoder: AddressDecoder;
   private readonly latency = new LatencyHistogram();
-  /** Requests each channel has been given so far. */
-  private readonly channelAccepted: Float64Array;
   /** The controller's and the trace player's clock periods, whole picoseconds (DRAMSys's resolution). */
   private readonly tckPs: number;
   private readonly playerPs: number;
@@ -56,7 +54,6 @@ export class MemorySystem {
 
   constructor(private readonly spec: MemSpec, mapping: AddressMapping, cfg: McConfig, opts: ControllerOptions) {
     this.decoder = new AddressDecoder(mapping, spec);
-    this.channelAccepted = new Float64Array(spec.channels);
     // Whole picoseconds (half ones in half-cycle ticks); the rounding only clears floating-point noise.
     this.tckPs = Math.round(spec.tCkNs * 1e6) / 1000;
     this.playerPs = Math.round(1e6 / opts.clkMhz);
@@ -119,6 +116,8 @@ export class MemorySystem {
     let lastAccept = -1, lastDelivery = -1;
     const lastResponse = new Float64Array(nChannels).fill(-1);
     const lastTaken = new Float64Array(nChannels).fill(-1);
+    /** Requests each channel has been given so far. */
+    const channelAccepted = new Float64Array(nChannels);
     let end = 0;
     let t = 0;
     let steps = 0;
@@ -166,7 +165,7 @@ export class MemorySystem {
         const s = pool.alloc();
         pool.arrival[s] = this.arrivalCycle(line * this.playerPs);
         pool.id[s] = accepted;
-        pool.channelId[s] = this.channelAccepted[decoded.channel]++;
+        pool.channelId[s] = channelAccepted[decoded.channel]++;
         pool.channel[s] = decoded.channel;
         pool.rank[s] = decoded.rank;
         pool.bankGroup[s] = decoded.bankGroup;

@@ -1,12 +1,12 @@
 /**
  * What the JEDEC DDR family (DDR3, DDR4) shares: the command set, the precharge, refresh,
  * power-down and self-refresh rules (DRAMSys's DDR3 and DDR4 checkers agree on these), how long
- * data takes, and the refresh modes.
+ * data takes, and the refresh modes; and the VDD + VPP current reader DDR4 and HBM share.
  */
 import { InputError } from '../../../common/errors.js';
 import type { CmdName, TimingConstraint } from '../commands.js';
-import { type JsonObject, cycles } from '../json.js';
-import type { ArchInfo, CommandSpec, DataTiming, EnergyTiming, RefreshPolicyName, RefreshSpec, Rule, Timing } from './standard.js';
+import { type JsonObject, current, cycles } from '../json.js';
+import type { ArchInfo, CommandSpec, DataTiming, EnergyTiming, Rail, RefreshPolicyName, RefreshSpec, Rule, Timing } from './standard.js';
 import { toConstraint } from './standard.js';
 
 /** DDR3's and DDR4's commands: one command bus, one cycle each. */
@@ -162,4 +162,51 @@ export function checkDdrTiming(t: Timing, at: string): void {
   need(t.RRD_L >= t.RRD_S, 'RRD_L', `RRD_L (${t.RRD_L}) is less than RRD_S (${t.RRD_S})`);
   need(t.WTR_L >= t.WTR_S, 'WTR_L', `WTR_L (${t.WTR_L}) is less than WTR_S (${t.WTR_S})`);
   need(t.RFCPB === 0 || t.RFCPB <= t.RFC, 'RFCPB', `RFCPB (${t.RFCPB}) exceeds RFC (${t.RFC})`);
+}
+
+/**
+ * DRAMPower's VDD and VPP currents (DDR4, HBM2, HBM3): the current key set (idd2p, idd6n, idd5B or
+ * idd5b, vpp/ipp*) and the older one (idd2p0, idd62, vdd2).
+ */
+export function readVddVppPower(p: JsonObject, at: string, scale: number): Rail[] {
+  const i = (k: string, fallback?: number): number => current(p, k, at, scale, fallback);
+  const has = (k: string): boolean => p[k] !== undefined;
+  const first = (keys: string[], fallback?: number): number => {
+    const k = keys.find(has);
+    return k ? i(k) : i(keys[0], fallback);
+  };
+  return [
+    {
+      name: 'VDD',
+      voltage: current(p, 'vdd', at, 1),
+      currents: {
+        idd0: i('idd0'),
+        idd2n: i('idd2n'),
+        idd3n: i('idd3n'),
+        idd4r: i('idd4r'),
+        idd4w: i('idd4w'),
+        idd5: first(['idd5B', 'idd5b', 'idd5']),
+        idd5pb: has('idd5pb') ? i('idd5pb') : null,
+        idd2p: first(['idd2p', 'idd2p0']),
+        idd3p: first(['idd3p', 'idd3p0']),
+        idd6: first(['idd6n', 'idd6']),
+      },
+    },
+    {
+      name: 'VPP',
+      voltage: has('vpp') ? current(p, 'vpp', at, 1) : has('vdd2') ? current(p, 'vdd2', at, 1) : 0,
+      currents: {
+        idd0: first(['ipp0', 'idd02'], 0),
+        idd2n: i('ipp2n', 0),
+        idd3n: i('ipp3n', 0),
+        idd4r: i('ipp4r', 0),
+        idd4w: i('ipp4w', 0),
+        idd5: first(['ipp5B', 'ipp5b', 'ipp5'], 0),
+        idd5pb: null,
+        idd2p: i('ipp2p', 0),
+        idd3p: i('ipp3p', 0),
+        idd6: first(['ipp6n', 'idd62'], 0),
+      },
+    },
+  ];
 }

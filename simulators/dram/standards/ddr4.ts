@@ -4,10 +4,10 @@
  * follow DRAMSys's DDR4 checker, including the read/write preambles in the turnarounds.
  */
 import type { TimingConstraint } from '../commands.js';
-import type { ArchInfo, DramStandard, Rail, Timing } from './standard.js';
-import { type JsonObject, current, cycles } from '../json.js';
+import type { ArchInfo, DramStandard, Timing } from './standard.js';
+import { type JsonObject, cycles } from '../json.js';
 import { InputError } from '../../../common/errors.js';
-import { checkDdrTiming, DDR_COMMANDS, ddrDataTiming, ddrEnergyTiming, ddrRefresh, prechargeRefreshAndPowerDownRules, refMode } from './common.js';
+import { checkDdrTiming, DDR_COMMANDS, ddrDataTiming, ddrEnergyTiming, ddrRefresh, prechargeRefreshAndPowerDownRules, readVddVppPower, refMode } from './common.js';
 import { type Rule, toConstraint } from './standard.js';
 
 const TIMING_KEYS = [
@@ -66,50 +66,6 @@ function readTiming(t: JsonObject, at: string, arch: ArchInfo): Timing {
   };
 }
 
-/** Reads both the current (idd2p, idd6n, idd5B, vpp/ipp*) and older (idd2p0, idd62, vdd2) key sets. */
-function readPower(p: JsonObject, at: string, scale: number): Rail[] {
-  const i = (k: string, fallback?: number): number => current(p, k, at, scale, fallback);
-  const has = (k: string): boolean => p[k] !== undefined;
-  const first = (keys: string[], fallback?: number): number => {
-    const k = keys.find(has);
-    return k ? i(k) : i(keys[0], fallback);
-  };
-  return [
-    {
-      name: 'VDD',
-      voltage: current(p, 'vdd', at, 1),
-      currents: {
-        idd0: i('idd0'),
-        idd2n: i('idd2n'),
-        idd3n: i('idd3n'),
-        idd4r: i('idd4r'),
-        idd4w: i('idd4w'),
-        idd5: first(['idd5B', 'idd5']),
-        idd5pb: has('idd5pb') ? i('idd5pb') : null,
-        idd2p: first(['idd2p', 'idd2p0']),
-        idd3p: first(['idd3p', 'idd3p0']),
-        idd6: first(['idd6n', 'idd6']),
-      },
-    },
-    {
-      name: 'VPP',
-      voltage: has('vpp') ? current(p, 'vpp', at, 1) : has('vdd2') ? current(p, 'vdd2', at, 1) : 0,
-      currents: {
-        idd0: first(['ipp0', 'idd02'], 0),
-        idd2n: i('ipp2n', 0),
-        idd3n: i('ipp3n', 0),
-        idd4r: i('ipp4r', 0),
-        idd4w: i('ipp4w', 0),
-        idd5: first(['ipp5B', 'ipp5'], 0),
-        idd5pb: null,
-        idd2p: i('ipp2p', 0),
-        idd3p: i('ipp3p', 0),
-        idd6: first(['ipp6n', 'idd62'], 0),
-      },
-    },
-  ];
-}
-
 /** DDR4's rules; each line reads "`to` no earlier than `cycles` after `from`, within `scope`". */
 export function ddr4Constraints(t: Timing): TimingConstraint[] {
   const WRRD_S = t.WL + t.BURST + t.WTR_S - t.AL;
@@ -158,7 +114,7 @@ export const DDR4: DramStandard = {
   timingKeys: TIMING_KEYS,
   readTiming,
   checkTiming: checkDdrTiming,
-  readPower,
+  readPower: readVddVppPower,
   commands: DDR_COMMANDS,
   commandBuses: 1,
   constraints: ddr4Constraints,

@@ -18,9 +18,10 @@
  */
 import { InputError } from '../../../common/errors.js';
 import type { CmdName, TimingConstraint } from '../commands.js';
-import { type JsonObject, current, cycles } from '../json.js';
-import type { ArchInfo, CommandSpec, DataTiming, DramStandard, EnergyTiming, Rail, RefreshPolicyName, RefreshSpec, Rule, Timing } from './standard.js';
+import { type JsonObject, cycles } from '../json.js';
+import type { ArchInfo, CommandSpec, DataTiming, DramStandard, EnergyTiming, RefreshPolicyName, RefreshSpec, Rule, Timing } from './standard.js';
 import { toConstraint } from './standard.js';
+import { readVddVppPower } from './common.js';
 
 const TIMING_KEYS = [
   'CCDL', 'CCDS', 'CKE', 'DQSCK', 'FAW', 'PL', 'RAS', 'RC', 'RCDRD', 'RCDWR', 'REFI', 'REFISB', 'RFC', 'RFCSB', 'RL', 'RP',
@@ -101,50 +102,6 @@ function checkTiming(t: Timing, at: string): void {
   need(t.RFCSB <= t.RFC, 'RFCSB', `RFCSB (${t.RFCSB}) exceeds RFC (${t.RFC})`);
   // A refresh round ends with tRFCSB, the refreshes within it are tRREFD apart (the larger rule wins).
   need(t.RFCSB >= t.RREFD, 'RREFD', `RREFD (${t.RREFD}) exceeds RFCSB (${t.RFCSB})`);
-}
-
-/** Reads VDD and VPP with DRAMPower's names (idd0 … idd6n on VDD, ipp0 … ipp6n on VPP; HBM2 has no DRAMSys power model). */
-export function readHbmPower(p: JsonObject, at: string, scale: number): Rail[] {
-  const i = (k: string, fallback?: number): number => current(p, k, at, scale, fallback);
-  const has = (k: string): boolean => p[k] !== undefined;
-  const first = (keys: string[], fallback?: number): number => {
-    const k = keys.find(has);
-    return k ? i(k) : i(keys[0], fallback);
-  };
-  return [
-    {
-      name: 'VDD',
-      voltage: current(p, 'vdd', at, 1),
-      currents: {
-        idd0: i('idd0'),
-        idd2n: i('idd2n'),
-        idd3n: i('idd3n'),
-        idd4r: i('idd4r'),
-        idd4w: i('idd4w'),
-        idd5: first(['idd5B', 'idd5b', 'idd5']),
-        idd5pb: has('idd5pb') ? i('idd5pb') : null,
-        idd2p: i('idd2p'),
-        idd3p: i('idd3p'),
-        idd6: first(['idd6n', 'idd6']),
-      },
-    },
-    {
-      name: 'VPP',
-      voltage: has('vpp') ? current(p, 'vpp', at, 1) : 0,
-      currents: {
-        idd0: i('ipp0', 0),
-        idd2n: i('ipp2n', 0),
-        idd3n: i('ipp3n', 0),
-        idd4r: i('ipp4r', 0),
-        idd4w: i('ipp4w', 0),
-        idd5: first(['ipp5B', 'ipp5b', 'ipp5'], 0),
-        idd5pb: null,
-        idd2p: i('ipp2p', 0),
-        idd3p: i('ipp3p', 0),
-        idd6: first(['ipp6n', 'ipp6'], 0),
-      },
-    },
-  ];
 }
 
 /** HBM2's rules; each line reads "`to` no earlier than `cycles` after `from`, within `scope`". */
@@ -285,7 +242,7 @@ export const HBM2: DramStandard = {
   timingKeys: TIMING_KEYS,
   readTiming,
   checkTiming,
-  readPower: readHbmPower,
+  readPower: readVddVppPower,
   commands: HBM_COMMANDS,
   commandBuses: 2,
   // DRAMSys 2021's HBM2 checker adds tCK to a bus's "never used" time (sc_max_time), which wraps

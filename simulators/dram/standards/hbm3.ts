@@ -27,7 +27,8 @@
 import { InputError } from '../../../common/errors.js';
 import type { CmdName, Scope, TimingConstraint } from '../commands.js';
 import { type JsonObject, cycles } from '../json.js';
-import { HBM_COMMANDS, hbmDataTiming, hbmEnergyTiming, readHbmPower } from './hbm2.js';
+import { readVddVppPower } from './common.js';
+import { HBM_COMMANDS, hbmDataTiming, hbmEnergyTiming } from './hbm2.js';
 import type { ArchInfo, CommandSpec, DramStandard, RefreshPolicyName, RefreshSpec, Timing } from './standard.js';
 
 const TIMING_KEYS = [
@@ -186,7 +187,7 @@ export function hbm3Standard(ticks: 1 | 2): DramStandard {
     timingKeys: TIMING_KEYS,
     readTiming,
     checkTiming,
-    readPower: readHbmPower,
+    readPower: readVddVppPower,
     commands,
     commandBuses: 2,
     ticksPerClock: ticks,

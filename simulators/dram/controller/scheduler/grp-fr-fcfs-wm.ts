@@ -1,5 +1,5 @@
 import type { BankQueues, RequestPool } from '../requests.js';
-import { countHitsOfDirection, firstOfDirection } from './grp-fr-fcfs.js';
+import { countOfDirection, firstOfDirection } from './grp-fr-fcfs.js';
 import type { Scheduler } from './scheduler.js';
 
 /**
@@ -29,13 +29,11 @@ export class GrpFrFcfsWmScheduler implements Scheduler {
   }
 
   hasFurtherRowHit(bank: number, row: number): boolean {
-    return countHitsOfDirection(this.pool, this.queues, bank, row, this.direction, 2) >= 2;
+    return countOfDirection(this.pool, this.queues, bank, row, this.direction, 2) >= 2;
   }
 
   hasFurtherRequest(bank: number): boolean {
-    let n = 0;
-    for (let s = this.queues.head[bank]; s >= 0 && n < 2; s = this.pool.next[s]) if (this.pool.write[s] === this.direction) n++;
-    return n >= 2;
+    return countOfDirection(this.pool, this.queues, bank, -1, this.direction, 2) >= 2;
   }
 
   /** Re-evaluates the mode; true if it changed (every bank's pick changes). */

@@ -15,10 +15,10 @@ export function firstOfDirection(pool: RequestPool, queues: BankQueues, bank: nu
   return oldest;
 }
 
-/** Requests of one direction in `bank` hitting `row`, up to `limit`. */
-export function countHitsOfDirection(pool: RequestPool, queues: BankQueues, bank: number, row: number, write: number, limit: number): number {
+/** Requests of one direction in `bank` hitting `row` (any row if `row` is -1), up to `limit`. */
+export function countOfDirection(pool: RequestPool, queues: BankQueues, bank: number, row: number, write: number, limit: number): number {
   let n = 0;
-  for (let s = queues.head[bank]; s >= 0 && n < limit; s = pool.next[s]) if (pool.write[s] === write && pool.row[s] === row) n++;
+  for (let s = queues.head[bank]; s >= 0 && n < limit; s = pool.next[s]) if (pool.write[s] === write && (row < 0 || pool.row[s] === row)) n++;
   return n;
 }
 
@@ -38,7 +38,7 @@ export class GrpFrFcfsScheduler implements Scheduler {
   }
 
   hasFurtherRowHit(bank: number, row: number, serving: number): boolean {
-    return countHitsOfDirection(this.pool, this.queues, bank, row, this.pool.write[serving], 2) >= 2;
+    return countOfDirection(this.pool, this.queues, bank, row, this.pool.write[serving], 2) >= 2;
   }
 
   hasFurtherRequest(bank: number): boolean {
