@@ -3,6 +3,7 @@
  * reports how they did, `state()`/`restore()` checkpoint it exactly. Agents see the problem only
  * through `SearchProblem` (the space's shape and the observation size), never the simulator.
  */
+import { nearestAllowed } from '../common/mask.js';
 
 /** What an agent knows of the problem. */
 export interface SearchProblem {
@@ -17,6 +18,38 @@ export interface SearchProblem {
    * indexes mean nearby values; the others are unordered categories. Absent: all categorical.
    */
   readonly ordered?: readonly boolean[];
+  /**
+   * Which values parameter j may take given the design's first j values (the space's rules: a
+   * refresh policy the memory lacks, a watermark above the buffer); null or absent: all. Agents
+   * choose parameters in order, each within its mask (`chooseInOrder`).
+   */
+  readonly allowed?: (design: readonly number[], j: number) => readonly boolean[] | null;
+}
+
+/**
+ * A design built parameter by parameter in order, each value picked by `pick(j, mask)` from the
+ * values `problem.allowed` leaves (mask null: all allowed). `pick` must return an allowed index.
+ */
+export function chooseInOrder(problem: SearchProblem, pick: (j: number, mask: readonly boolean[] | null, design: readonly number[]) => number): number[] {
+  const design = new Array<number>(problem.nvec.length).fill(0);
+  for (let j = 0; j < design.length; j++) {
+    const mask = problem.allowed?.(design, j) ?? null;
+    const v = pick(j, mask, design);
+    if (mask && !mask[v]) throw new Error(`agent chose value ${v} of parameter ${problem.parameterNames[j]}, which its mask excludes`);
+    design[j] = v;
+  }
+  return design;
+}
+
+/** The nearest design `problem.allowed` accepts, parameter by parameter (a disallowed value becomes the closest allowed index). */
+export function legalise(problem: SearchProblem, design: readonly number[]): number[] {
+  return chooseInOrder(problem, (j, mask) => {
+    const v = design[j];
+    if (!mask || mask[v]) return v;
+    const best = nearestAllowed(mask, v);
+    if (best < 0) throw new Error(`no value of parameter ${problem.parameterNames[j]} is allowed`);
+    return best;
+  });
 }
 
 /** The outcome of one proposed design. */

@@ -29,7 +29,7 @@ import { inProcessEvaluator, loadWorkload, MapMemo } from '../src/evaluator/inde
 import { objectiveDirection, objectiveMetric, parseObjectiveName } from '../src/objectives.js';
 import { problemOf } from '../src/search/runner.js';
 import { loadSpace } from '../src/space/builtin.js';
-import { spaceSize } from '../src/space/space.js';
+import { spaceSize } from '../src/space/masks.js';
 import { sweepBest } from '../src/sweep.js';
 
 const root = packageRoot();

@@ -49,7 +49,8 @@ import { simulate, simulateWithCommands } from '../simulators/dram/simulate.js';
 import { COMMAND_NAMES } from '../simulators/dram/commands.js';
 import { openTraceFile } from '../traces/formats.js';
 import { loadSpace } from '../src/space/builtin.js';
-import { designToConfig, spaceSize, designAt } from '../src/space/space.js';
+import { designToConfig, designAt } from '../src/space/space.js';
+import { spaceSize } from '../src/space/masks.js';
 
 interface Case {
   suite: string;

@@ -11,7 +11,8 @@ import { InputError } from '../common/errors.js';
 import type { SimStats } from '../simulators/dram/stats.js';
 import type { Evaluator } from './evaluator/evaluator.js';
 import { METRICS, type MetricName, SWEEP_METRICS } from './metrics.js';
-import { designAt, designToConfig, type ParameterSpace, spaceSize, spaceToJson } from './space/space.js';
+import { designToConfig, type ParameterSpace, spaceToJson } from './space/space.js';
+import { enumerableSize, validDesignAt } from './space/masks.js';
 
 /** The metric columns of a sweep, in order (metrics.ts). */
 export { SWEEP_METRICS };
@@ -129,7 +130,7 @@ export async function sweep(opts: {
   signal?: AbortSignal;
 }): Promise<SweepResult> {
   const { space, evaluator, out } = opts;
-  const total = spaceSize(space);
+  const total = enumerableSize(space, 'sweep');
   const w = evaluator.workload;
   const header = sweepHeader(space);
   const meta = { trace: w.spec.trace, traceHash: w.traceHash, memspec: w.memspec.memoryId, workload: w.key, space: spaceToJson(space) };
@@ -152,7 +153,7 @@ export async function sweep(opts: {
     while (done < total) {
       while (inFlight.length < depth && next < total && !opts.signal?.aborted) {
         const from = next;
-        const designs = Array.from({ length: Math.min(chunk, total - from) }, (_, k) => designAt(space, from + k));
+        const designs = Array.from({ length: Math.min(chunk, total - from) }, (_, k) => validDesignAt(space, from + k));
         next += designs.length;
         const p = evaluator.evaluate(designs.map((d) => designToConfig(space, d))).then((stats) => ({ from, designs, stats }));
         p.catch(() => {}); // awaited in order below

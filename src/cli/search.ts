@@ -14,7 +14,7 @@ import type { ServerHandle } from '../server/thread.js';
 import { type Progress, progressBar } from './progress.js';
 import { flagName, interruptible, signalExitCode, untilInterrupted } from './program.js';
 import { pageUrl, servingMessage, startSearchDashboard } from './serve.js';
-import { statsTable } from './simulate.js';
+import { statsTable, writeDramsysFiles } from './simulate.js';
 import { COMMANDS } from './commands.js';
 import { frontTable } from './front.js';
 import { runSpace } from '../space/builtin.js';
@@ -47,6 +47,7 @@ export function printSummary(s: SearchSummary, base: Readonly<Record<string, unk
   let out = t.toString() + '\n';
   if (s.front) out += frontTable(s.front, base) + '\n';
   else if (s.bestConfig && s.bestStats) {
+    if (s.bestConfig.system) out += `best design (memory, organisation, address mapping):\n${JSON.stringify(s.bestConfig.system, null, 2)}\n`;
     out += `best design (mcconfig):\n${JSON.stringify(mcConfigToJson(s.bestConfig), null, 2)}\n`;
     out += statsTable(s.bestStats, s.bestConfig) + '\n';
   }
@@ -55,13 +56,14 @@ export function printSummary(s: SearchSummary, base: Readonly<Record<string, unk
 
 interface SearchCliFlags extends SearchFlags {
   resume?: string;
+  bestOut?: string;
   json?: boolean;
   serve?: boolean;
   port?: string;
 }
 
 /** What may be given with --resume. */
-const RESUME_FLAGS = new Set<keyof SearchCliFlags>(['resume', 'db', 'queue', 'serve', 'port', 'json']);
+const RESUME_FLAGS = new Set<keyof SearchCliFlags>(['resume', 'db', 'queue', 'serve', 'port', 'json', 'bestOut']);
 
 export function registerSearchCommand(program: Command): void {
   program
@@ -89,6 +91,7 @@ export function registerSearchCommand(program: Command): void {
     .option('--config <file>', 'the same options in a JSON or YAML file (flags override it)')
     .option('--resume <run>', 'continue a stored run to its budget')
     .option('--json', 'print the summary as one JSON object')
+    .option('--best-out <dir>', "write the best design's memspec, address mapping and mcconfig as DRAMSys JSON files into DIR")
     .option('--serve', 'watch the search live: start the dashboard on its store first (kept serving afterwards on a terminal, until Ctrl-C)')
     .option('--port <n>', `the dashboard port with --serve (default ${DEFAULT_PORT}; 0: any free port)`)
     .action(async (flags: SearchCliFlags) => {
@@ -130,7 +133,7 @@ export function registerSearchCommand(program: Command): void {
           // A resumed run keeps the options it was started with; only where it runs may change.
           const fixed = (Object.keys(flags) as Array<keyof SearchCliFlags>).filter((k) => !RESUME_FLAGS.has(k) && flags[k] !== undefined && !(Array.isArray(flags[k]) && flags[k].length === 0));
           if (fixed.length > 0) {
-            throw new InputError(`${flagName(String(fixed[0]))}: a resumed run keeps the options it started with (with --resume give only --db, --queue, --serve, --port, --json)`);
+            throw new InputError(`${flagName(String(fixed[0]))}: a resumed run keeps the options it started with (with --resume give only --db, --queue, --serve, --port, --json, --best-out)`);
           }
           const id = Number(flags.resume);
           if (!Number.isSafeInteger(id) || id < 1) throw new InputError(`--resume ${flags.resume}: expected a run number`);
@@ -148,6 +151,10 @@ export function registerSearchCommand(program: Command): void {
           const { status: _status, ...rest } = summary;
           process.stdout.write(JSON.stringify(rest) + '\n');
         } else process.stdout.write(printSummary(summary, summary.front && space ? (runSpace(space)?.base ?? null) : null));
+        if (flags.bestOut !== undefined) {
+          if (!summary.bestConfig || !summary.bestDevice) throw new InputError(`--best-out ${flags.bestOut}: the run has no single best design${summary.front ? ' (a pareto run has a front)' : ''}`);
+          writeDramsysFiles(flags.bestOut, { ...summary.bestDevice, mcconfig: mcConfigToJson(summary.bestConfig) }, '--best-out');
+        }
         if (summary.status === 'interrupted') {
           process.stderr.write(`run ${summary.runId} interrupted after ${summary.evaluations} evaluations; continue it with: marl-dse search --resume ${summary.runId}${flags.db ? ` --db ${flags.db}` : ''}\n`);
           process.exitCode = signalExitCode(interruption.received() ?? 'SIGINT');

@@ -34,6 +34,14 @@ export interface SimulateFlags {
   dramsysOut?: string;
 }
 
+/** A design's memspec, address mapping and mcconfig as DRAMSys's JSON files in `dir` (`flag` names it in errors). */
+export function writeDramsysFiles(dir: string, docs: { memspec: unknown; addressmapping: unknown; mcconfig: unknown }, flag: string): void {
+  ensureDir(dir, flag);
+  for (const [name, doc] of Object.entries(docs)) {
+    writeAtomically(join(dir, `${name}.json`), (path) => writeFileSync(path, JSON.stringify(doc, null, 2) + '\n'), flag);
+  }
+}
+
 /** Parses `KEY=VALUE` overrides. */
 export function parseSets(sets: readonly string[]): Record<string, string> {
   // No prototype: `--set __proto__=1` is a key like any other (and an unknown one).
@@ -91,16 +99,7 @@ export function runSimulate(flags: SimulateFlags): number {
   const trace = openTrace(flags.trace);
   if (flags.dramsysOut !== undefined) {
     // The run's configuration as DRAMSys's own files, to run the same design in DRAMSys.
-    const dir = flags.dramsysOut;
-    ensureDir(dir, '--dramsys-out');
-    const files: Array<[string, unknown]> = [
-      ['memspec.json', memspec.json],
-      ['addressmapping.json', addressMappingToJson(mapping)],
-      ['mcconfig.json', mcConfigToJson(cfg)],
-    ];
-    for (const [name, doc] of files) {
-      writeAtomically(join(dir, name), (path) => writeFileSync(path, JSON.stringify(doc, null, 2) + '\n'), '--dramsys-out');
-    }
+    writeDramsysFiles(flags.dramsysOut, { memspec: memspec.json, addressmapping: addressMappingToJson(mapping), mcconfig: mcConfigToJson(cfg) }, '--dramsys-out');
   }
 
   let stats: SimStats;

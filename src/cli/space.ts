@@ -3,7 +3,8 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { BUILTIN_SPACES, loadSpace } from '../space/builtin.js';
-import { SpaceFileSchema, spaceSize, spaceToJson } from '../space/space.js';
+import { SpaceFileSchema, spaceToJson } from '../space/space.js';
+import { hasRules, spaceSize } from '../space/masks.js';
 import { COMMANDS } from './commands.js';
 
 export function registerSpaceCommand(program: Command): void {
@@ -28,9 +29,12 @@ export function registerSpaceCommand(program: Command): void {
       for (const s of space.slices) {
         for (const i of s.parameters) {
           const p = space.parameters[i];
-          t.push([s.subsystem, p.name, `${p.values.join(', ')} (${p.values.length})`]);
+          const shown = p.values.length > 12 ? `${p.values.slice(0, 4).join(', ')}, … ${p.values[p.values.length - 1]}` : p.values.join(', ');
+          t.push([s.subsystem, p.name, `${shown} (${p.values.length})`]);
         }
       }
-      process.stdout.write(`space ${space.name}: ${space.parameters.length} parameters, ${size.toLocaleString('en-US')} designs\n${t.toString()}\n`);
+      const designs = Number.isSafeInteger(size) ? size.toLocaleString('en-US') : `about ${size.toExponential(2)}`;
+      const rules = hasRules(space) ? ' (those the rules allow: a value that cannot exist with the ones before it is excluded)' : '';
+      process.stdout.write(`space ${space.name}: ${space.parameters.length} parameters, ${designs} designs${rules}\n${t.toString()}\n`);
     });
 }

@@ -6,7 +6,8 @@ import { makeEvaluator, SharedMapMemo } from '../evaluator/index.js';
 import { loadWorkload } from '../evaluator/workload.js';
 import { METRICS } from '../metrics.js';
 import { loadSpace } from '../space/builtin.js';
-import { designAt, describeDesign, spaceSize } from '../space/space.js';
+import { describeDesign } from '../space/space.js';
+import { enumerableSize, validDesignAt } from '../space/masks.js';
 import { sweep } from '../sweep.js';
 import { progressBar } from './progress.js';
 import { interruptible, signalExitCode } from './program.js';
@@ -54,7 +55,7 @@ export function registerSweepCommand(program: Command): void {
       const interruption = interruptible('stopping the sweep; every finished row stays in its file');
       // A shared memo: equivalent designs in two chunks in flight share one simulation.
       const evaluator = makeEvaluator(workload, workers, new SharedMapMemo(), interruption.signal);
-      const total = spaceSize(space);
+      const total = enumerableSize(space, 'sweep');
       const bar = progressBar(total, ' sweep |{bar}| {value}/{total} designs | {sims} simulations | ETA {eta_formatted}');
       try {
         const r = await sweep({
@@ -77,8 +78,8 @@ export function registerSweepCommand(program: Command): void {
           cacheHits: r.cacheHits,
           wallSeconds: Number(r.wallSeconds.toFixed(3)),
           out: flags.out,
-          bestPower: { averagePowerMw: r.best.averagePowerMw.value, design: describeDesign(space, designAt(space, r.best.averagePowerMw.index)) },
-          bestLatency: { totalTimeNs: r.best.totalTimeNs.value, design: describeDesign(space, designAt(space, r.best.totalTimeNs.index)) },
+          bestPower: { averagePowerMw: r.best.averagePowerMw.value, design: describeDesign(space, validDesignAt(space, r.best.averagePowerMw.index)) },
+          bestLatency: { totalTimeNs: r.best.totalTimeNs.value, design: describeDesign(space, validDesignAt(space, r.best.totalTimeNs.index)) },
         };
         if (flags.json) process.stdout.write(JSON.stringify(summary) + '\n');
         else {

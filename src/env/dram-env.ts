@@ -12,6 +12,8 @@ import type { SimStats } from '../../simulators/dram/stats.js';
 import type { Evaluator } from '../evaluator/evaluator.js';
 import { type ObjectiveSpec, ObjectiveTracker } from '../objectives.js';
 import { configToDesign, type Design, designToConfig, describeDesign, type ParamValue, type ParameterSpace } from '../space/space.js';
+import { repairDesign } from '../space/masks.js';
+import { isSystemKey } from '../space/system.js';
 import { observationSpace, observe } from './observation.js';
 import { makeRng, type Rng } from '../../common/random.js';
 import { type Box, MultiDiscrete } from './spaces.js';
@@ -37,13 +39,19 @@ export interface StepInfo {
 
 export type StepResult = [obs: Float64Array, reward: number, terminated: boolean, truncated: boolean, info: StepInfo];
 
-/** The design the base config describes, or the first value of each parameter where it is not in the space. */
+/**
+ * The design the base config describes, or the first value of each parameter where it is not in
+ * the space; made valid (masks.ts) where the base's values break a rule.
+ */
 export function baseDesign(space: ParameterSpace): number[] {
+  const base = { ...space.base, system: space.baseSystem };
+  let design: number[];
   try {
-    return configToDesign(space, space.base);
+    design = configToDesign(space, base);
   } catch {
-    return space.parameters.map((p) => Math.max(0, p.values.indexOf((space.base as Record<string, ParamValue>)[p.name])));
+    design = space.parameters.map((p) => Math.max(0, p.values.indexOf((isSystemKey(p.name) ? space.baseSystem : (space.base as unknown as Record<string, ParamValue>))[p.name])));
   }
+  return repairDesign(space, design);
 }
 
 export class DramEnv {
@@ -115,10 +123,13 @@ export class DramEnv {
         throw new InputError(`action ${JSON.stringify(a)} is not in MultiDiscrete(${JSON.stringify(this.actionSpace.nvec)})`);
       }
     }
-    const configs = actions.map((a) => designToConfig(this.space, a));
+    // A design that cannot exist is never simulated: it becomes the nearest valid one (agents
+    // choose within the masks, so this happens only for agents or callers that ignore them).
+    const designs = actions.map((a) => repairDesign(this.space, a));
+    const configs = designs.map((d) => designToConfig(this.space, d));
     const stats = await this.evaluator.evaluate(configs);
     return stats.map((s, i) => {
-      const design: Design = [...actions[i]];
+      const design: Design = designs[i];
       const o = this.tracker!.observe(s);
       this.design = [...design];
       this.stepInEpisode++;

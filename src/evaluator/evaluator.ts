@@ -3,8 +3,9 @@
  * memoised by (workload, effective config): a repeated design costs no simulation and is counted
  * as a cache hit. Implementations differ only in where simulations run; all give identical numbers.
  */
-import { type McConfig, mcConfigKey } from '../../simulators/dram/mcconfig.js';
-import { simulate } from '../../simulators/dram/simulate.js';
+import { mcConfigKey } from '../../simulators/dram/mcconfig.js';
+import { type EvalConfig, systemKey } from '../space/system.js';
+import { simulateConfig } from './simulate.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import type { Workload } from './workload.js';
 
@@ -20,11 +21,11 @@ export interface EvaluatorCounters {
 export interface Evaluator {
   readonly workload: Workload;
   /** Results in the order of `configs`. */
-  evaluate(configs: readonly McConfig[]): Promise<SimStats[]>;
+  evaluate(configs: readonly EvalConfig[]): Promise<SimStats[]>;
   /** For the last `evaluate`: which configs were simulated (false: answered from the memo). */
   lastSimulated(): boolean[];
   /** Stores known results (e.g. from a run being resumed) so asking for them costs nothing. */
-  remember(entries: ReadonlyArray<[McConfig, SimStats]>): Promise<void>;
+  remember(entries: ReadonlyArray<[EvalConfig, SimStats]>): Promise<void>;
   counters(): EvaluatorCounters;
   close(): Promise<void>;
 }
@@ -66,15 +67,16 @@ function isShared(m: Memo): m is SharedMemo {
 
 /** A memo entry's key: the workload and the effective config. Queue workers use it too, so that
  *  searches and workers share one memo. */
-export function memoKeyOf(workloadKey: string, config: McConfig): string {
-  return `${workloadKey}|${mcConfigKey(config)}`;
+export function memoKeyOf(workloadKey: string, config: EvalConfig): string {
+  const system = systemKey(config.system);
+  return system === '' ? `${workloadKey}|${mcConfigKey(config)}` : `${workloadKey}|${mcConfigKey(config)}|${system}`;
 }
 
 /**
  * Runs simulations for a list of (distinct) configs. An aborted `signal` rejects the promise with
  * its reason (the simulations in flight are given up) as soon as the backend can stop.
  */
-export type SimulationBackend = (workload: Workload, configs: readonly McConfig[], signal?: AbortSignal) => Promise<SimStats[]>;
+export type SimulationBackend = (workload: Workload, configs: readonly EvalConfig[], signal?: AbortSignal) => Promise<SimStats[]>;
 
 /** Lets the event loop run (signal handlers, timers, sockets) before going on. */
 export function yieldToEventLoop(): Promise<void> {
@@ -90,7 +92,7 @@ export const inProcessBackend: SimulationBackend = async (w, configs, signal) =>
   for (const c of configs) {
     await yieldToEventLoop();
     signal?.throwIfAborted();
-    out.push(simulate(w.trace, w.memspec, w.mapping, c, { clkMhz: w.clkMhz }));
+    out.push(simulateConfig(w.trace, w.memspec, w.mapping, c, w.clkMhz));
   }
   return out;
 };
@@ -120,14 +122,14 @@ export class MemoizingEvaluator implements Evaluator {
     private readonly signal?: AbortSignal,
   ) {}
 
-  async evaluate(configs: readonly McConfig[]): Promise<SimStats[]> {
+  async evaluate(configs: readonly EvalConfig[]): Promise<SimStats[]> {
     this.signal?.throwIfAborted();
     const keys = configs.map((c) => memoKeyOf(this.workload.key, c));
     const known = await this.memo.getMany(keys);
     const inflight = isShared(this.memo) ? this.memo.inflight : null;
     // Distinct configs still missing: simulated once each here, or awaited if another evaluator
     // sharing the memo is simulating them now.
-    const missing = new Map<string, McConfig>();
+    const missing = new Map<string, EvalConfig>();
     const awaited = new Map<string, Promise<SimStats>>();
     keys.forEach((k, i) => {
       if (known[i] !== undefined || missing.has(k) || awaited.has(k)) return;
@@ -172,7 +174,7 @@ export class MemoizingEvaluator implements Evaluator {
     return [...this.simulatedFlags];
   }
 
-  async remember(entries: ReadonlyArray<[McConfig, SimStats]>): Promise<void> {
+  async remember(entries: ReadonlyArray<[EvalConfig, SimStats]>): Promise<void> {
     await this.memo.setMany(entries.map(([c, s]) => [memoKeyOf(this.workload.key, c), s]));
   }
 

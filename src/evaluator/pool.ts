@@ -1,7 +1,7 @@
 /** The worker-thread pool evaluator: simulations spread over N threads of this machine. */
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import type { McConfig } from '../../simulators/dram/mcconfig.js';
+import type { EvalConfig } from '../space/system.js';
 import { packageRoot } from '../../simulators/dram/presets.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { type Evaluator, type Memo, MemoizingEvaluator, type SimulationBackend } from './evaluator.js';
@@ -14,7 +14,7 @@ export const WORKER_FILE = join(packageRoot(), 'dist', 'src', 'evaluator', 'work
 /** A pool of simulation threads that several evaluators (of different workloads) may share. */
 export function createPoolBackend(threads: number): { backend: SimulationBackend; close: () => Promise<void> } {
   const pool = new Piscina({ filename: WORKER_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
-  const backend = async (w: Workload, configs: readonly McConfig[], signal?: AbortSignal): Promise<SimStats[]> => {
+  const backend = async (w: Workload, configs: readonly EvalConfig[], signal?: AbortSignal): Promise<SimStats[]> => {
     // One task per thread, contiguous slices, so results come back in order.
     const per = Math.ceil(configs.length / threads);
     const tasks: Array<Promise<SimStats[]>> = [];

@@ -4,7 +4,7 @@
  * the in-process evaluator; memoised in Redis by default, so designs simulated by earlier runs
  * cost nothing.
  */
-import type { McConfig } from '../../simulators/dram/mcconfig.js';
+import type { EvalConfig } from '../space/system.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { closeRedis, connectRedis, type LineLogger, parseRedisUrl, RedisHealth, stderrLogger, untilReady } from '../queue/connection.js';
 import { QueueDispatcher } from '../queue/dispatcher.js';
@@ -53,7 +53,7 @@ export async function queueEvaluator(workload: Workload, url: string, opts: Queu
       reconcileMs: opts.reconcileMs ?? 5_000,
       log,
     });
-    const backend = (_w: Workload, configs: readonly McConfig[], signal?: AbortSignal): Promise<SimStats[]> => abortable(dispatcher.run(configs), signal);
+    const backend = (_w: Workload, configs: readonly EvalConfig[], signal?: AbortSignal): Promise<SimStats[]> => abortable(dispatcher.run(configs), signal);
     const close = async (): Promise<void> => {
       await dispatcher.close();
       await closeRedis(redis);

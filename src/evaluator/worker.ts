@@ -1,12 +1,12 @@
 /** A worker thread of the evaluator pool: rebuilds the workload once, then simulates batches. */
-import type { McConfig } from '../../simulators/dram/mcconfig.js';
-import { simulate } from '../../simulators/dram/simulate.js';
+import type { EvalConfig } from '../space/system.js';
+import { simulateConfig } from './simulate.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { loadWorkload, type Workload, type WorkloadSpec } from './workload.js';
 
 export interface PoolTask {
   spec: WorkloadSpec;
-  configs: McConfig[];
+  configs: EvalConfig[];
 }
 
 const workloads = new Map<string, Workload>();
@@ -19,5 +19,5 @@ export default function run(task: PoolTask): SimStats[] {
     workloads.set(id, w);
   }
   const workload = w;
-  return task.configs.map((c) => simulate(workload.trace, workload.memspec, workload.mapping, c, { clkMhz: workload.clkMhz }));
+  return task.configs.map((c) => simulateConfig(workload.trace, workload.memspec, workload.mapping, c, workload.clkMhz));
 }

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { McConfig } from '../../simulators/dram/mcconfig.js';
+import type { EvalConfig } from '../space/system.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { InputError } from '../../common/errors.js';
 import type { Workload } from '../evaluator/workload.js';
@@ -126,7 +126,7 @@ export class QueueDispatcher {
   }
 
   /** The SimulationBackend: distinct configs in, their stats out in the same order. */
-  async run(configs: readonly McConfig[]): Promise<SimStats[]> {
+  async run(configs: readonly EvalConfig[]): Promise<SimStats[]> {
     if (this.closed) throw new Error('queue evaluator is closed');
     const ids: string[] = [];
     const results: Array<Promise<SimStats[]>> = [];

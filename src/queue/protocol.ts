@@ -5,7 +5,7 @@
  */
 import { parseAddressMapping, addressMappingToJson, type AddressMapping } from '../../simulators/dram/address-mapping.js';
 import type { JsonObject } from '../../simulators/dram/json.js';
-import type { McConfig } from '../../simulators/dram/mcconfig.js';
+import type { EvalConfig } from '../space/system.js';
 import { parseMemSpec, type MemSpec } from '../../simulators/dram/memspec.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { type Workload, workloadKey } from '../evaluator/workload.js';
@@ -45,7 +45,7 @@ export interface WorkloadWire {
 export interface SimulationJobData {
   v: typeof PROTOCOL_VERSION;
   workload: WorkloadWire;
-  configs: McConfig[];
+  configs: EvalConfig[];
 }
 
 export function workloadToWire(w: Workload): WorkloadWire {

@@ -4,9 +4,9 @@
  * tasks, since a worker usually serves one search at a time.
  */
 import type { AddressMapping } from '../../simulators/dram/address-mapping.js';
-import type { McConfig } from '../../simulators/dram/mcconfig.js';
 import type { MemSpec } from '../../simulators/dram/memspec.js';
-import { simulate } from '../../simulators/dram/simulate.js';
+import { simulateConfig } from '../evaluator/simulate.js';
+import type { EvalConfig } from '../space/system.js';
 import type { Trace } from '../../simulators/trace.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { isInputError } from '../../common/errors.js';
@@ -15,7 +15,7 @@ import { workloadFromWire, type WorkloadWire } from './protocol.js';
 export interface SimTask {
   workload: WorkloadWire;
   trace: Trace;
-  configs: McConfig[];
+  configs: EvalConfig[];
 }
 
 /** Stats in config order, or the simulator's refusal (an InputError's class does not cross threads). */
@@ -38,7 +38,7 @@ export default function run(task: SimTask): SimOutcome {
   try {
     const { memspec, mapping } = devicesOf(task.workload);
     const clkMhz = task.workload.clkMhz;
-    return { stats: task.configs.map((c) => simulate(task.trace, memspec, mapping, c, { clkMhz })) };
+    return { stats: task.configs.map((c) => simulateConfig(task.trace, memspec, mapping, c, clkMhz)) };
   } catch (e) {
     if (isInputError(e)) return { inputError: e.message };
     throw e;

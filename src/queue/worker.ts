@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Piscina } from 'piscina';
-import type { McConfig } from '../../simulators/dram/mcconfig.js';
+import type { EvalConfig } from '../space/system.js';
 import { packageRoot } from '../../simulators/dram/presets.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import type { Trace } from '../../simulators/trace.js';
@@ -131,7 +131,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const counts: QueueWorkerCounters = { jobs: 0, simulations: 0, memoHits: 0 };
 
   /** Simulates on the thread pool; a refused input fails the job for good (every worker would refuse it). */
-  async function simulateOnThreads(data: SimulationJobData, configs: McConfig[]): Promise<SimStats[]> {
+  async function simulateOnThreads(data: SimulationJobData, configs: EvalConfig[]): Promise<SimStats[]> {
     const trace = await traces.get(data.workload.traceHash);
     const task: SimTask = { workload: data.workload, trace, configs };
     const outcome = (await pool.run(task)) as SimOutcome;

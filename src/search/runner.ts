@@ -7,7 +7,11 @@
  */
 import { z } from 'zod';
 import { InputError } from '../../common/errors.js';
-import type { McConfig } from '../../simulators/dram/mcconfig.js';
+import { addressMappingToJson } from '../../simulators/dram/address-mapping.js';
+import type { AddressMapping } from '../../simulators/dram/address-mapping.js';
+import type { MemSpec } from '../../simulators/dram/memspec.js';
+import { type EvalConfig, resolveSystem } from '../space/system.js';
+import { allowedValues, hasRules } from '../space/masks.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { createAgent, LEARNING_AGENTS, type Agent, type SearchProblem } from '../../agents/index.js';
 import { initBackend, tf } from '../../agents/nn.js';
@@ -31,7 +35,9 @@ export interface SearchSummary {
   evaluations: number;
   simulations: number;
   bestValue: number | null;
-  bestConfig: McConfig | null;
+  bestConfig: EvalConfig | null;
+  /** The memory and address mapping the best design runs on, as DRAMSys documents (its memspec and mapping). */
+  bestDevice: { memspec: unknown; addressmapping: unknown } | null;
   bestStats: SimStats | null;
   evaluationsToTarget: number | null;
   wallSeconds: number;
@@ -54,6 +60,12 @@ export interface SearchHooks {
   signal?: AbortSignal;
 }
 
+/** The memspec and mapping documents a config runs on (its system choice resolved against the workload's). */
+function deviceDocuments(memspec: MemSpec, mapping: AddressMapping, config: EvalConfig): { memspec: unknown; addressmapping: unknown } {
+  const device = resolveSystem(memspec, mapping, config.system);
+  return { memspec: device.memspec.json, addressmapping: addressMappingToJson(device.mapping) };
+}
+
 export function problemOf(space: ParameterSpace, observationSize: number): SearchProblem {
   return {
     nvec: space.parameters.map((p) => p.values.length),
@@ -61,6 +73,7 @@ export function problemOf(space: ParameterSpace, observationSize: number): Searc
     slices: space.slices.map((s) => ({ name: s.subsystem, parameters: [...s.parameters] })),
     observationSize,
     ordered: space.parameters.map((p) => p.values.every((v, i) => typeof v === 'number' && (i === 0 || v > (p.values[i - 1] as number)))),
+    ...(hasRules(space) ? { allowed: (design: readonly number[], j: number) => allowedValues(space, design, j) } : {}),
   };
 }
 
@@ -162,6 +175,7 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
     // Over every session of the run; resuming a finished run changes nothing.
     const wallSeconds = alreadyDone ? earlierSeconds : earlierSeconds + (performance.now() - t0) / 1000;
     const evaluationsToTarget = tracker?.evaluationsToTarget ?? run.evaluationsToTarget;
+    const bestConfig = best ? designToConfig(space, best.design) : null;
     store.setStatus(runId!, status, { bestValue: best?.value ?? null, evaluationsToTarget, simulations, wallSeconds, bestIndex: best?.index ?? null });
     return {
       runId: runId!,
@@ -174,7 +188,8 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
       evaluations: run.evaluations,
       simulations,
       bestValue: opts.objective === 'pareto' && tracker ? tracker.best : (best?.value ?? null),
-      bestConfig: best ? designToConfig(space, best.design) : null,
+      bestConfig: bestConfig,
+      bestDevice: bestConfig ? deviceDocuments(workload.memspec, workload.mapping, bestConfig) : null,
       bestStats: best?.stats ?? null,
       evaluationsToTarget,
       wallSeconds,

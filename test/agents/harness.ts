@@ -6,7 +6,8 @@ import { createAgent, type AgentName } from '../../agents/index.js';
 import { DramEnv } from '../../src/env/dram-env.js';
 import { type Evaluator, inProcessEvaluator, loadWorkload, MapMemo } from '../../src/evaluator/index.js';
 import { problemOf } from '../../src/search/runner.js';
-import { designAt, designToConfig, parseSpace, spaceSize } from '../../src/space/space.js';
+import { designAt, designToConfig, parseSpace } from '../../src/space/space.js';
+import { spaceSize } from '../../src/space/masks.js';
 
 export const space = parseSpace(
   {

@@ -23,7 +23,8 @@ import { queueEvaluator, type QueueEvaluatorOptions } from '../../src/evaluator/
 import { RedisMemo } from '../../src/evaluator/redis-memo.js';
 import { parseRedisUrl } from '../../src/queue/connection.js';
 import { loadSpace } from '../../src/space/builtin.js';
-import { type Design, designAt, designToConfig, spaceSize } from '../../src/space/space.js';
+import { type Design, designAt, designToConfig } from '../../src/space/space.js';
+import { spaceSize } from '../../src/space/masks.js';
 import { LocalRedis } from '../../bench/local-redis.js';
 
 const WORKER_MAIN = join(packageRoot(), 'dist', 'src', 'queue', 'worker-main.js');

@@ -3,7 +3,8 @@ import { effectiveMcConfig, mcConfigKey } from '../../simulators/dram/mcconfig.j
 import { simulate } from '../../simulators/dram/simulate.js';
 import { inProcessEvaluator, loadWorkload, poolEvaluator, type Evaluator } from '../../src/evaluator/index.js';
 import { loadSpace } from '../../src/space/builtin.js';
-import { designAt, designToConfig, spaceSize } from '../../src/space/space.js';
+import { designAt, designToConfig } from '../../src/space/space.js';
+import { spaceSize } from '../../src/space/masks.js';
 import { config } from '../helpers.js';
 
 const workload = loadWorkload({ trace: 'builtin:random' });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MCCONFIG } from '../../simulators/dram/mcconfig.js';
 import { loadSpace } from '../../src/space/builtin.js';
-import { designAt, designIndex, designToConfig, parseSpace, spaceSize, spaceToJson } from '../../src/space/space.js';
+import { designAt, designIndex, designToConfig, parseSpace, spaceToJson } from '../../src/space/space.js';
+import { spaceSize } from '../../src/space/masks.js';
 
 describe('parameter spaces', () => {
   it('the reference space has the published 10 parameters and 442,368 designs, in five slices', () => {

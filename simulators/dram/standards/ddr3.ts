@@ -121,7 +121,7 @@ export function ddr3Constraints(t: Timing): TimingConstraint[] {
 export const DDR3: DramStandard = {
   type: 'DDR3',
   description: 'JESD79-3: 8 banks, BL8, one 1.5 V supply',
-  organisation: { burstLengths: [8], dataRate: 2, bankGroups: 'none', widths: [4, 8, 16, 32] },
+  organisation: { burstLengths: [8], dataRate: 2, bankGroups: 'none', widths: [4, 8, 16, 32], ranks: [1, 2, 4] },
   timingKeys: TIMING_KEYS,
   readTiming,
   checkTiming: checkDdrTiming,

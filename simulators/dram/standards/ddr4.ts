@@ -110,7 +110,7 @@ export function ddr4Constraints(t: Timing): TimingConstraint[] {
 export const DDR4: DramStandard = {
   type: 'DDR4',
   description: 'JESD79-4: 4 bank groups (x4/x8) or 2 (x16), BL8, fine-granularity refresh, VDD and VPP supplies',
-  organisation: { burstLengths: [8], dataRate: 2, bankGroups: 'required', widths: [4, 8, 16] },
+  organisation: { burstLengths: [8], dataRate: 2, bankGroups: 'required', widths: [4, 8, 16], ranks: [1, 2, 4] },
   timingKeys: TIMING_KEYS,
   readTiming,
   checkTiming: checkDdrTiming,

@@ -317,7 +317,7 @@ function refresh(): Partial<Record<RefreshPolicyName, RefreshSpec>> {
 export const DDR5: DramStandard = {
   type: 'DDR5',
   description: 'JESD79-5: 32-bit sub-channels, 8 bank groups (x4/x8) or 4 (x16), BL16, two-cycle ACT/RD/WR, same-bank refresh, fine-granularity refresh, VDD and VPP supplies',
-  organisation: { burstLengths: [16], dataRate: 2, bankGroups: 'required', widths: [4, 8, 16] },
+  organisation: { burstLengths: [16], dataRate: 2, bankGroups: 'required', widths: [4, 8, 16], ranks: [1, 2] },
   timingKeys: TIMING_KEYS,
   readTiming,
   checkTiming,

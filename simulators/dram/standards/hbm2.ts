@@ -238,7 +238,7 @@ function refresh(): Partial<Record<RefreshPolicyName, RefreshSpec>> {
 export const HBM2: DramStandard = {
   type: 'HBM2',
   description: 'JESD235: pseudo-channels as ranks, 4 bank groups, BL4, row and column command buses, single-bank refresh',
-  organisation: { burstLengths: [2, 4], dataRate: 2, bankGroups: 'required', widths: [64, 128] },
+  organisation: { burstLengths: [2, 4], dataRate: 2, bankGroups: 'required', widths: [64, 128], ranks: [2] },
   timingKeys: TIMING_KEYS,
   readTiming,
   checkTiming,

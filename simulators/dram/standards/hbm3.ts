@@ -183,7 +183,7 @@ export function hbm3Standard(ticks: 1 | 2): DramStandard {
   return {
     type: 'HBM3',
     description: 'JESD238: pseudo-channels as ranks, stack IDs, 4 bank groups per stack ID, BL8, row and column command buses (half-cycle row commands rounded up), per-bank refresh',
-    organisation: { burstLengths: [8], dataRate: 4, bankGroups: 'required', widths: [32, 64] },
+    organisation: { burstLengths: [8], dataRate: 4, bankGroups: 'required', widths: [32, 64], ranks: [2] },
     timingKeys: TIMING_KEYS,
     readTiming,
     checkTiming,

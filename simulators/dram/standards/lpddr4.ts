@@ -269,7 +269,7 @@ function dataTiming(t: Timing): DataTiming {
 export const LPDDR4: DramStandard = {
   type: 'LPDDR4',
   description: 'JESD209-4: 8 banks, BL16/BL32, multi-cycle commands, all-bank and per-bank refresh, VDD1 and VDD2 supplies',
-  organisation: { burstLengths: [16, 32], dataRate: 2, bankGroups: 'none', widths: [8, 16] },
+  organisation: { burstLengths: [16, 32], dataRate: 2, bankGroups: 'none', widths: [8, 16], ranks: [1, 2] },
   timingKeys: TIMING_KEYS,
   readTiming,
   checkTiming,

@@ -280,7 +280,7 @@ function dataTiming(t: Timing): DataTiming {
 export const LPDDR5: DramStandard = {
   type: 'LPDDR5',
   description: 'JESD209-5: 16 banks (4 bank groups of 4, or 16), BL16/BL32 at WCK:CK 4:1 or 2:1, all-bank and per-2-bank refresh, VDD1, VDD2H and VDD2L supplies',
-  organisation: { burstLengths: [16, 32], dataRate: 2, bankGroups: 'optional', widths: [8, 16] },
+  organisation: { burstLengths: [16, 32], dataRate: 2, bankGroups: 'optional', widths: [8, 16], ranks: [1, 2] },
   timingKeys: TIMING_KEYS,
   readTiming,
   checkTiming,

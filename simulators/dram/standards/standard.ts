@@ -112,6 +112,8 @@ export interface Organisation {
   readonly bankGroups: 'none' | 'required' | 'optional';
   /** Device widths, bits. */
   readonly widths: readonly number[];
+  /** Ranks per channel an organisation search may choose (HBM: its two pseudo-channels). */
+  readonly ranks: readonly number[];
 }
 
 export interface DramStandard {
