@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { InputError } from '../../common/errors.js';
 import { makeDirs } from '../files.js';
 import { lockFile } from '../locks.js';
-import { mcConfigKey } from '../../simulators/dram/mcconfig.js';
+import { configKey } from '../space/system.js';
 import { AGENTS, type AgentName } from '../../agents/index.js';
 import { inProcessBackend, SharedMapMemo, type SimulationBackend } from '../evaluator/evaluator.js';
 import { createPoolBackend } from '../evaluator/pool.js';
@@ -272,7 +272,7 @@ export function collectResults(dir: string, state: CompareState, targets: Map<st
       }
       const target = targets.get(`${c.trace}|${c.objective}`) ?? null;
       const reached = target === null ? -1 : curve.findIndex((v) => (max ? v >= target : v <= target));
-      const keys = new Set(evals.map((e) => mcConfigKey(designToConfig(space, e.design))));
+      const keys = new Set(evals.map((e) => configKey(designToConfig(space, e.design))));
       return [
         {
           ...c,

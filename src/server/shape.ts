@@ -83,7 +83,7 @@ export function spaceInfoOf(run: Pick<RunRow, 'space' | 'options'>): SpaceInfo |
   return {
     name: space.name,
     parameters: space.parameters.map((p) => ({ name: p.name, subsystem: p.subsystem, values: [...p.values] })),
-    base: mcConfigToJson(space.base).mcconfig,
+    base: { ...mcConfigToJson(space.base).mcconfig, ...space.baseSystem },
   };
 }
 

@@ -38,7 +38,7 @@ describe('marl-dse search', () => {
     expect(lines).toHaveLength(1);
     const s = JSON.parse(lines[0]);
     expect(Object.keys(s).sort()).toEqual(
-      ['runId', 'agent', 'trace', 'objective', 'target', 'seed', 'budget', 'evaluations', 'simulations', 'bestValue', 'bestConfig', 'bestStats', 'evaluationsToTarget', 'wallSeconds', 'front'].sort(),
+      ['runId', 'agent', 'trace', 'objective', 'target', 'seed', 'budget', 'evaluations', 'simulations', 'bestValue', 'bestConfig', 'bestDevice', 'bestStats', 'evaluationsToTarget', 'wallSeconds', 'front'].sort(),
     );
     expect(s.evaluations).toBe(96);
     expect(s.simulations).toBeGreaterThan(10);
