@@ -329,6 +329,17 @@ describe.skipIf(skipBrowser)('the dashboard with many parameters (Chromium, 1280
     expect(new Set(colors).size).toBe(order.length);
     expect(await crowding(page, '#future')).toEqual({ overlapping: [], outside: [] });
     await page.locator('#future').screenshot({ path: join(dir, 'future.png') });
+    // About 26 pixels between axes: the values that do not fit are left out, and shown whole while the pointer is on their axis.
+    const ticks = page.locator('#future g.pc-axis[data-name="ChannelInterleaveGranularity"] .tick text');
+    const values = parameters.find((p) => p.name === 'ChannelInterleaveGranularity')!.values.map(String);
+    const cut = await ticks.allTextContents();
+    expect(cut.filter((t) => t === '').length).toBeGreaterThan(10);
+    cut.forEach((t, k) => expect(['', values[k]]).toContain(t));
+    const box = (await page.locator('#future g.pc-axis[data-name="ChannelInterleaveGranularity"] path.domain').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    expect(await ticks.allTextContents()).toEqual(values);
+    await page.mouse.move(0, 0);
+    expect(await ticks.allTextContents()).toEqual(cut);
     await page.locator('#future .axis-chooser summary').click();
     await page.locator('#future fieldset[data-group="address-mapping"] input.group').uncheck();
     const after = await page.evaluate(() => (window as unknown as { __future: { axes(): string[] } }).__future.axes());

@@ -404,9 +404,11 @@ export function parallelChart(container, { onBrush }) {
       .attr('text-anchor', 'middle')
       .each(function (d) {
         // As much of the name as the band holds; all of it on hover.
-        const text = d3.select(this);
+        const text = d3.select(this).text(d.name);
         const room = d.to - d.from + 2 * pad - 4;
-        for (let limit = d.name.length; limit >= 2; limit--) {
+        const full = /** @type {SVGTextElement} */ (this).getComputedTextLength();
+        // From the characters that fit at the name's mean width, fewer until it fits (each try is a layout).
+        for (let limit = Math.floor((d.name.length * room) / full); full > room && limit >= 2; limit--) {
           text.text(shortName(d.name, limit));
           if (/** @type {SVGTextElement} */ (this).getComputedTextLength() <= room) break;
         }
