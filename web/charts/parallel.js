@@ -331,15 +331,20 @@ export function parallelChart(container, { onBrush }) {
       .append('text')
       .attr('class', 'pc-name')
       .text((d) => d.name);
-    /** The widest name, in pixels. */
-    const widest = () => Math.max(0, ...names.nodes().map((t) => t.getComputedTextLength()));
+    const groupNames = drawGroups();
+    // The names measured whole, in one layout: shortened names are estimated at the same width a character.
+    const lengths = names.nodes().map((t) => t.getComputedTextLength());
+    fitGroupNames(groupNames);
     // Names alternate between two lines while neighbours on a line keep clear of each other; else they are turned and shortened.
-    const crowded = widest() > 2 * spacing - 12;
-    if (crowded) names.text((d) => shortName(d.name, NAME_LIMIT)).attr('transform', `translate(-2,-10) rotate(${-NAME_ANGLE})`).attr('text-anchor', 'start');
+    const crowded = Math.max(0, ...lengths) > 2 * spacing - 12;
+    const shown = dims.map((d) => (crowded ? shortName(d.name, NAME_LIMIT) : d.name));
+    names.text((_d, k) => shown[k]);
+    if (crowded) names.attr('transform', `translate(-2,-10) rotate(${-NAME_ANGLE})`).attr('text-anchor', 'start');
     else names.attr('y', (_d, i) => (i % 2 ? -26 : -12)).attr('text-anchor', 'middle');
     names.append('title').text((d) => (d.subsystem ? `${d.name} (${d.subsystem})` : d.name));
-    // The top margin holds the longest turned name.
-    top = crowded ? Math.max(MARGIN.top, Math.ceil(widest() * Math.sin((NAME_ANGLE * Math.PI) / 180)) + 20) : MARGIN.top;
+    // The top margin holds the longest turned name (a tenth more than estimated).
+    const longest = Math.max(0, ...dims.map((d, k) => (lengths[k] * shown[k].length) / d.name.length));
+    top = crowded ? Math.max(MARGIN.top, Math.ceil(1.1 * longest * Math.sin((NAME_ANGLE * Math.PI) / 180)) + 20) : MARGIN.top;
     layout();
     axis.append('g').attr('class', 'pc-ticks');
     axis.each(function (d) {
@@ -360,10 +365,12 @@ export function parallelChart(container, { onBrush }) {
       if (kept) d3.select(this).select('g.brush').call(/** @type {any} */ (brush.move), kept);
     });
     drawTicks();
-    drawGroups();
   }
 
-  /** A band under each subsystem's axes, in its colour, named below them (none for parameters of no known subsystem). */
+  /**
+   * A band under each subsystem's axes, in its colour, named below them (none for parameters of no
+   * known subsystem). Returns the names, whole, for `fitGroupNames` once they are measured.
+   */
   function drawGroups() {
     /** @type {Array<{ name: string, from: number, to: number, color: string }>} */
     const groups = [];
@@ -398,22 +405,23 @@ export function parallelChart(container, { onBrush }) {
       .attr('width', (d) => d.to - d.from + 2 * pad)
       .attr('y', height + 8)
       .attr('height', 20);
-    g.select('text')
+    return g
+      .select('text')
       .attr('x', (d) => (d.from + d.to) / 2)
       .attr('y', height + 22)
       .attr('text-anchor', 'middle')
-      .each(function (d) {
-        // As much of the name as the band holds; all of it on hover.
-        const text = d3.select(this).text(d.name);
-        const room = d.to - d.from + 2 * pad - 4;
-        const full = /** @type {SVGTextElement} */ (this).getComputedTextLength();
-        // From the characters that fit at the name's mean width, fewer until it fits (each try is a layout).
-        for (let limit = Math.floor((d.name.length * room) / full); full > room && limit >= 2; limit--) {
-          text.text(shortName(d.name, limit));
-          if (/** @type {SVGTextElement} */ (this).getComputedTextLength() <= room) break;
-        }
-        text.append('title').text(d.name);
-      });
+      .datum((d) => ({ name: d.name, room: d.to - d.from + 2 * pad - 4 }))
+      .text((d) => d.name);
+  }
+
+  /** As much of each subsystem's name as its band holds (at the whole name's width a character); all of it on hover. @param {ReturnType<typeof drawGroups>} texts */
+  function fitGroupNames(texts) {
+    const lengths = texts.nodes().map((t) => /** @type {SVGTextElement} */ (t).getComputedTextLength());
+    texts.each(function (d, k) {
+      const text = d3.select(this);
+      if (lengths[k] > d.room) text.text(shortName(d.name, Math.floor((d.name.length * d.room) / lengths[k]) - 1));
+      text.append('title').text(d.name);
+    });
   }
 
   function drawTicks() {
