@@ -105,7 +105,6 @@ export function trialTable(container) {
     columns = perParameter ? [...COLUMNS.filter((c) => c.key !== 'design'), ...axes.map(parameterColumn)] : COLUMNS;
     if (!columns.some((c) => c.key === sort.key)) sort = { key: 'evaluation', dir: 1 };
     head.selectAll('tr').remove();
-    wrap.classed('per-parameter', perParameter);
     if (perParameter) {
       // A row of subsystems over the parameters' names.
       const groups = head.append('tr').attr('class', 'groups');
@@ -143,20 +142,20 @@ export function trialTable(container) {
 
   /** A parameter's column: its value, sorted in the space's order of values. @param {import('../data.js').Axis} axis @returns {Column} */
   function parameterColumn(axis) {
-    const index = (/** @type {RunView} */ r, /** @type {number} */ i) => {
+    /** The value's index in the run's axis (NaN where the run has no such parameter or value). @param {RunView} r @param {number} i */
+    const at = (r, i) => {
       const p = r.state.axes.findIndex((a) => a.name === axis.name);
       const v = p < 0 ? MISSING : r.state.cols.design[p][i];
-      return v === MISSING ? NaN : v;
+      return { p, v: v === MISSING ? NaN : v };
     };
     return {
       key: `parameter:${axis.name}`,
       label: shortName(axis.name, HEADER_LIMIT),
       name: axis.name,
       numeric: axis.values.every((v) => typeof v === 'number'),
-      value: index,
+      value: (r, i) => at(r, i).v,
       text: (r, i) => {
-        const p = r.state.axes.findIndex((a) => a.name === axis.name);
-        const v = index(r, i);
+        const { p, v } = at(r, i);
         return Number.isNaN(v) ? '' : String(r.state.axes[p].values[v]);
       },
     };
@@ -247,16 +246,17 @@ export function trialTable(container) {
       .selectAll('td')
       .data((d) => {
         const reference = referenceOf(d.r, diffFrom);
-        return columns.map((c, k) => ({ c, d, k, reference }));
+        return columns.map((c, k) => {
+          const text = c.key === 'design' ? diffText(d.r, d.i, diffFrom) : c.text(d.r, d.i);
+          // A parameter's cell: bold where the design differs from the reference.
+          const kind = c.name === undefined ? (c.numeric ? 'num' : 'design') : `value${c.numeric ? ' num' : ''}${text !== String(reference[c.name] ?? '') ? ' differs' : ''}`;
+          return { c, d, text, cls: `${kind}${k < STICKY ? ' stick' : ''}` };
+        });
       })
       .join('td')
-      .attr('class', ({ c, d, k, reference }) => {
-        const kind = c.name ? 'value' : c.numeric ? 'num' : 'design';
-        const differs = c.name !== undefined && c.text(d.r, d.i) !== String(reference[c.name] ?? '');
-        return `${kind}${c.numeric && c.name ? ' num' : ''}${differs ? ' differs' : ''}${k < STICKY ? ' stick' : ''}`;
-      })
+      .attr('class', (cell) => cell.cls)
       .style('--swatch', ({ c, d }) => (c.key === 'run' ? d.r.color : null))
-      .text(({ c, d }) => (c.key === 'design' ? diffText(d.r, d.i, diffFrom) : c.text(d.r, d.i)));
+      .text((cell) => cell.text);
     stick();
     countText.text(`${formatValue(n)} of ${formatValue(runs.reduce((a, r) => a + r.state.n, 0))} evaluations${problem ? ` · ${problem}` : ''}`);
     pageText.text(n === 0 ? 'no rows' : `rows ${formatValue(from + 1)}–${formatValue(Math.min(n, from + PAGE))} of ${formatValue(n)}`);
