@@ -269,8 +269,8 @@ export function shortName(name, limit) {
 
 /**
  * A parameter value as a tick label of at most `limit` characters: itself, or a number in SI
- * form (`32768` → `32.8k`), or a shortened name (`ClosedAdaptive` → `Clos…`); '' when even
- * that would say too little (under four characters).
+ * form (`327680` → `328k` in four), or a shortened name (`ClosedAdaptive` → `CloAd…` in six); ''
+ * when even that would say too little (under four characters).
  * @param {string | number} value @param {number} limit
  */
 export function tickLabel(value, limit) {
@@ -301,13 +301,13 @@ function siFormat(n, digits) {
 
 /**
  * Where the page keeps the user's choice of axes for a space: one entry per set of parameter
- * names (a space widened or narrowed in its values keeps the choice).
+ * names, in any order (a space widened or narrowed in its values keeps the choice).
  * @param {ReadonlyArray<Axis>} axes
  */
 export function axesStorageKey(axes) {
-  // FNV-1a over the names: a short, stable key.
+  // FNV-1a over the sorted names: a short, stable key.
   let h = 0x811c9dc5;
-  for (const c of axes.map((a) => a.name).join('\n')) {
+  for (const c of axes.map((a) => a.name).sort().join('\n')) {
     h ^= c.charCodeAt(0);
     h = Math.imul(h, 0x01000193) >>> 0;
   }

@@ -208,6 +208,7 @@ describe('web/data.js', () => {
     expect(tickLabel(32768, 5)).toBe('32768');
     expect(tickLabel(32768, 4)).toBe('33k');
     expect(tickLabel(15360, 4)).toBe('15k');
+    expect(tickLabel(327680, 4)).toBe('328k');
     expect(tickLabel(1536, 3)).toBe('');
     expect(tickLabel(32768, 3)).toBe('');
     expect(tickLabel(1048576, 4)).toBe('1M');
@@ -223,6 +224,7 @@ describe('web/data.js', () => {
     expect(axesStorageKey(space)).toMatch(/^marl-dse:axes:[0-9a-f]{8}$/);
     // Other values, the same parameters: the same key; other parameters: another key.
     expect(axesStorageKey([a('PagePolicy', [1, 2]), a('Scheduler'), a('Arbiter')])).toBe(axesStorageKey(space));
+    expect(axesStorageKey([a('Arbiter'), a('PagePolicy'), a('Scheduler')])).toBe(axesStorageKey(space));
     expect(axesStorageKey([a('PagePolicy'), a('Scheduler')])).not.toBe(axesStorageKey(space));
     expect(parseAxesChoice('["Arbiter","Gone","PagePolicy"]', space)).toEqual(new Set(['PagePolicy', 'Arbiter']));
     expect(parseAxesChoice('[]', space)).toEqual(new Set());

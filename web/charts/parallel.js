@@ -5,7 +5,9 @@
 // (a few hundred), not on the number of designs: 100,000 designs brush as fluidly as 100. The
 // bundles are on a canvas; the axes, the brushes and each run's best design (one line per run) are
 // SVG. Brushing an axis keeps the designs whose value falls in the brush; the others turn grey
-// here and in the other charts.
+// here and in the other charts. Each subsystem's axes stand on a band of its colour, with a gap
+// before the next; crowded names are turned and shortened, values cut to the room between axes
+// (whole on hover). The user's choice of axes is kept per space in the browser's local storage.
 import d3 from '../d3.js';
 import { axesStorageKey, axisGroups, configAt, formatValue, groupedAxes, growDomain, MISSING, parseAxesChoice, shortName, spaceKey, tickLabel } from '../data.js';
 import { canvasLayer, configHtml, escapeHtml, tooltip } from './frame.js';
