@@ -193,7 +193,7 @@ function resolveWorkload(flags: SearchFlags, file: SearchConfig): Pick<SearchOpt
   const suite = flags.suite ?? file.suite;
   const aggregate = oneOf(flags.aggregate, '--aggregate', AGGREGATE_NAMES) ?? file.aggregate;
   if (suite === undefined && traces.length === 1) {
-    if (aggregate !== undefined) throw new InputError('--aggregate: only for a suite (--suite, or two or more --trace)');
+    if (aggregate !== undefined) throw new InputError(`${flags.aggregate !== undefined ? '--aggregate' : `${flags.config}: aggregate`}: only for a suite (--suite, or two or more --trace)`);
     return { trace: traces[0] };
   }
   if (suite === undefined && traces.length === 0) throw new InputError('--trace: required (a trace file or builtin:NAME), or --suite NAME|FILE');
