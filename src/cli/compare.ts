@@ -74,7 +74,6 @@ const RESUME_FLAGS = new Set<keyof CompareFlags>(['resume', 'tolerance', 'json']
 const FLAG_KEYS = new Set(['agents', 'traces', 'objectives', 'seeds', 'budget', 'workers', 'parallel', 'reward', 'space', 'groundTruth', 'tolerance', 'queue', 'suites', 'aggregate', 'constraints']);
 const FLAG_OF: Readonly<Record<string, string>> = { suites: 'suite', constraints: 'constraint' };
 
-
 /** A list from a flag, or from a config file where it may be a list or a comma-separated string. */
 function fileList(v: unknown): unknown {
   return typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter((x) => x.length > 0) : v;
@@ -135,7 +134,7 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
     for (const o of spec.objectives) validateObjective({ name: o, aggregate: spec.aggregate });
   }
   for (const c of spec.constraints) parseConstraint(c, given(flags.constraint) ? '--constraint' : `${flags.config}: constraints`);
-  if (spec.suites.length === 0 && (flags.aggregate ?? file.aggregate) !== undefined) throw new InputError('--aggregate: only for a suite (--suite)');
+  if (spec.suites.length === 0 && (flags.aggregate ?? file.aggregate) !== undefined) throw new InputError(`${flags.aggregate !== undefined ? '--aggregate' : `${flags.config}: aggregate`}: only for a suite (--suite)`);
   if (new Set(workloadsOf(spec)).size !== workloadsOf(spec).length) throw new InputError('--traces, --suite: a workload is listed twice');
   if (spec.groundTruth !== null && !existsSync(spec.groundTruth)) throw new InputError(`--ground-truth ${spec.groundTruth}: no such folder`);
   if (spec.queue !== null) parseRedisUrl(spec.queue);

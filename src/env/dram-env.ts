@@ -125,11 +125,6 @@ export class DramEnv {
     return [observe(this.space, stats, stats, this.design), { stats, design: [...this.design] }];
   }
 
-  /** The base design's figures on each trace (after the first reset). */
-  get baselineTraces(): readonly SimStats[] {
-    if (!this.baseline) throw new Error('call reset() first');
-    return this.baseline.traces;
-  }
 
   async step(action: readonly number[]): Promise<StepResult> {
     const [result] = await this.stepMany([action]);
