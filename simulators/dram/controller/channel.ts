@@ -450,9 +450,9 @@ export class ChannelController implements ControllerView {
     if (column) this.admit(t, ADMIT_AFTER_COLUMN);
   }
 
-  /** The cycle a command bus is next free (the earlier of two): no command goes before it. */
-  commandBusFree(): number {
-    return this.twoBuses && this.busFree[1] < this.busFree[0] ? this.busFree[1] : this.busFree[0];
+  /** The cycle of the multiplexer's next scan: no command goes before it unless a request enters. */
+  get nextScan(): number {
+    return this.quietUntil;
   }
 
   /** The earliest cycle a refresh or power-down manager's next action is due (beyond t). */

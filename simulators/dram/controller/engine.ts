@@ -207,7 +207,10 @@ export class MemorySystem {
         const ch = channels[c];
         const n = ch.step(t);
         if (ch.acted) acted = true;
-        if (n < next) next = n;
+        // A controller that acted looks again at its next scan (once a command bus is free); one
+        // that did not, at its next candidate.
+        const wake = ch.acted ? ch.nextScan : n;
+        if (wake < next) next = wake;
         if (ch.endReqDue) {
           ch.endReqDue = false;
           queued--;
@@ -221,18 +224,10 @@ export class MemorySystem {
       // 7. Jump to the next cycle at which anything can happen. Steps 1-3 came before the controllers
       // looked at this cycle, so unless a controller acted, its earliest candidate still holds and the
       // other parts' next times follow from their state now. After a controller acted its candidates
-      // changed: it looks again once a command bus is free (the next cycle, unless a command of
-      // several cycles holds it; with a lead, the next of the cycle's two moments).
-      if (acted) {
-        if (this.lead === 0) {
-          next = Infinity;
-          for (let c = 0; c < nChannels; c++) {
-            const b = channels[c].commandBusFree();
-            if (b < next) next = b;
-          }
-          if (next <= t) next = t + 1;
-        } else next = busy;
-      }
+      // changed: it looks again at its next scan (above); with a lead, at the next of the cycle's
+      // two moments.
+      if (acted && this.lead !== 0) next = busy;
+      if (next <= t) next = t + 1;
       // Nothing else can come before the next cycle.
       if (this.lead === 0 ? next > t + 1 : !acted) {
         for (let c = 0; c < nChannels; c++) {
