@@ -120,6 +120,9 @@ export class ChannelController implements ControllerView {
   private readonly inWindow: Uint8Array;
   /** The banks a command targeting bank b acts on, for the targets beyond one bank or a whole rank. */
   private readonly targetSets: Array<Int32Array[] | null>;
+  /** Each bank alone, and each rank's banks: what a bank or a rank-wide command acts on. */
+  private readonly bankAlone: Int32Array[];
+  private readonly rankBanks: Int32Array[];
   private readonly refreshEnergy: Float64Array;
   private readonly refreshBusy: Int32Array;
 
@@ -245,6 +248,8 @@ export class ChannelController implements ControllerView {
       this.bankGroup[b] = Math.floor(b / spec.banksPerGroup);
     }
     this.groupsPerStack = spec.bankGroups / spec.stacks;
+    this.bankAlone = Array.from({ length: this.nBanks }, (_, b) => Int32Array.of(b));
+    this.rankBanks = Array.from({ length: spec.ranks }, (_, r) => Int32Array.from({ length: spec.banks }, (_, i) => r * spec.banks + i));
     this.groupStack = Int32Array.from({ length: spec.ranks * spec.bankGroups }, (_, g) => Math.floor((g % spec.bankGroups) / this.groupsPerStack));
 
     this.effect = new Int8Array(NC).fill(-1);
@@ -761,12 +766,11 @@ export class ChannelController implements ControllerView {
     this.repick(b);
   }
 
-  /** The banks `cmd` acts on (bank b's set, or every bank of the rank), calling `f` for each. */
-  private forEachTarget(cmd: number, rank: number, b: number, f: (x: number) => void): void {
+  /** The banks `cmd` acts on: bank b, b's set, or every bank of the rank. */
+  private targets(cmd: number, rank: number, b: number): Int32Array {
+    if (this.target[cmd] === TARGET_BANK) return this.bankAlone[b];
     const sets = this.targetSets[cmd];
-    if (this.target[cmd] === TARGET_BANK) f(b);
-    else if (sets !== null) for (const x of sets[b]) f(x);
-    else for (let x = rank * this.banksPerRank; x < (rank + 1) * this.banksPerRank; x++) f(x);
+    return sets !== null ? sets[b] : this.rankBanks[rank];
   }
 
   private issue(t: number): void {
@@ -803,9 +807,7 @@ export class ChannelController implements ControllerView {
         this.repick(b);
         break;
       case E.precharge:
-        this.forEachTarget(cmd, r, b, (x) => {
-          if (this.openRow[x] >= 0) this.closeBank(x, t);
-        });
+        for (const x of this.targets(cmd, r, b)) if (this.openRow[x] >= 0) this.closeBank(x, t);
         break;
       case E.read:
       case E.readAuto:
@@ -845,11 +847,9 @@ export class ChannelController implements ControllerView {
           // DRAMPower counts the rank active for the refresh less its closing tRP, then precharged.
           this.energy.refresh(r, t, t + this.refreshBusy[cmd] - this.spec.energyTiming.refreshPrecharged, this.refreshEnergy[cmd]);
         } else {
-          let first = true;
-          this.forEachTarget(cmd, r, b, (x) => {
-            this.energy.bankRefresh(r, x, t, t + this.refreshBusy[cmd], first ? this.refreshEnergy[cmd] : 0);
-            first = false;
-          });
+          // The refresh's energy is counted once, with its first bank.
+          const banks = this.targets(cmd, r, b);
+          for (let i = 0; i < banks.length; i++) this.energy.bankRefresh(r, banks[i], t, t + this.refreshBusy[cmd], i === 0 ? this.refreshEnergy[cmd] : 0);
         }
         break;
       case E.powerDown:
