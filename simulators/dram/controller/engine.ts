@@ -247,10 +247,21 @@ export class MemorySystem {
       // two moments.
       if (acted && this.lead !== 0) next = busy;
       if (next <= t) next = t + 1;
-      // Unless nothing else can come before the next cycle, the other parts' times count too. The
-      // stepped channels' own times are worked out then, and always with several channels (to pass
-      // idle ones by).
-      const full = this.lead === 0 ? next > t + 1 : !acted;
+      // Unless nothing else can come before the next cycle, the other parts' times count too: the
+      // arbiter's, the player's and the channels passed by first, then the stepped channels' own.
+      let full = this.lead === 0 ? next > t + 1 : !acted;
+      if (full) {
+        if (idleNext < next) next = idleNext;
+        const a = Math.max(arbiter.nextTime(), lastDelivery + 1 + arbiter.backwardDelay);
+        if (a < next) next = a;
+        if (haveNext && arbiter.canAccept(queued, active)) {
+          const p = Math.max(playerAt, lastAccept + 1);
+          if (p < next) next = p;
+        }
+        if (this.lead === 0 && next <= t + 1) full = false;
+      }
+      // The stepped channels' own times, worked out when they count and always with several
+      // channels (to pass idle ones by).
       if (full || nChannels > 1) {
         for (let i = 0; i < nStepped; i++) {
           const c = stepped[i];
@@ -272,16 +283,7 @@ export class MemorySystem {
           wake[c] = Math.min(respond, admit, ch.nextScan);
         }
       }
-      if (full) {
-        if (idleNext < next) next = idleNext;
-        const a = Math.max(arbiter.nextTime(), lastDelivery + 1 + arbiter.backwardDelay);
-        if (a < next) next = a;
-        if (haveNext && arbiter.canAccept(queued, active)) {
-          const p = Math.max(playerAt, lastAccept + 1);
-          if (p < next) next = p;
-        }
-        if (next <= t) next = t + 1;
-      }
+      if (next <= t) next = t + 1;
       if (next === Infinity) throw new Error(`controller stalled at cycle ${t} with ${accepted - completed} requests in flight`);
       t = next;
     }
