@@ -93,7 +93,7 @@ export function withValue(problem: SearchProblem, design: readonly number[], i: 
 }
 
 /** A value of a parameter with `k` values, uniformly among those `mask` allows (null: all), from one draw of `rng`. */
-export function uniformAllowed(rng: Rng, k: number, mask: readonly boolean[] | null): number {
+function uniformAllowed(rng: Rng, k: number, mask: readonly boolean[] | null): number {
   if (!mask) return uniformInt(rng, 0, k - 1);
   const ok = allowedIndexes(mask);
   return ok[uniformInt(rng, 0, ok.length - 1)];

@@ -260,11 +260,6 @@ export function tidyRead(f: () => tf.Tensor): Float32Array {
   return values;
 }
 
-/** Samples one index from probabilities `p[offset .. offset+size)` with our generator. */
-export function sampleCategorical(p: Float32Array, offset: number, size: number, rng: Rng): number {
-  return drawCategorical(p, offset, size, uniform01(rng), null);
-}
-
 /**
  * The index the uniform `u` ∈ [0, 1) draws from probabilities `p[offset .. offset+size)`, restricted
  * to the values `mask` allows and renormalised (null: all values).
