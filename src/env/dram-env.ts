@@ -45,6 +45,8 @@ export interface StepInfo {
   best: number;
   success: boolean;
   evaluations: number;
+  /** The action broke the space's rules and `design` is the nearest valid design, simulated instead. */
+  repaired: boolean;
 }
 
 export type StepResult = [obs: Float64Array, reward: number, terminated: boolean, truncated: boolean, info: StepInfo];
@@ -142,8 +144,8 @@ export class DramEnv {
         throw new InputError(`action ${JSON.stringify(a)} is not in MultiDiscrete(${JSON.stringify(this.actionSpace.nvec)})`);
       }
     }
-    // A design that cannot exist is never simulated: it becomes the nearest valid one (agents
-    // choose within the masks, so this happens only for agents or callers that ignore them).
+    // A design that cannot exist is never simulated: it becomes the nearest valid one (the agents
+    // choose within the masks, so this happens only for callers that ignore them).
     const designs = actions.map((a) => repairDesign(this.space, a));
     const configs = designs.map((d) => designToConfig(this.space, d));
     const results = await this.evaluator.evaluate(configs);
@@ -165,6 +167,7 @@ export class DramEnv {
         best: this.tracker!.hasBest ? this.tracker!.best : NaN,
         success: o.success,
         evaluations: this.tracker!.evaluations,
+        repaired: design.some((v, k) => v !== actions[i][k]),
       };
       return [observe(this.space, s, this.baseline!.stats, design), o.reward, done, false, info];
     });

@@ -11,6 +11,7 @@ import { addressMappingToJson } from '../../simulators/dram/address-mapping.js';
 import type { AddressMapping } from '../../simulators/dram/address-mapping.js';
 import type { MemSpec } from '../../simulators/dram/memspec.js';
 import { type EvalConfig, resolveSystem } from '../space/system.js';
+import { rulesFor } from '../space/constraints.js';
 import { allowedValues, hasRules } from '../space/masks.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { createAgent, LEARNING_AGENTS, type Agent, type SearchProblem } from '../../agents/index.js';
@@ -83,8 +84,32 @@ export function problemOf(space: ParameterSpace, observationSize: number): Searc
     slices: space.slices.map((s) => ({ name: s.subsystem, parameters: [...s.parameters] })),
     observationSize,
     ordered: space.parameters.map((p) => p.values.every((v, i) => typeof v === 'number' && (i === 0 || v > (p.values[i - 1] as number)))),
-    ...(hasRules(space) ? { allowed: (design: readonly number[], j: number) => allowedValues(space, design, j) } : {}),
+    ...(hasRules(space) ? masksOf(space) : {}),
   };
+}
+
+/**
+ * The space's masks for agents: which parameters each mask reads (its rules' dependencies that the
+ * space searches; the others are the base's, fixed), and `allowedValues` memoised on those values,
+ * since agents ask for the same few masks many thousands of times.
+ */
+function masksOf(space: ParameterSpace): Pick<SearchProblem, 'allowed' | 'dependsOn'> {
+  const index = new Map(space.parameters.map((p, i) => [p.name, i]));
+  const dependsOn = space.parameters.map((p) => [
+    ...new Set(rulesFor(p.name, p.values).flatMap((r) => r.dependsOn.flatMap((name) => (index.has(name) ? [index.get(name)!] : [])))),
+  ]);
+  const memo = space.parameters.map(() => new Map<number, boolean[] | null>());
+  const allowed = (design: readonly number[], j: number): boolean[] | null => {
+    let key = 0;
+    for (const d of dependsOn[j]) key = key * space.parameters[d].values.length + design[d];
+    let mask = memo[j].get(key);
+    if (mask === undefined) {
+      mask = allowedValues(space, design, j);
+      memo[j].set(key, mask);
+    }
+    return mask;
+  };
+  return { allowed, dependsOn };
 }
 
 /**
