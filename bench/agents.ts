@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AGENTS, type AgentName, createAgent, LEARNING_AGENTS } from '../agents/index.js';
 import { initBackend } from '../agents/nn.js';
+import { parseLabel } from './labels.js';
 import { packageRoot } from '../simulators/dram/presets.js';
 import { median } from '../src/compare/stats.js';
 import { DramEnv } from '../src/env/dram-env.js';
@@ -63,21 +64,6 @@ interface RunResult {
 function cpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
-}
-
-/** `name:key=value:…` → the agent and its hyperparameters (values parsed as JSON where they can be). */
-function parseLabel(label: string): { agent: string; hp: Record<string, unknown> } {
-  const [agent, ...pairs] = label.split(':');
-  const hp: Record<string, unknown> = {};
-  for (const p of pairs) {
-    const [k, v = 'true'] = p.split('=');
-    try {
-      hp[k] = JSON.parse(v);
-    } catch {
-      hp[k] = v;
-    }
-  }
-  return { agent, hp };
 }
 
 async function runAgent(agent: AgentName, hp: Record<string, unknown>, trace: string, seed: number, memo: MapMemo): Promise<RunResult> {

@@ -1,0 +1,187 @@
+/**
+ * The tasks of the hard benchmark (bench/hard.ts): each is a space, a workload and an objective.
+ * Traces are short (1,000 requests) and generated in memory from a recipe, so an evaluation is a
+ * few tens of milliseconds and nothing needs to be stored; the same trace comes from
+ * `marl-dse traces generate` with the same kind and options.
+ *
+ * A task's workload is one trace today. To make a task a suite (several traces combined by a
+ * geometric mean or the worst one), give it `workload: { suite: … }` and let `taskEvaluator` build
+ * that evaluator: the runner, the best-known record and the measures only see `taskEvaluator`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAddressMapping, loadMemSpec, packageRoot } from '../simulators/dram/presets.js';
+import type { SimStats } from '../simulators/dram/stats.js';
+import type { Trace } from '../simulators/trace.js';
+import { type Evaluator, inProcessEvaluator, type Memo, type Workload, workloadKey } from '../src/evaluator/index.js';
+import { objectiveDirection, objectiveMetric, type ObjectiveName } from '../src/objectives.js';
+import { loadSpace } from '../src/space/builtin.js';
+import { invalidReason } from '../src/space/masks.js';
+import type { Design, ParameterSpace, ParamValue } from '../src/space/space.js';
+import { generateTrace, type WorkloadOptions } from '../traces/generators.js';
+import { traceHash } from '../traces/hash.js';
+
+/** A generated trace: `marl-dse traces generate KIND` with these options. */
+export interface TraceRecipe {
+  readonly kind: string;
+  readonly options: WorkloadOptions;
+}
+
+export interface HardTask {
+  readonly id: string;
+  /** What the task asks, in a few words. */
+  readonly title: string;
+  /** A built-in space, or a space file relative to the package root. */
+  readonly space: string;
+  readonly workload: { readonly trace: TraceRecipe };
+  readonly objective: ObjectiveName;
+  /** The family of the scaling study (tasks with the same workload and objective, nested spaces). */
+  readonly scaling?: string;
+}
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+/**
+ * STREAM triad (a[i] = b[i] + q·c[i], 10,000,000 elements per array) through a 32 KiB last-level
+ * cache, so dirty lines are written back from the first few hundred requests on; one request per
+ * 800 MHz cycle: memory-bound.
+ */
+const TRIAD: TraceRecipe = { kind: 'stream-triad', options: { requests: 1000, llcBytes: 32 * KIB } };
+
+/**
+ * A cloud-like mix of three programs on separate cores: GUPS (random read-modify-writes over 256 MiB),
+ * STREAM copy (two streams, weight 2) and four pointer chases over 128 MiB, with Poisson arrivals
+ * (a mean gap of 2 cycles), so requests come in bursts and queue.
+ */
+const MIX: TraceRecipe = {
+  kind: 'mix',
+  options: {
+    requests: 1000,
+    gapDistribution: 'exponential',
+    gapMeanCycles: 2,
+    kernels: [
+      { kind: 'gups', options: { footprintBytes: 256 * MIB, llcBytes: 32 * KIB } },
+      { kind: 'stream-copy', weight: 2, options: { elements: 2_000_000, llcBytes: 32 * KIB } },
+      { kind: 'pointer-chase', options: { chains: 4, footprintBytes: 128 * MIB } },
+    ],
+  },
+};
+
+export const HARD_TASKS: readonly HardTask[] = [
+  { id: 'triad-edp', title: 'lowest energy-delay product, STREAM triad', space: 'architect', workload: { trace: TRIAD }, objective: 'edp', scaling: 'triad-edp' },
+  { id: 'mix-p99', title: 'lowest p99 request latency, a three-program mix with bursty arrivals', space: 'architect', workload: { trace: MIX }, objective: 'p99-latency' },
+  { id: 'triad-edp-10', title: 'triad-edp with the controller knobs only', space: 'bench/spaces/hard-10.json', workload: { trace: TRIAD }, objective: 'edp', scaling: 'triad-edp' },
+  { id: 'triad-edp-20', title: 'triad-edp with memory, organisation, field order and the controller', space: 'bench/spaces/hard-20.json', workload: { trace: TRIAD }, objective: 'edp', scaling: 'triad-edp' },
+  { id: 'triad-edp-38', title: 'triad-edp with the pipeline delays as well: every parameter there is', space: 'bench/spaces/hard-38.json', workload: { trace: TRIAD }, objective: 'edp', scaling: 'triad-edp' },
+];
+
+export function hardTask(id: string): HardTask {
+  const t = HARD_TASKS.find((x) => x.id === id);
+  if (!t) throw new Error(`task ${id}: unknown (known: ${HARD_TASKS.map((x) => x.id).join(', ')})`);
+  return t;
+}
+
+const spaces = new Map<string, ParameterSpace>();
+/** The task's space (one object per process, so masks and rules are compiled once). */
+export function taskSpace(task: HardTask): ParameterSpace {
+  let s = spaces.get(task.space);
+  if (!s) spaces.set(task.space, (s = loadSpace(task.space.endsWith('.json') ? join(packageRoot(), task.space) : task.space)));
+  return s;
+}
+
+const traces = new Map<string, Trace>();
+export function taskTrace(task: HardTask): Trace {
+  const key = JSON.stringify(task.workload.trace);
+  let t = traces.get(key);
+  if (!t) traces.set(key, (t = generateTrace(task.workload.trace.kind, task.workload.trace.options, `hard:${task.id}`)));
+  return t;
+}
+
+/**
+ * The task's workload: its trace on the default memory (ddr3-1600) at 800 MHz. Every design of
+ * these spaces names its own memory and organisation (the space's, or its base's), so the
+ * workload's memory only enters the memo key.
+ */
+export function taskWorkload(task: HardTask): Workload {
+  const trace = taskTrace(task);
+  const memspec = loadMemSpec('ddr3-1600');
+  const mapping = loadAddressMapping('ddr3-1600');
+  const hash = traceHash(trace);
+  return {
+    spec: { trace: `hard:${task.id}`, memspec: 'ddr3-1600', addressmapping: 'ddr3-1600', clkMhz: 800 },
+    trace,
+    traceHash: hash,
+    memspec,
+    mapping,
+    clkMhz: 800,
+    key: workloadKey(hash, memspec, mapping, 800),
+  };
+}
+
+/** The evaluator of a task's designs, in this thread (a suite task would build its evaluator here). */
+export function taskEvaluator(task: HardTask, memo?: Memo): Evaluator {
+  return inProcessEvaluator(taskWorkload(task), memo);
+}
+
+/** A design's objective value, from its stats. */
+export function taskValue(task: HardTask, stats: SimStats): number {
+  const metric = objectiveMetric(task.objective);
+  if (metric === null) throw new Error(`task ${task.id}: objective ${task.objective} is not a single metric`);
+  return stats[metric];
+}
+
+/** Whether `a` is better than `b` for the task's objective. */
+export function taskBetter(task: HardTask, a: number, b: number): boolean {
+  return objectiveDirection(task.objective) === 'min' ? a < b : a > b;
+}
+
+/** A design as parameter values by name, back to value indexes; throws if a value is not in the space. */
+export function designFromValues(space: ParameterSpace, values: Readonly<Record<string, ParamValue>>): number[] {
+  return space.parameters.map((p) => {
+    const k = p.values.indexOf(values[p.name]);
+    if (k < 0) throw new Error(`${p.name}=${JSON.stringify(values[p.name])} is not a value of space ${space.name}`);
+    return k;
+  });
+}
+
+/** A design of another space carried over by parameter name; parameters it lacks take `fallback`'s values. */
+export function embedDesign(space: ParameterSpace, values: Readonly<Record<string, ParamValue>>, fallback: Design): number[] {
+  return space.parameters.map((p, i) => {
+    const k = p.values.indexOf(values[p.name]);
+    return k >= 0 ? k : fallback[i];
+  });
+}
+
+/** A best-known design, how it was found, and when. */
+export interface BestKnown {
+  readonly objective: string;
+  readonly value: number;
+  readonly design: Readonly<Record<string, ParamValue>>;
+  /** The run whose best design the record starts from (or `embedded`: another task's best-known carried over). */
+  readonly found: { readonly agent: string; readonly seed: number | null; readonly budget: number | null; readonly evaluation: number | null; readonly value: number; readonly from?: string };
+  /** Coordinate descent from the found design: one parameter at a time, every value, until no change helps. */
+  readonly polished: { readonly passes: number; readonly evaluations: number } | null;
+  readonly date: string;
+}
+
+export const BEST_KNOWN_FILE = join('bench', 'hard-best-known.json');
+
+export function readBestKnown(root: string = packageRoot()): Record<string, BestKnown> {
+  try {
+    return (JSON.parse(readFileSync(join(root, BEST_KNOWN_FILE), 'utf8')) as { tasks: Record<string, BestKnown> }).tasks;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw e;
+  }
+}
+
+/** Why a recorded design is not a design of the task's space, or null. */
+export function bestKnownProblem(task: HardTask, b: BestKnown): string | null {
+  const space = taskSpace(task);
+  try {
+    return invalidReason(space, designFromValues(space, b.design));
+  } catch (e) {
+    return (e as Error).message;
+  }
+}

@@ -1,0 +1,558 @@
+/**
+ * The hard benchmark: tasks (bench/hard-tasks.ts) on which search quality shows, each with a
+ * best-known value (bench/hard-best-known.json), the agents' runs against it, the scaling study
+ * over nested spaces of 10, 20, 32 and 38 parameters, and a power analysis of the seeds needed.
+ *
+ *   npm run bench:hard                       # builds, then the whole plan below, niced; resumes
+ *   node dist/bench/hard.js [--tasks a,b] [--agents LIST] [--seeds N] [--budget N] [--report] [--no-polish] [--out DIR]
+ *
+ * Each run is cached in bench-results/hard/runs.json under (task, agent, seed) as soon as it
+ * finishes, with a fingerprint of the code and the task it was made with: running again continues
+ * where the last invocation stopped, and runs made by other code (another agent or simulator
+ * version) are made again. After the runs, a run better than the recorded best-known value starts a
+ * coordinate descent from its design (and from the best-known designs of the same workload in the
+ * nested spaces), and the better design is recorded. Then the measures go to bench-results/hard.md
+ * (the tables the README quotes) and bench-results/hard.json. One core; not part of `npm test`.
+ *
+ * `--agents`, `--seeds` and `--budget` narrow or change the plan (labels as in bench/agents.ts:
+ * `marl:counterfactual=true`); `--report` only writes the report from the cache; `--no-polish`
+ * leaves the best-known record alone; `--out` puts the cache and the report elsewhere.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { AGENTS, type AgentName, createAgent, LEARNING_AGENTS } from '../agents/index.js';
+import { initBackend } from '../agents/nn.js';
+import { formatNumber } from '../common/format.js';
+import { packageRoot } from '../simulators/dram/presets.js';
+import { holm, mannWhitneyU, median } from '../src/compare/stats.js';
+import { DramEnv, baseDesign } from '../src/env/dram-env.js';
+import { MapMemo, memoKeyOf } from '../src/evaluator/index.js';
+import { METRICS } from '../src/metrics.js';
+import { objectiveDirection, objectiveMetric } from '../src/objectives.js';
+import { problemOf } from '../src/search/runner.js';
+import { allowedValues, repairDesign, spaceSize } from '../src/space/masks.js';
+import { describeDesign, designToConfig } from '../src/space/space.js';
+import {
+  BEST_KNOWN_FILE,
+  type BestKnown,
+  designFromValues,
+  embedDesign,
+  HARD_TASKS,
+  hardTask,
+  type HardTask,
+  readBestKnown,
+  taskBetter,
+  taskEvaluator,
+  taskSpace,
+  taskValue,
+  taskWorkload,
+} from './hard-tasks.js';
+import { bestAt, evaluationsToWithin, firstWithin, normalised, type Improvement, type RunRecord, seedsForPower, spread, type Spread, wallSecondsTo } from './hard-measures.js';
+import { parseLabel } from './labels.js';
+
+/**
+ * The plan: per agent, its budget on the main tasks (the two architect tasks and the mid-size one)
+ * and on the scaling study's other spaces (none: not run there), and its seeds. Sized for a 2-core
+ * machine shared with other work, about two hours of one core: 5,000 evaluations only for the
+ * agents whose own cost per evaluation is small (random, ga), 1,000 for the learners, which spend
+ * 40-100 ms of their own per evaluation on the 32-parameter space; bo is capped at 1,000
+ * evaluations (its Gaussian process conditions on at most 64 designs, and a proposal costs tens
+ * of ms: a few thousand evaluations is as far as it is practical).
+ */
+interface PlanEntry {
+  readonly label: string;
+  readonly budget: number;
+  readonly scalingBudget: number | null;
+  readonly seeds: number;
+}
+const PLAN: readonly PlanEntry[] = [
+  { label: 'random', budget: 5000, scalingBudget: 1000, seeds: 3 },
+  { label: 'ga', budget: 5000, scalingBudget: null, seeds: 3 },
+  { label: 'tpe', budget: 2000, scalingBudget: 1000, seeds: 3 },
+  { label: 'bo', budget: 1000, scalingBudget: null, seeds: 2 },
+  { label: 'marl', budget: 1000, scalingBudget: 1000, seeds: 3 },
+  { label: 'marl:counterfactual=true', budget: 1000, scalingBudget: 1000, seeds: 3 },
+  { label: 'ppo', budget: 1000, scalingBudget: 1000, seeds: 3 },
+];
+const MAIN_TASKS = ['triad-edp', 'mix-p99', 'triad-edp-20'];
+/** Budgets the table reports the best value at. */
+const CHECKPOINTS = [250, 1000, 5000];
+const TOLERANCE = 0.01;
+/** The scaling study compares every space at this many evaluations. */
+const SCALING_HORIZON = 1000;
+/** A simulation this long is "expensive": a long trace, or a slower simulator (DRAMSys runs ~30,000 requests/s). */
+const EXPENSIVE_SIM_MS = 10_000;
+
+const root = packageRoot();
+const argv = process.argv.slice(2);
+const arg = (name: string): string | undefined => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const flag = (name: string): boolean => argv.includes(`--${name}`);
+const outDir = arg('out') ?? join(root, 'bench-results');
+const cacheFile = join(outDir, 'hard', 'runs.json');
+
+const taskFilter = arg('tasks')?.split(',');
+const tasks = HARD_TASKS.filter((t) => !taskFilter || taskFilter.includes(t.id));
+if (taskFilter) for (const id of taskFilter) if (!HARD_TASKS.some((t) => t.id === id)) throw new Error(`--tasks: unknown task ${id}`);
+const agentFilter = arg('agents')?.split(',');
+const plan: PlanEntry[] = (agentFilter ?? PLAN.map((p) => p.label)).map((label) => {
+  const p = PLAN.find((e) => e.label === label) ?? { label, budget: 1000, scalingBudget: 1000, seeds: 3 };
+  const { agent } = parseLabel(label);
+  if (!(AGENTS as readonly string[]).includes(agent)) throw new Error(`--agents: unknown agent ${agent}`);
+  const budget = arg('budget');
+  return { ...p, budget: Number(budget ?? p.budget), scalingBudget: budget !== undefined ? Number(budget) : p.scalingBudget, seeds: Number(arg('seeds') ?? p.seeds) };
+});
+/** The entry's budget on a task, or null when the plan does not run it there. */
+const budgetOn = (e: PlanEntry, t: HardTask): number | null => (MAIN_TASKS.includes(t.id) ? e.budget : e.scalingBudget);
+
+// ---------------------------------------------------------------------------------------------
+// Fingerprints and the cache
+
+/** Hash of the compiled code a run depends on: agents, simulator, traces, spaces, environment, evaluator, objectives. */
+function codeFingerprint(): string {
+  const dist = join(root, 'dist');
+  const parts = ['agents', 'simulators', 'traces', 'common', 'src/space', 'src/env', 'src/evaluator', 'src/objectives.js', 'src/metrics.js'];
+  const h = createHash('sha256');
+  const walk = (p: string, ext: string): void => {
+    if (statSync(p).isDirectory()) for (const f of readdirSync(p).sort()) walk(join(p, f), ext);
+    else if (p.endsWith(ext)) h.update(relative(root, p)).update(readFileSync(p));
+  };
+  for (const p of parts) if (existsSync(join(dist, p))) walk(join(dist, p), '.js');
+  // The presets are data the simulator reads at run time.
+  walk(join(root, 'simulators', 'dram', 'presets'), '.json');
+  return h.digest('hex').slice(0, 16);
+}
+
+function taskFingerprint(task: HardTask, code: string): string {
+  const space = task.space.endsWith('.json') ? readFileSync(join(root, task.space), 'utf8') : task.space;
+  return createHash('sha256').update(code).update(JSON.stringify(task)).update(space).digest('hex').slice(0, 16);
+}
+
+interface Cache {
+  runs: Record<string, RunRecord>;
+  /** CPU ms and count of the simulations agent runs made, per task fingerprint. */
+  simulation: Record<string, { ms: number; simulations: number }>;
+}
+
+function readCache(): Cache {
+  if (!existsSync(cacheFile)) return { runs: {}, simulation: {} };
+  return JSON.parse(readFileSync(cacheFile, 'utf8')) as Cache;
+}
+
+function writeJsonAtomic(file: string, value: unknown): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify(value) + '\n');
+  renameSync(`${file}.tmp`, file);
+}
+
+const runKey = (task: string, label: string, seed: number): string => `${task}|${label}|${seed}`;
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+/** CPU time of this process (agent and simulator share its one thread). */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+const memos = new Map<string, MapMemo>();
+const memoOf = (task: HardTask): MapMemo => {
+  let m = memos.get(task.id);
+  if (!m) memos.set(task.id, (m = new MapMemo()));
+  return m;
+};
+
+async function runAgent(task: HardTask, label: string, budget: number, seed: number, fingerprint: string, sim: { ms: number; simulations: number }): Promise<RunRecord> {
+  const t0 = performance.now();
+  const { agent, hp } = parseLabel(label);
+  if (LEARNING_AGENTS.includes(agent as AgentName)) await initBackend('auto');
+  const space = taskSpace(task);
+  const evaluator = taskEvaluator(task, memoOf(task));
+  const workloadKey = taskWorkload(task).key;
+  const env = new DramEnv({ space, evaluator, objective: { name: task.objective } });
+  const [obs] = await env.reset(seed);
+  const a = createAgent(agent as AgentName, problemOf(space, obs.length), { seed, hyperparameters: hp });
+  a.begin(obs);
+  const seen = new Set<string>();
+  const improvements: Improvement[] = [];
+  let done = 0;
+  let agentMs = 0;
+  let best: { value: number; design: number[] } | null = null;
+  while (done < budget) {
+    const c0 = cpuMs();
+    const designs = a.ask(Math.min(a.batchSize, budget - done));
+    const c1 = cpuMs();
+    const results = await env.stepMany(designs);
+    const c2 = cpuMs();
+    const simulated = evaluator.lastSimulated().filter(Boolean).length;
+    if (simulated > 0) {
+      sim.ms += c2 - c1;
+      sim.simulations += simulated;
+    }
+    await a.tell(results.map(([o, r, d], i) => ({ design: designs[i], reward: r, observation: o, done: d })));
+    const perEval = (c1 - c0 + cpuMs() - c2) / designs.length;
+    for (const [, , , , info] of results) {
+      done++;
+      agentMs += perEval;
+      seen.add(memoKeyOf(workloadKey, designToConfig(space, info.design)));
+      if (best === null || taskBetter(task, info.value, best.value)) {
+        best = { value: info.value, design: info.design };
+        improvements.push([done, info.value, seen.size, Math.round(agentMs * 1000) / 1000]);
+      }
+    }
+  }
+  a.dispose();
+  await evaluator.close();
+  return {
+    task: task.id,
+    label,
+    seed,
+    budget,
+    fingerprint,
+    improvements,
+    evaluations: done,
+    simulations: seen.size,
+    agentMs: Math.round(agentMs * 1000) / 1000,
+    bestDesign: describeDesign(space, best!.design),
+    wallSeconds: (performance.now() - t0) / 1000,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Best-known values
+
+/** Coordinate descent: each parameter in turn, every value its mask allows (later ones repaired), the best kept; until a pass changes nothing. */
+async function polish(task: HardTask, start: readonly number[]): Promise<{ design: number[]; value: number; passes: number; evaluations: number }> {
+  const space = taskSpace(task);
+  const evaluator = taskEvaluator(task, memoOf(task));
+  const values = async (designs: number[][]): Promise<number[]> => (await evaluator.evaluate(designs.map((d) => designToConfig(space, d)))).map((s) => taskValue(task, s));
+  let design = repairDesign(space, start);
+  let [value] = await values([design]);
+  let passes = 0;
+  for (let changed = true; changed && passes < 8; ) {
+    changed = false;
+    passes++;
+    for (let j = 0; j < design.length; j++) {
+      const mask = allowedValues(space, design, j);
+      const candidates: number[][] = [];
+      for (let k = 0; k < space.parameters[j].values.length; k++) {
+        if (k === design[j] || (mask && !mask[k])) continue;
+        const d = [...design];
+        d[j] = k;
+        candidates.push(repairDesign(space, d));
+      }
+      const vs = await values(candidates);
+      vs.forEach((v, i) => {
+        if (taskBetter(task, v, value)) {
+          value = v;
+          design = candidates[i];
+          changed = true;
+        }
+      });
+    }
+  }
+  const evaluations = evaluator.counters().evaluations;
+  await evaluator.close();
+  return { design, value, passes, evaluations };
+}
+
+interface Candidate {
+  value: number;
+  design: number[];
+  found: BestKnown['found'];
+}
+
+/** Updates the best-known record from the runs (and the nested spaces' records); returns it. */
+async function updateBestKnown(runs: readonly RunRecord[]): Promise<Record<string, BestKnown>> {
+  const record = readBestKnown(root);
+  // Smaller spaces first, so a larger space can start from a smaller one's best design.
+  const order = [...tasks].sort((a, b) => taskSpace(a).parameters.length - taskSpace(b).parameters.length);
+  let changed = false;
+  for (const task of order) {
+    const space = taskSpace(task);
+    const candidates: Candidate[] = [];
+    for (const r of runs.filter((x) => x.task === task.id)) {
+      const [evaluation, value] = r.improvements[r.improvements.length - 1];
+      candidates.push({ value, design: designFromValues(space, r.bestDesign), found: { agent: r.label, seed: r.seed, budget: r.budget, evaluation, value } });
+    }
+    const siblings = HARD_TASKS.filter((t) => t !== task && task.scaling !== undefined && t.scaling === task.scaling && record[t.id]);
+    if (siblings.length > 0) {
+      const evaluator = taskEvaluator(task, memoOf(task));
+      const designs = siblings.map((t) => repairDesign(space, embedDesign(space, record[t.id].design, baseDesign(space))));
+      const stats = await evaluator.evaluate(designs.map((d) => designToConfig(space, d)));
+      await evaluator.close();
+      siblings.forEach((t, i) => {
+        const value = taskValue(task, stats[i]);
+        candidates.push({ value, design: designs[i], found: { agent: 'embedded', seed: null, budget: null, evaluation: null, value, from: t.id } });
+      });
+    }
+    let best: Candidate | null = null;
+    for (const c of candidates) if (best === null || taskBetter(task, c.value, best.value)) best = c;
+    const known = record[task.id];
+    if (best === null || (known && !taskBetter(task, best.value, known.value))) continue;
+    console.error(`${task.id}: a better design (${formatNumber(best.value)}, ${best.found.agent}); coordinate descent from it …`);
+    const p = await polish(task, best.design);
+    record[task.id] = {
+      objective: task.objective,
+      value: p.value,
+      design: describeDesign(space, p.design),
+      found: best.found,
+      polished: { passes: p.passes, evaluations: p.evaluations },
+      date: new Date().toISOString().slice(0, 10),
+    };
+    console.error(`${task.id}: best-known ${formatNumber(p.value)} after ${p.passes} passes`);
+    changed = true;
+  }
+  if (changed) {
+    const ordered = Object.fromEntries(HARD_TASKS.filter((t) => record[t.id]).map((t) => [t.id, record[t.id]]));
+    writeFileSync(join(root, BEST_KNOWN_FILE), JSON.stringify({ tasks: ordered }, null, 2) + '\n');
+  }
+  return record;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report
+
+const fmtSpread = (s: Spread | null, f: (x: number) => string = (x) => x.toFixed(3)): string => (s === null ? '—' : s.n === 1 ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`);
+const fmtCount = (budget: number) => (x: number): string => (x > budget ? 'never' : formatNumber(x));
+const fmtSeconds = (x: number): string => (!Number.isFinite(x) ? 'never' : x < 100 ? x.toFixed(1) : formatNumber(Math.round(x)));
+
+interface Row {
+  task: string;
+  label: string;
+  seeds: number;
+  budget: number;
+  reached: number;
+  evaluationsToWithin: number[];
+  bestAt: Record<number, number[]>;
+  agentMsPerEvaluation: number;
+  simulationsPerEvaluation: number;
+  wallCheapSeconds: number[];
+  wallExpensiveSeconds: number[];
+}
+
+function rowsOf(task: HardTask, runs: readonly RunRecord[], bestKnown: number, simMs: number): Row[] {
+  const dir = objectiveDirection(task.objective);
+  const labels = [...new Set(runs.map((r) => r.label))];
+  return labels.map((label) => {
+    const rs = runs.filter((r) => r.label === label).sort((a, b) => a.seed - b.seed);
+    const budget = Math.min(...rs.map((r) => r.budget));
+    const hits = rs.map((r) => firstWithin(r, bestKnown, dir, TOLERANCE));
+    const wall = (ms: number): number[] => hits.map((h) => (h === null || h[0] > budget ? Infinity : wallSecondsTo(h, ms)));
+    return {
+      task: task.id,
+      label,
+      seeds: rs.length,
+      budget,
+      reached: rs.filter((r) => evaluationsToWithin(r, bestKnown, dir, TOLERANCE, budget) <= budget).length,
+      evaluationsToWithin: rs.map((r) => evaluationsToWithin(r, bestKnown, dir, TOLERANCE, budget)),
+      bestAt: Object.fromEntries(CHECKPOINTS.map((n) => [n, rs.map((r) => bestAt(r, n)).filter((v): v is number => v !== null).map((v) => normalised(v, bestKnown, dir))])),
+      agentMsPerEvaluation: median(rs.map((r) => r.agentMs / r.evaluations)),
+      simulationsPerEvaluation: median(rs.map((r) => r.simulations / r.evaluations)),
+      wallCheapSeconds: wall(simMs),
+      wallExpensiveSeconds: wall(EXPENSIVE_SIM_MS),
+    };
+  });
+}
+
+/** Median of censored times (Infinity: never); Infinity when half or more never got there. */
+const censoredMedian = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return Number.isNaN(m) ? Infinity : m;
+};
+
+function taskTable(rows: readonly Row[]): string[] {
+  const out = [
+    `| agent | seeds × budget | within 1 % | evaluations to 1 % | best @ 250 | best @ 1,000 | best @ 5,000 | agent ms / evaluation | simulations / evaluation | wall to 1 %, cheap (s) | wall to 1 %, expensive (h) |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const cheap = censoredMedian(r.wallCheapSeconds);
+    const expensive = censoredMedian(r.wallExpensiveSeconds) / 3600;
+    out.push(
+      `| \`${r.label}\` | ${r.seeds} × ${formatNumber(r.budget)} | ${r.reached}/${r.seeds} | ${fmtSpread(spread(r.evaluationsToWithin), fmtCount(r.budget))} | ` +
+        CHECKPOINTS.map((n) => fmtSpread(spread(r.bestAt[n]))).join(' | ') +
+        ` | ${r.agentMsPerEvaluation.toFixed(2)} | ${r.simulationsPerEvaluation.toFixed(2)} | ${fmtSeconds(cheap)} | ${Number.isFinite(expensive) ? expensive.toFixed(2) : 'never'} |`,
+    );
+  }
+  return out;
+}
+
+/** Random search against each other agent: Mann-Whitney on evaluations to 1 % (censored at the shorter budget) and on the best at 1,000, Holm over the agents. */
+function versusRandom(task: HardTask, runs: readonly RunRecord[], bestKnown: number): string[] {
+  const dir = objectiveDirection(task.objective);
+  const random = runs.filter((r) => r.label === 'random');
+  const others = [...new Set(runs.map((r) => r.label))].filter((l) => l !== 'random');
+  if (random.length < 2 || others.length === 0) return [];
+  const tests = others.map((label) => {
+    const rs = runs.filter((r) => r.label === label);
+    const horizon = Math.min(...rs.map((r) => r.budget), ...random.map((r) => r.budget));
+    const ex = (xs: RunRecord[]): number[] => xs.map((r) => evaluationsToWithin(r, bestKnown, dir, TOLERANCE, horizon));
+    const at = (xs: RunRecord[]): number[] => xs.map((r) => bestAt(r, 1000)).filter((v): v is number => v !== null);
+    const a = ex(rs), b = ex(random);
+    const c = at(rs), d = at(random);
+    return { label, horizon, evals: mannWhitneyU(a, b), medians: [median(a), median(b)], best: c.length > 1 && d.length > 1 ? mannWhitneyU(c, d) : null, bestMedians: c.length && d.length ? [median(c), median(d)] : null };
+  });
+  const pe = holm(tests.map((t) => t.evals.pValue));
+  const pb = holm(tests.map((t) => t.best?.pValue ?? 1));
+  const out = ['| agent vs `random` | horizon | median evaluations to 1 % (agent / random) | Holm p | median best @ 1,000 (agent / random) | Holm p |', '|---|---|---|---|---|---|'];
+  tests.forEach((t, i) => {
+    const n = (x: number): string => (x > t.horizon ? 'never' : formatNumber(x));
+    const bm = t.bestMedians ? `${normalised(t.bestMedians[0], bestKnown, dir).toFixed(3)} / ${normalised(t.bestMedians[1], bestKnown, dir).toFixed(3)}` : '—';
+    out.push(`| \`${t.label}\` | ${formatNumber(t.horizon)} | ${n(t.medians[0])} / ${n(t.medians[1])} | ${pe[i].toFixed(3)} | ${bm} | ${t.best ? pb[i].toFixed(3) : '—'} |`);
+  });
+  return out;
+}
+
+interface PowerRow {
+  task: string;
+  label: string;
+  measure: string;
+  runs: number;
+  single: number | null;
+  holm4: number | null;
+}
+
+function powerRows(task: HardTask, runs: readonly RunRecord[], bestKnown: number): PowerRow[] {
+  const dir = objectiveDirection(task.objective);
+  const out: PowerRow[] = [];
+  for (const label of [...new Set(runs.map((r) => r.label))]) {
+    const rs = runs.filter((r) => r.label === label);
+    if (rs.length < 3) continue;
+    const budget = Math.min(...rs.map((r) => r.budget));
+    const evals = rs.map((r) => evaluationsToWithin(r, bestKnown, dir, TOLERANCE, budget));
+    if (evals.some((e) => e <= budget)) {
+      const twice = (x: number): number => (x > budget ? x : Math.min(budget + 1, 2 * x));
+      out.push({ task: task.id, label, measure: '2× evaluations to 1 %', runs: rs.length, single: seedsForPower(evals, twice), holm4: seedsForPower(evals, twice, 0.8, 40, { tests: 4 }) });
+    }
+    const at = rs.map((r) => bestAt(r, 1000)).filter((v): v is number => v !== null).map((v) => normalised(v, bestKnown, dir));
+    if (at.length >= 3) {
+      const worse = (x: number): number => x * 1.01;
+      out.push({ task: task.id, label, measure: 'best @ 1,000 1 % worse', runs: at.length, single: seedsForPower(at, worse), holm4: seedsForPower(at, worse, 0.8, 40, { tests: 4 }) });
+    }
+  }
+  return out;
+}
+
+function report(runs: readonly RunRecord[], bestKnown: Record<string, BestKnown>, sims: Record<string, { ms: number; simulations: number }>, fingerprints: Map<string, string>): void {
+  const lines: string[] = [];
+  const json: Record<string, unknown> = { tasks: [] as unknown[], rows: [] as Row[], power: [] as PowerRow[] };
+  lines.push('# Hard benchmark', '');
+  lines.push(`Written by \`node dist/bench/hard.js\` on ${new Date().toISOString().slice(0, 10)}. Values are normalised to the task's best-known value (1.000 = best-known, 1.010 = 1 % worse); spreads are median (min–max) over seeds; "never" counts a run that did not come within 1 % in its budget (medians of censored counts say "never" when half the runs or more did not). Agent and simulation times are CPU milliseconds of one thread on a shared machine. Wall time to 1 % adds the agent's CPU time to the run's distinct simulations × the task's measured ms per simulation (cheap) or × ${EXPENSIVE_SIM_MS / 1000} s (expensive).`, '');
+  lines.push('## Tasks', '', '| task | space | designs | workload | objective | best-known | found by | ms / simulation |', '|---|---|---|---|---|---|---|---|');
+  for (const task of tasks) {
+    const space = taskSpace(task);
+    const b = bestKnown[task.id];
+    const s = sims[fingerprints.get(task.id)!];
+    const metric = objectiveMetric(task.objective)!;
+    const found = b ? `${b.found.agent === 'embedded' ? `${b.found.from}'s best-known` : `\`${b.found.agent}\` seed ${b.found.seed}, evaluation ${formatNumber(b.found.evaluation)} of ${formatNumber(b.found.budget)}`}${b.polished ? `; coordinate descent, ${b.polished.passes} passes` : ''} (${b.date})` : '—';
+    const w = task.workload.trace;
+    lines.push(
+      `| \`${task.id}\` | ${task.space.replace(/^bench\/spaces\//, '')} (${space.parameters.length}) | ${Number(spaceSize(space)).toExponential(2)} | ${w.kind}, ${formatNumber(w.options.requests)} requests | ${task.objective} | ${b ? `${formatNumber(b.value)} ${METRICS[metric].unit}` : '—'} | ${found} | ${s && s.simulations > 0 ? (s.ms / s.simulations).toFixed(1) : '—'} |`,
+    );
+    (json.tasks as unknown[]).push({ task: task.id, parameters: space.parameters.length, designs: spaceSize(space), bestKnown: b ?? null, simMsPerSimulation: s && s.simulations > 0 ? s.ms / s.simulations : null });
+  }
+  lines.push('');
+  const powers: PowerRow[] = [];
+  for (const task of tasks) {
+    const b = bestKnown[task.id];
+    const rs = runs.filter((r) => r.task === task.id);
+    if (!b || rs.length === 0) continue;
+    const s = sims[fingerprints.get(task.id)!];
+    const simMs = s && s.simulations > 0 ? s.ms / s.simulations : NaN;
+    const rows = rowsOf(task, rs, b.value, simMs);
+    (json.rows as Row[]).push(...rows);
+    lines.push(`## \`${task.id}\`: ${task.title}`, '', ...taskTable(rows), '');
+    const vr = versusRandom(task, rs, b.value);
+    if (vr.length > 0) lines.push(...vr, '');
+    powers.push(...powerRows(task, rs, b.value));
+  }
+  const scaling = tasks.filter((t) => t.scaling !== undefined && bestKnown[t.id]).sort((a, b) => taskSpace(a).parameters.length - taskSpace(b).parameters.length);
+  if (scaling.length > 1) {
+    lines.push(
+      '## Scaling: the same workload and objective in nested spaces',
+      '',
+      `Each cell: runs within 1 % of that space's best-known in ${formatNumber(SCALING_HORIZON)} evaluations, evaluations to 1 % and the best at ${formatNumber(SCALING_HORIZON)}, normalised to that space's best-known.`,
+      '',
+    );
+    const labels = [...new Set(runs.filter((r) => scaling.some((t) => t.id === r.task)).map((r) => r.label))];
+    lines.push(`| agent | ${scaling.map((t) => `${taskSpace(t).parameters.length} parameters (\`${t.id}\`)`).join(' | ')} |`, `|---|${scaling.map(() => '---').join('|')}|`);
+    for (const label of labels) {
+      const cells = scaling.map((t) => {
+        const dir = objectiveDirection(t.objective);
+        const best = bestKnown[t.id].value;
+        const rs = runs.filter((r) => r.task === t.id && r.label === label && r.budget >= SCALING_HORIZON);
+        if (rs.length === 0) return '—';
+        const evals = rs.map((r) => evaluationsToWithin(r, best, dir, TOLERANCE, SCALING_HORIZON));
+        const at = rs.map((r) => normalised(bestAt(r, SCALING_HORIZON)!, best, dir));
+        return `${evals.filter((e) => e <= SCALING_HORIZON).length}/${rs.length}, ${fmtSpread(spread(evals), fmtCount(SCALING_HORIZON))}, ${fmtSpread(spread(at))}`;
+      });
+      lines.push(`| \`${label}\` | ${cells.join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  if (powers.length > 0) {
+    lines.push(
+      '## Seeds from a power analysis',
+      '',
+      "Runs per agent for a two-sided Mann-Whitney test (src/compare/stats.ts) at α = 0.05 to detect the effect with power 0.8, by resampling each cell's measured runs (2,000 resampled experiments per seed count; agent B's runs are agent A's resampled and then doubled, or made 1 % worse). \"Holm over 4\" asks p · 4 < 0.05, as Holm's correction asks of the smallest of four p-values (MARL against four baselines). \"> 40\": not reached with 40 runs.",
+      '',
+      '| task | agent | effect | measured runs | runs needed | runs needed, Holm over 4 |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const p of powers) lines.push(`| \`${p.task}\` | \`${p.label}\` | ${p.measure} | ${p.runs} | ${p.single ?? '> 40'} | ${p.holm4 ?? '> 40'} |`);
+    lines.push('');
+    json.power = powers;
+  }
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'hard.md'), lines.join('\n'));
+  writeFileSync(join(outDir, 'hard.json'), JSON.stringify(json, null, 2) + '\n');
+  console.log(lines.join('\n'));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const code = codeFingerprint();
+const fingerprints = new Map(HARD_TASKS.map((t) => [t.id, taskFingerprint(t, code)]));
+const cache = readCache();
+if (!flag('report')) {
+  const maxSeeds = Math.max(...plan.map((p) => p.seeds));
+  // Seed by seed, so an interrupted plan leaves every agent with about as many runs.
+  for (let seed = 1; seed <= maxSeeds; seed++) {
+    for (const task of tasks) {
+      for (const entry of plan) {
+        const budget = budgetOn(entry, task);
+        if (seed > entry.seeds || budget === null) continue;
+        const key = runKey(task.id, entry.label, seed);
+        const fp = fingerprints.get(task.id)!;
+        const have = cache.runs[key];
+        if (have && have.fingerprint === fp && have.budget >= budget) continue;
+        const sim = (cache.simulation[fp] ??= { ms: 0, simulations: 0 });
+        const run = await runAgent(task, entry.label, budget, seed, fp, sim);
+        cache.runs[key] = run;
+        writeJsonAtomic(cacheFile, cache);
+        const last = run.improvements[run.improvements.length - 1];
+        console.error(`${task.id} ${entry.label} seed ${seed}: best ${formatNumber(last[1])} at ${last[0]} · ${run.simulations} simulations · agent ${(run.agentMs / run.evaluations).toFixed(2)} ms/eval · ${run.wallSeconds.toFixed(0)} s`);
+      }
+    }
+  }
+}
+
+/** The runs the report uses: made with this code and task, truncated to the plan's budget. */
+const current = Object.values(cache.runs).filter((r) => fingerprints.get(r.task) === r.fingerprint && tasks.some((t) => t.id === r.task));
+const usable = current
+  .map((r) => {
+    const entry = plan.find((p) => p.label === r.label);
+    const budget = entry ? budgetOn(entry, hardTask(r.task)) : null;
+    if (!entry || budget === null || r.seed > entry.seeds || r.budget < budget) return null;
+    if (r.budget === budget) return r;
+    return { ...r, budget, evaluations: budget, improvements: r.improvements.filter(([e]) => e <= budget) };
+  })
+  .filter((r): r is RunRecord => r !== null);
+const bestKnown = flag('report') || flag('no-polish') ? readBestKnown(root) : await updateBestKnown(current);
+report(usable, bestKnown, cache.simulation, fingerprints);
