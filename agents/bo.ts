@@ -450,7 +450,8 @@ export class BoAgent implements Agent {
   /**
    * The design not in `taken` with the largest expected improvement found: random candidates,
    * then steepest ascent over one-parameter neighbours from the best candidates and the best
-   * designs seen. Every design scored is valid: random ones within the masks, neighbours by `neighbours`.
+   * designs seen. Every design scored is valid: the random ones are drawn within the masks, and
+   * `neighbours` keeps to them.
    */
   private maximiseEi(gp: GaussianProcess, yBest: number, obs: readonly Observation[], taken: ReadonlySet<DesignKey>): number[] {
     const scores = new Map<DesignKey, number>();
