@@ -438,7 +438,6 @@ export class BoAgent implements Agent {
     });
   }
 
-
   /** A random design not in `taken` (any design when none is left to find). */
   private randomDesignNotIn(taken: ReadonlySet<DesignKey>): number[] {
     for (let tries = 0; tries < 1000; tries++) {
@@ -451,7 +450,8 @@ export class BoAgent implements Agent {
   /**
    * The design not in `taken` with the largest expected improvement found: random candidates,
    * then steepest ascent over one-parameter neighbours from the best candidates and the best
-   * designs seen. Every candidate design is generated here (the place to filter invalid ones).
+   * designs seen. Every design scored is valid: the random ones are drawn within the masks, and
+   * `neighbours` keeps to them.
    */
   private maximiseEi(gp: GaussianProcess, yBest: number, obs: readonly Observation[], taken: ReadonlySet<DesignKey>): number[] {
     const scores = new Map<DesignKey, number>();
