@@ -99,18 +99,19 @@ function geometry(page: Page): Promise<{ axes: Array<{ name: string; x: number }
 const dir = tempDir('many');
 const db = join(dir, 'runs.sqlite');
 const spaceFile = join(dir, 'every-key.json');
-/** Every searchable key, the subsystems interleaved (the page groups them), some with 12 to 16 values. */
+/** Every searchable key, the subsystems interleaved (the page groups them), some with 12 to 16 values;
+ *  a parameter after those its masks read (the buffers before Scheduler). */
 const SPACE = {
   name: 'every-key',
   parameters: [
     { name: 'PagePolicy', values: ['Open', 'OpenAdaptive', 'Closed', 'ClosedAdaptive'] },
-    { name: 'Scheduler', values: ['Fifo', 'FrFcfs', 'FrFcfsGrp', 'GrpFrFcfs', 'GrpFrFcfsWm'] },
-    { name: 'RespQueue', values: ['Fifo', 'Reorder'] },
     { name: 'SchedulerBuffer', values: ['Bankwise', 'ReadWrite', 'Shared'] },
+    { name: 'RespQueue', values: ['Fifo', 'Reorder'] },
     { name: 'RefreshPolicy', values: ['NoRefresh', 'AllBank', 'PerBank'] },
     { name: 'RequestBufferSize', values: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64] },
     { name: 'RequestBufferSizeRead', values: [4, 8, 16, 32] },
     { name: 'RequestBufferSizeWrite', values: [4, 8, 16, 32] },
+    { name: 'Scheduler', values: ['Fifo', 'FrFcfs', 'FrFcfsGrp', 'GrpFrFcfs', 'GrpFrFcfsWm'] },
     { name: 'CmdMux', values: ['Oldest', 'Strict'] },
     { name: 'HighWatermark', values: [8, 12, 16] },
     { name: 'LowWatermark', values: [1, 2, 4] },
