@@ -15,11 +15,16 @@
  *
  * The original also evaluates one random design before the first generation; with every
  * pheromone at τ0 the first generation is uniformly random anyway, so here it plays that part.
+ *
+ * Where the space has rules, an ant chooses each parameter in order among the values its mask
+ * allows after the earlier choices: the greedy choice is the allowed value with the most
+ * pheromone, the weighted draw is over the allowed values.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { withDefaults } from '../common/hyperparameters.js';
+import { allowedIndexes, drawAllowed } from '../common/mask.js';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
-import type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
+import { type Agent, type AgentStats, chooseInOrder, type Feedback, type SearchProblem } from './agent.js';
 
 export interface AcoHyperparameters {
   /** Ants (designs) per generation. */
@@ -76,13 +81,15 @@ export class AcoAgent implements Agent {
 
   begin(): void {}
 
-  /** DeepSwarm's selection rule over one parameter's values (heuristic 1 for every value). */
-  private choose(tau: readonly number[]): number {
+  /** DeepSwarm's selection rule over one parameter's values (heuristic 1 for every value), within `mask` (null: all). */
+  private choose(tau: readonly number[], mask: readonly boolean[] | null): number {
     if (uniform01(this.rng) <= this.hp.greediness) {
-      const max = Math.max(...tau);
-      const ties = tau.flatMap((t, i) => (t === max ? [i] : []));
+      const candidates = mask ? allowedIndexes(mask) : tau.map((_, i) => i);
+      const max = Math.max(...candidates.map((i) => tau[i]));
+      const ties = candidates.filter((i) => tau[i] === max);
       return ties[uniformInt(this.rng, 0, ties.length - 1)];
     }
+    if (mask) return drawAllowed(mask, (i) => tau[i], uniform01(this.rng));
     const total = tau.reduce((a, b) => a + b, 0);
     const threshold = uniform01(this.rng) * total;
     let acc = 0;
@@ -97,7 +104,7 @@ export class AcoAgent implements Agent {
   private ants(): number[][] {
     const { decay, initialPheromone } = this.hp;
     return Array.from({ length: this.batchSize }, () => {
-      const design = this.pheromone.map((tau) => this.choose(tau));
+      const design = chooseInOrder(this.problem, (p, mask) => this.choose(this.pheromone[p], mask));
       design.forEach((v, p) => (this.pheromone[p][v] = (1 - decay) * this.pheromone[p][v] + decay * initialPheromone));
       return design;
     });

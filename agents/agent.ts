@@ -3,7 +3,9 @@
  * reports how they did, `state()`/`restore()` checkpoint it exactly. Agents see the problem only
  * through `SearchProblem` (the space's shape and the observation size), never the simulator.
  */
-import { nearestAllowed } from '../common/mask.js';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { allowedIndexes, nearestAllowed } from '../common/mask.js';
+import type { Rng } from '../common/random.js';
 
 /** What an agent knows of the problem. */
 export interface SearchProblem {
@@ -24,6 +26,21 @@ export interface SearchProblem {
    * choose parameters in order, each within its mask (`chooseInOrder`).
    */
   readonly allowed?: (design: readonly number[], j: number) => readonly boolean[] | null;
+  /**
+   * Per parameter, the earlier parameters its mask reads (absent: it may read any of them), so a
+   * change to one value re-checks only the parameters that depend on it (`withValue`).
+   */
+  readonly dependsOn?: ReadonlyArray<readonly number[]>;
+}
+
+/**
+ * The values parameter j may take after `design`'s first j values; null when every value may.
+ * A mask that allows everything counts as none, so a space whose rules restrict nothing is
+ * searched draw for draw as a space without rules.
+ */
+export function maskOf(problem: Pick<SearchProblem, 'allowed'>, design: readonly number[], j: number): readonly boolean[] | null {
+  const mask = problem.allowed?.(design, j) ?? null;
+  return mask === null || mask.every(Boolean) ? null : mask;
 }
 
 /**
@@ -33,7 +50,7 @@ export interface SearchProblem {
 export function chooseInOrder(problem: SearchProblem, pick: (j: number, mask: readonly boolean[] | null, design: readonly number[]) => number): number[] {
   const design = new Array<number>(problem.nvec.length).fill(0);
   for (let j = 0; j < design.length; j++) {
-    const mask = problem.allowed?.(design, j) ?? null;
+    const mask = maskOf(problem, design, j);
     const v = pick(j, mask, design);
     if (mask && !mask[v]) throw new Error(`agent chose value ${v} of parameter ${problem.parameterNames[j]}, which its mask excludes`);
     design[j] = v;
@@ -41,15 +58,50 @@ export function chooseInOrder(problem: SearchProblem, pick: (j: number, mask: re
   return design;
 }
 
+/** The allowed value closest to `v` by index (the lower one on a tie). */
+function closestAllowed(problem: SearchProblem, j: number, mask: readonly boolean[], v: number): number {
+  const best = nearestAllowed(mask, v);
+  if (best < 0) throw new Error(`no value of parameter ${problem.parameterNames[j]} is allowed`);
+  return best;
+}
+
 /** The nearest design `problem.allowed` accepts, parameter by parameter (a disallowed value becomes the closest allowed index). */
 export function legalise(problem: SearchProblem, design: readonly number[]): number[] {
-  return chooseInOrder(problem, (j, mask) => {
-    const v = design[j];
-    if (!mask || mask[v]) return v;
-    const best = nearestAllowed(mask, v);
-    if (best < 0) throw new Error(`no value of parameter ${problem.parameterNames[j]} is allowed`);
-    return best;
-  });
+  return chooseInOrder(problem, (j, mask) => (!mask || mask[design[j]] ? design[j] : closestAllowed(problem, j, mask, design[j])));
+}
+
+/**
+ * Valid `design` with parameter i set to `v` (a value its mask allows): the later parameters whose
+ * masks read a changed value are made valid as `legalise` does, the others are left as they are.
+ */
+export function withValue(problem: SearchProblem, design: readonly number[], i: number, v: number): number[] {
+  const out = [...design];
+  out[i] = v;
+  if (!problem.allowed) return out;
+  const changed = new Uint8Array(out.length);
+  changed[i] = 1;
+  for (let j = i + 1; j < out.length; j++) {
+    const reads = problem.dependsOn?.[j];
+    if (reads && !reads.some((d) => changed[d])) continue;
+    const mask = maskOf(problem, out, j);
+    if (mask && !mask[out[j]]) {
+      out[j] = closestAllowed(problem, j, mask, out[j]);
+      changed[j] = 1;
+    }
+  }
+  return out;
+}
+
+/** A value of a parameter with `k` values, uniformly among those `mask` allows (null: all), from one draw of `rng`. */
+function uniformAllowed(rng: Rng, k: number, mask: readonly boolean[] | null): number {
+  if (!mask) return uniformInt(rng, 0, k - 1);
+  const ok = allowedIndexes(mask);
+  return ok[uniformInt(rng, 0, ok.length - 1)];
+}
+
+/** A random design: each parameter in order uniformly among the values its mask allows. */
+export function randomDesign(problem: SearchProblem, rng: Rng): number[] {
+  return chooseInOrder(problem, (j, mask) => uniformAllowed(rng, problem.nvec[j], mask));
 }
 
 /** The outcome of one proposed design. */

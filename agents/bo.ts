@@ -15,16 +15,20 @@
  * not evaluated yet: `candidates` random designs, then a local search (steepest ascent over the
  * designs that differ in one parameter) from the best few candidates and the best designs seen.
  *
+ * Where the space has rules, every design is valid: random candidates are drawn parameter by
+ * parameter within the masks, and a neighbour takes another allowed value of one parameter, the
+ * later parameters whose masks that changes made valid as `legalise` does (the nearest allowed
+ * value).
+ *
  * Practical size. A GP costs O(n³) in the designs it conditions on, so it conditions on at most
  * `maxPoints` (the best half and the most recent half) and refits its hyperparameters every
  * `refitEvery` evaluations on at most `fitPoints` of them: the cost of a proposal stops growing
  * after `maxPoints` evaluations, which keeps runs of a few thousand evaluations practical.
  */
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { withDefaults } from '../common/hyperparameters.js';
 import { normalCdf, normalPdf } from '../common/normal.js';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
-import type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
+import { type Agent, type AgentStats, type Feedback, maskOf, randomDesign, type SearchProblem, withValue } from './agent.js';
 
 export interface BoHyperparameters {
   /** Random designs before the GP takes over. */
@@ -324,6 +328,22 @@ function fit(points: ReadonlyArray<readonly number[]>, y: Float64Array, dist: Di
   return best;
 }
 
+export type DesignKey = number | string;
+
+/**
+ * A design's set key: its number in the space (mixed radix) where every design has its own double,
+ * else its values joined (beyond 2^53 designs, numbers of designs that differ only in their last
+ * parameters round to the same double).
+ */
+export function designKey(nvec: readonly number[]): (d: readonly number[]) => DesignKey {
+  if (nvec.reduce((a, k) => a * k, 1) > Number.MAX_SAFE_INTEGER) return (d) => d.join(',');
+  return (d) => {
+    let k = 0;
+    for (let i = 0; i < d.length; i++) k = k * nvec[i] + d[i];
+    return k;
+  };
+}
+
 interface Observation {
   design: number[];
   reward: number;
@@ -337,7 +357,9 @@ export class BoAgent implements Agent {
   private rng: Rng;
   private observations: Observation[] = [];
   /** Keys of the designs evaluated. */
-  private seen = new Set<number>();
+  private seen = new Set<DesignKey>();
+  /** A design as a set key. */
+  private readonly key: (d: readonly number[]) => DesignKey;
   private theta: Theta;
   private fittedAt = -Infinity;
   private lastLikelihood = NaN;
@@ -346,6 +368,7 @@ export class BoAgent implements Agent {
     this.hp = withDefaults(BO_DEFAULTS, opts.hyperparameters, 'bo');
     this.batchSize = Math.max(1, Math.floor(this.hp.batch));
     this.dist = new Distance(problem.nvec, problem.ordered ?? problem.nvec.map(() => false));
+    this.key = designKey(problem.nvec);
     this.theta = [...new Array<number>(problem.nvec.length).fill(0), 0, Math.log(1e-3)];
     this.rng = makeRng(opts.seed);
   }
@@ -353,14 +376,15 @@ export class BoAgent implements Agent {
   begin(): void {}
 
   private randomDesign(): number[] {
-    return this.problem.nvec.map((k) => uniformInt(this.rng, 0, k - 1));
+    return randomDesign(this.problem, this.rng);
   }
 
-  /** Designs that differ from `d` in one parameter. */
+  /** Designs that differ from `d` in one parameter (and in those whose masks the change refuses). */
   private neighbours(d: readonly number[]): number[][] {
     const out: number[][] = [];
     this.problem.nvec.forEach((k, i) => {
-      for (let v = 0; v < k; v++) if (v !== d[i]) out.push(d.map((x, j) => (j === i ? v : x)));
+      const mask = maskOf(this.problem, d, i);
+      for (let v = 0; v < k; v++) if (v !== d[i] && (!mask || mask[v])) out.push(withValue(this.problem, d, i, v));
     });
     return out;
   }
@@ -414,15 +438,8 @@ export class BoAgent implements Agent {
     });
   }
 
-  /** A design's number in the space (mixed radix), as a set key. */
-  private key(d: readonly number[]): number {
-    let k = 0;
-    for (let i = 0; i < d.length; i++) k = k * this.problem.nvec[i] + d[i];
-    return k;
-  }
-
   /** A random design not in `taken` (any design when none is left to find). */
-  private randomDesignNotIn(taken: ReadonlySet<number>): number[] {
+  private randomDesignNotIn(taken: ReadonlySet<DesignKey>): number[] {
     for (let tries = 0; tries < 1000; tries++) {
       const d = this.randomDesign();
       if (!taken.has(this.key(d))) return d;
@@ -433,25 +450,31 @@ export class BoAgent implements Agent {
   /**
    * The design not in `taken` with the largest expected improvement found: random candidates,
    * then steepest ascent over one-parameter neighbours from the best candidates and the best
-   * designs seen. Every candidate design is generated here (the place to filter invalid ones).
+   * designs seen. Every design scored is valid: the random ones are drawn within the masks, and
+   * `neighbours` keeps to them.
    */
-  private maximiseEi(gp: GaussianProcess, yBest: number, obs: readonly Observation[], taken: ReadonlySet<number>): number[] {
-    const scores = new Map<number, number>();
-    /** Scores the designs not scored yet, in one batch; designs in `taken` score −∞. */
-    const score = (designs: ReadonlyArray<readonly number[]>): void => {
-      const fresh = designs.filter((d) => {
-        const k = this.key(d);
-        if (scores.has(k)) return false;
+  private maximiseEi(gp: GaussianProcess, yBest: number, obs: readonly Observation[], taken: ReadonlySet<DesignKey>): number[] {
+    const scores = new Map<DesignKey, number>();
+    /**
+     * Each design's expected improvement, scoring those not scored yet in one batch; designs in
+     * `taken` score −∞. (Keys are made once per design: on large spaces they are strings.)
+     */
+    const score = (designs: ReadonlyArray<readonly number[]>): number[] => {
+      const keys = designs.map((d) => this.key(d));
+      const fresh: number[] = [];
+      keys.forEach((k, i) => {
+        if (scores.has(k)) return;
         scores.set(k, -Infinity);
-        return !taken.has(k);
+        if (!taken.has(k)) fresh.push(i);
       });
-      const ei = gp.expectedImprovement(fresh, yBest);
-      fresh.forEach((d, i) => scores.set(this.key(d), ei[i]));
+      const ei = gp.expectedImprovement(fresh.map((i) => designs[i]), yBest);
+      fresh.forEach((i, f) => scores.set(keys[i], ei[f]));
+      return keys.map((k) => scores.get(k)!);
     };
     const ei = (d: readonly number[]): number => scores.get(this.key(d))!;
     const random = Array.from({ length: this.hp.candidates }, () => this.randomDesign());
-    score(random);
-    const byEi = random.filter((d) => ei(d) > -Infinity).sort((a, b) => ei(b) - ei(a));
+    const randomEi = score(random);
+    const byEi = random.map((d, i) => ({ d, ei: randomEi[i] })).filter((c) => c.ei > -Infinity).sort((a, b) => b.ei - a.ei).map((c) => c.d);
     const bestSeen = [...obs].sort((a, b) => b.reward - a.reward).map((o) => o.design);
     const starts = [...byEi.slice(0, Math.ceil(this.hp.localStarts / 2)), ...bestSeen.slice(0, Math.floor(this.hp.localStarts / 2))];
     let best: number[] | null = byEi[0] ?? null;
@@ -459,11 +482,12 @@ export class BoAgent implements Agent {
       let cur = start;
       for (;;) {
         const around = this.neighbours(cur);
-        score(around);
-        let next: number[] | null = null;
-        for (const nb of around) if (ei(nb) > (next ? ei(next) : ei(cur))) next = nb;
-        if (!next) break;
-        cur = next;
+        const aroundEi = score(around);
+        const curEi = ei(cur);
+        let next = -1;
+        for (let i = 0; i < around.length; i++) if (aroundEi[i] > (next >= 0 ? aroundEi[next] : curEi)) next = i;
+        if (next < 0) break;
+        cur = around[next];
       }
       if (ei(cur) > -Infinity && (!best || ei(cur) > ei(best))) best = cur;
     }

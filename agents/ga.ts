@@ -1,10 +1,16 @@
 /**
  * `ga`: a generational genetic algorithm over the discrete space: tournament selection, uniform
  * crossover, per-gene mutation to a random other value, and elitism. Fitness is the reward.
+ *
+ * Where the space has rules, a child is built gene by gene in parameter order within the masks:
+ * a gene its mask refuses (the earlier genes came from the other parent) is the other parent's
+ * where that is allowed, else the allowed value nearest it; a mutation draws among the other
+ * allowed values. The first generation is random within the masks.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { allowedIndexes, nearestAllowed } from '../common/mask.js';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
-import type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
+import { type Agent, type AgentStats, chooseInOrder, type Feedback, randomDesign, type SearchProblem } from './agent.js';
 import { withDefaults } from '../common/hyperparameters.js';
 
 export interface GaHyperparameters {
@@ -51,10 +57,6 @@ export class GeneticAgent implements Agent {
 
   begin(): void {}
 
-  private randomDesign(): number[] {
-    return this.problem.nvec.map((k) => uniformInt(this.rng, 0, k - 1));
-  }
-
   private select(): Individual {
     let best: Individual | null = null;
     for (let i = 0; i < this.hp.tournament; i++) {
@@ -69,19 +71,25 @@ export class GeneticAgent implements Agent {
     const b = this.select().design;
     const cross = uniform01(this.rng) < this.hp.crossoverRate;
     const rate = this.hp.mutationRate > 0 ? this.hp.mutationRate : 1 / this.problem.nvec.length;
-    return a.map((gene, i) => {
-      let g = cross && uniform01(this.rng) < 0.5 ? b[i] : gene;
-      if (this.problem.nvec[i] > 1 && uniform01(this.rng) < rate) {
-        // A different value, uniformly: every value stays reachable.
-        g = (g + uniformInt(this.rng, 1, this.problem.nvec[i] - 1)) % this.problem.nvec[i];
-      }
+    return chooseInOrder(this.problem, (i, mask) => {
+      let g = cross && uniform01(this.rng) < 0.5 ? b[i] : a[i];
+      if (mask && !mask[g]) g = mask[a[i]] ? a[i] : mask[b[i]] ? b[i] : nearestAllowed(mask, g);
+      if (this.problem.nvec[i] > 1 && uniform01(this.rng) < rate) g = this.mutate(g, i, mask);
       return g;
     });
   }
 
+  /** A different value, uniformly (among the allowed ones): every value stays reachable. */
+  private mutate(g: number, i: number, mask: readonly boolean[] | null): number {
+    const k = this.problem.nvec[i];
+    if (!mask) return (g + uniformInt(this.rng, 1, k - 1)) % k;
+    const others = allowedIndexes(mask).filter((v) => v !== g);
+    return others.length > 0 ? others[uniformInt(this.rng, 0, others.length - 1)] : g;
+  }
+
   /** The next generation's designs: elites carried over, the rest bred. */
   private breed(): number[][] {
-    if (this.parents.length === 0) return Array.from({ length: this.hp.population }, () => this.randomDesign());
+    if (this.parents.length === 0) return Array.from({ length: this.hp.population }, () => randomDesign(this.problem, this.rng));
     const elites = [...this.parents].sort((x, y) => y.fitness - x.fitness).slice(0, this.hp.elites).map((e) => [...e.design]);
     const children = Array.from({ length: this.hp.population - elites.length }, () => this.offspring());
     return [...elites, ...children];

@@ -2,7 +2,8 @@
  * The TensorFlow.js pieces every learning agent shares: backend selection, seeded weight
  * initialisation, stacked MLPs (several independent networks of the same shape evaluated with one
  * batched matMul), Adam with state we own (so checkpoints restore it exactly), per-network gradient
- * clipping, and categorical distributions over padded heads.
+ * clipping, and categorical distributions over padded heads, restricted to the values the space's
+ * rules allow where it has rules.
  *
  * Facts this relies on (measured): wasm is several times faster than cpu for these small nets;
  * `tf.gather`'s gradient fails on wasm, so log-probabilities are `sum(logSoftmax · oneHot)`; the
@@ -10,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../common/errors.js';
+import { allowedIndexes, drawAllowed } from '../common/mask.js';
 import { uniform01, type Rng } from '../common/random.js';
 
 export { tf };
@@ -180,9 +182,22 @@ export function clipPerNetwork(grads: tf.Tensor[], networks: number, maxNorm: nu
   });
 }
 
+/** The logit added to a value that may not be chosen (padding, or a value the rules refuse): its probability underflows to 0. */
+export const REFUSED = -1e9;
+
+/**
+ * Writes `mask` (null: all allowed) as additive logits at `out[at .. at + mask.length)`: 0 for an
+ * allowed value, REFUSED for the others. Returns whether it refused anything.
+ */
+export function writeRefusals(out: Float32Array, at: number, mask: readonly boolean[] | null): boolean {
+  if (!mask) return false;
+  mask.forEach((ok, k) => (out[at + k] = ok ? 0 : REFUSED));
+  return true;
+}
+
 /**
  * Heads of categorical distributions, padded: logits [networks, batch, heads · width] are read as
- * [networks, batch, heads, width]; `mask` (0 for a real value, −1e9 for padding) makes padded
+ * [networks, batch, heads, width]; `mask` (0 for a real value, REFUSED for padding) makes padded
  * values impossible. A network with fewer heads gets dummy one-value heads (always action 0).
  */
 export class PaddedHeads {
@@ -194,7 +209,7 @@ export class PaddedHeads {
   constructor(readonly sizes: ReadonlyArray<readonly number[]>) {
     this.heads = Math.max(...sizes.map((s) => s.length));
     this.width = Math.max(...sizes.flat());
-    const m = new Float32Array(sizes.length * this.heads * this.width).fill(-1e9);
+    const m = new Float32Array(sizes.length * this.heads * this.width).fill(REFUSED);
     sizes.forEach((heads, n) => {
       for (let h = 0; h < this.heads; h++) {
         const size = h < heads.length ? heads[h] : 1;
@@ -208,10 +223,15 @@ export class PaddedHeads {
     return this.heads * this.width;
   }
 
-  /** Log-probabilities [networks, batch, heads, width]. */
-  logProbs(logits: tf.Tensor3D): tf.Tensor4D {
+  /**
+   * Log-probabilities [networks, batch, heads, width]; with `refused` ([networks, batch, heads,
+   * width] of 0 and REFUSED, from `writeRefusals`), those of the distributions restricted to the
+   * values each sample may take.
+   */
+  logProbs(logits: tf.Tensor3D, refused?: tf.Tensor4D): tf.Tensor4D {
     const [n, b] = logits.shape;
-    return tf.logSoftmax(tf.add(logits.reshape([n, b, this.heads, this.width]), this.mask)) as tf.Tensor4D;
+    const masked = tf.add(logits.reshape([n, b, this.heads, this.width]), this.mask);
+    return tf.logSoftmax(refused ? tf.add(masked, refused) : masked) as tf.Tensor4D;
   }
 
   /** log π(actions) summed over heads: [networks, batch]; actions [networks, batch, heads]. */
@@ -240,9 +260,12 @@ export function tidyRead(f: () => tf.Tensor): Float32Array {
   return values;
 }
 
-/** Samples one index from probabilities `p[offset .. offset+size)` with our generator. */
-export function sampleCategorical(p: Float32Array, offset: number, size: number, rng: Rng): number {
-  let u = uniform01(rng);
+/**
+ * The index the uniform `u` ∈ [0, 1) draws from probabilities `p[offset .. offset+size)`, restricted
+ * to the values `mask` allows and renormalised (null: all values).
+ */
+export function drawCategorical(p: Float32Array, offset: number, size: number, u: number, mask: readonly boolean[] | null): number {
+  if (mask) return drawAllowed(mask, (k) => p[offset + k], u);
   for (let k = 0; k < size; k++) {
     u -= p[offset + k];
     if (u < 0) return k;
@@ -250,6 +273,20 @@ export function sampleCategorical(p: Float32Array, offset: number, size: number,
   // Rounding left a sliver: take the last value with any probability.
   for (let k = size - 1; k > 0; k--) if (p[offset + k] > 0) return k;
   return 0;
+}
+
+/**
+ * log π(k) under probabilities `p[offset .. offset+size)` restricted to the values `mask` allows
+ * (null: all): log p_k − log Σ_allowed p; −∞ for a refused value. Where every allowed value's
+ * probability has underflowed to 0, the restricted distribution is uniform (as `drawCategorical`
+ * draws it).
+ */
+export function maskedLogProb(p: Float32Array, offset: number, mask: readonly boolean[] | null, k: number): number {
+  if (!mask) return Math.log(p[offset + k]);
+  if (!mask[k]) return -Infinity;
+  let total = 0;
+  mask.forEach((ok, v) => ok && (total += p[offset + v]));
+  return total > 0 ? Math.log(p[offset + k]) - Math.log(total) : -Math.log(allowedIndexes(mask).length);
 }
 
 /** Variables to and from base64 (exact float32 bytes), for checkpoints. */

@@ -8,12 +8,19 @@
  *
  * The learners of a group are independent networks stored stacked, so one batched matMul serves
  * them all; each keeps its own weights, gradient norm and Adam moments.
+ *
+ * Where the space has rules, a design is sampled parameter by parameter in index order, each
+ * parameter's categorical restricted to the values its mask allows after the earlier parameters
+ * (refused logits at −1e9, the rest renormalised), whichever learner owns it: in `marl` a
+ * learner's mask depends on the choices of the learners before it in the same design. The
+ * log-probabilities, entropies and ratios of the update are those of the restricted distributions,
+ * their masks recomputed from the stored designs.
  */
 import { InputError } from '../common/errors.js';
 import { withDefaults } from '../common/hyperparameters.js';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
-import { type Agent, type AgentStats, EpisodeCursor, type Feedback, type SearchProblem } from './agent.js';
-import { Adam, clipPerNetwork, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf, tidyRead } from './nn.js';
+import { type Agent, type AgentStats, EpisodeCursor, type Feedback, maskOf, type SearchProblem } from './agent.js';
+import { Adam, clipPerNetwork, drawCategorical, loadVariables, maskedLogProb, PaddedHeads, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
 
 export interface PpoHyperparameters {
   learningRate: number;
@@ -82,7 +89,7 @@ export const PPO_MEANINGS: Record<keyof PpoHyperparameters, string> = {
 };
 
 /** One sampled action and what the update needs of it: each learner's log-probability and value,
- *  and the policies it was drawn from (PaddedHeads layout). */
+ *  and the policies it was drawn from (PaddedHeads layout, before any mask). */
 export interface PpoStep {
   action: number[];
   logp: number[];
@@ -99,7 +106,9 @@ const MAX_COUNTERFACTUAL_CHOICES = 1024;
  * baseline marginalises its own choice under its policy, the others' choices kept:
  *   b_a(s, u) = Σ_c π_a(c | s) Q(s, (u_−a, c)),
  * so it does not depend on what a chose and the policy gradient stays unbiased, while the noise the
- * other learners' choices put into the shared reward is taken out of a's advantage.
+ * other learners' choices put into the shared reward is taken out of a's advantage. Under the
+ * space's rules π_a is restricted to the values a's masks allow in the design (u_−a, c), which
+ * depend on the earlier parameters only, so on a's own choice only through a's earlier parameters.
  */
 export class JointActionCritic {
   private readonly net: StackedMlp;
@@ -122,6 +131,7 @@ export class JointActionCritic {
     private readonly obsSize: number,
     private readonly hp: PpoHyperparameters,
     rng: Rng,
+    private readonly rules: Pick<SearchProblem, 'allowed'> = {},
   ) {
     this.offsets = nvec.map((_, i) => obsSize + nvec.slice(0, i).reduce((a, b) => a + b, 0));
     this.inputSize = obsSize + nvec.reduce((a, b) => a + b, 0);
@@ -155,12 +165,23 @@ export class JointActionCritic {
     const A = this.groups.length;
     const rows = T * this.choices.reduce((n, c) => n + c.length, 0);
     const x = new Float32Array(rows * this.inputSize);
+    /** π_a(c | s) of each row's choice c. */
+    const pi = new Float64Array(rows);
     let r = 0;
     for (let t = 0; t < T; t++) {
       this.groups.forEach((g, a) => {
+        // A learner with one parameter has the same mask whatever it chooses.
+        const single = g.length === 1 ? maskOf(this.rules, actions[t], g[0]) : null;
         for (const c of this.choices[a]) {
           const u = [...actions[t]];
           g.forEach((p, h) => (u[p] = c[h]));
+          let prob = 1;
+          c.forEach((v, h) => {
+            const mask = g.length === 1 ? single : maskOf(this.rules, u, g[h]);
+            const offset = (a * heads + h) * width;
+            prob *= mask ? Math.exp(maskedLogProb(probs[t], offset, mask, v)) : probs[t][offset + v];
+          });
+          pi[r] = prob;
           this.encode(obs[t], u, x, r++ * this.inputSize);
         }
       });
@@ -171,11 +192,7 @@ export class JointActionCritic {
     for (let t = 0; t < T; t++) {
       this.groups.forEach((g, a) => {
         let b = 0;
-        for (const c of this.choices[a]) {
-          let pi = 1;
-          c.forEach((v, h) => (pi *= probs[t][(a * heads + h) * width + v]));
-          b += pi * q[r++];
-        }
+        for (let i = 0; i < this.choices[a].length; i++, r++) b += pi[r] * q[r];
         out[a * T + t] = b;
       });
     }
@@ -263,6 +280,8 @@ export class PpoLearners {
   private readonly nLearners: number;
   private readonly nCritics: number;
   private readonly jointCritic: JointActionCritic | null;
+  /** Per parameter, the learner that chooses it and its head there. */
+  private readonly headOf: Array<{ learner: number; head: number }>;
   // Rollout buffer (plain arrays; copied into fresh tensors at update time).
   private obs: Float64Array[] = [];
   private actions: number[][] = [];
@@ -282,6 +301,8 @@ export class PpoLearners {
     readonly obsSize: number,
     hp: Partial<PpoHyperparameters>,
     rng: Rng,
+    /** The space's masks (none: every value of every parameter allowed). */
+    private readonly rules: Pick<SearchProblem, 'allowed'> = {},
   ) {
     this.hp = withDefaults(PPO_DEFAULTS, hp, 'ppo');
     this.nLearners = groups.length;
@@ -292,7 +313,9 @@ export class PpoLearners {
     this.critic = new StackedMlp(this.nCritics, [obsSize, ...this.hp.hidden, 1], rng, 1);
     this.policyOpt = new Adam(this.policy.variables(), this.hp.learningRate);
     this.criticOpt = new Adam(this.critic.variables(), this.hp.learningRate);
-    this.jointCritic = this.hp.counterfactual ? new JointActionCritic(groups, nvec, obsSize, this.hp, rng) : null;
+    this.jointCritic = this.hp.counterfactual ? new JointActionCritic(groups, nvec, obsSize, this.hp, rng, rules) : null;
+    this.headOf = [];
+    groups.forEach((g, a) => g.forEach((param, h) => (this.headOf[param] = { learner: a, head: h })));
   }
 
   /** Action probabilities per learner and head for one observation: [learners][heads × width]. */
@@ -313,28 +336,54 @@ export class PpoLearners {
   /**
    * Samples `n` actions for one observation (the same state: parallel episodes of a bandit, or
    * n = 1 for a sequential environment). Returns the actions and what the update needs later.
+   * Each parameter takes one uniform, drawn in learner order, and is resolved in parameter order
+   * within its mask.
    */
   act(obs: Float64Array, n: number, rng: Rng): PpoStep[] {
     const p = this.probabilities(obs);
     const v = Array.from(this.valuesOf(obs));
     const { heads, width } = this.heads;
+    const P = this.nvec.length;
     const out = [];
     for (let i = 0; i < n; i++) {
-      const action = new Array<number>(this.nvec.length).fill(0);
-      const logp: number[] = [];
-      this.groups.forEach((g, a) => {
-        let lp = 0;
-        g.forEach((param, h) => {
-          const offset = (a * heads + h) * width;
-          const k = sampleCategorical(p, offset, this.nvec[param], rng);
-          action[param] = k;
-          lp += Math.log(p[offset + k]);
-        });
-        logp.push(lp);
+      const u = new Float64Array(P);
+      for (const g of this.groups) for (const param of g) u[param] = uniform01(rng);
+      const action = new Array<number>(P).fill(0);
+      const lp = new Float64Array(P);
+      for (let param = 0; param < P; param++) {
+        const { learner, head } = this.headOf[param];
+        const offset = (learner * heads + head) * width;
+        const mask = maskOf(this.rules, action, param);
+        action[param] = drawCategorical(p, offset, this.nvec[param], u[param], mask);
+        lp[param] = maskedLogProb(p, offset, mask, action[param]);
+      }
+      const logp = this.groups.map((g) => {
+        let sum = 0;
+        for (const param of g) sum += lp[param];
+        return sum;
       });
       out.push({ action, logp, value: v, probs: p });
     }
     return out;
+  }
+
+  /**
+   * The rollout's refused logits [learners, steps, heads, width] (`writeRefusals`), each step's
+   * masks recomputed from its design; null when no mask refuses anything.
+   */
+  private refusals(): Float32Array | null {
+    const T = this.actions.length;
+    const { heads, width } = this.heads;
+    const out = new Float32Array(this.nLearners * T * heads * width);
+    let any = false;
+    for (let t = 0; t < T; t++) {
+      this.groups.forEach((g, a) =>
+        g.forEach((param, h) => {
+          if (writeRefusals(out, ((a * T + t) * heads + h) * width, maskOf(this.rules, this.actions[t], param))) any = true;
+        }),
+      );
+    }
+    return any ? out : null;
   }
 
   store(obs: Float64Array, t: PpoStep, reward: number, done: boolean, nextObs: Float64Array): void {
@@ -428,6 +477,8 @@ export class PpoLearners {
         logpData[a * T + t] = this.logps[t][a];
       });
     }
+    const refused = this.refusals();
+    const refusedAll = refused ? tf.tensor4d(refused, [A, T, H, this.heads.width]) : null;
     const mbSize = Math.max(1, Math.floor(T / hp.minibatches));
     const order = Array.from({ length: T }, (_, i) => i);
     let pgSum = 0, vSum = 0, entSum = 0, kl = 0, n = 0;
@@ -448,6 +499,7 @@ export class PpoLearners {
           const xCritic = mbObs.expandDims(0).tile([C, 1, 1]) as tf.Tensor3D;
           const mbAct = tf.gather(tf.tensor3d(actData, [A, T, H], 'int32'), idx, 1) as tf.Tensor3D;
           const mbOldLogp = tf.gather(tf.tensor2d(logpData, [A, T]), idx, 1);
+          const mbRefused = refusedAll ? (tf.gather(refusedAll, idx, 1) as tf.Tensor4D) : undefined;
           let advPerLearner = tf.gather(tf.tensor2d(policyAdv, [A, T]), idx, 1);
           const mbRet = tf.gather(tf.tensor2d(ret, [C, T]), idx, 1);
           if (hp.normalizeAdvantages) {
@@ -457,7 +509,7 @@ export class PpoLearners {
           const out = { pg: 0, v: 0, ent: 0, kl: 0 };
           // Policy loss: clipped surrogate minus the entropy bonus, summed over learners.
           const { grads: pGrads, value: pLoss } = tf.variableGrads(() => {
-            const logp = this.heads.logProbs(this.policy.apply(xPolicy));
+            const logp = this.heads.logProbs(this.policy.apply(xPolicy), mbRefused);
             const newLogp = this.heads.logProbOf(logp, mbAct);
             const ratio = tf.exp(tf.sub(newLogp, mbOldLogp));
             const pg1 = tf.mul(tf.neg(advPerLearner), ratio);
@@ -489,6 +541,7 @@ export class PpoLearners {
         n++;
       }
     }
+    refusedAll?.dispose();
     this.lastLosses = { policyLoss: pgSum / n, valueLoss: vSum / n, entropy: entSum / n, approxKl: kl };
     if (this.jointCritic) this.lastLosses.jointCriticLoss = this.jointCritic.lastLoss;
     this.updates++;
@@ -585,7 +638,7 @@ export class PpoSearchAgent implements Agent {
     opts: PpoAgentOptions,
   ) {
     this.rng = makeRng(opts.seed);
-    this.learners = new PpoLearners(groups, problem.nvec, problem.observationSize, opts.hyperparameters ?? {}, this.rng);
+    this.learners = new PpoLearners(groups, problem.nvec, problem.observationSize, opts.hyperparameters ?? {}, this.rng, problem);
     this.batchSize = Math.min(8, this.learners.hp.rolloutSteps);
     this.obs = new EpisodeCursor(problem.observationSize);
   }

@@ -1,7 +1,10 @@
-/** `random`: uniformly random designs, the floor every learning agent must clear. */
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
+/**
+ * `random`: random designs, the floor every learning agent must clear: each parameter in order
+ * uniformly among the values the space's rules allow after the earlier ones (all of them where the
+ * space has no rules: uniformly random designs).
+ */
 import { makeRng, type Rng, rngFromState, rngState } from '../common/random.js';
-import type { Agent, AgentStats, SearchProblem } from './agent.js';
+import { type Agent, type AgentStats, randomDesign, type SearchProblem } from './agent.js';
 
 export class RandomAgent implements Agent {
   readonly name = 'random';
@@ -15,7 +18,7 @@ export class RandomAgent implements Agent {
   begin(): void {}
 
   ask(n: number): number[][] {
-    return Array.from({ length: n }, () => this.problem.nvec.map((k) => uniformInt(this.rng, 0, k - 1)));
+    return Array.from({ length: n }, () => randomDesign(this.problem, this.rng));
   }
 
   async tell(): Promise<void> {}

@@ -10,10 +10,18 @@
  *   critic loss Σ_h ½ [(Q1_h(s, a_h) − y_h)² + (Q2_h(s, a_h) − y_h)²]
  *   actor loss  Σ_h Σ_a π_h(a|s) [α_h log π_h(a|s) − min(Q1_h, Q2_h)(s, a)]
  *   α loss      Σ_h Σ_a π_h(a|s) [−log α_h (log π_h(a|s) + H̄_h)],   H̄_h = scale · ln(values of h)
+ *
+ * Where the space has rules, a design is sampled parameter by parameter in order, each head's
+ * categorical restricted to the values its mask allows after the earlier parameters (the uniform
+ * exploration before learning starts likewise). In the update π_h is the restricted distribution
+ * of the stored design's masks (recomputed from it), at s and, for the bootstrap, at s' (whose
+ * design is the one stored, the start of the next refinement), and H̄_h is scale · ln(values h may
+ * take there).
  */
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
-import { type Agent, type AgentStats, EpisodeCursor, type Feedback, type SearchProblem } from './agent.js';
-import { Adam, loadVariables, PaddedHeads, sampleCategorical, saveVariables, StackedMlp, tf, tidyRead } from './nn.js';
+import { allowedIndexes } from '../common/mask.js';
+import { type Agent, type AgentStats, chooseInOrder, EpisodeCursor, type Feedback, maskOf, type SearchProblem } from './agent.js';
+import { Adam, drawCategorical, loadVariables, PaddedHeads, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
 import { withDefaults } from '../common/hyperparameters.js';
 
 export interface SacHyperparameters {
@@ -74,6 +82,8 @@ export const SAC_MEANINGS: Record<keyof SacHyperparameters, string> = {
 /** A discrete SAC learner over several categorical heads, for any environment stream. */
 export class SacLearner {
   readonly hp: SacHyperparameters;
+  /** The heads as parameters, with the space's masks. */
+  private readonly problem: SearchProblem;
   private readonly heads: PaddedHeads;
   private readonly actor: StackedMlp;
   /** Twin critics, stacked: network 0 is Q1, network 1 is Q2. */
@@ -97,7 +107,15 @@ export class SacLearner {
   steps = 0;
   lastLosses: Record<string, number> = {};
 
-  constructor(readonly nvec: readonly number[], readonly obsSize: number, hp: Partial<SacHyperparameters>, rng: Rng) {
+  constructor(
+    readonly nvec: readonly number[],
+    readonly obsSize: number,
+    hp: Partial<SacHyperparameters>,
+    rng: Rng,
+    /** The space's masks (none: every value of every parameter allowed). */
+    rules: Pick<SearchProblem, 'allowed'> = {},
+  ) {
+    this.problem = { nvec, parameterNames: nvec.map((_, h) => `head ${h}`), slices: [], observationSize: obsSize, allowed: rules.allowed };
     this.hp = withDefaults(SAC_DEFAULTS, hp, 'sac');
     this.heads = new PaddedHeads([nvec]);
     this.actor = new StackedMlp(1, [obsSize, ...this.hp.hidden, this.heads.outputs], rng, 0.01);
@@ -128,11 +146,39 @@ export class SacLearner {
   act(obs: Float64Array, n: number, rng: Rng): number[][] {
     const width = this.heads.width;
     if (this.steps < this.hp.learningStarts) {
-      // Uniform exploration before learning starts.
-      return Array.from({ length: n }, () => this.nvec.map((k) => Math.min(k - 1, Math.floor(uniform01(rng) * k))));
+      // Uniform exploration (among the allowed values) before learning starts.
+      return Array.from({ length: n }, () =>
+        chooseInOrder(this.problem, (h, mask) => {
+          const u = uniform01(rng);
+          if (!mask) return Math.min(this.nvec[h] - 1, Math.floor(u * this.nvec[h]));
+          const ok = allowedIndexes(mask);
+          return ok[Math.min(ok.length - 1, Math.floor(u * ok.length))];
+        }),
+      );
     }
     const p = this.probabilities(obs);
-    return Array.from({ length: n }, () => this.nvec.map((k, h) => sampleCategorical(p, h * width, k, rng)));
+    return Array.from({ length: n }, () => chooseInOrder(this.problem, (h, mask) => drawCategorical(p, h * width, this.nvec[h], uniform01(rng), mask)));
+  }
+
+  /**
+   * The refused logits [B, heads, width] (`writeRefusals`) and target entropies [B, heads] of the
+   * stored designs at `idx`, from their masks; null when no mask refuses anything.
+   */
+  private restrictions(idx: readonly number[]): { refused: Float32Array; targetEntropy: Float32Array } | null {
+    const H = this.nvec.length;
+    const W = this.heads.width;
+    const refused = new Float32Array(idx.length * H * W);
+    const targetEntropy = new Float32Array(idx.length * H);
+    let any = false;
+    idx.forEach((k, b) => {
+      const design = Array.from(this.actions.subarray(k * H, (k + 1) * H));
+      for (let h = 0; h < H; h++) {
+        const mask = maskOf(this.problem, design, h);
+        if (writeRefusals(refused, (b * H + h) * W, mask)) any = true;
+        targetEntropy[b * H + h] = this.hp.targetEntropyScale * Math.log(mask ? allowedIndexes(mask).length : this.nvec[h]);
+      }
+    });
+    return any ? { refused, targetEntropy } : null;
   }
 
   /** One transition; with `horizon` n > 1, `reward` is the discounted n-step return and `nextObs`
@@ -171,15 +217,18 @@ export class SacLearner {
     });
     const hp = this.hp;
     const bootstraps = discount.some((d) => d !== 0);
+    const restricted = this.problem.allowed ? this.restrictions(idx) : null;
     this.lastLosses = tf.tidy(() => {
       const x = tf.tensor3d(o, [1, B, this.obsSize]);
+      const refused = restricted ? tf.tensor4d(restricted.refused, [1, B, H, this.heads.width]) : undefined;
+      const targetEntropy = restricted ? tf.tensor3d(restricted.targetEntropy, [B, H, 1]) : this.targetEntropy.reshape([1, H, 1]);
       const alpha = tf.exp(this.logAlpha).reshape([1, H, 1]);
       // Soft targets per head from the target critics and the current policy at s' (with
       // one-step episodes every transition ends one, and the target is the reward alone).
       let y: tf.Tensor2D = tf.tensor2d(r, [B, 1]).tile([1, H]) as tf.Tensor2D; // [B, H]
       if (bootstraps) {
         const x2 = tf.tensor3d(o2, [1, B, this.obsSize]);
-        const logp2 = this.heads.logProbs(this.actor.apply(x2)).squeeze([0]) as tf.Tensor3D; // [B, H, W]
+        const logp2 = this.heads.logProbs(this.actor.apply(x2), refused).squeeze([0]) as tf.Tensor3D; // [B, H, W]
         const minQ2 = tf.min(this.qTarget.apply(x2.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]), 0);
         const v2 = tf.sum(tf.mul(tf.exp(logp2), tf.sub(minQ2, tf.mul(alpha, logp2))), 2); // [B, H]
         y = tf.add(y, tf.mul(tf.tensor2d(discount, [B, 1]), v2));
@@ -199,7 +248,7 @@ export class SacLearner {
       const aVars = this.actor.variables();
       let logpNow: tf.Tensor3D | null = null;
       const { grads: aGrads, value: aLoss } = tf.variableGrads(() => {
-        const logp = this.heads.logProbs(this.actor.apply(x)).squeeze([0]) as tf.Tensor3D;
+        const logp = this.heads.logProbs(this.actor.apply(x), refused).squeeze([0]) as tf.Tensor3D;
         logpNow = tf.keep(logp); // outlives the gradient's scope; disposed below
         const perHead = tf.sum(tf.mul(tf.exp(logp), tf.sub(tf.mul(alpha, logp), qNow)), 2); // [B, H]
         return tf.sum(tf.mean(perHead, 0)) as tf.Scalar;
@@ -208,7 +257,7 @@ export class SacLearner {
       // Temperature.
       const logpOld = logpNow!;
       const pOld = tf.exp(logpOld);
-      const inner = tf.add(logpOld, this.targetEntropy.reshape([1, H, 1]));
+      const inner = tf.add(logpOld, targetEntropy);
       const { grads: alphaGrads, value: alphaLoss } = tf.variableGrads(
         () => tf.sum(tf.mean(tf.sum(tf.mul(pOld, tf.mul(tf.neg(this.logAlpha.reshape([1, H, 1])), inner)), 2), 0)) as tf.Scalar,
         [this.logAlpha],
@@ -305,7 +354,7 @@ export class SacAgent implements Agent {
 
   constructor(private readonly problem: SearchProblem, opts: { seed: number; hyperparameters?: Partial<SacHyperparameters> }) {
     this.rng = makeRng(opts.seed);
-    this.learner = new SacLearner(problem.nvec, problem.observationSize, opts.hyperparameters ?? {}, this.rng);
+    this.learner = new SacLearner(problem.nvec, problem.observationSize, opts.hyperparameters ?? {}, this.rng, problem);
     this.obs = new EpisodeCursor(problem.observationSize);
   }
 

@@ -18,14 +18,18 @@
  *             0.2 · n^(−1/(d+4)) of the range, when multivariate; clipped to
  *             [range / min(100, n + 2), range] (the "magic clip"); the prior: centre, σ = range.
  * Default (univariate) TPE fits and samples each parameter on its own; `multivariate` fits one
- * joint estimator (a component's kernels multiply) and draws whole designs from it. Designs are
- * made in `randomDesign` and `propose` only: the place to refuse invalid ones.
+ * joint estimator (a component's kernels multiply) and draws whole designs from it.
+ *
+ * Where the space has rules, designs are made parameter by parameter in order within the masks:
+ * the startup designs uniformly among the allowed values, and every candidate value drawn from its
+ * component's kernel restricted to the allowed values (renormalised). Candidates are still scored
+ * by l(x)/g(x); within one mask the restriction scales l and g alike.
  */
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { withDefaults } from '../common/hyperparameters.js';
+import { drawAllowed } from '../common/mask.js';
 import { normalMass } from '../common/normal.js';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
-import type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
+import { type Agent, type AgentStats, type Feedback, maskOf, randomDesign, type SearchProblem } from './agent.js';
 
 export interface TpeHyperparameters {
   /** Random designs before the estimators take over (n_startup_trials). */
@@ -124,18 +128,29 @@ export class ParzenEstimator {
     return this.weights.length;
   }
 
-  /** Draws one value per parameter, all from one component (for a single parameter, Optuna's
-   *  univariate sampling). */
-  sample(rng: Rng): number[] {
+  /**
+   * Draws one value per parameter, all from one component (for a single parameter, Optuna's
+   * univariate sampling); `maskAt(j, values)` restricts parameter j given the values drawn before it.
+   */
+  sample(rng: Rng, maskAt?: (j: number, values: readonly number[]) => readonly boolean[] | null): number[] {
     const c = drawIndex(this.weights, rng);
-    return this.sizes.map((k, j) => {
-      let u = uniform01(rng);
-      for (let v = 0; v < k; v++) {
-        u -= Math.exp(this.logP[j][c * k + v]);
-        if (u < 0) return v;
-      }
-      return k - 1;
+    const values: number[] = [];
+    this.sizes.forEach((k, j) => {
+      const mask = maskAt?.(j, values) ?? null;
+      const u = uniform01(rng);
+      values.push(mask ? drawAllowed(mask, (v) => Math.exp(this.logP[j][c * k + v]), u) : this.draw(j, c, u));
     });
+    return values;
+  }
+
+  /** Value of parameter j drawn by the uniform u from component c's kernel. */
+  private draw(j: number, c: number, u: number): number {
+    const k = this.sizes[j];
+    for (let v = 0; v < k; v++) {
+      u -= Math.exp(this.logP[j][c * k + v]);
+      if (u < 0) return v;
+    }
+    return k - 1;
   }
 
   /** log density of a design restricted to `params` (values in `params` order). */
@@ -272,26 +287,33 @@ export class TpeAgent implements Agent {
     return Array.from({ length: n }, () => this.propose(models));
   }
 
-  /** Optuna's RandomSampler: every value equally likely. */
+  /** Optuna's RandomSampler: every (allowed) value equally likely. */
   private randomDesign(): number[] {
-    return this.problem.nvec.map((k) => uniformInt(this.rng, 0, k - 1));
+    return randomDesign(this.problem, this.rng);
   }
 
-  /** A design from the estimators: each group of parameters (all, or one each) from its best candidate. */
+  /**
+   * A design from the estimators: each group of parameters (all, or one each, in parameter order)
+   * from its best candidate, each value within its mask.
+   */
   private propose(models: ReadonlyArray<{ params: readonly number[]; l: ParzenEstimator; g: ParzenEstimator }>): number[] {
     const design = new Array<number>(this.problem.nvec.length).fill(0);
     for (const m of models) {
-      const best = this.bestCandidate(m.l, m.g);
+      const maskAt = (j: number, values: readonly number[]): readonly boolean[] | null => {
+        values.forEach((v, i) => (design[m.params[i]] = v));
+        return maskOf(this.problem, design, m.params[j]);
+      };
+      const best = this.bestCandidate(m.l, m.g, this.problem.allowed ? maskAt : undefined);
       m.params.forEach((p, j) => (design[p] = best[j]));
     }
     return design;
   }
 
   /** The candidate drawn from l with the largest log l − log g (the first, on ties). */
-  private bestCandidate(l: ParzenEstimator, g: ParzenEstimator): number[] {
+  private bestCandidate(l: ParzenEstimator, g: ParzenEstimator, maskAt?: (j: number, values: readonly number[]) => readonly boolean[] | null): number[] {
     let best: number[] = [];
     let bestScore = -Infinity;
-    const candidates = Array.from({ length: this.hp.eiCandidates }, () => l.sample(this.rng));
+    const candidates = Array.from({ length: this.hp.eiCandidates }, () => l.sample(this.rng, maskAt));
     for (const c of candidates) {
       const score = l.logPdf(c) - g.logPdf(c);
       if (best.length === 0 || score > bestScore) {

@@ -7,6 +7,8 @@ export { traceHash } from '../traces/hash.js';
 export * from './space/space.js';
 export { BUILTIN_SPACES, loadSpace } from './space/builtin.js';
 export * from './objectives.js';
+export { AGGREGATES, AGGREGATE_NAMES, type AggregateName } from './aggregate.js';
+export { parseConstraint, type Constraint } from './metric-constraints.js';
 export { METRICS, type MetricName, type Direction } from './metrics.js';
 export * from './evaluator/index.js';
 export { Discrete, MultiDiscrete, Box } from './env/spaces.js';

@@ -24,9 +24,17 @@
  *             same reward for the same relative improvement on any scale, never unbounded near the
  *             target, and beating the target always pays more. For `pareto`: 100 × the gain in
  *             normalised hypervolume.
+ *
+ * A suite (several traces) scores each trace's value normalised to the baseline design's value on
+ * that trace, combined by an aggregate (aggregate.ts): the value is a ratio, 1 being the baseline's.
+ * Constraints (metric-constraints.ts) make a design infeasible when any trace breaks one: an
+ * infeasible design is never the best, never reaches the target, and its reward lies below every
+ * feasible design's (see `constrainedReward`).
  */
 import { InputError } from '../common/errors.js';
 import type { SimStats } from '../simulators/dram/stats.js';
+import { AGGREGATES, type AggregateName, DEFAULT_AGGREGATE, NORMALISED_UNIT } from './aggregate.js';
+import { type Constraint, violation } from './metric-constraints.js';
 import { type Direction, METRICS, type MetricName, type MetricObjective, OBJECTIVE_METRICS } from './metrics.js';
 
 /** One objective per metric that has one (metrics.ts), then the two built from power and latency. */
@@ -67,10 +75,18 @@ export interface ObjectiveSpec {
   /** `pareto`: the reference point (mW, ns); default twice the baseline's power and latency. */
   referencePoint?: [number, number];
   reward?: RewardKind;
+  /** A suite's aggregate of normalised per-trace values (the tracker's `suite` defaults it to geomean). */
+  aggregate?: AggregateName;
+  /** Limits every trace must keep; a design that breaks one is infeasible. */
+  constraints?: readonly Constraint[];
 }
 
-/** The unit of an objective's value, as the dashboard labels its axis ('' for an objective this version does not know). */
-export function objectiveUnit(objective: string): string {
+/**
+ * The unit of an objective's value, as the dashboard labels its axis ('' for an objective this
+ * version does not know); with an aggregate (a suite), a ratio to the baseline design's.
+ */
+export function objectiveUnit(objective: string, aggregate?: string | null): string {
+  if (aggregate) return NORMALISED_UNIT;
   const metric = objectiveMetric(objective);
   if (metric !== null) return METRICS[metric].unit;
   return objective === 'joint' ? '× target' : objective === 'pareto' ? 'normalised hypervolume' : '';
@@ -98,6 +114,9 @@ export function validateObjective(spec: ObjectiveSpec): void {
   if (spec.name === 'joint' && (spec.powerTargetMw === undefined || spec.latencyTargetNs === undefined)) {
     throw new InputError('objective joint needs two targets: power in mW and latency in ns (--target POWER_MW,LATENCY_NS)');
   }
+  if (spec.aggregate !== undefined && objectiveMetric(spec.name) === null) {
+    throw new InputError(`objective ${spec.name}: not defined for a suite (it combines two metrics); search one metric and bound the other with --constraint`);
+  }
   if (spec.name === 'pareto') {
     if (reward === 'archgym') throw new InputError('objective pareto: the archgym reward is defined for single targets only; use the log reward');
     if (spec.target !== undefined && spec.target > 1) throw new InputError(`objective pareto: target is a normalised hypervolume in (0, 1], got ${spec.target}`);
@@ -107,14 +126,48 @@ export function validateObjective(spec: ObjectiveSpec): void {
   }
 }
 
+/** One trace's part of an evaluation. */
+export interface TraceScore {
+  /** The objective's metric on this trace, in its unit (null for `joint` and `pareto`). */
+  value: number | null;
+  /** `value` over the baseline design's value on this trace (null where `value` is). */
+  normalised: number | null;
+  /** Whether this trace meets every constraint. */
+  feasible: boolean;
+}
+
 export interface Observation {
   /** The objective's value for this evaluation (pareto: the front's hypervolume after it). */
   value: number;
   reward: number;
-  /** Whether this evaluation reached the target. */
+  /** Whether this evaluation reached the target (only a feasible one can). */
   success: boolean;
-  /** Whether it improved the best value. */
+  /** Whether it improved the best value (only a feasible one can). */
   improved: boolean;
+  /** Whether every trace meets every constraint (always true without constraints). */
+  feasible: boolean;
+  /** Per trace, in suite order. */
+  traces: TraceScore[];
+}
+
+/** A suite's baseline: the baseline design's figures on each trace, and each trace's weight and name. */
+export interface SuiteBaseline {
+  readonly traces: readonly SimStats[];
+  readonly weights: readonly number[];
+  readonly names: readonly string[];
+}
+
+/**
+ * With constraints, the reward of a feasible design is kept at or above −FEASIBLE_FLOOR (a log
+ * reward below it means 1,000 times worse than the reference), and an infeasible design's lies
+ * below that: −FEASIBLE_FLOOR − 1 − min(FEASIBLE_FLOOR, ln(1 + V)), V its largest relative
+ * violation. Rewards without constraints are unchanged.
+ */
+export const FEASIBLE_FLOOR = Math.log(1000);
+
+export function constrainedReward(reward: number, feasible: boolean, violationShare: number): number {
+  if (feasible) return Math.max(reward, -FEASIBLE_FLOOR);
+  return -FEASIBLE_FLOOR - 1 - Math.min(FEASIBLE_FLOOR, Math.log1p(violationShare));
 }
 
 /**
@@ -150,25 +203,45 @@ export function hypervolume(front: ReadonlyArray<readonly [number, number]>, ref
   return hv;
 }
 
-/** Follows one run: scores each evaluation, keeps the best, and the front for `pareto`. */
+/** Follows one run: scores each evaluation, keeps the best (of feasible designs), and the front for `pareto`. */
 export class ObjectiveTracker {
   readonly spec: Required<Pick<ObjectiveSpec, 'name' | 'reward'>> & ObjectiveSpec;
   readonly direction: Direction;
-  /** What the log reward compares against (single objectives). */
+  /** What the log reward compares against (single objectives; 1 for a suite: the baseline's aggregate). */
   readonly reference: number;
   best: number;
   evaluations = 0;
+  /** Evaluations that met every constraint. */
+  feasibleEvaluations = 0;
   evaluationsToTarget: number | null = null;
+  /** A suite's aggregate, or null for a single trace scored in its metric's unit. */
+  readonly aggregate: AggregateName | null;
   private front: Array<[number, number]> = [];
   private readonly refPoint: [number, number];
+  private readonly baselines: readonly SimStats[];
+  private readonly weights: readonly number[];
+  private readonly constraints: readonly Constraint[];
 
-  constructor(spec: ObjectiveSpec, baseline: SimStats) {
-    validateObjective(spec);
+  /** `suite`: score a suite, normalised per trace; without it, one trace (`baseline`) in its metric's unit. */
+  constructor(spec: ObjectiveSpec, baseline: SimStats, suite?: SuiteBaseline) {
+    this.aggregate = suite ? (spec.aggregate ?? DEFAULT_AGGREGATE) : null;
+    validateObjective({ ...spec, aggregate: this.aggregate ?? undefined });
     this.spec = { ...spec, reward: spec.reward ?? 'log' };
     this.direction = objectiveDirection(spec.name);
     this.best = this.direction === 'min' ? Infinity : spec.name === 'pareto' ? 0 : -Infinity;
     this.refPoint = spec.referencePoint ?? [2 * baseline.averagePowerMw, 2 * baseline.totalTimeNs];
-    this.reference = spec.name === 'joint' || spec.name === 'pareto' ? 1 : (spec.target ?? baseline[OBJECTIVE_METRICS[spec.name]]);
+    this.baselines = suite?.traces ?? [baseline];
+    this.weights = suite?.weights ?? [1];
+    this.constraints = spec.constraints ?? [];
+    const metric = objectiveMetric(spec.name);
+    if (suite && metric !== null) {
+      suite.traces.forEach((b, i) => {
+        if (!(Number.isFinite(b[metric]) && b[metric] > 0)) {
+          throw new InputError(`objective ${spec.name}: the baseline design's ${METRICS[metric].label} on ${suite.names[i]} is ${b[metric]} ${METRICS[metric].unit}; a suite's values are normalised to it, so it must be positive`);
+        }
+      });
+    }
+    this.reference = spec.name === 'joint' || spec.name === 'pareto' ? 1 : (spec.target ?? (this.aggregate ? 1 : baseline[OBJECTIVE_METRICS[spec.name]]));
   }
 
   get target(): number | null {
@@ -176,12 +249,23 @@ export class ObjectiveTracker {
     return this.spec.target ?? null;
   }
 
-  /** The objective's value for one evaluation, without recording it (pareto: its hypervolume alone). */
-  valueOf(s: SimStats): number {
+  /** Whether some evaluation so far met every constraint (then `best` is a feasible design's). */
+  get hasBest(): boolean {
+    return this.feasibleEvaluations > 0;
+  }
+
+  /**
+   * The objective's value for one evaluation, without recording it (pareto: its hypervolume alone);
+   * a suite's from its traces' figures, in suite order.
+   */
+  valueOf(s: SimStats, traces: readonly SimStats[] = [s]): number {
     const name = this.spec.name;
     if (name === 'joint') return Math.max(s.averagePowerMw / this.spec.powerTargetMw!, s.totalTimeNs / this.spec.latencyTargetNs!);
     if (name === 'pareto') return this.normalisedHv([[s.averagePowerMw, s.totalTimeNs]]);
-    return s[OBJECTIVE_METRICS[name]];
+    const metric = OBJECTIVE_METRICS[name];
+    if (this.aggregate === null) return s[metric];
+    const normalised = traces.map((t, i) => t[metric] / this.baselines[i][metric]);
+    return AGGREGATES[this.aggregate].combine(normalised, this.weights, this.direction);
   }
 
   private normalisedHv(points: ReadonlyArray<readonly [number, number]>): number {
@@ -189,26 +273,40 @@ export class ObjectiveTracker {
     return hypervolume(points.map(([p, l]) => [p / rp, l / rl] as [number, number]), [1, 1]);
   }
 
-  observe(s: SimStats): Observation {
+  /** Scores one evaluation: `s` its figures, `traces` each trace's for a suite (in suite order). */
+  observe(s: SimStats, traces: readonly SimStats[] = [s]): Observation {
+    if (traces.length !== this.baselines.length) throw new Error(`observe: ${traces.length} traces' figures for a suite of ${this.baselines.length}`);
     this.evaluations++;
     const name = this.spec.name;
+    const metric = objectiveMetric(name);
+    let worst = 0;
+    const scores = traces.map((t, i): TraceScore => {
+      const breaks = this.constraints.map((c) => violation(c, t, this.baselines[i]));
+      worst = Math.max(worst, ...breaks);
+      const value = metric === null ? null : t[metric];
+      return { value, normalised: value === null ? null : value / this.baselines[i][metric!], feasible: breaks.every((v) => v === 0) };
+    });
+    const feasible = scores.every((t) => t.feasible);
     let value: number;
     let reward: number;
     if (name === 'pareto') {
       const before = this.normalisedHv(this.front);
-      this.front = paretoFront([...this.front, [s.averagePowerMw, s.totalTimeNs]]);
+      // An infeasible design never joins the front.
+      if (feasible) this.front = paretoFront([...this.front, [s.averagePowerMw, s.totalTimeNs]]);
       value = this.normalisedHv(this.front);
       reward = 100 * (value - before);
     } else {
-      value = this.valueOf(s);
+      value = this.valueOf(s, traces);
       reward = this.rewardFor(s, value);
     }
-    const improved = better(this.direction, value, this.best);
+    if (this.constraints.length > 0) reward = constrainedReward(reward, feasible, worst);
+    if (feasible) this.feasibleEvaluations++;
+    const improved = feasible && better(this.direction, value, this.best);
     if (improved) this.best = value;
     const t = this.target;
-    const success = t !== null && (value === t || better(this.direction, value, t));
+    const success = feasible && t !== null && (value === t || better(this.direction, value, t));
     if (success && this.evaluationsToTarget === null) this.evaluationsToTarget = this.evaluations;
-    return { value, reward, success, improved };
+    return { value, reward, success, improved, feasible, traces: scores };
   }
 
   private rewardFor(s: SimStats, value: number): number {

@@ -8,8 +8,8 @@ import { ensureDir } from './files.js';
 import { lockFile } from './locks.js';
 import { appendFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { InputError } from '../common/errors.js';
-import type { SimStats } from '../simulators/dram/stats.js';
 import type { Evaluator } from './evaluator/evaluator.js';
+import { SuiteEvaluator, type SuiteResult, suiteHash } from './evaluator/suite.js';
 import { METRICS, type MetricName, SWEEP_METRICS } from './metrics.js';
 import { designToConfig, type ParameterSpace, spaceToJson } from './space/space.js';
 import { enumerableSize, validDesignAt } from './space/masks.js';
@@ -32,8 +32,20 @@ export interface SweepResult {
   best: Record<'averagePowerMw' | 'totalTimeNs', { index: number; value: number }>;
 }
 
-export function sweepHeader(space: ParameterSpace): string {
-  return ['index', ...space.parameters.map((p) => p.name), ...SWEEP_METRICS].join(',');
+/**
+ * The CSV header: `index`, the parameters, the metrics; for a suite of n traces the metrics are
+ * those of the traces back to back (evaluator/combine.ts), then each trace's as `t1.totalTimeNs`,
+ * …, `tn.…` (the traces named, in order, in the sweep's meta file).
+ */
+export function sweepHeader(space: ParameterSpace, traces = 1): string {
+  const perTrace = traces > 1 ? Array.from({ length: traces }, (_, k) => SWEEP_METRICS.map((m) => `t${k + 1}.${m}`)).flat() : [];
+  return ['index', ...space.parameters.map((p) => p.name), ...SWEEP_METRICS, ...perTrace].join(',');
+}
+
+/** A row's metric cells: the figures, then each trace's for a suite. */
+function metricCells(r: SuiteResult): string[] {
+  const all = r.traces.length > 1 ? [r.stats, ...r.traces] : [r.stats];
+  return all.flatMap((st) => SWEEP_METRICS.map((m) => String(st[m])));
 }
 
 function metaPath(out: string): string {
@@ -115,7 +127,8 @@ export function sweepBest(out: string, metric: SweepMetric): Best | null {
 
 export async function sweep(opts: {
   space: ParameterSpace;
-  evaluator: Evaluator;
+  /** One trace's evaluator, or a suite's (each design then evaluated on every trace). */
+  evaluator: Evaluator | SuiteEvaluator;
   out: string;
   /** Designs per evaluation (default 8). */
   chunk?: number;
@@ -129,11 +142,22 @@ export async function sweep(opts: {
   /** Aborted (Ctrl-C), the sweep stops at once, keeping every finished chunk: give the evaluator the same signal. */
   signal?: AbortSignal;
 }): Promise<SweepResult> {
-  const { space, evaluator, out } = opts;
+  const { space, out } = opts;
+  const evaluator = SuiteEvaluator.of(opts.evaluator);
   const total = enumerableSize(space, 'sweep');
   const w = evaluator.workload;
-  const header = sweepHeader(space);
-  const meta = { trace: w.spec.trace, traceHash: w.traceHash, memspec: w.memspec.memoryId, workload: w.key, space: spaceToJson(space) };
+  const header = sweepHeader(space, evaluator.size);
+  const meta =
+    evaluator.size === 1
+      ? { trace: w.spec.trace, traceHash: w.traceHash, memspec: w.memspec.memoryId, workload: w.key, space: spaceToJson(space) }
+      : {
+          traces: evaluator.names,
+          weights: evaluator.weights,
+          traceHash: suiteHash(evaluator.members.map((m) => m.workload), evaluator.weights),
+          memspec: w.memspec.memoryId,
+          workloads: evaluator.members.map((m) => m.workload.key),
+          space: spaceToJson(space),
+        };
   ensureDir(dirname(out), `--out ${out}`);
   // Two sweeps appending to one file would each write every design.
   const lock = lockFile(`${out}.lock`, `--out ${out}`);
@@ -147,7 +171,7 @@ export async function sweep(opts: {
       averagePowerMw: { index: -1, value: Infinity },
       totalTimeNs: { index: -1, value: Infinity },
     };
-    const inFlight: Array<Promise<{ from: number; designs: number[][]; stats: SimStats[] }>> = [];
+    const inFlight: Array<Promise<{ from: number; designs: number[][]; results: SuiteResult[] }>> = [];
     let next = start;
     let done = start;
     while (done < total) {
@@ -155,7 +179,7 @@ export async function sweep(opts: {
         const from = next;
         const designs = Array.from({ length: Math.min(chunk, total - from) }, (_, k) => validDesignAt(space, from + k));
         next += designs.length;
-        const p = evaluator.evaluate(designs.map((d) => designToConfig(space, d))).then((stats) => ({ from, designs, stats }));
+        const p = evaluator.evaluate(designs.map((d) => designToConfig(space, d))).then((results) => ({ from, designs, results }));
         p.catch(() => {}); // awaited in order below
         inFlight.push(p);
       }
@@ -171,11 +195,11 @@ export async function sweep(opts: {
         throw e;
       }
       let text = '';
-      result.stats.forEach((st, k) => {
+      result.results.forEach((r, k) => {
         const index = result.from + k;
         const values = result.designs[k].map((v, i) => String(space.parameters[i].values[v]));
-        text += [index, ...values, ...SWEEP_METRICS.map((m) => String(st[m]))].join(',') + '\n';
-        for (const m of ['averagePowerMw', 'totalTimeNs'] as const) if (st[m] < best[m].value) best[m] = { index, value: st[m] };
+        text += [index, ...values, ...metricCells(r)].join(',') + '\n';
+        for (const m of ['averagePowerMw', 'totalTimeNs'] as const) if (r.stats[m] < best[m].value) best[m] = { index, value: r.stats[m] };
       });
       appendFileSync(out, text);
       done += result.designs.length;

@@ -7,7 +7,8 @@
 import { InputError } from '../common/errors.js';
 import type { Trace, TraceSource } from '../simulators/trace.js';
 import { openTraceFile, parseTraceFileSpec } from './formats.js';
-import { type GeneratorKind, type WorkloadOptions, generateTrace } from './generators.js';
+import { GENERATED_PREFIX, type GeneratorKind, OptionError, type WorkloadOptions, generateTrace, parseGeneratedSpec } from './generators.js';
+import { optionName } from './workload.js';
 
 export interface BuiltinTrace {
   readonly description: string;
@@ -41,8 +42,9 @@ export const BUILTIN_TRACES: Readonly<Record<string, BuiltinTrace>> = {
 };
 
 /**
- * A trace by spec: `builtin:NAME`; `stl:PATH`, `ramulator:PATH` or `dramsim3:PATH`; or a plain path,
- * whose format is detected from its first request line. Files are streamed.
+ * A trace by spec: `builtin:NAME`; `gen:KIND:requests=N[:OPTION=VALUE...]` (generated, see
+ * `parseGeneratedSpec`); `stl:PATH`, `ramulator:PATH` or `dramsim3:PATH`; or a plain path, whose
+ * format is detected from its first request line. Files are streamed.
  */
 export function openTrace(spec: string): Trace | TraceSource {
   if (spec.trim() === '') throw new InputError('trace: empty name (give a file or builtin:NAME)');
@@ -51,6 +53,15 @@ export function openTrace(spec: string): Trace | TraceSource {
     const b = Object.hasOwn(BUILTIN_TRACES, name) ? BUILTIN_TRACES[name] : undefined;
     if (!b) throw new InputError(`trace ${spec}: unknown built-in trace (known: ${Object.keys(BUILTIN_TRACES).map((n) => `builtin:${n}`).join(', ')})`);
     return b.make();
+  }
+  if (spec.startsWith(GENERATED_PREFIX)) {
+    const { kind, options } = parseGeneratedSpec(spec);
+    try {
+      return generateTrace(kind, options, spec);
+    } catch (e) {
+      if (e instanceof OptionError) throw new InputError(`trace ${spec}: ${optionName(e.option)}: ${e.problem}`);
+      throw e;
+    }
   }
   const { format, path } = parseTraceFileSpec(spec);
   return openTraceFile(path, format);

@@ -19,7 +19,8 @@ import { transpose } from './kernels/transpose.js';
 import { mixOf } from './mix.js';
 import { OptionError, formatBytes } from './options.js';
 import { SYNTHETIC_GENERATORS } from './synthetic.js';
-import type { TimedRequest, WorkloadGenerator, WorkloadOptions } from './workload.js';
+import { type TimedRequest, WORKLOAD_OPTIONS, type WorkloadGenerator, type WorkloadOptions, readOptionValue } from './workload.js';
+import { InputError } from '../common/errors.js';
 
 export { GAP_DISTRIBUTIONS, type Arrival, type GapDistribution } from './arrival.js';
 export { OptionError } from './options.js';
@@ -137,6 +138,32 @@ export function generateTrace(kind: string, options: WorkloadOptions, name: stri
     for (let i = 0; i < c.length; i++) b.push(c.cycle[i], c.address[i], c.isWrite[i] === 1);
   }
   return b.build(name);
+}
+
+/** A generated trace named by its spec wherever a trace is accepted: `gen:KIND:requests=N[:OPTION=VALUE...]`. */
+export const GENERATED_PREFIX = 'gen:';
+
+/**
+ * Reads `gen:KIND:requests=N[:OPTION=VALUE...]`: the kind and its options, each by its flag's name
+ * (`gen:gups:requests=2000:footprint=64MiB`). A mix, whose entries need commas and colons of their
+ * own, is generated to a file instead. Errors name the spec and the option.
+ */
+export function parseGeneratedSpec(spec: string): { kind: string; options: WorkloadOptions } {
+  const what = `trace ${spec}`;
+  const [kind, ...parts] = spec.slice(GENERATED_PREFIX.length).split(':');
+  const single = SINGLE.map((g) => g.kind);
+  if (!single.includes(kind)) throw new InputError(`${what}: unknown kind "${kind}" (known: ${single.join(', ')}; a mix is generated to a file with marl-dse traces generate mix)`);
+  const options: Partial<WorkloadOptions> = {};
+  for (const part of parts) {
+    const eq = part.indexOf('=');
+    const name = part.slice(0, Math.max(0, eq)).trim();
+    const option = WORKLOAD_OPTIONS.find((o) => o.name === name);
+    if (name === 'requests') options.requests = Number(part.slice(eq + 1));
+    else if (option) Object.assign(options, { [option.key]: readOptionValue(option, part.slice(eq + 1), `${what}: ${name}`) });
+    else throw new InputError(`${what}: "${part}": expected OPTION=VALUE with an option of ${kind} or requests`);
+  }
+  if (options.requests === undefined) throw new InputError(`${what}: requests=N is required`);
+  return { kind, options: options as WorkloadOptions };
 }
 
 type PatternOptions = Pick<WorkloadOptions, 'requests' | 'seed' | 'readShare' | 'rate' | 'gapDistribution' | 'gapMeanCycles' | 'gap' | 'footprintBytes'>;

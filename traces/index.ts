@@ -36,6 +36,7 @@ export {
 export { Llc, LLC_HIT, LLC_MISS, DEFAULT_LLC, type LlcConfig } from './llc.js';
 export { captureProgram, CAPTURE_DEFAULTS, type CaptureOptions, type CaptureStats } from './capture.js';
 export { BUILTIN_TRACES, openTrace, type BuiltinTrace } from './builtin.js';
+export { BUILTIN_SUITES, loadSuite, composeSuite, type Suite, type SuiteEntry } from './suites.js';
 export { TRACE_FORMATS, detectTraceFormat, openTraceFile, parseTraceFileSpec, formatOfLine, isTraceFormat, type TraceFormat } from './formats.js';
 export { RamulatorFileSource, RAMULATOR_FORMAT, ramulatorLine } from './ramulator.js';
 export { DramSim3FileSource, DRAMSIM3_FORMAT, dramsim3Line } from './dramsim3.js';

@@ -108,13 +108,21 @@ export class TraceInput {
   }
 }
 
+/**
+ * A trace file read a block at a time. After `nextBlock`, bytes [start, end) of `buf` are whole
+ * lines, each ended by LF, CRLF or CR, except that the file's last line may lack its line end:
+ * then an LF is written just past it (at `end`, outside the lines), so a parser may read up to a
+ * line end without checking `end` at each byte.
+ */
 export class LineBlocks {
   readonly buf = Buffer.allocUnsafe(BLOCK_BYTES);
-  /** The complete lines of the current block: bytes [starts[k], ends[k]) of `buf`. */
+  start = 0;
+  end = 0;
+  /** After `next`: the block's lines, bytes [starts[k], ends[k]) of `buf`, line ends left out. */
   starts = new Int32Array(1 << 14);
   ends = new Int32Array(1 << 14);
   count = 0;
-  /** Line number (1-based) of the block's first line. */
+  /** After `next`: line number (1-based) of the block's first line. */
   firstLine = 1;
   readonly path: string;
   private readonly input: ByteReader;
@@ -129,6 +137,46 @@ export class LineBlocks {
   constructor(input: TraceInput) {
     this.path = input.path;
     this.input = input.open();
+  }
+
+  /**
+   * Reads the next block's whole lines into [start, end); false once the file is exhausted.
+   * `line` is the number of the block's first line (for the error a line longer than a block gets).
+   */
+  nextBlock(line: number): boolean {
+    if (this.eof) return false;
+    const buf = this.buf;
+    const filled = this.restEnd - this.restStart;
+    if (filled > 0) buf.copy(buf, 0, this.restStart, this.restEnd);
+    const got = this.input.read(buf, filled, BLOCK_BYTES - filled);
+    if (got === 0) this.eof = true;
+    const limit = filled + got;
+    let start = 0;
+    if (this.first) {
+      this.first = false;
+      if (limit >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+    }
+    if (this.pendingCr && filled < limit) {
+      if (buf[filled] === LF) start = filled + 1;
+      this.pendingCr = false;
+    }
+    this.start = start;
+    if (this.eof) {
+      this.end = limit;
+      // The rest (a last line without a line end) is shorter than a block: the LF fits.
+      if (limit > start && buf[limit - 1] !== LF && buf[limit - 1] !== CR) buf[limit] = LF;
+      this.restStart = this.restEnd = 0;
+      return limit > start;
+    }
+    let last = limit - 1;
+    while (last >= start && buf[last] !== LF && buf[last] !== CR) last--;
+    if (last < start && limit === BLOCK_BYTES) throw new InputError(`${this.path}:${line}: line longer than ${BLOCK_BYTES} bytes`);
+    // A CR as the block's last byte may be the first half of a CRLF.
+    if (last === limit - 1 && buf[last] === CR) this.pendingCr = true;
+    this.end = last + 1 > start ? last + 1 : start;
+    this.restStart = this.end;
+    this.restEnd = limit;
+    return true;
   }
 
   private push(start: number, end: number): void {
@@ -146,49 +194,23 @@ export class LineBlocks {
     this.count++;
   }
 
-  /** Reads the next block's complete lines; false once the file is exhausted. */
+  /** Reads the next block and splits it into lines; false once the file is exhausted. */
   next(): boolean {
     this.firstLine += this.count;
     this.count = 0;
-    if (this.eof) return false;
+    if (!this.nextBlock(this.firstLine)) return false;
     const buf = this.buf;
-    const filled = this.restEnd - this.restStart;
-    if (filled > 0) buf.copy(buf, 0, this.restStart, this.restEnd);
-    const got = this.input.read(buf, filled, BLOCK_BYTES - filled);
-    if (got === 0) this.eof = true;
-    const limit = filled + got;
-    let lineStart = 0;
-    let from = filled;
-    if (this.first) {
-      this.first = false;
-      if (limit >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) lineStart = from = 3;
-    }
-    if (this.pendingCr && from < limit) {
-      if (buf[from] === LF) lineStart = from = from + 1;
-      this.pendingCr = false;
-    }
-    for (let i = from; i < limit; i++) {
+    const end = this.end;
+    let lineStart = this.start;
+    for (let i = lineStart; i < end; i++) {
       const ch = buf[i];
       if (ch !== LF && ch !== CR) continue;
       this.push(lineStart, i);
-      if (ch === CR) {
-        if (i + 1 < limit) {
-          if (buf[i + 1] === LF) i++;
-        } else this.pendingCr = true;
-      }
+      if (ch === CR && i + 1 < end && buf[i + 1] === LF) i++;
       lineStart = i + 1;
     }
-    if (this.eof) {
-      if (lineStart < limit) this.push(lineStart, limit);
-      this.restStart = this.restEnd = 0;
-    } else {
-      if (lineStart === 0 && limit === BLOCK_BYTES) {
-        throw new InputError(`${this.path}:${this.firstLine + this.count}: line longer than ${BLOCK_BYTES} bytes`);
-      }
-      this.restStart = lineStart;
-      this.restEnd = limit;
-    }
-    return this.count > 0 || !this.eof;
+    if (lineStart < end) this.push(lineStart, end);
+    return true;
   }
 
   close(): void {
@@ -207,6 +229,40 @@ export interface LineRequest {
 }
 
 /**
+ * Gathers requests into a chunk whose arrays are reused (consume a chunk before the next fills),
+ * checking that cycles never go down.
+ */
+export class ChunkFiller {
+  private readonly cycle = new Float64Array(CHUNK_REQUESTS);
+  private readonly address = new Float64Array(CHUNK_REQUESTS);
+  private readonly isWrite = new Uint8Array(CHUNK_REQUESTS);
+  length = 0;
+  private lastCycle = 0;
+
+  constructor(private readonly file: string) {}
+
+  /** Adds the request of line `line`; true when the chunk is full. */
+  add(cycle: number, address: number, write: boolean, line: number): boolean {
+    if (cycle < this.lastCycle) {
+      throw new InputError(`${this.file}:${line}: cycle ${cycle} is earlier than the previous request's cycle ${this.lastCycle}`);
+    }
+    this.lastCycle = cycle;
+    const n = this.length;
+    this.cycle[n] = cycle;
+    this.address[n] = address;
+    this.isWrite[n] = write ? 1 : 0;
+    return ++this.length === CHUNK_REQUESTS;
+  }
+
+  /** The requests gathered so far, as a chunk; the next `add` starts a new one. */
+  take(): TraceChunk {
+    const chunk = { length: this.length, cycle: this.cycle, address: this.address, isWrite: this.isWrite };
+    this.length = 0;
+    return chunk;
+  }
+}
+
+/**
  * The requests of a line-based trace file, in chunks (the chunk's arrays are reused: consume one
  * before asking for the next). `parse(buf, start, end, line, out)` fills `out` from one line's
  * bytes and returns false for a line without a request (blank, comment); it throws for a
@@ -216,34 +272,19 @@ export function* requestChunks(
   input: TraceInput,
   parse: (buf: Uint8Array, start: number, end: number, line: number, out: LineRequest) => boolean,
 ): Generator<TraceChunk> {
-  const file = input.path;
   const blocks = new LineBlocks(input);
   try {
-    const cycle = new Float64Array(CHUNK_REQUESTS);
-    const address = new Float64Array(CHUNK_REQUESTS);
-    const isWrite = new Uint8Array(CHUNK_REQUESTS);
+    const chunk = new ChunkFiller(input.path);
     const parsed: LineRequest = { cycle: 0, address: 0, write: false };
-    let n = 0;
-    let lastCycle = 0;
     while (blocks.next()) {
       const { buf, starts, ends, count, firstLine } = blocks;
       for (let k = 0; k < count; k++) {
         const line = firstLine + k;
         if (!parse(buf, starts[k], ends[k], line, parsed)) continue;
-        if (parsed.cycle < lastCycle) {
-          throw new InputError(`${file}:${line}: cycle ${parsed.cycle} is earlier than the previous request's cycle ${lastCycle}`);
-        }
-        lastCycle = parsed.cycle;
-        cycle[n] = parsed.cycle;
-        address[n] = parsed.address;
-        isWrite[n] = parsed.write ? 1 : 0;
-        if (++n === CHUNK_REQUESTS) {
-          yield { length: n, cycle, address, isWrite };
-          n = 0;
-        }
+        if (chunk.add(parsed.cycle, parsed.address, parsed.write, line)) yield chunk.take();
       }
     }
-    if (n > 0) yield { length: n, cycle, address, isWrite };
+    if (chunk.length > 0) yield chunk.take();
   } finally {
     blocks.close();
   }

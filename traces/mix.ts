@@ -8,10 +8,10 @@
  * On the command line a mix is `KIND[:WEIGHT][:OPTION=VALUE...]` entries separated by commas:
  * `stream-triad:2:elements=1e6,gups:footprint=64MiB` runs STREAM triad at twice the rate of GUPS.
  */
-import { byteSize, finiteNumber } from '../common/parse.js';
+import { finiteNumber } from '../common/parse.js';
 import { type Arrival, shareOf } from './arrival.js';
 import { OptionError, formatBytes } from './options.js';
-import { type WorkloadGenerator, type MixEntry, type TimedRequest, WORKLOAD_OPTIONS, type WorkloadOptions, optionName } from './workload.js';
+import { type WorkloadGenerator, type MixEntry, type TimedRequest, WORKLOAD_OPTIONS, type WorkloadOptions, optionName, readOptionValue } from './workload.js';
 
 /** Regions start on this boundary: whole rows of every bank under the usual mappings. */
 export const MIX_REGION_ALIGN = 2 ** 20;
@@ -51,9 +51,7 @@ export function parseMix(text: string): MixEntry[] {
       const name = part.slice(0, eq).trim();
       const spec = WORKLOAD_OPTIONS.find((o) => o.name === name);
       if (!spec) throw new OptionError('kernels', `${where}: unknown option ${name}`);
-      const value = part.slice(eq + 1);
-      const what = `kernels ${where}: ${name}`;
-      options[spec.key] = spec.value === 'bytes' ? byteSize(value, what) : spec.value === 'number' ? finiteNumber(value, what) : value;
+      options[spec.key] = readOptionValue(spec, part.slice(eq + 1), `kernels ${where}: ${name}`);
     }
     return { kind: kind.trim(), ...(weight !== undefined ? { weight } : {}), options };
   });

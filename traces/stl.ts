@@ -10,10 +10,10 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { InputError } from '../common/errors.js';
 import type { Trace, TraceChunk, TraceSource } from '../simulators/trace.js';
 import { TraceBuilder, chunksOf } from '../simulators/trace.js';
-import { HASH, hexDigit, isBlank, lowerAscii } from './ascii.js';
-import { type LineRequest, TraceInput, requestChunks } from './lines.js';
+import { HASH, TAB, hexDigit, isBlank, lowerAscii } from './ascii.js';
+import { ChunkFiller, LineBlocks, type LineRequest, TraceInput } from './lines.js';
 
-const COLON = 58, OPEN_PAREN = 40, CLOSE_PAREN = 41;
+const COLON = 58, OPEN_PAREN = 40, CLOSE_PAREN = 41, LF = 10, CR = 13;
 /** One request is one burst; longer DRAMSys requests are not split here. */
 const MAX_REQUEST_BYTES = 64;
 
@@ -95,6 +95,84 @@ function parseLine(buf: Uint8Array, start: number, end: number, file: string, li
   return true;
 }
 
+/** Each byte's value as a hexadecimal digit, −1 for other bytes. */
+const HEX_DIGIT = Int8Array.from({ length: 256 }, (_, c) => hexDigit(c));
+const READ_TAB = Buffer.from('read\t'), WRITE_TAB = Buffer.from('write\t');
+
+/** Whether the bytes at `i` are `word`. */
+function bytesAre(buf: Uint8Array, i: number, word: Uint8Array): boolean {
+  for (let k = 0; k < word.length; k++) if (buf[i + k] !== word[k]) return false;
+  return true;
+}
+
+/**
+ * Parses the line at `i` if it has the usual form, as `traces generate` and DRAMSys write it:
+ * `<cycle>:<TAB>read|write<TAB>0x<hex address>` and a line end, with 1 to 15 cycle digits (a safe
+ * integer) and 1 to 13 address digits (52 bits). Returns where its line end is, or -1 for any
+ * other line (left to `parseLine`). The line must be followed by a line end.
+ */
+function parseUsualLine(buf: Uint8Array, i: number, out: LineRequest): number {
+  const start = i;
+  let cycle = 0;
+  for (let c = buf[i]; c >= 48 && c <= 57; c = buf[++i]) cycle = cycle * 10 + (c - 48);
+  if (i === start || i - start > 15 || buf[i] !== COLON || buf[i + 1] !== TAB) return -1;
+  i += 2;
+  let write: boolean;
+  if (bytesAre(buf, i, READ_TAB)) write = false;
+  else if (bytesAre(buf, i, WRITE_TAB)) write = true;
+  else return -1;
+  i += write ? WRITE_TAB.length : READ_TAB.length;
+  if (buf[i] !== 48 || buf[i + 1] !== 120) return -1;
+  i += 2;
+  const digits = i;
+  let address = 0;
+  for (let d = HEX_DIGIT[buf[i]]; d >= 0; d = HEX_DIGIT[buf[++i]]) address = address * 16 + d;
+  if (i === digits || i - digits > 13 || (buf[i] !== LF && buf[i] !== CR)) return -1;
+  out.cycle = cycle;
+  out.address = address;
+  out.write = write;
+  return i;
+}
+
+/**
+ * The requests of a `.stl` file, in chunks (reused: consume one before asking for the next). A line
+ * of the usual form is read in one pass over its bytes; any other (comments, other spacing, data,
+ * errors) goes to `parseLine`.
+ */
+function* stlChunks(input: TraceInput): Generator<TraceChunk> {
+  const file = input.path;
+  const blocks = new LineBlocks(input);
+  try {
+    const chunk = new ChunkFiller(file);
+    const parsed: LineRequest = { cycle: 0, address: 0, write: false };
+    let line = 1;
+    while (blocks.nextBlock(line)) {
+      // Every line up to `end` is followed by a line end.
+      const { buf, end } = blocks;
+      for (let i = blocks.start; i < end; line++) {
+        let lineEnd = parseUsualLine(buf, i, parsed);
+        let isRequest = true;
+        if (lineEnd < 0) {
+          lineEnd = i;
+          while (lineEnd < end && buf[lineEnd] !== LF && buf[lineEnd] !== CR) lineEnd++;
+          isRequest = parseLine(buf, i, lineEnd, file, line, parsed);
+        }
+        i = afterLineEnd(buf, lineEnd, end);
+        if (isRequest && chunk.add(parsed.cycle, parsed.address, parsed.write, line)) yield chunk.take();
+      }
+    }
+    if (chunk.length > 0) yield chunk.take();
+  } finally {
+    blocks.close();
+  }
+}
+
+/** Where the next line starts, given the position of a line end (LF, CRLF or CR) or of `end`. */
+function afterLineEnd(buf: Uint8Array, i: number, end: number): number {
+  if (i < end && buf[i] === CR && i + 1 < end && buf[i + 1] === LF) return i + 2;
+  return i + 1;
+}
+
 /**
  * A streaming reader over a `.stl` file; each call to `chunks()` reads the file from its start (a
  * pipe or device is read once).
@@ -111,8 +189,7 @@ export class StlFileSource implements TraceSource {
   }
 
   chunks(): Generator<TraceChunk> {
-    const file = this.path;
-    return requestChunks(this.input, (buf, start, end, line, out) => parseLine(buf, start, end, file, line, out));
+    return stlChunks(this.input);
   }
 }
 

@@ -4,6 +4,7 @@
  * address-pattern generators, `kernels/` the program kernels seen through a last-level cache, and
  * `mix.ts` the multi-core mixes.
  */
+import { byteSize, finiteNumber } from '../common/parse.js';
 import { type Rng, seededRng } from '../common/random.js';
 import { type Arrival, type ArrivalOptions, arrivalClock } from './arrival.js';
 
@@ -162,6 +163,11 @@ export const WORKLOAD_OPTIONS: readonly OptionSpec[] = [
   { key: 'llcWays', name: 'llc-ways', value: 'number', placeholder: 'n', help: 'kernels: last-level cache ways (default: 16)' },
   { key: 'kernels', name: 'kernels', value: 'text', placeholder: 'spec', help: 'mix: KIND[:WEIGHT][:OPTION=VALUE...],... e.g. stream-triad:2,gups:1:footprint=128MiB' },
 ];
+
+/** An option's value as written in a mix entry or a `gen:` spec (`64MiB`, `1e6`); `what` names it in errors. */
+export function readOptionValue(spec: OptionSpec, raw: string, what: string): unknown {
+  return spec.value === 'bytes' ? byteSize(raw, what) : spec.value === 'number' ? finiteNumber(raw, what) : raw;
+}
 
 /** The name users write for an option key (`footprintBytes` → `footprint`). */
 export function optionName(key: string): string {

@@ -316,8 +316,8 @@ const importance = {
   doneAt: -Infinity,
   tookMs: 0,
   timer: 0,
-  /** @type {string[]} */
-  names: [],
+  /** The parameters, in the order of the shares. @type {import('./data.js').Axis[]} */
+  axes: [],
   /** @type {Array<import('./charts/importance.js').MetricImportance>} */
   results: [],
   /** @type {ReturnType<typeof views>} */
@@ -350,7 +350,7 @@ function requestImportance(shown) {
   importance.key = key;
   importance.evaluations = total;
   if (!first || total === 0) {
-    importance.names = [];
+    importance.axes = [];
     charts?.importance.update(null);
     return;
   }
@@ -383,7 +383,7 @@ function requestImportance(shown) {
   }
   importance.busy = true;
   importance.id++;
-  importance.names = axes.map((a) => a.name);
+  importance.axes = axes;
   importance.startedAt = performance.now();
   importance.worker.postMessage({ id: importance.id, columns, levels: axes.map((a) => a.values.length), n: total, metrics: ys }, [
     ...columns.map((c) => c.buffer),
@@ -393,7 +393,7 @@ function requestImportance(shown) {
 }
 
 function showImportance() {
-  charts?.importance.update({ names: importance.names, results: importance.results, evaluations: importance.evaluations, computing: importance.busy });
+  charts?.importance.update({ axes: importance.axes, results: importance.results, evaluations: importance.evaluations, computing: importance.busy });
 }
 
 /** @param {{ id: number, results: Array<{ key: string, share: number[], r2: number, designs: number, log: boolean }> }} reply */
@@ -408,8 +408,8 @@ function onImportance(reply) {
   });
   showImportance();
   // The most important parameters first (their largest share over the metrics): the default axes of a large space.
-  const weight = importance.names.map((_, p) => Math.max(0, ...importance.results.map((r) => r.share[p] ?? 0)));
-  charts?.parallel.setPreferred(importance.names.map((n, p) => ({ n, w: weight[p] })).sort((a, b) => b.w - a.w).map((e) => e.n));
+  const weight = importance.axes.map((_, p) => Math.max(0, ...importance.results.map((r) => r.share[p] ?? 0)));
+  charts?.parallel.setPreferred(importance.axes.map((a, p) => ({ n: a.name, w: weight[p] })).sort((a, b) => b.w - a.w).map((e) => e.n));
   // Data that arrived meanwhile.
   requestImportance(importance.pending);
 }
@@ -640,7 +640,7 @@ Object.assign(window, {
       return s ? Object.fromEntries([...s].map(([id, mask]) => [id, mask.reduce((/** @type {number[]} */ out, v, i) => (v ? (out.push(i), out) : out), [])])) : null;
     },
     bestPanels: () => charts?.best.panels() ?? [],
-    importance: () => ({ names: importance.names, results: importance.results, busy: importance.busy }),
+    importance: () => ({ names: importance.axes.map((a) => a.name), results: importance.results, busy: importance.busy }),
     trialRows: () => charts?.trials.rows() ?? 0,
     /** Bytes of the runs' columns (typed arrays, outside the JavaScript heap's count). */
     columnBytes: () => [...model.runs.values()].reduce((a, r) => a + [...r.cols.design, ...Object.values(r.cols).filter((c) => !Array.isArray(c))].reduce((b, c) => b + /** @type {ArrayBufferView} */ (c).byteLength, 0), 0),

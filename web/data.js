@@ -203,20 +203,133 @@ export function axesOf(space, evaluations) {
 }
 
 /**
+ * Colours of the subsystems, in the order a space's subsystems first appear (d3's Set2 without its
+ * grey, then three of Set3): a subsystem no one has named yet is just the next colour.
+ */
+const SUBSYSTEM_COLORS = ['#66c2a5', '#fc8d62', '#8da0cb', '#e78ac3', '#a6d854', '#ffd92f', '#e5c494', '#80b1d3', '#bc80bd', '#fb8072'];
+/** The colour of parameters that belong to no subsystem (a space the server could not load). */
+const NO_SUBSYSTEM_COLOR = '#b3b3b3';
+
+/**
+ * @typedef {object} AxisGroup a subsystem's parameters
+ * @property {string | null} subsystem null: parameters of no known subsystem
+ * @property {string} color
+ * @property {Axis[]} axes in the space's order
+ */
+
+/**
+ * The parameters grouped by subsystem, the groups in the order their subsystems first appear in the
+ * space. Any subsystem name makes a group: a space with new subsystems needs no change here.
+ * @param {ReadonlyArray<Axis>} axes
+ * @returns {AxisGroup[]}
+ */
+export function axisGroups(axes) {
+  /** @type {Map<string | null, AxisGroup>} */
+  const groups = new Map();
+  for (const a of axes) {
+    let g = groups.get(a.subsystem);
+    if (!g) {
+      const named = [...groups.keys()].filter((k) => k !== null).length;
+      g = { subsystem: a.subsystem, color: a.subsystem === null ? NO_SUBSYSTEM_COLOR : SUBSYSTEM_COLORS[named % SUBSYSTEM_COLORS.length], axes: [] };
+      groups.set(a.subsystem, g);
+    }
+    g.axes.push(a);
+  }
+  return [...groups.values()];
+}
+
+/**
  * Axes in reading order: grouped by subsystem (the space's slices, in the order they first appear),
  * the space's order within a group.
  * @param {ReadonlyArray<Axis>} axes
  * @returns {Axis[]}
  */
 export function groupedAxes(axes) {
-  /** @type {Map<string, Axis[]>} */
-  const groups = new Map();
-  for (const a of axes) {
-    const key = a.subsystem ?? '';
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)?.push(a);
+  return axisGroups(axes).flatMap((g) => g.axes);
+}
+
+/**
+ * A name in at most `limit` characters, for a crowded chart: the words of a CamelCase (or
+ * hyphenated) name are cut to three letters from the left, the last kept whole
+ * (`RequestBufferSizeWrite` → `ReqBufSizeWrite`), so names that differ at the end stay apart; if
+ * that is not enough, the end is cut with an ellipsis.
+ * @param {string} name @param {number} limit
+ */
+export function shortName(name, limit) {
+  const max = Math.max(2, limit);
+  if (name.length <= max) return name;
+  const words = name.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^A-Za-z\d]+/g) ?? [name];
+  for (let k = 0; k + 1 < words.length; k++) {
+    if (/^[A-Za-z]{4,}$/.test(words[k])) words[k] = words[k].slice(0, 3);
+    if (words.join('').length <= max) return words.join('');
   }
-  return [...groups.values()].flat();
+  const joined = words.join('');
+  return joined.length <= max ? joined : `${joined.slice(0, max - 1)}…`;
+}
+
+/**
+ * A parameter value as a tick label of at most `limit` characters: itself, or a number in SI
+ * form (`327680` → `328k` in four), or a shortened name (`ClosedAdaptive` → `CloAd…` in six); ''
+ * when even that would say too little (under four characters).
+ * @param {string | number} value @param {number} limit
+ */
+export function tickLabel(value, limit) {
+  const text = String(value);
+  if (text.length <= limit) return text;
+  if (limit < 4) return '';
+  if (typeof value === 'number') {
+    for (const digits of [3, 2, 1]) {
+      const si = siFormat(value, digits);
+      if (si.length <= limit) return si;
+    }
+    return '';
+  }
+  return shortName(text, limit);
+}
+
+/** @param {number} n @param {number} digits significant digits */
+function siFormat(n, digits) {
+  const prefixes = ['', 'k', 'M', 'G', 'T'];
+  let k = 0;
+  let v = n;
+  while (Math.abs(v) >= 1000 && k + 1 < prefixes.length) {
+    v /= 1000;
+    k++;
+  }
+  return `${Number(v.toPrecision(digits))}${prefixes[k]}`;
+}
+
+/**
+ * Where the page keeps the user's choice of axes for a space: one entry per set of parameter
+ * names, in any order (a space widened or narrowed in its values keeps the choice).
+ * @param {ReadonlyArray<Axis>} axes
+ */
+export function axesStorageKey(axes) {
+  // FNV-1a over the sorted names: a short, stable key.
+  let h = 0x811c9dc5;
+  for (const c of axes.map((a) => a.name).sort().join('\n')) {
+    h ^= c.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `marl-dse:axes:${h.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * A stored choice of axes read back: the names it lists that the space has; null when there is
+ * none or it is not a JSON list of names (edited by hand, or from another version of the page).
+ * @param {string | null} text @param {ReadonlyArray<Axis>} axes
+ * @returns {Set<string> | null}
+ */
+export function parseAxesChoice(text, axes) {
+  if (text === null) return null;
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((n) => typeof n === 'string')) return null;
+  return new Set(axes.map((a) => a.name).filter((n) => parsed.includes(n)));
 }
 
 // Made once: toLocaleString builds a formatter on every call, which a table of numbers feels.

@@ -4,16 +4,19 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, isInputError } from '../../common/errors.js';
 import { AGENTS } from '../../agents/index.js';
-import { COMPARE_DEFAULTS, CompareSpecSchema, type CompareSpec, collectResults, openCompareDir, runMatrix } from '../compare/matrix.js';
+import { COMPARE_DEFAULTS, CompareSpecSchema, type CompareSpec, collectResults, openCompareDir, runMatrix, workloadsOf } from '../compare/matrix.js';
+import { AGGREGATE_NAMES } from '../aggregate.js';
+import { parseConstraint } from '../metric-constraints.js';
+import { composeSuite } from '../../traces/suites.js';
 import { slug } from '../compare/charts.js';
 import { smallSeedsWarning, summarise, writeReport } from '../compare/report.js';
 import type { MetricName } from '../metrics.js';
-import { OBJECTIVES, objectiveDirection, objectiveMetric, type ObjectiveName } from '../objectives.js';
-import { readSearchConfigFile } from '../search/options.js';
+import { OBJECTIVES, objectiveDirection, objectiveMetric, type ObjectiveName, validateObjective } from '../objectives.js';
+import { given, readSearchConfigFile } from '../search/options.js';
 import { loadSpace } from '../space/builtin.js';
 import { openTrace } from '../../traces/builtin.js';
 import { checkSweepFile, sweepBests } from '../sweep.js';
-import { flagName, interruptible, signalExitCode } from './program.js';
+import { flagName, interruptible, signalExitCode, collect } from './program.js';
 import { progressBar } from './progress.js';
 import { parseRedisUrl } from '../queue/connection.js';
 import { COMMANDS } from './commands.js';
@@ -21,6 +24,11 @@ import { COMMANDS } from './commands.js';
 interface CompareFlags {
   agents?: string;
   traces?: string;
+  /** `--suite`, repeatable. */
+  suite?: string[];
+  aggregate?: string;
+  /** `--constraint`, repeatable. */
+  constraint?: string[];
   objectives?: string;
   seeds?: string;
   budget?: string;
@@ -62,8 +70,9 @@ function tolerance(raw: string | undefined): number | undefined {
 /** What may be given with --resume. */
 const RESUME_FLAGS = new Set<keyof CompareFlags>(['resume', 'tolerance', 'json']);
 
-/** Spec keys that are also flags. */
-const FLAG_KEYS = new Set(['agents', 'traces', 'objectives', 'seeds', 'budget', 'workers', 'parallel', 'reward', 'space', 'groundTruth', 'tolerance', 'queue']);
+/** Spec keys that are also flags, and the flag of each whose name differs. */
+const FLAG_KEYS = new Set(['agents', 'traces', 'objectives', 'seeds', 'budget', 'workers', 'parallel', 'reward', 'space', 'groundTruth', 'tolerance', 'queue', 'suites', 'aggregate', 'constraints']);
+const FLAG_OF: Readonly<Record<string, string>> = { suites: 'suite', constraints: 'constraint' };
 
 /** A list from a flag, or from a config file where it may be a list or a comma-separated string. */
 function fileList(v: unknown): unknown {
@@ -80,7 +89,10 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
     ...COMPARE_DEFAULTS,
     ...file,
     agents: list(flags.agents, '--agents') ?? fileList(file.agents) ?? [...AGENTS],
-    traces: list(flags.traces, '--traces') ?? fileList(file.traces),
+    traces: list(flags.traces, '--traces') ?? fileList(file.traces) ?? [],
+    suites: given(flags.suite) ?? fileList(file.suites) ?? [],
+    aggregate: flags.aggregate ?? file.aggregate ?? COMPARE_DEFAULTS.aggregate,
+    constraints: given(flags.constraint) ?? file.constraints ?? [],
     objectives: list(flags.objectives, '--objectives') ?? fileList(file.objectives) ?? ['power', 'latency'],
     seeds: int(flags.seeds, '--seeds') ?? file.seeds ?? COMPARE_DEFAULTS.seeds,
     budget: int(flags.budget, '--budget') ?? file.budget ?? COMPARE_DEFAULTS.budget,
@@ -92,7 +104,7 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
     tolerance: tolerance(flags.tolerance) ?? file.tolerance ?? COMPARE_DEFAULTS.tolerance,
     queue: flags.queue ?? file.queue ?? null,
   };
-  if (!raw.traces) throw new InputError('--traces: required (comma-separated, e.g. builtin:stream,builtin:random)');
+  if ((raw.traces as unknown[]).length === 0 && (raw.suites as unknown[]).length === 0) throw new InputError('--traces or --suite: required (comma-separated traces, e.g. builtin:stream,builtin:random; suites one --suite each)');
   for (const a of raw.agents as string[]) if (!(AGENTS as readonly string[]).includes(a)) throw new InputError(`--agents: unknown agent "${a}" (expected ${AGENTS.join(', ')})`);
   for (const o of raw.objectives as string[]) if (!(OBJECTIVES as readonly string[]).includes(o)) throw new InputError(`--objectives: unknown objective "${o}" (expected ${OBJECTIVES.join(', ')})`);
   const parsed = CompareSpecSchema.safeParse(raw);
@@ -100,7 +112,7 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
     const issue = parsed.error.issues[0];
     const key = String(issue.path[0] ?? '');
     // Name the flag when there is one, else the config file's key.
-    const where = FLAG_KEYS.has(key) ? flagName(key) : `${flags.config ?? 'compare'}: ${issue.path.map(String).join('.')}`;
+    const where = FLAG_KEYS.has(key) ? flagName(FLAG_OF[key] ?? key) : `${flags.config ?? 'compare'}: ${issue.path.map(String).join('.')}`;
     throw new InputError(`${where}: ${issue.message}`);
   }
   const spec = parsed.data;
@@ -111,6 +123,19 @@ export function resolveCompareSpec(flags: CompareFlags): CompareSpec {
   // Fail early on anything a run would only discover later.
   loadSpace(spec.space);
   for (const t of spec.traces) openTrace(t);
+  for (const suite of spec.suites) {
+    for (const e of composeSuite(suite, []).entries) {
+      try {
+        openTrace(e.trace);
+      } catch (err) {
+        throw isInputError(err) ? new InputError(`${e.origin}: ${err.message}`) : err;
+      }
+    }
+    for (const o of spec.objectives) validateObjective({ name: o, aggregate: spec.aggregate });
+  }
+  for (const c of spec.constraints) parseConstraint(c, given(flags.constraint) ? '--constraint' : `${flags.config}: constraints`);
+  if (spec.suites.length === 0 && (flags.aggregate ?? file.aggregate) !== undefined) throw new InputError(`${flags.aggregate !== undefined ? '--aggregate' : `${flags.config}: aggregate`}: only for a suite (--suite)`);
+  if (new Set(workloadsOf(spec)).size !== workloadsOf(spec).length) throw new InputError('--traces, --suite: a workload is listed twice');
   if (spec.groundTruth !== null && !existsSync(spec.groundTruth)) throw new InputError(`--ground-truth ${spec.groundTruth}: no such folder`);
   if (spec.queue !== null) parseRedisUrl(spec.queue);
   for (const trace of spec.traces) {
@@ -129,16 +154,16 @@ function sweepColumnsOf(objectives: readonly ObjectiveName[]): MetricName[] {
   return [...new Set(objectives.flatMap((o) => objectiveMetric(o) ?? []))];
 }
 
-/** The ground-truth sweep of `trace`: `<ground truth>/<trace name>.csv`. */
+/** The ground-truth sweep of `trace`: `<ground truth>/<trace name>.csv`; none for a suite (its values are ratios a sweep does not hold). */
 function sweepFile(spec: CompareSpec, trace: string): string | null {
-  return spec.groundTruth ? join(spec.groundTruth, `${slug(trace)}.csv`) : null;
+  return spec.groundTruth && !spec.suites.includes(trace) ? join(spec.groundTruth, `${slug(trace)}.csv`) : null;
 }
 
 /** True optima (from sweeps) and targets per trace × objective. */
 function optimaAndTargets(spec: CompareSpec): { optima: Map<string, number | null>; targets: Map<string, number | null> } {
   const optima = new Map<string, number | null>();
   const targets = new Map<string, number | null>();
-  for (const trace of spec.traces) {
+  for (const trace of workloadsOf(spec)) {
     const csv = sweepFile(spec, trace);
     const bests = csv !== null && existsSync(csv) ? sweepBests(csv, sweepColumnsOf(spec.objectives)) : null;
     for (const o of spec.objectives) {
@@ -159,7 +184,10 @@ export function registerCompareCommand(program: Command): void {
     .command('compare')
     .description(COMMANDS.compare.description)
     .option('--agents <list>', `comma-separated (default ${AGENTS.join(',')})`)
-    .option('--traces <list>', 'comma-separated traces (builtin:NAME or files)')
+    .option('--traces <list>', 'comma-separated traces (builtin:NAME, gen: specs or files), each a workload')
+    .option('--suite <name|file>', 'a suite (suite:kernels, suite:cloud, suite:reference or a suite file) as one more workload; repeatable', collect, [])
+    .option('--aggregate <kind>', `a suite's value from its traces' values over the baseline's: ${AGGREGATE_NAMES.join(', ')} (default geomean)`)
+    .option('--constraint <limit>', 'METRIC<=LIMIT or METRIC>=LIMIT that every run keeps on every trace (1.2x of the baseline, or 500ns, 400mW); repeatable', collect, [])
     .option('--objectives <list>', 'comma-separated (default power,latency)')
     .option('--seeds <n>', 'seeds per agent (default 5)')
     .option('--budget <n>', 'evaluations per run (default 2000)')
@@ -179,7 +207,7 @@ export function registerCompareCommand(program: Command): void {
       if (!dir) throw new InputError('--out: required (the folder for the runs and the report)');
       if (flags.resume !== undefined) {
         // A resumed comparison keeps the matrix it started with; only its scoring and output may change.
-        const given = (Object.keys(flags) as Array<keyof CompareFlags>).filter((k) => flags[k] !== undefined && !RESUME_FLAGS.has(k));
+        const given = (Object.keys(flags) as Array<keyof CompareFlags>).filter((k) => flags[k] !== undefined && !RESUME_FLAGS.has(k) && !(Array.isArray(flags[k]) && flags[k].length === 0));
         if (given.length > 0) throw new InputError(`${flagName(given[0])}: a resumed comparison keeps the options it started with (with --resume give only --tolerance and --json)`);
       }
       const fresh = !flags.resume;
@@ -191,7 +219,7 @@ export function registerCompareCommand(program: Command): void {
       const warning = smallSeedsWarning(spec);
       if (warning !== null) process.stderr.write(`marl-dse: warning: ${warning}\n`);
       const interruption = interruptible('stopping the comparison');
-      const runs = spec.agents.length * spec.traces.length * spec.objectives.length * spec.seeds;
+      const runs = spec.agents.length * workloadsOf(spec).length * spec.objectives.length * spec.seeds;
       const bar = progressBar(runs * spec.budget, ' compare |{bar}| {value}/{total} evaluations | {runs} runs | ETA {eta_formatted}');
       try {
         const r = await runMatrix(dir, state, {

@@ -13,6 +13,11 @@ export function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
+/** Commander's accumulator for a repeatable option (`--set a --set b`). */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /** A failure to write standard output, as one line. */
 export function stdoutError(e: NodeJS.ErrnoException): InputError {
   return new InputError(`standard output: cannot write (${e.code ?? e.message})`);

@@ -13,6 +13,8 @@ import { csvExport, EXPORT_FORMATS, type ExportFormat, frontCsvExport, frontJson
 import { type FrontPoint, hasFront, runFront } from '../store/front.js';
 import { runSpace } from '../space/builtin.js';
 import { frontTable } from './front.js';
+import { bestText, scoringText, suiteTable } from './suite.js';
+import { runScoring } from '../store/scoring.js';
 import { DEFAULT_STORE_PATH, type EvaluationRecord, RUN_STATUSES, type RunRow, type RunStatus, RunStore } from '../store/store.js';
 import { writeAtomically } from '../files.js';
 import { describeHolder } from '../locks.js';
@@ -97,7 +99,7 @@ export function runsTable(runs: readonly RunRow[]): string {
       r.objective,
       String(r.seed),
       `${fmt(r.evaluations)} / ${fmt(r.budget)}`,
-      withUnit(r.bestValue, objectiveUnit(r.objective)),
+      withUnit(r.bestValue, objectiveUnit(r.objective, runScoring(r).aggregate)),
       fmt(r.simulations),
       r.wallSeconds === null ? '—' : r.wallSeconds.toFixed(1),
       minute(r.createdAt),
@@ -107,20 +109,23 @@ export function runsTable(runs: readonly RunRow[]): string {
 }
 
 /** The run as a table; a `pareto` run's front after it, in place of a single best design. */
-export function runTable(r: RunRow, best: EvaluationRecord | null, front: readonly FrontPoint[] | null = null): string {
+export function runTable(r: RunRow, best: EvaluationRecord | null, front: readonly FrontPoint[] | null = null, tracesPerDesign = 1): string {
   const t = compactTable(['quantity', 'value']);
-  const unit = objectiveUnit(r.objective);
+  const { aggregate, constraints } = runScoring(r);
+  const unit = objectiveUnit(r.objective, aggregate);
+  const scoring = scoringText(r.objective, aggregate);
   const rows: Array<[string, string]> = [
     ['run', `${r.id} (${r.status})`],
     ['agent', r.agent],
     ['trace', `${r.trace} (hash ${r.traceHash.slice(0, 12)})`],
-    ['objective', r.target === null ? r.objective : `${r.objective}, target ${withUnit(r.target, unit)}`],
+    ['objective', r.target === null ? scoring : `${scoring}, target ${withUnit(r.target, unit)}`],
+    ...(constraints.length > 0 ? [['constraints (every trace)', constraints.join(', ')] as [string, string]] : []),
     ['reward', r.reward],
     ['space', r.space],
     ['seed', String(r.seed)],
     ['evaluations', `${fmt(r.evaluations)} of ${fmt(r.budget)}`],
-    ['simulations', `${fmt(r.simulations)} (${plural(r.evaluations - r.simulations, 'cache hit')})`],
-    ['best value', r.bestValue === null ? '—' : `${withUnit(r.bestValue, unit)} at evaluation ${r.bestIndex}`],
+    ['simulations', `${fmt(r.simulations)} (${plural(r.evaluations * tracesPerDesign - r.simulations, 'cache hit')}${tracesPerDesign > 1 ? `, of ${fmt(tracesPerDesign)} traces a design` : ''})`],
+    ['best value', r.bestValue === null ? bestText(null, r.objective, aggregate, constraints, r.evaluations) : `${withUnit(r.bestValue, unit)} at evaluation ${r.bestIndex}`],
     ['evaluations to target', r.evaluationsToTarget === null ? (r.status === 'running' ? '—' : 'not reached') : fmt(r.evaluationsToTarget)],
     ['wall time', r.wallSeconds === null ? '—' : `${r.wallSeconds.toFixed(1)} s`],
     ['created / updated (UTC)', `${r.createdAt} / ${r.updatedAt}`],
@@ -132,7 +137,8 @@ export function runTable(r: RunRow, best: EvaluationRecord | null, front: readon
     for (const [k, v] of Object.entries(best.config)) rows.push([`  ${k}`, String(v)]);
   }
   for (const row of rows) t.push(row);
-  return front === null ? t.toString() : `${t.toString()}\n${frontTable(front, runSpace(r)?.base ?? null)}`;
+  if (front !== null) return `${t.toString()}\n${frontTable(front, runSpace(r)?.base ?? null)}`;
+  return best?.traces ? `${t.toString()}\nthe best design on each trace:\n${suiteTable(best.traces, r.objective, constraints.length > 0)}` : t.toString();
 }
 
 // ---- commands ----
@@ -168,12 +174,13 @@ export async function runList(flags: ListFlags): Promise<void> {
 }
 
 export async function runShow(rawId: string, flags: ShowFlags): Promise<void> {
-  const { run, best, front } = await withStore(flags.db, (store) => {
+  const { run, best, front, traces } = await withStore(flags.db, (store) => {
     const run = requireRun(store, rawId);
-    return { run, best: bestEvaluation(store, run), front: hasFront(run) ? runFront(store, run) : null };
+    const traces = store.evaluations(run.id, 0, 1)[0]?.traces?.length ?? 1;
+    return { run, best: bestEvaluation(store, run), front: hasFront(run) ? runFront(store, run) : null, traces };
   });
   if (flags.json) process.stdout.write(JSON.stringify({ run, best, front }) + '\n');
-  else process.stdout.write(runTable(run, best, front) + '\n');
+  else process.stdout.write(runTable(run, best, front, traces) + '\n');
 }
 
 export async function runExport(rawId: string, flags: ExportFlags): Promise<void> {

@@ -12,22 +12,20 @@ import { resumeRun, runSearch, type SearchHooks, type SearchSummary } from '../s
 import { DEFAULT_PORT } from '../server/server.js';
 import type { ServerHandle } from '../server/thread.js';
 import { type Progress, progressBar } from './progress.js';
-import { flagName, interruptible, signalExitCode, untilInterrupted } from './program.js';
+import { flagName, interruptible, signalExitCode, untilInterrupted, collect } from './program.js';
 import { pageUrl, servingMessage, startSearchDashboard } from './serve.js';
 import { statsTable, writeDramsysFiles } from './simulate.js';
 import { COMMANDS } from './commands.js';
 import { frontTable } from './front.js';
+import { bestText, scoringText, suiteTable } from './suite.js';
+import { AGGREGATE_NAMES } from '../aggregate.js';
 import { runSpace } from '../space/builtin.js';
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 /** The target as the user gave it, in its units (joint: power and latency). */
 function targetText(s: SearchSummary): string {
   if (s.target === null) return '';
   if (Array.isArray(s.target)) return ` (target ${withUnit(s.target[0], objectiveUnit('power'))}, ${withUnit(s.target[1], objectiveUnit('latency'))})`;
-  return ` (target ${withUnit(s.target, objectiveUnit(s.objective))})`;
+  return ` (target ${withUnit(s.target, objectiveUnit(s.objective, s.aggregate))})`;
 }
 
 /**
@@ -38,9 +36,10 @@ export function printSummary(s: SearchSummary, base: Readonly<Record<string, unk
   const t = new Table({ head: ['search', ''], style: { head: [], border: [], compact: true } });
   t.push(
     ['run', `${s.runId} (${s.status})`],
-    ['agent / trace / objective', `${s.agent} / ${s.trace} / ${s.objective}${targetText(s)}`],
+    ['agent / trace / objective', `${s.agent} / ${s.trace} / ${scoringText(s.objective, s.aggregate)}${targetText(s)}`],
+    ...(s.constraints.length > 0 ? [['constraints (every trace)', `${s.constraints.join(', ')}: met by ${fmt(s.feasibleEvaluations)} of ${fmt(s.evaluations)} evaluations`]] : []),
     ['evaluations (simulations)', `${fmt(s.evaluations)} of ${fmt(s.budget)} (${fmt(s.simulations)})`],
-    ['best value', withUnit(s.bestValue, objectiveUnit(s.objective))],
+    ['best value', bestText(s.bestValue, s.objective, s.aggregate, s.constraints, s.evaluations)],
     ['evaluations to target', fmt(s.evaluationsToTarget)],
     ['wall time', `${s.wallSeconds.toFixed(1)} s`],
   );
@@ -49,6 +48,7 @@ export function printSummary(s: SearchSummary, base: Readonly<Record<string, unk
   else if (s.bestConfig && s.bestStats) {
     if (s.bestConfig.system) out += `best design (memory, organisation, address mapping):\n${JSON.stringify(s.bestConfig.system, null, 2)}\n`;
     out += `best design (mcconfig):\n${JSON.stringify(mcConfigToJson(s.bestConfig), null, 2)}\n`;
+    if (s.bestTraces) out += `on each trace:\n${suiteTable(s.bestTraces, s.objective, s.constraints.length > 0)}\nthe traces back to back:\n`;
     out += statsTable(s.bestStats, s.bestConfig) + '\n';
   }
   return out;
@@ -70,7 +70,10 @@ export function registerSearchCommand(program: Command): void {
     .command('search')
     .description(COMMANDS.search.description)
     .option('--agent <name>', `the agent: ${AGENTS.join(', ')} (default marl)`)
-    .option('--trace <trace>', 'builtin:NAME or a trace file')
+    .option('--trace <trace>', 'builtin:NAME, gen:KIND:requests=N[:OPTION=VALUE...] or a trace file; repeatable: a suite of the traces', collect, [])
+    .option('--suite <name|file>', 'a suite: suite:kernels, suite:cloud, suite:reference, or a suite JSON file (with --trace: those traces too)')
+    .option('--aggregate <kind>', `a suite's value from its traces' values over the baseline's: ${AGGREGATE_NAMES.join(', ')} (default geomean)`)
+    .option('--constraint <limit>', 'METRIC<=LIMIT or METRIC>=LIMIT on every trace, LIMIT a ratio to the baseline (1.2x) or with a unit (500ns, 400mW); repeatable', collect, [])
     .option('--objective <name>', `${OBJECTIVES.join(', ')} (default power)`)
     .option('--target <x>', 'the target value (joint: POWER_MW,LATENCY_NS)')
     .option('--budget <n>', 'evaluations (environment steps) the agent may take (default 2000)')
@@ -115,7 +118,7 @@ export function registerSearchCommand(program: Command): void {
           // The page opens on this run: its evaluations appear live from the first one.
           if (server) process.stderr.write(servingMessage(server, runId));
           watched = runId;
-          unit = objectiveUnit(opts.objective);
+          unit = objectiveUnit(opts.objective, opts.aggregate);
           space = { space: opts.space, options: opts };
           started = performance.now();
           bar = progressBar(opts.budget, ` run ${runId} ${opts.agent} |{bar}| {value}/{total} evaluations | best {best} | {rate}/s | ETA {eta_formatted}`);

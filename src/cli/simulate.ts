@@ -20,6 +20,7 @@ import {
 } from '../../simulators/index.js';
 import { openTrace } from '../../traces/builtin.js';
 import { COMMANDS } from './commands.js';
+import { collect } from './program.js';
 
 export interface SimulateFlags {
   trace: string;
@@ -125,10 +126,6 @@ export function runSimulate(flags: SimulateFlags): number {
   if (flags.json) process.stdout.write(JSON.stringify(stats) + '\n');
   else process.stdout.write(`${trace.name}\n${statsTable(stats, cfg)}\n`);
   return violations > 0 ? 1 : 0;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export function registerSimulateCommand(program: Command): void {

@@ -2,15 +2,18 @@
 import type { Command } from 'commander';
 import { InputError } from '../../common/errors.js';
 import { formatNumber, withUnit } from '../../common/format.js';
-import { makeEvaluator, SharedMapMemo } from '../evaluator/index.js';
-import { loadWorkload } from '../evaluator/workload.js';
+import { inProcessBackend, SharedMapMemo } from '../evaluator/evaluator.js';
+import { createPoolBackend } from '../evaluator/pool.js';
+import { suiteEvaluator } from '../evaluator/suite.js';
+import { loadSuiteWorkloads } from '../evaluator/workload.js';
+import { composeSuite } from '../../traces/suites.js';
 import { METRICS } from '../metrics.js';
 import { loadSpace } from '../space/builtin.js';
 import { describeDesign } from '../space/space.js';
 import { enumerableSize, validDesignAt } from '../space/masks.js';
 import { sweep } from '../sweep.js';
 import { progressBar } from './progress.js';
-import { interruptible, signalExitCode } from './program.js';
+import { interruptible, signalExitCode, collect } from './program.js';
 import { COMMANDS } from './commands.js';
 
 /** Designs per evaluation per simulation thread: a sweep killed outright loses at most twice this per thread. */
@@ -24,7 +27,9 @@ export function parseWorkers(raw: string | undefined): number {
 }
 
 interface SweepFlags {
-  trace: string;
+  /** Repeatable: two or more, or with --suite, sweep a suite. */
+  trace: string[];
+  suite?: string;
   space: string;
   memspec: string;
   addressmapping?: string;
@@ -38,7 +43,8 @@ export function registerSweepCommand(program: Command): void {
   program
     .command('sweep')
     .description(COMMANDS.sweep.description)
-    .requiredOption('--trace <trace>', 'builtin:NAME, or a trace file (.stl, Ramulator, DRAMsim3)')
+    .option('--trace <trace>', 'builtin:NAME, a gen: spec, or a trace file (.stl, Ramulator, DRAMsim3); repeatable: a suite', collect, [])
+    .option('--suite <name|file>', 'a suite (suite:kernels, suite:cloud, suite:reference or a suite file): each design on every trace')
     .requiredOption('--out <file.csv>', 'one row per design, in design order')
     .option('--space <name|file>', 'built-in space or space JSON file', 'reference')
     .option('--memspec <name|file>', 'memspec preset or file', 'ddr3-1600')
@@ -51,10 +57,18 @@ export function registerSweepCommand(program: Command): void {
       if (clkMhz !== undefined && !(clkMhz > 0)) throw new InputError(`--clk-mhz ${flags.clkMhz}: expected a positive number of MHz`);
       const space = loadSpace(flags.space);
       const workers = parseWorkers(flags.workers);
-      const workload = loadWorkload({ trace: flags.trace, memspec: flags.memspec, addressmapping: flags.addressmapping, clkMhz });
+      const suite = composeSuite(flags.suite, flags.trace);
+      const workloads = loadSuiteWorkloads(suite, { memspec: flags.memspec, addressmapping: flags.addressmapping, clkMhz });
       const interruption = interruptible('stopping the sweep; every finished row stays in its file');
       // A shared memo: equivalent designs in two chunks in flight share one simulation.
-      const evaluator = makeEvaluator(workload, workers, new SharedMapMemo(), interruption.signal);
+      const backend = workers > 1 ? createPoolBackend(workers) : { backend: inProcessBackend, close: async () => {} };
+      const evaluator = suiteEvaluator(
+        workloads,
+        suite.entries.map((e) => e.weight),
+        suite.entries.map((e) => e.trace),
+        { ...backend, memo: new SharedMapMemo() },
+        interruption.signal,
+      );
       const total = enumerableSize(space, 'sweep');
       const bar = progressBar(total, ' sweep |{bar}| {value}/{total} designs | {sims} simulations | ETA {eta_formatted}');
       try {
@@ -69,7 +83,7 @@ export function registerSweepCommand(program: Command): void {
         });
         bar.stop();
         const summary = {
-          trace: flags.trace,
+          trace: suite.name,
           space: space.name,
           designs: total,
           completed: r.designs,
@@ -84,7 +98,7 @@ export function registerSweepCommand(program: Command): void {
         if (flags.json) process.stdout.write(JSON.stringify(summary) + '\n');
         else {
           process.stdout.write(
-            `${r.designs === total ? 'swept' : 'interrupted after'} ${formatNumber(r.designs)} of ${formatNumber(total)} designs of ${space.name} on ${flags.trace}` +
+            `${r.designs === total ? 'swept' : 'interrupted after'} ${formatNumber(r.designs)} of ${formatNumber(total)} designs of ${space.name} on ${suite.name}` +
               `${r.resumedFrom ? ` (resumed at ${formatNumber(r.resumedFrom)})` : ''}: ${formatNumber(r.simulations)} simulations, ${formatNumber(r.cacheHits)} cache hits, ${r.wallSeconds.toFixed(1)} s → ${flags.out}\n` +
               `lowest power   ${withUnit(summary.bestPower.averagePowerMw, METRICS.averagePowerMw.unit)}  ${JSON.stringify(summary.bestPower.design)}\n` +
               `lowest latency ${withUnit(summary.bestLatency.totalTimeNs, METRICS.totalTimeNs.unit)}  ${JSON.stringify(summary.bestLatency.design)}\n`,

@@ -11,11 +11,12 @@ import { z } from 'zod';
 import { InputError } from '../../common/errors.js';
 import { makeDirs } from '../files.js';
 import { lockFile } from '../locks.js';
-import { mcConfigKey } from '../../simulators/dram/mcconfig.js';
 import { AGENTS, type AgentName } from '../../agents/index.js';
-import { inProcessBackend, SharedMapMemo, type SimulationBackend } from '../evaluator/evaluator.js';
+import { inProcessBackend, memoKeyOf, SharedMapMemo, type SimulationBackend } from '../evaluator/evaluator.js';
 import { createPoolBackend } from '../evaluator/pool.js';
-import { OBJECTIVES, objectiveDirection, type ObjectiveName, REWARDS } from '../objectives.js';
+import { AGGREGATE_NAMES, DEFAULT_AGGREGATE } from '../aggregate.js';
+import { OBJECTIVES, objectiveDirection, type ObjectiveName, objectiveUnit, REWARDS } from '../objectives.js';
+import { composeSuite } from '../../traces/suites.js';
 import type { SearchOptions } from '../search/options.js';
 import { resumeRun, runSearch, type SearchSummary } from '../search/runner.js';
 import { designToConfig } from '../space/space.js';
@@ -24,7 +25,14 @@ import { RunStore } from '../store/store.js';
 
 export const CompareSpecSchema = z.strictObject({
   agents: z.array(z.enum(AGENTS)).min(1),
-  traces: z.array(z.string().min(1)).min(1),
+  /** Traces, each a workload of the matrix (there must be a trace or a suite). */
+  traces: z.array(z.string().min(1)),
+  /** Suites (`suite:NAME` or a suite file), each a workload of the matrix beside the traces. Optional, so that comparisons saved before suites existed still resume. */
+  suites: z.array(z.string().min(1)).default([]),
+  /** A suite's aggregate of its traces' normalised values. */
+  aggregate: z.enum(AGGREGATE_NAMES).default(DEFAULT_AGGREGATE),
+  /** Constraints every run keeps, on every trace (`p99-latency<=1.2x`). */
+  constraints: z.array(z.string().min(1)).default([]),
   objectives: z.array(z.enum(OBJECTIVES)).min(1),
   seeds: z.number().int().min(1).max(1000),
   budget: z.number().int().min(1),
@@ -48,6 +56,9 @@ export const CompareSpecSchema = z.strictObject({
 export type CompareSpec = z.infer<typeof CompareSpecSchema>;
 
 export const COMPARE_DEFAULTS: Omit<CompareSpec, 'agents' | 'traces' | 'objectives'> = {
+  suites: [],
+  aggregate: DEFAULT_AGGREGATE,
+  constraints: [],
   seeds: 5,
   budget: 2000,
   reward: 'log',
@@ -64,6 +75,7 @@ export const COMPARE_DEFAULTS: Omit<CompareSpec, 'agents' | 'traces' | 'objectiv
 
 export interface Cell {
   agent: AgentName;
+  /** The workload: a trace, or a suite (one of the spec's `suites`). */
   trace: string;
   objective: ObjectiveName;
   seed: number;
@@ -73,9 +85,25 @@ export function cellKey(c: Cell): string {
   return `${c.agent}|${c.trace}|${c.objective}|${c.seed}`;
 }
 
+/** The matrix's workloads: its traces, then its suites. */
+export function workloadsOf(spec: Pick<CompareSpec, 'traces' | 'suites'>): string[] {
+  return [...spec.traces, ...spec.suites];
+}
+
+/** The unit of a cell's values: a suite's are ratios to the baseline design's. */
+export function cellUnit(spec: Pick<CompareSpec, 'suites' | 'aggregate'>, trace: string, objective: string): string {
+  return objectiveUnit(objective, spec.suites.includes(trace) ? spec.aggregate : null);
+}
+
+/** What a cell's run searches on: its trace, or its suite with the comparison's aggregate. */
+function workloadOptions(spec: CompareSpec, trace: string): Pick<SearchOptions, 'trace' | 'traces' | 'suite' | 'aggregate'> {
+  if (!spec.suites.includes(trace)) return { trace };
+  return { trace: composeSuite(trace, []).name, traces: [], suite: trace, aggregate: spec.aggregate };
+}
+
 export function cellsOf(spec: CompareSpec): Cell[] {
   const out: Cell[] = [];
-  for (const trace of spec.traces) for (const objective of spec.objectives) for (const agent of spec.agents) {
+  for (const trace of workloadsOf(spec)) for (const objective of spec.objectives) for (const agent of spec.agents) {
     for (let seed = 1; seed <= spec.seeds; seed++) out.push({ agent, trace, objective, seed });
   }
   return out;
@@ -162,7 +190,8 @@ export async function runMatrix(
   const db = join(dir, DB_FILE);
   const cells = cellsOf(spec);
   const t0 = performance.now();
-  const memos = new Map<string, SharedMapMemo>(spec.traces.map((t) => [t, new SharedMapMemo()]));
+  // One memo for the batch: its keys name the trace, so runs of one trace, or of suites sharing it, share results.
+  const memo = new SharedMapMemo();
   const pool = spec.queue === null && spec.workers > 1 ? createPoolBackend(spec.workers) : null;
   const backend: SimulationBackend = pool ? pool.backend : inProcessBackend;
   const total = cells.length * spec.budget;
@@ -193,7 +222,7 @@ export async function runMatrix(
       hooks.onProgress?.({ evaluationsDone: done, evaluationsTotal: total, runsDone, runsTotal: cells.length });
     };
     // Over a queue the memo lives in Redis, shared by every run and worker.
-    const shared = spec.queue === null ? { memo: memos.get(c.trace), backend } : {};
+    const shared = spec.queue === null ? { memo, backend } : {};
     const queueOverride = spec.queue === null ? {} : { queue: spec.queue };
     const hookSet = { onEvaluation, signal: hooks.signal };
     let summary: SearchSummary;
@@ -203,7 +232,8 @@ export async function runMatrix(
     } else {
       const opts: SearchOptions = {
         agent: c.agent,
-        trace: c.trace,
+        ...workloadOptions(spec, c.trace),
+        ...(spec.constraints.length > 0 ? { constraints: spec.constraints } : {}),
         memspec: spec.memspec,
         space: spec.space,
         objective: c.objective,
@@ -247,9 +277,7 @@ export async function runMatrix(
     state.wallSeconds += (performance.now() - t0) / 1000;
     writeState(dir, state);
   }
-  let distinct = 0;
-  for (const m of memos.values()) distinct += m.size;
-  return { finished: runsDone === cells.length, wallSeconds: state.wallSeconds, simulations: distinct };
+  return { finished: runsDone === cells.length, wallSeconds: state.wallSeconds, simulations: memo.size };
 }
 
 /** Reads every cell's results back from the store. */
@@ -265,14 +293,16 @@ export function collectResults(dir: string, state: CompareState, targets: Map<st
       const evals = store.evaluations(id);
       const max = objectiveDirection(c.objective) === 'max';
       const curve: number[] = [];
+      // Only a feasible design counts: until one is found the curve stays at the worst value.
       let best = max ? -Infinity : Infinity;
       for (const e of evals) {
-        best = max ? Math.max(best, e.value) : Math.min(best, e.value);
+        if (e.feasible !== false) best = max ? Math.max(best, e.value) : Math.min(best, e.value);
         curve.push(best);
       }
       const target = targets.get(`${c.trace}|${c.objective}`) ?? null;
       const reached = target === null ? -1 : curve.findIndex((v) => (max ? v >= target : v <= target));
-      const keys = new Set(evals.map((e) => mcConfigKey(designToConfig(space, e.design))));
+      const keys = new Set(evals.map((e) => memoKeyOf('', designToConfig(space, e.design))));
+      const tracesPerDesign = evals[0]?.traces?.length ?? 1;
       return [
         {
           ...c,
@@ -280,7 +310,7 @@ export function collectResults(dir: string, state: CompareState, targets: Map<st
           bestValue: curve[curve.length - 1],
           curve,
           evaluationsToTarget: reached >= 0 ? reached + 1 : null,
-          simulations: keys.size,
+          simulations: keys.size * tracesPerDesign,
           wallSeconds: run.wallSeconds ?? 0,
         },
       ];

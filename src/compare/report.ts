@@ -7,10 +7,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatNumber as fmt, withUnit } from '../../common/format.js';
-import { METRICS } from '../metrics.js';
-import { objectiveDirection, objectiveMetric, type ObjectiveName, objectiveUnit } from '../objectives.js';
+import { objectiveDirection, objectiveMetric, type ObjectiveName } from '../objectives.js';
 import { bestSoFarSvg, type CurveSeries, esc, slug } from './charts.js';
-import type { CellResult, CompareSpec } from './matrix.js';
+import { type CellResult, type CompareSpec, cellUnit, workloadsOf } from './matrix.js';
 import { cliffsDelta, holm, mannWhitneyU, mean, meanCi95, median, medianCi, seedsForSignificance, smallestPValue } from './stats.js';
 
 export interface AgentSummary {
@@ -41,8 +40,11 @@ export interface Comparison {
 }
 
 export interface CellSummary {
+  /** A trace or a suite. */
   trace: string;
   objective: ObjectiveName;
+  /** The unit of the cell's values (a suite's: ratios to the baseline design's). */
+  unit: string;
   optimum: number | null;
   target: number | null;
   agents: AgentSummary[];
@@ -90,14 +92,14 @@ function ordinal(k: number): string {
   return `${k}${suffix}`;
 }
 
-function unitOf(o: ObjectiveName): string {
+function unitOf(o: ObjectiveName, unit: string): string {
   const metric = objectiveMetric(o);
-  return metric === null ? (o === 'joint' ? 'max ratio to target' : 'normalised hypervolume') : `${o} (${METRICS[metric].unit})`;
+  return metric === null ? (o === 'joint' ? 'max ratio to target' : 'normalised hypervolume') : `${o} (${unit})`;
 }
 
 export function summarise(spec: CompareSpec, results: readonly CellResult[], optima: Map<string, number | null>, targets: Map<string, number | null>): CellSummary[] {
   const cells: CellSummary[] = [];
-  for (const trace of spec.traces) {
+  for (const trace of workloadsOf(spec)) {
     for (const objective of spec.objectives) {
       const key = `${trace}|${objective}`;
       const here = results.filter((r) => r.trace === trace && r.objective === objective);
@@ -128,7 +130,7 @@ export function summarise(spec: CompareSpec, results: readonly CellResult[], opt
           ? compareWithMarl(trace, objective, 'evaluationsToTarget', here, baselines, (r) => r.evaluationsToTarget ?? spec.budget + 1, false)
           : []),
       ];
-      cells.push({ trace, objective, optimum: optima.get(key) ?? null, target: targets.get(key) ?? null, agents, comparisons, verdict: verdictLine(trace, objective, comparisons, hasMarl) });
+      cells.push({ trace, objective, unit: cellUnit(spec, trace, objective), optimum: optima.get(key) ?? null, target: targets.get(key) ?? null, agents, comparisons, verdict: verdictLine(trace, objective, comparisons, hasMarl) });
     }
   }
   return cells;
@@ -246,7 +248,7 @@ export function writeReport({ dir, spec, results, cells, wallSeconds, simulation
       .filter((s) => s.curves.length > 0)
       .map((s) => ({ agent: s.agent, ...curveBand(s.curves) }));
     if (series.length === 0) continue;
-    const svg = bestSoFarSvg(`${c.trace.replace(/^builtin:/, '')} · ${c.objective}: best so far, median over seeds`, unitOf(c.objective), series, c.optimum);
+    const svg = bestSoFarSvg(`${c.trace.replace(/^builtin:/, '')} · ${c.objective}: best so far, median over seeds`, unitOf(c.objective, c.unit), series, c.optimum);
     const name = `charts/${slug(c.trace)}-${c.objective}.svg`;
     write(name, svg + '\n');
     svgs.set(`${c.trace}|${c.objective}`, svg);
@@ -261,7 +263,7 @@ function reportHtml(input: ReportInput, svgs: Map<string, string>): string {
   const sections = cells
     .map((c) => {
       const svg = svgs.get(`${c.trace}|${c.objective}`) ?? '<p>No finished runs.</p>';
-      const unit = objectiveUnit(c.objective);
+      const unit = c.unit;
       const inUnit = unit ? ` (${esc(unit)})` : '';
       const agentRows = c.agents
         .map(
@@ -302,9 +304,9 @@ th:first-child, td:first-child { text-align: left; }
 section { margin-top: 2.2rem; } figure.chart { margin: 0; }
 </style></head><body>
 <h1>MARL against the baselines</h1>
-<p>${spec.agents.length} agents × ${spec.traces.length} traces × ${spec.objectives.length} objectives × ${spec.seeds} seeds × ${spec.budget.toLocaleString('en-US')} evaluations
+<p>${spec.agents.length} agents × ${spec.traces.length} traces${spec.suites.length ? ` and ${spec.suites.length} suite${spec.suites.length === 1 ? '' : 's'} (${spec.aggregate} of each trace's value over the baseline design's)` : ''} × ${spec.objectives.length} objectives × ${spec.seeds} seeds × ${spec.budget.toLocaleString('en-US')} evaluations
 (${results.length} finished runs) on the ${esc(spec.space)} space of ${esc(spec.memspec)}, reward <code>${spec.reward}</code>.
-Wall time ${wallSeconds.toFixed(0)} s; ${simulations.toLocaleString('en-US')} distinct simulations (runs of one trace share results).</p>
+${spec.constraints.length ? `Every run keeps ${spec.constraints.map((c) => `<code>${esc(c)}</code>`).join(', ')} on every trace; only designs that do count. ` : ''}Wall time ${wallSeconds.toFixed(0)} s; ${simulations.toLocaleString('en-US')} distinct simulations (runs of one trace share results).</p>
 <p>Each cell compares MARL's runs with each baseline's with a two-sided Mann-Whitney U test (exact when there
 are no ties), Holm-adjusted over the baselines of the cell, on two measures: the best value found, and, where
 there is a target, the evaluations it took to reach it (a run that never did counts as taking more than the

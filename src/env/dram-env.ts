@@ -10,7 +10,8 @@
 import { InputError } from '../../common/errors.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import type { Evaluator } from '../evaluator/evaluator.js';
-import { type ObjectiveSpec, ObjectiveTracker } from '../objectives.js';
+import { type SuiteResult, SuiteEvaluator } from '../evaluator/suite.js';
+import { type ObjectiveSpec, ObjectiveTracker, type TraceScore } from '../objectives.js';
 import { configToDesign, type Design, designToConfig, describeDesign, type ParamValue, type ParameterSpace } from '../space/space.js';
 import { repairDesign } from '../space/masks.js';
 import { isSystemKey } from '../space/system.js';
@@ -20,21 +21,32 @@ import { type Box, MultiDiscrete } from './spaces.js';
 
 export interface EnvOptions {
   space: ParameterSpace;
-  evaluator: Evaluator;
+  /** One trace's evaluator, or a suite's: one step then evaluates the design on every trace. */
+  evaluator: Evaluator | SuiteEvaluator;
   objective: ObjectiveSpec;
   /** Steps per episode (default 1). */
   episodeLength?: number;
 }
 
 export interface StepInfo {
+  /** The design's figures (a suite's traces combined as if run back to back: evaluator/combine.ts). */
   stats: SimStats;
+  /** A suite's: each trace's figures, in suite order; null for a single trace. */
+  traceStats: SimStats[] | null;
+  /** Each trace's objective value, normalised value and feasibility, in suite order. */
+  traces: TraceScore[];
+  /** Whether every trace meets every constraint. */
+  feasible: boolean;
   design: number[];
   config: Record<string, ParamValue>;
   /** The objective's value for this design (pareto: the front's hypervolume). */
   value: number;
+  /** The best value of a feasible design so far; NaN while there is none. */
   best: number;
   success: boolean;
   evaluations: number;
+  /** The action broke the space's rules and `design` is the nearest valid design, simulated instead. */
+  repaired: boolean;
 }
 
 export type StepResult = [obs: Float64Array, reward: number, terminated: boolean, truncated: boolean, info: StepInfo];
@@ -59,17 +71,17 @@ export class DramEnv {
   readonly observationSpace: Box;
   readonly space: ParameterSpace;
   readonly episodeLength: number;
-  private readonly evaluator: Evaluator;
+  private readonly evaluator: SuiteEvaluator;
   private readonly objectiveSpec: ObjectiveSpec;
   private tracker: ObjectiveTracker | null = null;
-  private baseline: SimStats | null = null;
+  private baseline: SuiteResult | null = null;
   private design: number[];
   private stepInEpisode = 0;
   private rng: Rng = makeRng(0);
 
   constructor(opts: EnvOptions) {
     this.space = opts.space;
-    this.evaluator = opts.evaluator;
+    this.evaluator = SuiteEvaluator.of(opts.evaluator);
     this.objectiveSpec = opts.objective;
     this.episodeLength = opts.episodeLength ?? 1;
     if (!Number.isInteger(this.episodeLength) || this.episodeLength < 1) {
@@ -91,6 +103,11 @@ export class DramEnv {
     return this.rng;
   }
 
+  /** Whether a step scores a suite (several traces, or an aggregate asked for): values normalised per trace. */
+  get isSuite(): boolean {
+    return this.evaluator.size > 1 || this.objectiveSpec.aggregate !== undefined;
+  }
+
   /**
    * Starts an episode from the base design. The first reset evaluates the base design once, as the
    * baseline metrics are normalised against; later resets keep the run's tracker.
@@ -99,13 +116,17 @@ export class DramEnv {
     if (seed !== undefined) this.rng = makeRng(seed);
     if (!this.baseline) {
       const start = baseDesign(this.space);
-      [this.baseline] = await this.evaluator.evaluate([designToConfig(this.space, start)]);
-      this.tracker = new ObjectiveTracker(this.objectiveSpec, this.baseline);
+      const [baseline] = await this.evaluator.evaluate([designToConfig(this.space, start)]);
+      const e = this.evaluator;
+      this.tracker = new ObjectiveTracker(this.objectiveSpec, baseline.stats, this.isSuite ? { traces: baseline.traces, weights: e.weights, names: e.names } : undefined);
+      this.baseline = baseline;
     }
     this.design = baseDesign(this.space);
     this.stepInEpisode = 0;
-    return [observe(this.space, this.baseline, this.baseline, this.design), { stats: this.baseline, design: [...this.design] }];
+    const stats = this.baseline.stats;
+    return [observe(this.space, stats, stats, this.design), { stats, design: [...this.design] }];
   }
+
 
   async step(action: readonly number[]): Promise<StepResult> {
     const [result] = await this.stepMany([action]);
@@ -123,28 +144,32 @@ export class DramEnv {
         throw new InputError(`action ${JSON.stringify(a)} is not in MultiDiscrete(${JSON.stringify(this.actionSpace.nvec)})`);
       }
     }
-    // A design that cannot exist is never simulated: it becomes the nearest valid one (agents
-    // choose within the masks, so this happens only for agents or callers that ignore them).
+    // A design that cannot exist is never simulated: it becomes the nearest valid one (the agents
+    // choose within the masks, so this happens only for callers that ignore them).
     const designs = actions.map((a) => repairDesign(this.space, a));
     const configs = designs.map((d) => designToConfig(this.space, d));
-    const stats = await this.evaluator.evaluate(configs);
-    return stats.map((s, i) => {
+    const results = await this.evaluator.evaluate(configs);
+    return results.map(({ stats: s, traces }, i) => {
       const design: Design = designs[i];
-      const o = this.tracker!.observe(s);
+      const o = this.tracker!.observe(s, traces);
       this.design = [...design];
       this.stepInEpisode++;
       const done = this.stepInEpisode >= this.episodeLength;
       if (done) this.stepInEpisode = 0;
       const info: StepInfo = {
         stats: s,
+        traceStats: this.evaluator.size > 1 ? [...traces] : null,
+        traces: o.traces,
+        feasible: o.feasible,
         design: [...design],
         config: describeDesign(this.space, design),
         value: o.value,
-        best: this.tracker!.best,
+        best: this.tracker!.hasBest ? this.tracker!.best : NaN,
         success: o.success,
         evaluations: this.tracker!.evaluations,
+        repaired: design.some((v, k) => v !== actions[i][k]),
       };
-      return [observe(this.space, s, this.baseline!, design), o.reward, done, false, info];
+      return [observe(this.space, s, this.baseline!.stats, design), o.reward, done, false, info];
     });
   }
 }

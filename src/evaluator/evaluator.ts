@@ -3,8 +3,7 @@
  * memoised by (workload, effective config): a repeated design costs no simulation and is counted
  * as a cache hit. Implementations differ only in where simulations run; all give identical numbers.
  */
-import { mcConfigKey } from '../../simulators/dram/mcconfig.js';
-import { type EvalConfig, systemKey } from '../space/system.js';
+import { configKey, type EvalConfig } from '../space/system.js';
 import { simulateConfig } from './simulate.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import type { Workload } from './workload.js';
@@ -68,8 +67,7 @@ function isShared(m: Memo): m is SharedMemo {
 /** A memo entry's key: the workload and the effective config. Queue workers use it too, so that
  *  searches and workers share one memo. */
 export function memoKeyOf(workloadKey: string, config: EvalConfig): string {
-  const system = systemKey(config.system);
-  return system === '' ? `${workloadKey}|${mcConfigKey(config)}` : `${workloadKey}|${mcConfigKey(config)}|${system}`;
+  return `${workloadKey}|${configKey(config)}`;
 }
 
 /**

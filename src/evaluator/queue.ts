@@ -10,6 +10,7 @@ import { closeRedis, connectRedis, type LineLogger, parseRedisUrl, RedisHealth, 
 import { QueueDispatcher } from '../queue/dispatcher.js';
 import { DEFAULT_QUEUE_NAME } from '../queue/protocol.js';
 import { abortable, type Evaluator, type Memo, MemoizingEvaluator } from './evaluator.js';
+import type { Backend } from './suite.js';
 import { RedisMemo } from './redis-memo.js';
 import type { Workload } from './workload.js';
 
@@ -33,10 +34,11 @@ export interface QueueEvaluatorOptions {
 }
 
 /**
- * Connects to the queue at `url` (`redis://HOST:PORT`). A malformed URL is an InputError; an
- * unreachable Redis is waited for, with one line on stderr saying so.
+ * The queue as a backend for any number of workloads (a suite's traces): connects to `url`
+ * (`redis://HOST:PORT`). A malformed URL is an InputError; an unreachable Redis is waited for,
+ * with one line on stderr saying so.
  */
-export async function queueEvaluator(workload: Workload, url: string, opts: QueueEvaluatorOptions = {}): Promise<Evaluator> {
+export async function openQueueBackend(url: string, opts: QueueEvaluatorOptions = {}): Promise<Backend> {
   const target = parseRedisUrl(url);
   const jobSize = opts.jobSize ?? 'auto';
   if (jobSize !== 'auto' && !(Number.isInteger(jobSize) && jobSize >= 1)) throw new RangeError(`jobSize ${jobSize}: expected a positive integer or 'auto'`);
@@ -45,7 +47,7 @@ export async function queueEvaluator(workload: Workload, url: string, opts: Queu
   const redis = connectRedis(target, health, 'marl-dse:search');
   try {
     await untilReady(redis);
-    const dispatcher = await QueueDispatcher.open(workload, target, health, redis, {
+    const dispatcher = await QueueDispatcher.open(target, health, redis, {
       queueName: opts.queueName ?? DEFAULT_QUEUE_NAME,
       jobSize,
       noWorkerWarningMs: opts.noWorkerWarningMs ?? 10_000,
@@ -53,14 +55,20 @@ export async function queueEvaluator(workload: Workload, url: string, opts: Queu
       reconcileMs: opts.reconcileMs ?? 5_000,
       log,
     });
-    const backend = (_w: Workload, configs: readonly EvalConfig[], signal?: AbortSignal): Promise<SimStats[]> => abortable(dispatcher.run(configs), signal);
+    const backend = (w: Workload, configs: readonly EvalConfig[], signal?: AbortSignal): Promise<SimStats[]> => abortable(dispatcher.run(w, configs), signal);
     const close = async (): Promise<void> => {
       await dispatcher.close();
       await closeRedis(redis);
     };
-    return new MemoizingEvaluator(workload, backend, opts.memo ?? new RedisMemo(redis), close, opts.signal);
+    return { backend, memo: opts.memo ?? new RedisMemo(redis), close };
   } catch (e) {
     await closeRedis(redis);
     throw e;
   }
+}
+
+/** The queue evaluator of one workload (see `openQueueBackend`). */
+export async function queueEvaluator(workload: Workload, url: string, opts: QueueEvaluatorOptions = {}): Promise<Evaluator> {
+  const { backend, memo, close } = await openQueueBackend(url, opts);
+  return new MemoizingEvaluator(workload, backend, memo, close, opts.signal);
 }

@@ -13,6 +13,8 @@ import { openTrace } from '../../traces/builtin.js';
 import { traceHash } from '../../traces/hash.js';
 import { readStl } from '../../traces/stl.js';
 import { TraceBuilder, chunksOf } from '../../simulators/trace.js';
+import { isInputError } from '../../common/errors.js';
+import type { Suite } from '../../traces/suites.js';
 
 export interface WorkloadSpec {
   /** `builtin:NAME` or a trace file. */
@@ -75,4 +77,19 @@ export function workloadKey(traceHash: string, memspec: MemSpec, mapping: Addres
     .update(JSON.stringify([traceHash, memspec.json, addressMappingToJson(mapping), clkMhz]))
     .digest('hex')
     .slice(0, 32);
+}
+
+/**
+ * The workloads of a suite's traces, in order, on one memory; a trace that cannot be loaded is
+ * reported with where the suite named it (`mine.json: traces[2]: …`).
+ */
+export function loadSuiteWorkloads(suite: Suite, device: Omit<WorkloadSpec, 'trace'>): Workload[] {
+  return suite.entries.map((e) => {
+    try {
+      return loadWorkload({ ...device, trace: e.trace });
+    } catch (err) {
+      if (isInputError(err) && !e.origin.startsWith('--trace')) throw new InputError(`${e.origin}: ${err.message}`);
+      throw err;
+    }
+  });
 }

@@ -1,6 +1,7 @@
 /**
  * The search side of the queue: sends a batch's configs as BullMQ jobs and gathers the results
- * in the order asked.
+ * in the order asked. One dispatcher serves every workload of a search (a suite's traces): each
+ * trace is published the first time a batch needs it.
  *
  * Results arrive as `completed` events. Events can be missed (Redis restarted, the event stream
  * trimmed) and jobs can vanish (Redis restarted without persistence), so whenever no job has
@@ -73,7 +74,8 @@ export class QueueDispatcher {
   private readonly runId = randomBytes(6).toString('hex');
   private seq = 0;
   private readonly pending = new Map<string, PendingJob>();
-  private readonly wire: WorkloadWire;
+  /** The workloads sent so far, by key: their traces are published again after a reconnection. */
+  private readonly workloads = new Map<string, { workload: Workload; wire: WorkloadWire }>();
   /** When a job last finished (or the current batch started). */
   private lastProgressAt = Date.now();
   private lastReconcileAt = 0;
@@ -85,7 +87,6 @@ export class QueueDispatcher {
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
-    private readonly workload: Workload,
     private readonly target: RedisTarget,
     private readonly health: RedisHealth,
     private readonly redis: Redis,
@@ -93,7 +94,6 @@ export class QueueDispatcher {
     private readonly events: QueueEvents,
     private readonly opts: DispatcherOptions,
   ) {
-    this.wire = workloadToWire(workload);
     this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, returnvalue));
     this.events.on('failed', ({ jobId, failedReason }) => this.fail(jobId, failedReason));
     this.redis.on('ready', () => {
@@ -105,8 +105,8 @@ export class QueueDispatcher {
     this.timer.unref();
   }
 
-  /** Connects the queue and its event reader; the trace is published before any job is sent. */
-  static async open(workload: Workload, target: RedisTarget, health: RedisHealth, redis: Redis, opts: DispatcherOptions): Promise<QueueDispatcher> {
+  /** Connects the queue and its event reader. */
+  static async open(target: RedisTarget, health: RedisHealth, redis: Redis, opts: DispatcherOptions): Promise<QueueDispatcher> {
     const queue = new Queue<SimulationJobData, string>(opts.queueName, {
       connection: redis,
       streams: { events: { maxLen: EVENT_STREAM_MAX_LEN } },
@@ -121,19 +121,25 @@ export class QueueDispatcher {
     queue.on('error', onError);
     events.on('error', onError);
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    await publishTrace(redis, workload.trace, workload.traceHash);
-    return new QueueDispatcher(workload, target, health, redis, queue, events, opts);
+    return new QueueDispatcher(target, health, redis, queue, events, opts);
   }
 
-  /** The SimulationBackend: distinct configs in, their stats out in the same order. */
-  async run(configs: readonly EvalConfig[]): Promise<SimStats[]> {
+  /** The SimulationBackend: distinct configs of `workload` in, their stats out in the same order. The trace is published before its first job is sent. */
+  async run(workload: Workload, configs: readonly EvalConfig[]): Promise<SimStats[]> {
     if (this.closed) throw new Error('queue evaluator is closed');
+    let known = this.workloads.get(workload.key);
+    if (!known) {
+      await publishTrace(this.redis, workload.trace, workload.traceHash);
+      known = { workload, wire: workloadToWire(workload) };
+      this.workloads.set(workload.key, known);
+    }
+    const wire = known.wire;
     const ids: string[] = [];
     const results: Array<Promise<SimStats[]>> = [];
     const size = this.opts.jobSize === 'auto' ? autoJobSize(configs.length) : this.opts.jobSize;
     for (let i = 0; i < configs.length; i += size) {
       const id = `${this.runId}-${this.seq++}`;
-      const data: SimulationJobData = { v: PROTOCOL_VERSION, workload: this.wire, configs: configs.slice(i, i + size) };
+      const data: SimulationJobData = { v: PROTOCOL_VERSION, workload: wire, configs: configs.slice(i, i + size) };
       ids.push(id);
       results.push(new Promise<SimStats[]>((resolve, reject) => this.pending.set(id, { data, sent: false, resolve, reject })));
     }
@@ -218,6 +224,11 @@ export class QueueDispatcher {
     if (now - this.lastProgressAt >= this.opts.noWorkerWarningMs) void this.warnIfNoWorkers();
   }
 
+  /** Publishes every trace sent so far again (Redis may have lost them). */
+  private async publishAll(): Promise<void> {
+    for (const { workload } of this.workloads.values()) await publishTrace(this.redis, workload.trace, workload.traceHash);
+  }
+
   /** Collects results whose events were missed and re-sends jobs Redis lost. */
   private async reconcile(): Promise<void> {
     if (this.reconciling || this.closed || this.pending.size === 0) return;
@@ -225,7 +236,7 @@ export class QueueDispatcher {
     try {
       if (this.reconnected) {
         this.reconnected = false;
-        await publishTrace(this.redis, this.workload.trace, this.workload.traceHash);
+        await this.publishAll();
       }
       const ids = [...this.pending.entries()].filter(([, p]) => p.sent).map(([id]) => id);
       const lost: string[] = [];
@@ -235,7 +246,7 @@ export class QueueDispatcher {
         await Promise.all(chunk.map((id, j) => this.collect(id, states[j], lost)));
       }
       if (lost.length > 0) {
-        await publishTrace(this.redis, this.workload.trace, this.workload.traceHash);
+        await this.publishAll();
         await this.send(lost);
       }
       this.lastReconcileAt = Date.now();

@@ -11,6 +11,9 @@ import { integer, isReservedKey, RESERVED_KEY_MESSAGE, reservedKeyPath } from '.
 import { AGENTS, type AgentName, agentHyperparameters } from '../../agents/index.js';
 import { BACKENDS } from '../../agents/nn.js';
 import { OBJECTIVES, type ObjectiveSpec, REWARDS, validateObjective } from '../objectives.js';
+import { AGGREGATE_NAMES, DEFAULT_AGGREGATE } from '../aggregate.js';
+import { parseConstraint } from '../metric-constraints.js';
+import { composeSuite, type Suite } from '../../traces/suites.js';
 
 export const GROUPINGS = ['parameter', 'slice'] as const;
 
@@ -20,7 +23,16 @@ export const GROUPINGS = ['parameter', 'slice'] as const;
  */
 const SEARCH_OPTIONS = {
   agent: z.enum(AGENTS),
+  /** The trace; for a suite, the suite's name (tables and stored runs show it). */
   trace: z.string().min(1),
+  /** A suite's traces given one by one (`--trace A --trace B`), after the traces of `suite`. */
+  traces: z.array(z.string().min(1)).optional(),
+  /** A built-in suite (`suite:NAME`) or a suite file. */
+  suite: z.string().min(1).optional(),
+  /** A suite's aggregate (set for every suite run: it marks one). */
+  aggregate: z.enum(AGGREGATE_NAMES).optional(),
+  /** `--constraint` texts, as given (parsed when the run starts). */
+  constraints: z.array(z.string().min(1)).optional(),
   memspec: z.string().min(1),
   addressmapping: z.string().optional(),
   clkMhz: z.number().positive().optional(),
@@ -87,7 +99,12 @@ export function readSearchConfig(path: string): SearchConfig {
 /** Command-line values arrive as strings. */
 export interface SearchFlags {
   agent?: string;
-  trace?: string;
+  /** `--trace`, repeatable (a single string as before). */
+  trace?: string | string[];
+  suite?: string;
+  aggregate?: string;
+  /** `--constraint`, repeatable. */
+  constraint?: string[];
   memspec?: string;
   addressmapping?: string;
   clkMhz?: string;
@@ -160,12 +177,44 @@ export function hyperparameterHelp(flags: Pick<SearchFlags, 'agent' | 'config'>)
   return `${agent}'s hyperparameters (set with --hp NAME=VALUE):\n${t.toString()}\n`;
 }
 
+/** A repeatable flag's values, or undefined when it was not given. */
+export function given(values: readonly string[] | undefined): string[] | undefined {
+  return values && values.length > 0 ? [...values] : undefined;
+}
+
+/**
+ * What a search runs on: one trace (`trace`), or a suite (`suite` and/or several traces, named in
+ * `trace`, with an aggregate). Flags win over the file: `--trace` replaces the file's `trace` and
+ * `traces`, `--suite` its `suite`.
+ */
+function resolveWorkload(flags: SearchFlags, file: SearchConfig): Pick<SearchOptions, 'trace' | 'traces' | 'suite' | 'aggregate'> {
+  if (file.trace !== undefined && file.traces !== undefined) throw new InputError(`${flags.config}: trace and traces: give one (traces for a suite of several)`);
+  const traces = given(typeof flags.trace === 'string' ? [flags.trace] : flags.trace) ?? file.traces ?? (file.trace !== undefined ? [file.trace] : []);
+  const suite = flags.suite ?? file.suite;
+  const aggregate = oneOf(flags.aggregate, '--aggregate', AGGREGATE_NAMES) ?? file.aggregate;
+  if (suite === undefined && traces.length === 1) {
+    if (aggregate !== undefined) throw new InputError(`${flags.aggregate !== undefined ? '--aggregate' : `${flags.config}: aggregate`}: only for a suite (--suite, or two or more --trace)`);
+    return { trace: traces[0] };
+  }
+  if (suite === undefined && traces.length === 0) throw new InputError('--trace: required (a trace file or builtin:NAME), or --suite NAME|FILE');
+  // Read now, so a bad suite file is reported before anything is stored.
+  const { name } = composeSuite(suite, traces);
+  return { trace: name, traces, ...(suite !== undefined ? { suite } : {}), aggregate: aggregate ?? DEFAULT_AGGREGATE };
+}
+
+/** The traces a run evaluates each design on: its suite, or its one trace as a suite of one. */
+export function suiteOf(o: Pick<SearchOptions, 'trace' | 'traces' | 'suite' | 'aggregate'>): Suite {
+  if (o.aggregate === undefined) return { name: o.trace, entries: [{ trace: o.trace, weight: 1, origin: '--trace' }] };
+  return composeSuite(o.suite, o.traces ?? []);
+}
+
 /** Merges the config file and the flags into complete, checked options. */
 export function resolveSearchOptions(flags: SearchFlags): SearchOptions {
   const file: SearchConfig = flags.config ? readSearchConfig(flags.config) : {};
   const agent = oneOf(flags.agent, '--agent', AGENTS) ?? file.agent ?? 'marl';
-  const trace = flags.trace ?? file.trace;
-  if (!trace) throw new InputError('--trace: required (a trace file or builtin:NAME)');
+  const workload = resolveWorkload(flags, file);
+  const constraints = given(flags.constraint) ?? file.constraints;
+  for (const c of constraints ?? []) parseConstraint(c, given(flags.constraint) ? '--constraint' : `${flags.config}: constraints`);
   const objective = oneOf(flags.objective, '--objective', OBJECTIVES) ?? file.objective ?? 'power';
   let target = file.target;
   if (flags.target !== undefined) {
@@ -176,7 +225,8 @@ export function resolveSearchOptions(flags: SearchFlags): SearchOptions {
   const reward = oneOf(flags.reward, '--reward', REWARDS) ?? file.reward ?? 'log';
   const opts: SearchOptions = {
     agent,
-    trace,
+    ...workload,
+    ...(constraints !== undefined ? { constraints } : {}),
     memspec: flags.memspec ?? file.memspec ?? 'ddr3-1600',
     addressmapping: flags.addressmapping ?? file.addressmapping,
     clkMhz: flags.clkMhz !== undefined ? positive(flags.clkMhz, '--clk-mhz') : file.clkMhz,
@@ -202,12 +252,17 @@ export function resolveSearchOptions(flags: SearchFlags): SearchOptions {
   return opts;
 }
 
-export function objectiveSpec(o: Pick<SearchOptions, 'objective' | 'target' | 'reward'>): ObjectiveSpec {
+/** What the run optimises: its objective, target, reward, and for a suite its aggregate; constraints parsed. */
+export function objectiveSpec(o: Pick<SearchOptions, 'objective' | 'target' | 'reward' | 'aggregate' | 'constraints'>): ObjectiveSpec {
   const t = o.target;
+  const scoring = {
+    ...(o.aggregate !== undefined ? { aggregate: o.aggregate } : {}),
+    ...(o.constraints !== undefined ? { constraints: o.constraints.map((c) => parseConstraint(c)) } : {}),
+  };
   if (o.objective === 'joint') {
     if (t !== undefined && !Array.isArray(t)) throw new InputError('objective joint needs two targets: --target POWER_MW,LATENCY_NS');
-    return { name: 'joint', powerTargetMw: t?.[0], latencyTargetNs: t?.[1], reward: o.reward };
+    return { name: 'joint', powerTargetMw: t?.[0], latencyTargetNs: t?.[1], reward: o.reward, ...scoring };
   }
   if (Array.isArray(t)) throw new InputError(`objective ${o.objective} takes one target, got two`);
-  return { name: o.objective, target: t, reward: o.reward };
+  return { name: o.objective, target: t, reward: o.reward, ...scoring };
 }

@@ -11,24 +11,31 @@ import { addressMappingToJson } from '../../simulators/dram/address-mapping.js';
 import type { AddressMapping } from '../../simulators/dram/address-mapping.js';
 import type { MemSpec } from '../../simulators/dram/memspec.js';
 import { type EvalConfig, resolveSystem } from '../space/system.js';
+import { rulesFor } from '../space/constraints.js';
 import { allowedValues, hasRules } from '../space/masks.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
 import { createAgent, LEARNING_AGENTS, type Agent, type SearchProblem } from '../../agents/index.js';
 import { initBackend, tf } from '../../agents/nn.js';
 import { DramEnv, type StepResult } from '../env/dram-env.js';
-import { type Evaluator, makeEvaluator, type Memo, MemoizingEvaluator, type SimulationBackend, yieldToEventLoop } from '../evaluator/index.js';
-import { loadWorkload } from '../evaluator/workload.js';
+import { inProcessBackend, type Memo, type SimulationBackend, yieldToEventLoop } from '../evaluator/evaluator.js';
+import { createPoolBackend } from '../evaluator/pool.js';
+import { type Backend, type SuiteEvaluator, suiteEvaluator, suiteHash } from '../evaluator/suite.js';
+import { loadSuiteWorkloads } from '../evaluator/workload.js';
 import { loadSpace } from '../space/builtin.js';
 import { designToConfig, type ParameterSpace } from '../space/space.js';
 import { type FrontPoint, hasFront, runFront } from '../store/front.js';
-import { RunStore, type EvaluationRecord } from '../store/store.js';
-import { objectiveSpec, type SearchOptions, SearchOptionsSchema } from './options.js';
+import { RunStore, type EvaluationRecord, simulationsOf, type TraceEvaluation } from '../store/store.js';
+import { objectiveSpec, type SearchOptions, SearchOptionsSchema, suiteOf } from './options.js';
 
 export interface SearchSummary {
   runId: number;
   agent: string;
   trace: string;
   objective: string;
+  /** A suite's aggregate (its values are then ratios to the baseline design's); null for one trace. */
+  aggregate: string | null;
+  /** The run's constraints, as given. */
+  constraints: string[];
   target: number | [number, number] | null;
   seed: number;
   budget: number;
@@ -39,6 +46,10 @@ export interface SearchSummary {
   /** The memory and address mapping the best design runs on, as DRAMSys documents (its memspec and mapping). */
   bestDevice: { memspec: unknown; addressmapping: unknown } | null;
   bestStats: SimStats | null;
+  /** A suite's: the best design's part on each trace (value, normalised value, feasibility, stats); else null. */
+  bestTraces: TraceEvaluation[] | null;
+  /** Evaluations that met every constraint (all of them without constraints). */
+  feasibleEvaluations: number;
   evaluationsToTarget: number | null;
   wallSeconds: number;
   /** `pareto`: the power–latency front of the run's evaluations (store/front.ts); otherwise null. */
@@ -73,8 +84,32 @@ export function problemOf(space: ParameterSpace, observationSize: number): Searc
     slices: space.slices.map((s) => ({ name: s.subsystem, parameters: [...s.parameters] })),
     observationSize,
     ordered: space.parameters.map((p) => p.values.every((v, i) => typeof v === 'number' && (i === 0 || v > (p.values[i - 1] as number)))),
-    ...(hasRules(space) ? { allowed: (design: readonly number[], j: number) => allowedValues(space, design, j) } : {}),
+    ...(hasRules(space) ? masksOf(space) : {}),
   };
+}
+
+/**
+ * The space's masks for agents: which parameters each mask reads (its rules' dependencies that the
+ * space searches; the others are the base's, fixed), and `allowedValues` memoised on those values,
+ * since agents ask for the same few masks many thousands of times.
+ */
+function masksOf(space: ParameterSpace): Pick<SearchProblem, 'allowed' | 'dependsOn'> {
+  const index = new Map(space.parameters.map((p, i) => [p.name, i]));
+  const dependsOn = space.parameters.map((p) => [
+    ...new Set(rulesFor(p.name, p.values).flatMap((r) => r.dependsOn.flatMap((name) => (index.has(name) ? [index.get(name)!] : [])))),
+  ]);
+  const memo = space.parameters.map(() => new Map<number, boolean[] | null>());
+  const allowed = (design: readonly number[], j: number): boolean[] | null => {
+    let key = 0;
+    for (const d of dependsOn[j]) key = key * space.parameters[d].values.length + design[d];
+    let mask = memo[j].get(key);
+    if (mask === undefined) {
+      mask = allowedValues(space, design, j);
+      memo[j].set(key, mask);
+    }
+    return mask;
+  };
+  return { allowed, dependsOn };
 }
 
 /**
@@ -85,11 +120,25 @@ export async function runSearch(opts: SearchOptions, hooks: SearchHooks = {}, sh
   return execute(opts, null, hooks, shared);
 }
 
-/** What a batch of runs shares: a memo per workload and a pool of simulation threads. */
+/** What a batch of runs shares: a memo (keyed by trace and design) and a pool of simulation threads. */
 export interface SharedResources {
   memo?: Memo;
   /** Where simulations run (default: in-process, or a pool of `workers` threads of the run's own). */
   backend?: SimulationBackend;
+}
+
+/** Where a run's simulations run: the queue, a batch's shared backend, its own pool of threads, or in-process. */
+async function openBackend(opts: SearchOptions, shared: SharedResources, signal: AbortSignal | undefined): Promise<Backend> {
+  const memo = shared.memo ? { memo: shared.memo } : {};
+  if (opts.queue !== undefined) {
+    // Loaded only when used: BullMQ and its Redis client are not needed otherwise.
+    const { openQueueBackend } = await import('../evaluator/queue.js');
+    return openQueueBackend(opts.queue, { ...memo, signal });
+  }
+  const none = async (): Promise<void> => {};
+  if (shared.backend) return { backend: shared.backend, ...memo, close: none };
+  if (opts.workers > 1) return { ...createPoolBackend(opts.workers), ...memo };
+  return { backend: inProcessBackend, ...memo, close: none };
 }
 
 /** Continues run `runId` of the store `db` to its budget. */
@@ -146,15 +195,23 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
   const space = loadSpace(opts.space);
   const objective = objectiveSpec(opts);
   if (LEARNING_AGENTS.includes(opts.agent)) await initBackend(opts.backend);
-  const workload = loadWorkload({ trace: opts.trace, memspec: opts.memspec, addressmapping: opts.addressmapping, clkMhz: opts.clkMhz });
+  const suite = suiteOf(opts);
+  const workloads = loadSuiteWorkloads(suite, { memspec: opts.memspec, addressmapping: opts.addressmapping, clkMhz: opts.clkMhz });
+  const weights = suite.entries.map((e) => e.weight);
+  const names = suite.entries.map((e) => e.trace);
+  const workload = workloads[0];
+  const traceHash = suiteHash(workloads, weights);
+  /** A suite run keeps each trace's part of every evaluation. */
+  const isSuite = opts.aggregate !== undefined;
+  const hasConstraints = (objective.constraints?.length ?? 0) > 0;
   const store = RunStore.open(opts.db);
-  let evaluator: Evaluator;
-  if (opts.queue !== undefined) {
-    // Loaded only when used: BullMQ and its Redis client are not needed otherwise.
-    const { queueEvaluator } = await import('../evaluator/queue.js');
-    evaluator = await queueEvaluator(workload, opts.queue, { ...(shared.memo ? { memo: shared.memo } : {}), signal });
-  } else if (shared.backend) evaluator = new MemoizingEvaluator(workload, shared.backend, shared.memo, undefined, signal);
-  else evaluator = makeEvaluator(workload, opts.workers, shared.memo, signal);
+  let evaluator: SuiteEvaluator;
+  try {
+    evaluator = suiteEvaluator(workloads, weights, names, await openBackend(opts, shared, signal), signal);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   let agent: Agent | null = null;
   const live = nextLive++;
   let runId: number | null = null;
@@ -176,12 +233,15 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
     const wallSeconds = alreadyDone ? earlierSeconds : earlierSeconds + (performance.now() - t0) / 1000;
     const evaluationsToTarget = tracker?.evaluationsToTarget ?? run.evaluationsToTarget;
     const bestConfig = best ? designToConfig(space, best.design) : null;
+    const feasibleEvaluations = tracker?.feasibleEvaluations ?? store.evaluations(runId!).filter((e) => e.feasible !== false).length;
     store.setStatus(runId!, status, { bestValue: best?.value ?? null, evaluationsToTarget, simulations, wallSeconds, bestIndex: best?.index ?? null });
     return {
       runId: runId!,
       agent: opts.agent,
       trace: opts.trace,
       objective: opts.objective,
+      aggregate: opts.aggregate ?? null,
+      constraints: opts.constraints ?? [],
       target: opts.target ?? null,
       seed: opts.seed,
       budget: opts.budget,
@@ -191,6 +251,8 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
       bestConfig: bestConfig,
       bestDevice: bestConfig ? deviceDocuments(workload.memspec, workload.mapping, bestConfig) : null,
       bestStats: best?.stats ?? null,
+      bestTraces: best?.traces ? [...best.traces] : null,
+      feasibleEvaluations,
       evaluationsToTarget,
       wallSeconds,
       front: hasFront(run) ? runFront(store, run) : null,
@@ -208,7 +270,7 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
       runId = store.createRun({
         agent: opts.agent,
         trace: opts.trace,
-        traceHash: workload.traceHash,
+        traceHash,
         objective: opts.objective,
         target: typeof opts.target === 'number' ? opts.target : null,
         reward: opts.reward,
@@ -220,16 +282,16 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
       liveRuns.set(live, { store, runId });
     } else {
       const run = store.getRun(resumeId)!;
-      if (run.traceHash !== workload.traceHash) throw new InputError(`run ${resumeId}: the trace ${opts.trace} has changed since the run started`);
+      if (run.traceHash !== traceHash) throw new InputError(`run ${resumeId}: the trace ${opts.trace} has changed since the run started`);
       store.claimRun(resumeId); // refuses a run another live process is running
       runId = resumeId;
       liveRuns.set(live, { store, runId });
       stored = store.evaluations(runId);
-      simulations = stored.filter((e) => e.simulated).length;
+      simulations = stored.reduce((n, e) => n + simulationsOf(e), 0);
       earlierSeconds = run.wallSeconds ?? 0;
       alreadyDone = stored.length >= opts.budget;
       // Every stored result is known: replaying costs no simulation.
-      await evaluator.remember(stored.map((e) => [designToConfig(space, e.design), e.stats]));
+      await evaluator.remember(stored.map((e) => [designToConfig(space, e.design), e.traces ? e.traces.map((t) => t.stats) : [e.stats]]));
     }
     // Room for the run's last status, should the disk fill while it runs.
     store.reserveRoom();
@@ -294,10 +356,12 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
         reward,
         best: info.best,
         agentMs,
-        simulated: simulated[i],
+        simulated: simulated[i].some(Boolean),
+        ...(hasConstraints ? { feasible: info.feasible } : {}),
+        ...(isSuite ? { traces: info.traces.map((t, k) => ({ trace: names[k], weight: weights[k], ...t, simulated: simulated[i][k], stats: (info.traceStats ?? [info.stats])[k] })) } : {}),
       }));
       store.appendEvaluations(runId, records);
-      simulations += simulated.filter(Boolean).length;
+      simulations += records.reduce((n, r) => n + simulationsOf(r), 0);
       for (const r of records) hooks.onEvaluation?.(r, runId);
       done += n;
       const agentStats = a.stats();

@@ -19,6 +19,8 @@ const SummarySchema = z.object({
     z.object({
       trace: z.string(),
       objective: z.string(),
+      /** Written since suites: older summaries have none (the objective's own unit). */
+      unit: z.string().optional(),
       optimum: z.number().nullable(),
       target: z.number().nullable(),
       verdict: z.string(),
@@ -87,7 +89,7 @@ export class ComparisonWatch {
       simulations: s.simulations,
       report: existsSync(join(this.dir, 'report.html')),
       // zod keeps only the keys the schema names: the cells are in the protocol's shape, with their unit.
-      cells: s.cells.map((c) => ({ ...c, unit: objectiveUnit(c.objective) })),
+      cells: s.cells.map((c) => ({ ...c, unit: c.unit ?? objectiveUnit(c.objective) })),
     };
   }
 }

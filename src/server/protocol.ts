@@ -91,6 +91,10 @@ export type EvaluationEvent = {
   reward: number | null;
   best: number | null;
   simulated: boolean;
+  /** false: the design breaks a constraint (absent: it meets them all, or the run has none). */
+  feasible?: boolean;
+  /** A suite's: each trace's objective value and its ratio to the baseline design's, in suite order (absent for one trace). */
+  traces?: Array<{ trace: string; value: number | null; normalised: number | null; feasible: boolean }>;
 } & Record<EventField, number>;
 
 /** What the agent reported after `evaluations` evaluations. */

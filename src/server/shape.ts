@@ -6,6 +6,7 @@ import { mcConfigToJson } from '../../simulators/dram/mcconfig.js';
 import { EVENT_METRICS } from '../metrics.js';
 import { objectiveDirection, objectiveUnit } from '../objectives.js';
 import { runSpace } from '../space/builtin.js';
+import { runScoring } from '../store/scoring.js';
 import type { EvaluationRecord, RunRow } from '../store/store.js';
 import type { AgentStatsEvent, EvaluationEvent, RunInfo, SpaceInfo } from './protocol.js';
 
@@ -20,7 +21,7 @@ export function toRunInfo(r: RunRow): RunInfo {
     trace: r.trace,
     objective: r.objective,
     direction: objectiveDirection(r.objective),
-    unit: objectiveUnit(r.objective),
+    unit: objectiveUnit(r.objective, runScoring(r).aggregate),
     target: r.target,
     seed: r.seed,
     budget: r.budget,
@@ -53,6 +54,8 @@ export function toEvaluationEvent(e: EvaluationRecord): EvaluationEvent {
   } as EvaluationEvent;
   for (const [field, metric] of EVENT_METRICS) event[field] = finiteOr0(e.stats[metric]);
   event.simulated = e.simulated;
+  if (e.feasible === false) event.feasible = false;
+  if (e.traces) event.traces = e.traces.map((t) => ({ trace: t.trace, value: t.value === null ? null : finiteOrNull(t.value), normalised: t.normalised === null ? null : finiteOrNull(t.normalised), feasible: t.feasible }));
   return event;
 }
 
@@ -83,7 +86,7 @@ export function spaceInfoOf(run: Pick<RunRow, 'space' | 'options'>): SpaceInfo |
   return {
     name: space.name,
     parameters: space.parameters.map((p) => ({ name: p.name, subsystem: p.subsystem, values: [...p.values] })),
-    base: mcConfigToJson(space.base).mcconfig,
+    base: { ...mcConfigToJson(space.base).mcconfig, ...space.baseSystem },
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { InputError } from '../../common/errors.js';
 import type { AddressMapping } from '../../simulators/dram/address-mapping.js';
-import type { McConfig } from '../../simulators/dram/mcconfig.js';
+import { type McConfig, mcConfigKey } from '../../simulators/dram/mcconfig.js';
 import type { MemSpec } from '../../simulators/dram/memspec.js';
 import { buildAddressMapping, HASHED_FIELDS, type HashedField, type MappingRecipe, parseOrder, reorganise } from '../../simulators/dram/organisation.js';
 import { loadAddressMapping, loadMemSpec, MEMSPEC_PRESETS } from '../../simulators/dram/presets.js';
@@ -96,6 +96,12 @@ export function systemKey(system: SystemChoice | undefined): string {
   if (!system) return '';
   const keys = Object.keys(system).sort();
   return keys.length === 0 ? '' : keys.map((k) => `${k}=${system[k]}`).join(',');
+}
+
+/** A string that identifies an evaluation's behaviour: its effective mcconfig and its system choice. */
+export function configKey(config: EvalConfig): string {
+  const system = systemKey(config.system);
+  return system === '' ? mcConfigKey(config) : `${mcConfigKey(config)}|${system}`;
 }
 
 function hasAny(system: SystemChoice, keys: (k: string) => boolean): boolean {

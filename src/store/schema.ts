@@ -103,6 +103,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN error TEXT;
     `,
   },
+  {
+    version: 4,
+    description: 'feasibility and per-trace results of an evaluation',
+    sql: `
+      -- 1 or 0 when the run has constraints (does the design meet them on every trace?); NULL otherwise.
+      ALTER TABLE evaluations ADD COLUMN feasible INTEGER;
+      -- A suite's evaluation: each trace's value, normalised value, feasibility and SimStats, as a JSON
+      -- array in suite order (stats then holds the traces combined); NULL for a single trace.
+      ALTER TABLE evaluations ADD COLUMN traces TEXT;
+    `,
+  },
 ];
 
 /** The oldest schema a read-only connection can read (the columns added since read as NULL). */

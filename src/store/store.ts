@@ -86,6 +86,22 @@ export interface RunRow extends NewRun {
   readonly error: string | null;
 }
 
+/** One trace's part of a suite's evaluation. */
+export interface TraceEvaluation {
+  /** The trace, as the suite names it. */
+  readonly trace: string;
+  readonly weight: number;
+  /** The objective's metric on this trace, in its unit (null for `joint` and `pareto`). */
+  readonly value: number | null;
+  /** `value` over the baseline design's value on this trace. */
+  readonly normalised: number | null;
+  /** Whether this trace meets every constraint. */
+  readonly feasible: boolean;
+  /** false: the evaluator's cache answered. */
+  readonly simulated: boolean;
+  readonly stats: SimStats;
+}
+
 export interface EvaluationRecord {
   /** 0-based evaluation number within the run. */
   readonly index: number;
@@ -101,8 +117,17 @@ export interface EvaluationRecord {
   readonly best: number;
   /** Time the agent took to choose this design. */
   readonly agentMs: number;
-  /** false: the evaluator's cache answered. */
+  /** false: the evaluator's cache answered (a suite: for every trace). */
   readonly simulated: boolean;
+  /** false: it breaks a constraint (absent: the run has no constraints). */
+  readonly feasible?: boolean;
+  /** A suite's: each trace's part, in suite order; `stats` then combines them (evaluator/combine.ts). */
+  readonly traces?: readonly TraceEvaluation[];
+}
+
+/** The simulations an evaluation ran: a suite's, one per trace the memo did not answer. */
+export function simulationsOf(e: Pick<EvaluationRecord, 'simulated' | 'traces'>): number {
+  return e.traces ? e.traces.filter((t) => t.simulated).length : e.simulated ? 1 : 0;
 }
 
 export interface Checkpoint {
@@ -166,10 +191,21 @@ interface EvaluationDbRow {
   best: number | null;
   agent_ms: number;
   simulated: number;
+  /** NULL: no constraints; absent from stores before schema version 4. */
+  feasible: number | null;
+  traces: string | null;
 }
 
-const EVALUATION_COLUMNS = 'idx, design, config, stats, value, reward, best, agent_ms, simulated';
-const SELECT_EVALUATIONS = `SELECT ${EVALUATION_COLUMNS} FROM evaluations WHERE run_id = ? AND idx >= ? AND idx < ? ORDER BY idx`;
+const EVALUATION_COLUMNS = 'idx, design, config, stats, value, reward, best, agent_ms, simulated, feasible, traces';
+/** Columns added since schema version 2, read as NULL from an older store opened read-only. */
+const LATER_EVALUATION_COLUMNS = ['feasible', 'traces'];
+
+/** The evaluations query for the store's schema (columns it lacks read as NULL). */
+function selectEvaluations(db: Database.Database): string {
+  const have = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('evaluations')").all().map((c) => c.name));
+  const columns = EVALUATION_COLUMNS.split(', ').map((c) => (LATER_EVALUATION_COLUMNS.includes(c) && !have.has(c) ? `NULL AS ${c}` : c));
+  return `SELECT ${columns.join(', ')} FROM evaluations WHERE run_id = ? AND idx >= ? AND idx < ? ORDER BY idx`;
+}
 
 export class RunStore {
   /** Null while a read-only connection looks at an empty database (a 0-byte file): it reads as a store with no runs. */
@@ -422,7 +458,7 @@ export class RunStore {
   *iterateEvaluations(runId: number, from = 0, to = Infinity): Generator<EvaluationRecord, void, undefined> {
     if (!this.guard(() => this.reader())) return;
     // A statement of its own: a prepared statement cannot be iterated twice at once.
-    const statement = this.guard(() => this.db.prepare<[number, number, number], EvaluationDbRow>(SELECT_EVALUATIONS));
+    const statement = this.guard(() => this.db.prepare<[number, number, number], EvaluationDbRow>(selectEvaluations(this.db)));
     const rows = statement.iterate(runId, from, upperBound(to));
     try {
       for (;;) {
@@ -500,14 +536,18 @@ export class RunStore {
         best: toDb(e.best),
         agent_ms: e.agentMs,
         simulated: e.simulated ? 1 : 0,
+        feasible: e.feasible === undefined ? null : e.feasible ? 1 : 0,
+        traces: e.traces === undefined ? null : JSON.stringify(e.traces),
       });
-      if (e.simulated) simulations++;
-      // The evaluation that last changed the best is the one that reached it (whichever the direction).
+      simulations += simulationsOf(e);
+      next++;
+      // The evaluation that last changed the best is the one that reached it (whichever the direction);
+      // none has while no design meets the constraints (best NaN).
+      if (Number.isNaN(e.best)) continue;
       if (bestIndex === null || toDb(e.best) !== best) {
         best = toDb(e.best);
         bestIndex = e.index;
       }
-      next++;
     }
     w.updateCounters.run({ id: runId, evaluations: next, simulations, best_value: best, best_index: bestIndex, updated_at: timestamp() });
   }
@@ -531,7 +571,7 @@ function prepareStatements(db: Database.Database) {
   return {
     getRun: db.prepare<[number], RunDbRow>('SELECT * FROM runs WHERE id = ?'),
     counters: db.prepare<[number], RunCounters>('SELECT evaluations, simulations, best_value, best_index FROM runs WHERE id = ?'),
-    evaluations: db.prepare<[number, number, number], EvaluationDbRow>(SELECT_EVALUATIONS),
+    evaluations: db.prepare<[number, number, number], EvaluationDbRow>(selectEvaluations(db)),
     checkpoints: db.prepare<[number], Checkpoint>(
       `SELECT evaluations, state FROM checkpoints WHERE run_id = ? ORDER BY evaluations DESC LIMIT ${CHECKPOINTS_KEPT}`,
     ),
@@ -566,7 +606,7 @@ function prepareWrites(db: Database.Database) {
       WHERE id = @id`),
     insertEvaluation: db.prepare<Named>(`
       INSERT INTO evaluations (run_id, ${EVALUATION_COLUMNS})
-      VALUES (@run_id, @idx, @design, @config, @stats, @value, @reward, @best, @agent_ms, @simulated)`),
+      VALUES (@run_id, @idx, @design, @config, @stats, @value, @reward, @best, @agent_ms, @simulated, @feasible, @traces)`),
     upsertCheckpoint: db.prepare<Named>(`
       INSERT INTO checkpoints (run_id, evaluations, state, created_at) VALUES (@run_id, @evaluations, @state, @created_at)
       ON CONFLICT (run_id, evaluations) DO UPDATE SET state = excluded.state, created_at = excluded.created_at`),
@@ -707,5 +747,7 @@ function toEvaluation(r: EvaluationDbRow): EvaluationRecord {
     best: fromDb(r.best),
     agentMs: r.agent_ms,
     simulated: r.simulated === 1,
+    ...(r.feasible !== null ? { feasible: r.feasible === 1 } : {}),
+    ...(r.traces !== null ? { traces: JSON.parse(r.traces) as TraceEvaluation[] } : {}),
   };
 }

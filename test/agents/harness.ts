@@ -1,8 +1,9 @@
 /**
- * What the agent suites share: a small space with a known optimum on builtin:cloud-2, and a search
- * loop that drives an agent there and records every design and value.
+ * What the agent suites share: a small space with a known optimum on builtin:cloud-2, a search
+ * loop that drives an agent there and records every design and value, and a loop that drives an
+ * agent against a synthetic reward, without the simulator.
  */
-import { createAgent, type AgentName } from '../../agents/index.js';
+import { type Agent, createAgent, type AgentName, type SearchProblem } from '../../agents/index.js';
 import { DramEnv } from '../../src/env/dram-env.js';
 import { type Evaluator, inProcessEvaluator, loadWorkload, MapMemo } from '../../src/evaluator/index.js';
 import { problemOf } from '../../src/search/runner.js';
@@ -62,3 +63,27 @@ export async function run(agentName: AgentName, seed: number, budget: number, hy
   return { values, designs, best: env.objective.best };
 }
 
+
+/**
+ * A reward for a design without simulating it: each parameter scored by its distance to a target
+ * value of its own (and a ripple, so the landscape is not one smooth bowl). Deterministic, cheap,
+ * with a single best design: for driving agents through hundreds of asks and tells.
+ */
+export function syntheticReward(design: readonly number[], nvec: readonly number[]): number {
+  let r = 0;
+  design.forEach((v, i) => (r -= Math.abs(v - ((i * 7919) % nvec[i])) / nvec[i] + 0.1 * Math.sin(v * (i + 1))));
+  return r;
+}
+
+/** Asks and tells `agent` until it has proposed `budget` designs, rewarded by `syntheticReward`; returns them. */
+export async function driveSynthetic(agent: Agent, problem: SearchProblem, budget: number): Promise<number[][]> {
+  const observation = new Float64Array(problem.observationSize).fill(0.5);
+  agent.begin(observation);
+  const designs: number[][] = [];
+  while (designs.length < budget) {
+    const ds = agent.ask(Math.min(agent.batchSize, budget - designs.length));
+    await agent.tell(ds.map((design) => ({ design, reward: syntheticReward(design, problem.nvec), observation, done: true })));
+    designs.push(...ds);
+  }
+  return designs;
+}

@@ -19,7 +19,9 @@ import { InputError } from '../../common/errors.js';
 import { generateTrace } from '../../traces/generators.js';
 import { writeStl } from '../../traces/stl.js';
 import { type Evaluator, inProcessEvaluator, loadWorkload, MapMemo, type Workload } from '../../src/evaluator/index.js';
-import { queueEvaluator, type QueueEvaluatorOptions } from '../../src/evaluator/queue.js';
+import { openQueueBackend, queueEvaluator, type QueueEvaluatorOptions } from '../../src/evaluator/queue.js';
+import { inProcessBackend } from '../../src/evaluator/evaluator.js';
+import { type SuiteEvaluator, suiteEvaluator } from '../../src/evaluator/suite.js';
 import { RedisMemo } from '../../src/evaluator/redis-memo.js';
 import { parseRedisUrl } from '../../src/queue/connection.js';
 import { loadSpace } from '../../src/space/builtin.js';
@@ -202,6 +204,33 @@ describe('queue evaluator', () => {
     expect(b).toEqual(a);
     expect(b).toEqual(await local.evaluate(configs));
     expect(second.counters()).toEqual({ evaluations: 40, simulations: 0, cacheHits: 40 });
+  });
+
+  it('a suite over the queue: each design on every trace, the in-process numbers, a trace two suites share simulated once', async () => {
+    const others = ['gen:gups:requests=600', 'gen:pointer-chase:requests=300:chains=4'].map((trace) => loadWorkload({ trace }));
+    const suite = [workload, ...others];
+    const names = ['mixed', 'gups', 'chase'];
+    const configs = randomConfigs(8, 7);
+    const inProcessSuite = suiteEvaluator(suite, [1, 2, 1], names, { backend: inProcessBackend, close: async () => {} });
+    const expected = await inProcessSuite.evaluate(configs);
+    const opened: SuiteEvaluator[] = [];
+    try {
+      const memo = new MapMemo();
+      const viaQueue = suiteEvaluator(suite, [1, 2, 1], names, await openQueueBackend(redis.url, { memo }));
+      opened.push(viaQueue);
+      expect(await viaQueue.evaluate(configs)).toEqual(expected);
+      expect(viaQueue.counters().simulations).toBe(memo.size);
+      // Another suite holding one of these traces, on the same memo: only its new trace is simulated.
+      const fresh = loadWorkload({ trace: 'gen:stencil:requests=500' });
+      const other = suiteEvaluator([others[0], fresh], [1, 1], ['gups', 'stencil'], await openQueueBackend(redis.url, { memo }));
+      opened.push(other);
+      const both = await other.evaluate(configs);
+      expect(both.map((r) => r.traces[0])).toEqual(expected.map((r) => r.traces[1]));
+      expect(other.lastSimulated().every(([gups]) => !gups)).toBe(true);
+      expect(other.counters().cacheHits).toBe(configs.length);
+    } finally {
+      for (const e of opened) await e.close();
+    }
   });
 
   it('ignores results for jobs already collected: late events and jobs completed a second time', async () => {

@@ -172,6 +172,9 @@ describe('marl-dse compare', () => {
     const state = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
     expect(state.spec.queue).toBeNull();
     delete state.spec.queue;
+    // …nor, before suites and constraints, these.
+    expect(state.spec).toMatchObject({ suites: [], aggregate: 'geomean', constraints: [] });
+    for (const key of ['suites', 'aggregate', 'constraints']) delete state.spec[key];
     writeFileSync(join(out, 'compare.json'), JSON.stringify(state));
     const r = cli('compare', '--resume', out, '--json');
     expect(r.code).toBe(0);
@@ -231,6 +234,36 @@ describe('marl-dse compare', () => {
     }
   });
 
+  it('a suite is one more workload of the matrix: its values are ratios to the baseline, only feasible designs count', () => {
+    const suite = join(dir, 'two.json');
+    writeFileSync(suite, JSON.stringify({ name: 'two', traces: ['gen:gups:requests=600', { trace: 'gen:stencil:requests=600', weight: 2 }] }));
+    const out = join(dir, 'suites');
+    const r = cli('compare', '--agents', 'random', '--traces', 'gen:gups:requests=600', '--suite', suite, '--objectives', 'latency', '--seeds', '2', '--budget', '8',
+      '--constraint', 'power<=1.5x', '--out', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const cells = JSON.parse(r.stdout).cells as Array<{ trace: string; unit: string }>;
+    expect(cells.map((c) => [c.trace, c.unit])).toEqual([['gen:gups:requests=600', 'ns'], [suite, '× baseline']]);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const store = RunStore.open(join(out, 'runs.sqlite'), { readonly: true });
+    let infeasible = 0;
+    try {
+      for (const run of store.listRuns()) {
+        const evals = store.evaluations(run.id);
+        infeasible += evals.filter((e) => e.feasible === false).length;
+        const best = Math.min(...evals.filter((e) => e.feasible).map((e) => e.value));
+        const scored = summary.runs.find((s: { runId: number }) => s.runId === run.id);
+        expect(scored.bestValue ?? Infinity).toBe(best);
+        expect(run.trace).toBe(scored.trace === suite ? 'two' : 'gen:gups:requests=600');
+        if (scored.trace === suite) expect(evals[0].traces!.map((t) => t.weight)).toEqual([1, 2]);
+      }
+    } finally {
+      store.close();
+    }
+    expect(infeasible).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Every run keeps <code>power&lt;=1.5x</code> on every trace');
+  });
+
   it('refused before its first run, leaves nothing that would block the corrected command', () => {
     const folder = join(dir, 'refused');
     const r = cli('compare', '--agents', 'random', '--traces', 'builtin:stream', '--objectives', 'power', '--seeds', '1', '--budget', '2', '--reward', 'archgym', '--out', folder);
@@ -255,6 +288,11 @@ describe('marl-dse compare', () => {
     ['an empty list', ['--agents', ',', '--traces', 'builtin:stream', '--out', join(dir, 'y')], /^marl-dse: --agents: empty list/],
     ['an unwritable folder', ['--agents', 'marl', '--traces', 'builtin:stream', '--out', join(dir, 'locked', 'sub')], /^marl-dse: .*locked\/sub: cannot write the comparison here \(ENOTDIR\)/],
     ['a missing trace', ['--agents', 'marl', '--traces', join(dir, 'none.stl'), '--out', join(dir, 'z')], /^marl-dse: .*none\.stl: cannot open trace/],
+    ['--aggregate without a suite', ['--agents', 'marl', '--traces', 'builtin:stream', '--aggregate', 'worst', '--out', join(dir, 'ag')], /^marl-dse: --aggregate: only for a suite \(--suite\)$/m],
+    ['an unknown suite', ['--agents', 'marl', '--suite', 'suite:nope', '--out', join(dir, 'us')], /^marl-dse: suite suite:nope: unknown built-in suite/],
+    ['pareto on a suite', ['--agents', 'marl', '--suite', 'suite:cloud', '--objectives', 'pareto', '--out', join(dir, 'ps')], /^marl-dse: objective pareto: not defined for a suite/],
+    ['a malformed constraint', ['--agents', 'marl', '--traces', 'builtin:stream', '--constraint', 'power=1x', '--out', join(dir, 'mc')], /^marl-dse: --constraint "power=1x": expected METRIC<=LIMIT/],
+    ['no workload', ['--agents', 'marl', '--out', join(dir, 'nw')], /^marl-dse: --traces or --suite: required/],
     ['an existing comparison', ['--agents', 'marl', '--traces', 'builtin:stream', '--out', join(dir, 'small')], /^marl-dse: .*small: already holds a comparison; continue it with --resume/],
   ];
   for (const [what, args, message] of cases) {

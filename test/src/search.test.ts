@@ -38,7 +38,10 @@ describe('marl-dse search', () => {
     expect(lines).toHaveLength(1);
     const s = JSON.parse(lines[0]);
     expect(Object.keys(s).sort()).toEqual(
-      ['runId', 'agent', 'trace', 'objective', 'target', 'seed', 'budget', 'evaluations', 'simulations', 'bestValue', 'bestConfig', 'bestStats', 'evaluationsToTarget', 'wallSeconds', 'front'].sort(),
+      [
+        'runId', 'agent', 'trace', 'objective', 'aggregate', 'constraints', 'target', 'seed', 'budget', 'evaluations', 'simulations', 'bestValue', 'bestConfig',
+        'bestDevice', 'bestStats', 'bestTraces', 'feasibleEvaluations', 'evaluationsToTarget', 'wallSeconds', 'front',
+      ].sort(),
     );
     expect(s.evaluations).toBe(96);
     expect(s.simulations).toBeGreaterThan(10);
@@ -305,8 +308,9 @@ describe('search --objective pareto: the front', () => {
 
 describe('printSummary', () => {
   const summary: SearchSummary = {
-    runId: 1, agent: 'random', trace: 'builtin:cloud-1', objective: 'latency', target: 60000, seed: 1, budget: 10, evaluations: 10,
-    simulations: 9, bestValue: 61617.5, bestConfig: null, bestStats: null, evaluationsToTarget: null, wallSeconds: 1.25, front: null, status: 'finished',
+    runId: 1, agent: 'random', trace: 'builtin:cloud-1', objective: 'latency', aggregate: null, constraints: [], target: 60000, seed: 1, budget: 10, evaluations: 10,
+    simulations: 9, bestValue: 61617.5, bestConfig: null, bestDevice: null, bestStats: null, bestTraces: null, feasibleEvaluations: 10, evaluationsToTarget: null,
+    wallSeconds: 1.25, front: null, status: 'finished',
   };
 
   it('gives the best value and the target their objective\'s unit', () => {

@@ -7,7 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatNumber } from '../../common/format.js';
 import { inProcessEvaluator, loadWorkload } from '../../src/evaluator/index.js';
 import { parseSpace } from '../../src/space/space.js';
-import { sweep, sweepBest } from '../../src/sweep.js';
+import { sweep, sweepBest, SWEEP_METRICS } from '../../src/sweep.js';
+import { designToConfig } from '../../src/space/space.js';
+import { validDesignAt } from '../../src/space/masks.js';
+import { simulate } from '../../simulators/dram/simulate.js';
+import { combineStats } from '../../src/evaluator/combine.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'marl-dse-sweep-'));
@@ -176,5 +180,35 @@ describe('space and sweep commands: bad input', () => {
   }
   it('leaves no output file behind for bad input', () => {
     expect(existsSync(join(dir, 'x.csv'))).toBe(false);
+  });
+});
+
+describe('sweep of a suite', () => {
+  it('each design on every trace: the traces back to back, then each trace\'s own figures; the same command resumes', () => {
+    const out = join(dir, 'suite', 'small.csv');
+    const traces = ['gen:gups:requests=400', 'gen:stencil:requests=400'];
+    const args = ['sweep', '--trace', traces[0], '--trace', traces[1], '--space', spaceFile, '--workers', '2', '--out', out, '--json'];
+    const r = cli(...args);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ trace: traces.join('+'), designs: 32, completed: 32 });
+    const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\n');
+    const names = header.split(',');
+    const metrics = SWEEP_METRICS.length;
+    expect(names.slice(6)).toEqual([...SWEEP_METRICS, ...SWEEP_METRICS.map((m) => `t1.${m}`), ...SWEEP_METRICS.map((m) => `t2.${m}`)]);
+    expect(JSON.parse(readFileSync(`${out}.meta.json`, 'utf8'))).toMatchObject({ traces, weights: [1, 1] });
+    const workloads = traces.map((trace) => loadWorkload({ trace }));
+    for (const k of [0, 13, 31]) {
+      const cells = rows[k].split(',');
+      const config = designToConfig(space, validDesignAt(space, k));
+      const own = workloads.map((w) => simulate(w.trace, w.memspec, w.mapping, config, { clkMhz: w.clkMhz }));
+      const expected = [combineStats(own), ...own].flatMap((s) => SWEEP_METRICS.map((m) => String(s[m])));
+      expect(cells.slice(6)).toEqual(expected);
+      expect(cells.slice(6 + metrics, 6 + 2 * metrics)).toEqual(SWEEP_METRICS.map((m) => String(own[0][m])));
+    }
+    // Finished: the same command adds nothing.
+    const again = JSON.parse(cli(...args).stdout);
+    expect(again).toMatchObject({ resumedFrom: 32, simulations: 0 });
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(33);
   });
 });

@@ -59,6 +59,39 @@ describe('.stl reader', () => {
     });
   }
 
+  it('reads line ends split across its 1 MiB read blocks, and a last line without one', () => {
+    // A CRLF whose CR is a block's last byte, a lone CR there, then a last line with no line end
+    // (after a block, so the buffer past it holds older bytes).
+    for (const eol of ['\r\n', '\r']) {
+      const line = (i: number): string => `${i}:\tread\t0x${(i * 64).toString(16).padStart(12, 'f')}`;
+      const crAt = 2 ** 20 - 1;
+      let text = '';
+      let n = 0;
+      while (text.length + 200 < crAt) text += line(n++) + '\n';
+      const last = line(n++);
+      // A comment pads the block so that the line end after `last` starts at its last byte.
+      text += '#'.padEnd(crAt - text.length - last.length - 1, ' ') + '\n' + last;
+      expect(text.length).toBe(crAt);
+      text += eol;
+      for (let k = 0; k < 3000; k++) text += line(n++) + '\n';
+      text += `${n}:\tread\t0x4`;
+      const t = readStl(file('blocks.stl', text));
+      expect(t.length).toBe(n + 1);
+      expect(t.address[n]).toBe(4);
+      expect(t.cycle[n]).toBe(n);
+      for (let i = 0; i < n; i += 997) expect(t.address[i]).toBe(parseInt(line(i).split('0x')[1], 16));
+    }
+  });
+
+  it('reads lines written otherwise than DRAMSys writes them the same way (one pass for the usual form, the general parser for the rest)', () => {
+    const usual = readStl(file('usual.stl', '0:\tread\t0x40\n1:\twrite\t0x80\n2:\tread\t0x1fffffffffffff\n'));
+    const other = readStl(file('other.stl', ' 0: READ 0x0000000000000040\n1:\t(64)\twrite\t80\t0x00\n2:  read\t0x1FFFFFFFFFFFFF # note\n'));
+    expect(other).toEqual({ ...usual, name: other.name });
+    expect(Array.from(usual.address)).toEqual([0x40, 0x80, 2 ** 53 - 1]);
+    expect(() => readStl(file('big.stl', '0:\tread\t0x20000000000000\n'))).toThrow(/big\.stl:1: address beyond 2\^53/);
+    expect(() => readStl(file('cycle.stl', '12345678901234567:\tread\t0x0\n'))).toThrow(/cycle\.stl:1: cycle too large/);
+  });
+
   it('reports a missing file in one line', () => {
     expect(() => new StlFileSource(join(dir, 'nope.stl'))).toThrow(/nope\.stl: cannot open trace \(ENOENT\)/);
   });

@@ -4,6 +4,8 @@ import {
   agentSeries,
   appendEvaluations,
   axesOf,
+  axesStorageKey,
+  axisGroups,
   bestDesign,
   bestRange,
   bestSteps,
@@ -18,9 +20,12 @@ import {
   mcconfigOf,
   MISSING,
   paretoFront,
+  parseAxesChoice,
   parseTrialFilter,
   runFromSnapshot,
+  shortName,
   thin,
+  tickLabel,
 } from '../../web/data.js';
 import { paretoFront as objectivesFront } from '../../src/objectives.js';
 import { parseClientMessage, PROTOCOL_VERSION, type EvaluationEvent, type RunInfo } from '../../src/server/protocol.js';
@@ -168,6 +173,62 @@ describe('web/data.js', () => {
   it("groupedAxes puts each subsystem's parameters together, in the order the subsystems first appear", () => {
     const a = (name: string, subsystem: string) => ({ name, subsystem, values: [0] });
     expect(groupedAxes([a('P', 'page'), a('S', 'scheduling'), a('R', 'refresh'), a('B', 'scheduling'), a('M', 'refresh')]).map((x) => x.name)).toEqual(['P', 'S', 'B', 'R', 'M']);
+  });
+
+  it('axisGroups makes a group of any subsystem, new ones included, each in its own colour; no subsystem is a grey group', () => {
+    const a = (name: string, subsystem: string | null) => ({ name, subsystem, values: [0] });
+    const groups = axisGroups([a('Ranks', 'organisation'), a('Scheduler', 'scheduling'), a('BankXor', 'address-mapping'), a('Channels', 'organisation'), a('X', 'not-yet-named'), a('Y', null)]);
+    expect(groups.map((g) => [g.subsystem, g.axes.map((x) => x.name)])).toEqual([
+      ['organisation', ['Ranks', 'Channels']],
+      ['scheduling', ['Scheduler']],
+      ['address-mapping', ['BankXor']],
+      ['not-yet-named', ['X']],
+      [null, ['Y']],
+    ]);
+    const colors = groups.map((g) => g.color);
+    expect(new Set(colors).size).toBe(colors.length);
+    for (const c of colors) expect(c).toMatch(/^#[0-9a-f]{6}$/);
+    // The same space, the same colours.
+    expect(axisGroups([a('Ranks', 'organisation'), a('Scheduler', 'scheduling')]).map((g) => g.color)).toEqual(colors.slice(0, 2));
+  });
+
+  it('shortName cuts words from the left and keeps the last, so names that differ at the end stay apart', () => {
+    expect(shortName('Scheduler', 18)).toBe('Scheduler');
+    expect(shortName('MaxActiveTransactions', 18)).toBe('MaxActTransactions');
+    expect(shortName('RequestBufferSizeRead', 16)).toBe('ReqBufSizeRead');
+    expect(shortName('RequestBufferSizeWrite', 16)).toBe('ReqBufSizeWrite');
+    expect(shortName('address-mapping', 8)).toBe('add-map…');
+    expect(shortName('address-mapping', 12)).toBe('add-mapping');
+    expect(shortName('DDR4', 3)).toBe('DD…');
+    for (const n of ['RefreshMaxPostponed', 'PowerDownTimeout', 'ChannelInterleaveGranularity']) for (let k = 2; k < 20; k++) expect(shortName(n, k).length).toBeLessThanOrEqual(k);
+  });
+
+  it('tickLabel fits a value in the room between crowded axes: numbers in SI form, names shortened, nothing under four characters', () => {
+    expect(tickLabel(32768, 10)).toBe('32768');
+    expect(tickLabel(32768, 5)).toBe('32768');
+    expect(tickLabel(32768, 4)).toBe('33k');
+    expect(tickLabel(15360, 4)).toBe('15k');
+    expect(tickLabel(327680, 4)).toBe('328k');
+    expect(tickLabel(1536, 3)).toBe('');
+    expect(tickLabel(32768, 3)).toBe('');
+    expect(tickLabel(1048576, 4)).toBe('1M');
+    expect(tickLabel('ClosedAdaptive', 6)).toBe('CloAd…');
+    expect(tickLabel('Open', 4)).toBe('Open');
+    expect(tickLabel('ClosedAdaptive', 3)).toBe('');
+    expect(tickLabel(8, 1)).toBe('8');
+  });
+
+  it('a stored choice of axes is kept per set of parameter names and read back defensively', () => {
+    const a = (name: string, values: number[] = [0]) => ({ name, subsystem: 'page', values });
+    const space = [a('PagePolicy'), a('Scheduler'), a('Arbiter')];
+    expect(axesStorageKey(space)).toMatch(/^marl-dse:axes:[0-9a-f]{8}$/);
+    // Other values, the same parameters: the same key; other parameters: another key.
+    expect(axesStorageKey([a('PagePolicy', [1, 2]), a('Scheduler'), a('Arbiter')])).toBe(axesStorageKey(space));
+    expect(axesStorageKey([a('Arbiter'), a('PagePolicy'), a('Scheduler')])).toBe(axesStorageKey(space));
+    expect(axesStorageKey([a('PagePolicy'), a('Scheduler')])).not.toBe(axesStorageKey(space));
+    expect(parseAxesChoice('["Arbiter","Gone","PagePolicy"]', space)).toEqual(new Set(['PagePolicy', 'Arbiter']));
+    expect(parseAxesChoice('[]', space)).toEqual(new Set());
+    for (const bad of [null, '', '{', '{"a":1}', '[1,2]', 'null']) expect(parseAxesChoice(bad, space)).toBeNull();
   });
 
   it('a run state follows evaluations: best, best design, front; repeats skipped, gaps reported', () => {

@@ -9,16 +9,14 @@
  * screenshots of the page and of each view in test-artifacts/.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardServer, startServer } from '../../src/server/server.js';
 import { type EvaluationRecord, RunStore } from '../../src/store/store.js';
-import { CLI, evaluation, newRun, ROOT, type SearchChild, sleep, spawnSearch, tempDir, waitForText } from './fixtures.js';
+import { CHROMIUM, CLI, evaluation, launchChromium, newRun, ROOT, type SearchChild, skipBrowser, sleep, spawnSearch, tempDir, waitForText } from './fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const BUDGET = 1000;
 
@@ -172,39 +170,24 @@ function probe(page: Page): Promise<PageProbe> {
 const dir = tempDir('e2e');
 const db = join(dir, 'runs.sqlite');
 let context: BrowserContext;
-let profile: string;
+let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let search: SearchChild | null = null;
 let restarted: DashboardServer | null = null;
 
-const hasChromium = existsSync(CHROMIUM);
-// CI installs Chromium (.ci/run); a machine without it must say so rather than pass silently.
-const skipBrowser = process.env.MARL_DSE_SKIP_BROWSER === '1';
-
 beforeAll(async () => {
   if (skipBrowser) return;
-  if (!hasChromium) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package, or set MARL_DSE_SKIP_BROWSER=1`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  profile = mkdtempSync(join(tmpdir(), 'marl-dse-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    timeout: 60_000,
-    // The tests' own probes (waitForFunction on a string) are evaluated in the page, which the
-    // server's Content-Security-Policy forbids; the page itself runs under it unchanged.
-    bypassCSP: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium({ bypassCSP: true });
+  context = browser.context;
 }, 90_000);
 
 afterAll(async () => {
   search?.kill('SIGKILL');
   await restarted?.close();
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
-describe.skipIf(skipBrowser)('dashboard in a browser (Chromium at /usr/bin/chromium)', () => {
+describe.skipIf(skipBrowser)(`dashboard in a browser (Chromium at ${CHROMIUM})`, () => {
   it('fills live from search --serve, survives a server restart, and applies every update of a fast writer (rate measured)', async () => {
     const t0 = Date.now();
     search = spawnSearch(['--agent', 'marl', '--trace', 'builtin:cloud-1', '--objective', 'latency', '--budget', String(BUDGET), '--seed', '1', '--db', db, '--serve', '--port', '0']);

@@ -1,8 +1,10 @@
 /** Stores, searches and WebSocket clients for the dashboard tests: real sockets, real stores. */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { type BrowserContext, chromium } from 'playwright-core';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../src/server/protocol.js';
 import type { EvaluationRecord } from '../../src/store/store.js';
@@ -15,6 +17,35 @@ export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 
 export function requireBuild(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -p .)`);
+}
+
+export const CHROMIUM = '/usr/bin/chromium';
+/** MARL_DSE_SKIP_BROWSER=1 skips the browser tests; without it, a machine with no Chromium fails them rather than pass silently (CI installs it: .ci/run). */
+export const skipBrowser = process.env.MARL_DSE_SKIP_BROWSER === '1';
+
+/**
+ * Debian's Chromium, headless, with a fresh profile (removed by `close`). `bypassCSP`: the tests'
+ * own probes (waitForFunction on a string, modules imported by hand) run in the page, which the
+ * server's Content-Security-Policy forbids; the page itself runs under it unchanged.
+ */
+export async function launchChromium(options: { bypassCSP?: boolean } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package, or set MARL_DSE_SKIP_BROWSER=1`);
+  const profile = mkdtempSync(join(tmpdir(), 'marl-dse-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    timeout: 60_000,
+    bypassCSP: options.bypassCSP ?? false,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

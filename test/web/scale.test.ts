@@ -10,23 +10,20 @@
  * same size at 30,000 and 100,000, and the parameters the synthetic metrics depend on found most
  * important.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DashboardServer, startServer } from '../../src/server/server.js';
 import { loadSpace } from '../../src/space/builtin.js';
 import { groupedAxes } from '../../web/data.js';
 import { RunStore } from '../../src/store/store.js';
 import { STATS } from '../src/store/fixtures.js';
-import { newRun, ROOT, tempDir } from './fixtures.js';
+import { launchChromium, newRun, ROOT, skipBrowser, tempDir } from './fixtures.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const RUNS = 20;
 const SIZES = [1500, 5000] as const;
-const skipBrowser = process.env.MARL_DSE_SKIP_BROWSER === '1';
 
 const space = loadSpace('reference');
 const param = (name: string): number => space.parameters.findIndex((p) => p.name === name);
@@ -103,32 +100,24 @@ function writeRuns(store: RunStore, n: number, seed: number): RunData[] {
 const dir = tempDir('scale');
 const db = join(dir, 'runs.sqlite');
 let context: BrowserContext;
-let profile: string;
+let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let server: DashboardServer;
 const runsBySize = new Map<number, RunData[]>();
 
 beforeAll(async () => {
   if (skipBrowser) return;
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package, or set MARL_DSE_SKIP_BROWSER=1`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const store = RunStore.open(db);
   SIZES.forEach((n, k) => runsBySize.set(n, writeRuns(store, n, k + 1)));
   store.close();
   server = await startServer({ db, port: 0 });
-  profile = mkdtempSync(join(tmpdir(), 'marl-dse-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    timeout: 60_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
+  context = browser.context;
 }, 180_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 type Dashboard = {

@@ -44,13 +44,19 @@ export function canvasLayer(container, f) {
   const canvas = document.createElement('canvas');
   canvas.className = 'marks';
   container.insertBefore(canvas, container.firstChild);
-  const ratio = window.devicePixelRatio || 1;
-  canvas.width = Math.round(f.width * ratio);
-  canvas.height = Math.round(f.height * ratio);
-  Object.assign(canvas.style, { left: `${f.margin.left}px`, top: `${f.margin.top}px`, width: `${f.width}px`, height: `${f.height}px` });
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  return { canvas, ctx, clear: () => ctx.clearRect(0, 0, f.width, f.height) };
+  let size = { width: 0, height: 0 };
+  /** Sizes (and clears) the canvas for a plot area of another size or place. @param {Pick<Frame, 'width' | 'height' | 'margin'>} to */
+  function resize(to) {
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(to.width * ratio);
+    canvas.height = Math.round(to.height * ratio);
+    Object.assign(canvas.style, { left: `${to.margin.left}px`, top: `${to.margin.top}px`, width: `${to.width}px`, height: `${to.height}px` });
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    size = { width: to.width, height: to.height };
+  }
+  resize(f);
+  return { canvas, ctx, clear: () => ctx.clearRect(0, 0, size.width, size.height), resize };
 }
 
 /** The page's one tooltip element. */

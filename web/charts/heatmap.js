@@ -1,9 +1,10 @@
 // Each agent's (parameter's) action distribution over time, from the agent's reports: one band per
 // parameter, one labelled row per value, one column per report; darker is more probable (the legend
-// gives the scale). Drawn on a canvas: new reports paint new columns only; the whole map is
-// repainted when the run or its size changes.
+// gives the scale). The bands are grouped by subsystem under a heading in the subsystem's colour.
+// Drawn on a canvas: new reports paint new columns only; the whole map is repainted when the run or
+// its size changes.
 import d3 from '../d3.js';
-import { formatValue } from '../data.js';
+import { axisGroups, formatValue } from '../data.js';
 import { escapeHtml, tooltip } from './frame.js';
 
 /** @typedef {import('../data.js').RunState} RunState */
@@ -15,6 +16,10 @@ const RIGHT = 12;
 const GAP = 6;
 const TOP = 4;
 const AXIS = 24;
+/** A subsystem's heading. */
+const HEADING = 18;
+/** The subsystem's colour beside its bands. */
+const STRIP = 4;
 
 /** @param {HTMLElement} container */
 export function heatmapChart(container) {
@@ -28,7 +33,10 @@ export function heatmapChart(container) {
   const color = d3.scaleSequentialSqrt(d3.interpolateYlGnBu).domain([0, 1]);
   drawLegend(legend, color);
   const x = d3.scaleLinear().range([LEFT, width - RIGHT]);
-  /** @type {{ key: string, drawn: number, cell: number, bands: Array<{ name: string, values: Array<string | number>, top: number }>, height: number } | null} */
+  /**
+   * Each band: a parameter (`p`, its index in the run's axes and the agent's distributions), at `top`.
+   * @type {{ key: string, drawn: number, cell: number, headings: Array<{ name: string, color: string, top: number }>, bands: Array<{ name: string, p: number, color: string, values: Array<string | number>, top: number }>, height: number } | null}
+   */
   let layout = null;
   /** @type {RunState | null} */
   let shown = null;
@@ -38,13 +46,23 @@ export function heatmapChart(container) {
     const params = run.axes;
     const rows = params.reduce((n, p) => n + p.values.length, 0);
     const cell = Math.max(MIN_CELL, Math.min(14, Math.floor(420 / Math.max(1, rows))));
+    const groups = axisGroups(params);
     let top = TOP;
-    const bands = params.map((p) => {
-      const band = { name: p.name, values: p.values, top };
-      top += p.values.length * cell + GAP;
-      return band;
-    });
-    return { key: `${run.info.id}:${run.epoch}:${params.map((p) => p.values.length).join()}`, drawn: 0, cell, bands, height: top + AXIS };
+    /** @type {NonNullable<typeof layout>['headings']} */
+    const headings = [];
+    /** @type {NonNullable<typeof layout>['bands']} */
+    const bands = [];
+    for (const g of groups) {
+      if (groups.length > 1) {
+        headings.push({ name: g.subsystem ?? 'parameters', color: g.color, top });
+        top += HEADING;
+      }
+      for (const a of g.axes) {
+        bands.push({ name: a.name, p: params.indexOf(a), color: g.color, values: a.values, top });
+        top += a.values.length * cell + GAP;
+      }
+    }
+    return { key: `${run.info.id}:${run.epoch}:${params.map((p) => p.values.length).join()}`, drawn: 0, cell, headings, bands, height: top + AXIS };
   }
 
   function paintFrame() {
@@ -59,11 +77,21 @@ export function heatmapChart(container) {
     ctx.font = '11px system-ui, sans-serif';
     ctx.textBaseline = 'middle';
     ctx.fillStyle = '#333';
+    for (const h of layout.headings) {
+      ctx.fillStyle = h.color;
+      ctx.fillRect(0, h.top + 2, width - RIGHT, HEADING - 6);
+      ctx.textAlign = 'left';
+      ctx.fillStyle = '#1d2330';
+      ctx.font = '600 11px system-ui, sans-serif';
+      ctx.fillText(h.name, 6, h.top + HEADING / 2 - 1);
+    }
     for (const b of layout.bands) {
+      ctx.fillStyle = b.color;
+      ctx.fillRect(0, b.top, STRIP, b.values.length * layout.cell);
       ctx.textAlign = 'left';
       ctx.fillStyle = '#333';
       ctx.font = '600 11px system-ui, sans-serif';
-      ctx.fillText(b.name, 2, b.top + (b.values.length * layout.cell) / 2);
+      ctx.fillText(b.name, STRIP + 4, b.top + (b.values.length * layout.cell) / 2);
       // Every value, value 0 at the bottom of its band like the parallel coordinates' axes.
       ctx.textAlign = 'right';
       ctx.fillStyle = '#666';
@@ -93,8 +121,8 @@ export function heatmapChart(container) {
       if (!dist) continue;
       const x0 = x(s === 0 ? 0 : stats[s - 1].evaluations);
       const x1 = Math.max(x0 + 1, x(stats[s].evaluations));
-      lay.bands.forEach((b, p) => {
-        const probs = dist[p] ?? [];
+      lay.bands.forEach((b) => {
+        const probs = dist[b.p] ?? [];
         for (let v = 0; v < b.values.length; v++) {
           ctx.fillStyle = color(probs[v] ?? 0);
           // Value 0 at the bottom of its band, like the parallel coordinates' axes.
@@ -149,7 +177,7 @@ export function heatmapChart(container) {
     const v = b.values.length - 1 - Math.floor((my - b.top) / lay.cell);
     const evals = x.invert(mx);
     const s = shown.agentStats.find((r) => r.evaluations >= evals) ?? shown.agentStats[shown.agentStats.length - 1];
-    const p = s?.distributions?.[band]?.[v];
+    const p = s?.distributions?.[b.p]?.[v];
     tip.show(event, `<b>${escapeHtml(b.name)} = ${escapeHtml(String(b.values[v]))}</b><br>p = ${formatValue(p ?? null)} after ${formatValue(s?.evaluations)} evaluations`);
   });
   canvas?.addEventListener('mouseleave', () => tip.hide());

@@ -1,8 +1,9 @@
 // Parameter importance per metric of the selected runs' objectives: one column of bars per metric,
 // each parameter's share of what the forest explains (importance.js), most important first, with
-// the forest's out-of-bag R² (how much of the metric the parameters explain at all).
+// the forest's out-of-bag R² (how much of the metric the parameters explain at all). Each bar is in
+// its subsystem's colour (as in the parallel coordinates), named in a legend.
 import d3 from '../d3.js';
-import { formatValue } from '../data.js';
+import { axisGroups, formatValue } from '../data.js';
 
 /**
  * @typedef {object} MetricImportance
@@ -21,17 +22,33 @@ const LEFT = 170;
 /** @param {HTMLElement} container */
 export function importanceChart(container) {
   const status = d3.select(container).append('div').attr('class', 'note importance-status');
+  const legend = d3.select(container).append('div').attr('class', 'legend importance-legend');
   const columns = d3.select(container).append('div').attr('class', 'importance-columns');
 
   /**
-   * @param {{ names: string[], results: MetricImportance[], evaluations: number, computing: boolean } | null} state
+   * @param {{ axes: import('../data.js').Axis[], results: MetricImportance[], evaluations: number, computing: boolean } | null} state
    */
   function update(state) {
     if (!state) {
       status.text('');
+      legend.selectAll('*').remove();
       columns.selectAll('*').remove();
       return;
     }
+    const groups = axisGroups(state.axes);
+    /** @type {Map<string, import('../data.js').AxisGroup>} */
+    const groupOf = new Map(groups.flatMap((g) => g.axes.map((a) => [a.name, g])));
+    legend
+      .selectAll('span')
+      .data(groups.length > 1 ? groups : [])
+      .join((enter) => {
+        const e = enter.append('span');
+        e.append('i');
+        e.append('b');
+        return e;
+      })
+      .call((e) => e.select('i').style('background', (g) => g.color).style('height', '10px'))
+      .call((e) => e.select('b').style('font-weight', 'normal').text((g) => g.subsystem ?? 'parameters'));
     const few = state.results.length > 0 && state.results.every((r) => r.designs < 8);
     status.text(
       state.results.length === 0
@@ -55,7 +72,7 @@ export function importanceChart(container) {
       .attr('data-metric', (d) => d.key);
     cols.select('h3').text((d) => `${d.label} (${d.unit})${d.log ? ', as log' : ''} · R² ${Number.isFinite(d.r2) ? d.r2.toFixed(2) : '—'}`);
     cols.select('svg').each(function (d) {
-      const rows = state.names.map((name, p) => ({ name, share: d.share[p] ?? 0 })).sort((a, b) => b.share - a.share);
+      const rows = state.axes.map(({ name }, p) => ({ name, share: d.share[p] ?? 0 })).sort((a, b) => b.share - a.share);
       const svg = d3.select(this).attr('width', width).attr('height', rows.length * BAR + 4);
       const x = d3
         .scaleLinear()
@@ -73,8 +90,14 @@ export function importanceChart(container) {
         })
         .attr('data-name', (r) => r.name)
         .attr('transform', (_r, i) => `translate(0,${i * BAR})`);
-      row.select('text.name').text((r) => r.name);
-      row.select('rect').attr('width', (r) => Math.max(0.5, x(r.share)));
+      row.select('text.name').each(function (r) {
+        const subsystem = groupOf.get(r.name)?.subsystem;
+        d3.select(this).text(r.name).append('title').text(subsystem ? `${r.name} (${subsystem})` : r.name);
+      });
+      row
+        .select('rect')
+        .attr('width', (r) => Math.max(0.5, x(r.share)))
+        .style('fill', (r) => groupOf.get(r.name)?.color ?? null);
       row
         .select('text.share')
         .attr('x', (r) => LEFT + Math.max(0.5, x(r.share)) + 4)

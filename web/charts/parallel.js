@@ -5,9 +5,11 @@
 // (a few hundred), not on the number of designs: 100,000 designs brush as fluidly as 100. The
 // bundles are on a canvas; the axes, the brushes and each run's best design (one line per run) are
 // SVG. Brushing an axis keeps the designs whose value falls in the brush; the others turn grey
-// here and in the other charts.
+// here and in the other charts. Each subsystem's axes stand on a band of its colour, with a gap
+// before the next; crowded names are turned and shortened, values cut to the room between axes
+// (whole on hover). The user's choice of axes is kept per space in the browser's local storage.
 import d3 from '../d3.js';
-import { configAt, formatValue, groupedAxes, growDomain, MISSING, spaceKey } from '../data.js';
+import { axesStorageKey, axisGroups, configAt, formatValue, groupedAxes, growDomain, MISSING, parseAxesChoice, shortName, spaceKey, tickLabel } from '../data.js';
 import { canvasLayer, configHtml, escapeHtml, tooltip } from './frame.js';
 
 /** @typedef {import('./best.js').RunView} RunView */
@@ -19,6 +21,7 @@ import { canvasLayer, configHtml, escapeHtml, tooltip } from './frame.js';
  * @property {string | null} subsystem
  * @property {number} param the parameter's index in the runs' axes; -1 for the reward
  * @property {number} levels values (or reward bins)
+ * @property {Array<string | number>} values the parameter's values (none for the reward)
  * @property {(level: number) => number} y a level's position
  * @property {any} scale
  */
@@ -39,7 +42,18 @@ const REWARD_BINS = 48;
 const NONE = 0xffffffff;
 const MAX_WIDTH = 12;
 const DIM = '#cfd3da';
-const MARGIN = { top: 64, right: 40, bottom: 30, left: 100 };
+const MARGIN = { top: 64, right: 40, bottom: 36, left: 100 };
+const HEIGHT = 300;
+/** Narrower than this between neighbouring axes, the chart grows wider than its card and scrolls sideways. */
+const MIN_SPACING = 24;
+/** The extra space between two subsystems' axes, in spacings between axes. */
+const GROUP_GAP = 0.7;
+/** Characters of a turned axis name. */
+const NAME_LIMIT = 18;
+/** How far turned axis names are turned from the horizontal, in degrees. */
+const NAME_ANGLE = 60;
+/** Tick labels are cut to fit between the axes at about this many pixels a character. */
+const TICK_CHAR_PX = 6;
 
 /** @param {number} la @param {number} lb @returns {Pair} */
 function newPair(la, lb) {
@@ -66,34 +80,38 @@ export function parallelChart(container, { onBrush }) {
   const summary = chooser.append('summary');
   const groupsDiv = chooser.append('div').attr('class', 'axis-groups');
   const actions = chooser.append('div').attr('class', 'axis-actions');
-  const plotDiv = /** @type {HTMLDivElement} */ (root.append('div').node());
+  const plotDiv = /** @type {HTMLDivElement} */ (root.append('div').attr('class', 'pc-plot').node());
   const note = root.append('div').attr('class', 'note');
-  const outerWidth = Math.max(480, container.clientWidth || 900);
-  const outerHeight = 400;
-  const width = outerWidth - MARGIN.left - MARGIN.right;
-  const height = outerHeight - MARGIN.top - MARGIN.bottom;
-  const svg = d3.select(plotDiv).append('svg').attr('width', outerWidth).attr('height', outerHeight).attr('viewBox', `0 0 ${outerWidth} ${outerHeight}`);
+  const cardWidth = Math.max(480, container.clientWidth || 900);
+  const height = HEIGHT;
+  /** The plot's width and top margin: they follow the axes shown (see `layout`). */
+  let width = cardWidth - MARGIN.left - MARGIN.right;
+  let top = MARGIN.top;
+  const svg = d3.select(plotDiv).append('svg');
   const layer = canvasLayer(plotDiv, { width, height, margin: MARGIN });
   const ctx = layer.ctx;
   // Every design's bundles in grey, drawn once while only the brushes move (copied under the kept ones).
   const greyCanvas = document.createElement('canvas');
-  greyCanvas.width = layer.canvas.width;
-  greyCanvas.height = layer.canvas.height;
   const greyCtx = /** @type {CanvasRenderingContext2D} */ (greyCanvas.getContext('2d'));
-  greyCtx.setTransform(layer.canvas.width / width, 0, 0, layer.canvas.height / height, 0, 0);
   let greyDrawn = false;
-  const plot = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
+  const plot = svg.append('g');
   const groupLayer = plot.append('g').attr('class', 'pc-groups');
   const bestLayer = plot.append('g').attr('class', 'pc-best-lines');
   const axesLayer = plot.append('g').attr('class', 'pc-axes');
   const tip = tooltip();
   const color = d3.scaleSequential(d3.interpolateViridis);
-  const x = d3.scalePoint().range([0, width]).padding(0.02);
+  /** Each shown axis's x, by name. @type {Map<string, number>} */
+  const xOf = new Map();
+  const x = (/** @type {string} */ name) => /** @type {number} */ (xOf.get(name));
+  /** Pixels between neighbouring axes of one subsystem. */
+  let spacing = width;
   const rewardScale = d3.scaleLinear().range([height, 0]);
 
   /** Every parameter of the shown runs' space, grouped. @type {Axis[]} */
   let axes = [];
   let axesKey = '';
+  /** Where the user's choice of axes for this space is kept (the browser's local storage). */
+  let storageKey = '';
   /** The user's choice of axes; null: the default. @type {Set<string> | null} */
   let chosen = null;
   /** Parameter names, most important first (from the importance view). @type {string[] | null} */
@@ -118,13 +136,12 @@ export function parallelChart(container, { onBrush }) {
   let tests = [];
   /** What was drawn, per pair, for the tooltip. @type {Array<Array<{ a: number, b: number, count: number, mean: number, w: number }>>} */
   let drawn = [];
-  let userChoseAxes = false;
 
   const keyOf = (/** @type {RunView} */ r) => `${r.id}:${r.state.epoch}`;
 
   // ---- axes ----
 
-  /** The parameters to draw: the user's choice, or all of them, or the most important in a larger space. */
+  /** The parameters to draw: all of them, or the most important in a larger space (its first until importance is known). */
   function defaultAxes() {
     if (axes.length <= MAX_DEFAULT_AXES) return new Set(axes.map((a) => a.name));
     const ranked = preferred ? preferred.filter((n) => axes.some((a) => a.name === n)) : axes.map((a) => a.name);
@@ -132,16 +149,9 @@ export function parallelChart(container, { onBrush }) {
   }
 
   function buildChooser() {
-    /** @type {Map<string, Axis[]>} */
-    const groups = new Map();
-    for (const a of axes) {
-      const g = a.subsystem ?? 'parameters';
-      if (!groups.has(g)) groups.set(g, []);
-      groups.get(g)?.push(a);
-    }
     const fieldsets = groupsDiv
       .selectAll('fieldset')
-      .data([...groups], (d) => /** @type {[string, Axis[]]} */ (d)[0])
+      .data(axisGroups(axes), (d) => String(/** @type {import('../data.js').AxisGroup} */ (d).subsystem))
       .join((enter) => {
         const fs = enter.append('fieldset');
         const legend = fs.append('legend').append('label');
@@ -149,23 +159,24 @@ export function parallelChart(container, { onBrush }) {
         legend.append('span');
         return fs;
       });
-    fieldsets.attr('data-group', (d) => d[0]);
-    fieldsets.select('legend span').text((d) => ` ${d[0]}`);
+    fieldsets.attr('data-group', (d) => d.subsystem ?? '').style('--group', (d) => d.color);
+    fieldsets.select('legend span').text((d) => ` ${d.subsystem ?? 'parameters'}`);
     fieldsets.select('input.group').on('change', function (_event, d) {
       const on = /** @type {HTMLInputElement} */ (this).checked;
       const names = new Set(chosenNames());
-      for (const a of d[1]) on ? names.add(a.name) : names.delete(a.name);
+      for (const a of d.axes) on ? names.add(a.name) : names.delete(a.name);
       choose(names);
     });
     fieldsets
       .selectAll('label.axis')
-      .data((d) => d[1], (d) => /** @type {Axis} */ (d).name)
+      .data((d) => d.axes, (d) => /** @type {Axis} */ (d).name)
       .join((enter) => {
         const l = enter.append('label').attr('class', 'axis');
         l.append('input').attr('type', 'checkbox');
         l.append('span');
         return l;
       })
+      .attr('data-name', (d) => d.name)
       .call((l) => l.select('span').text((d) => ` ${d.name}`))
       .call((l) =>
         l.select('input').on('change', function (_event, d) {
@@ -184,38 +195,46 @@ export function parallelChart(container, { onBrush }) {
       .attr('type', 'button')
       .attr('data-action', (d) => d[0])
       .text((d) => d[1])
-      .on('click', (_event, d) => {
-        if (d[0] === 'all') choose(new Set(axes.map((a) => a.name)));
-        else {
-          userChoseAxes = false;
-          chosen = null;
-          rebuild();
-        }
-      });
+      .on('click', (_event, d) => choose(d[0] === 'all' ? new Set(axes.map((a) => a.name)) : null));
   }
 
   function chosenNames() {
     return [...(chosen ?? defaultAxes())];
   }
 
-  /** @param {Set<string>} names */
+  /** The user's choice (null: back to the default), kept for this space. @param {Set<string> | null} names */
   function choose(names) {
-    userChoseAxes = true;
     chosen = names;
+    try {
+      if (names) localStorage.setItem(storageKey, JSON.stringify(axes.map((a) => a.name).filter((n) => names.has(n))));
+      else localStorage.removeItem(storageKey);
+    } catch {
+      // No storage (disabled, or full): the choice holds until the page is closed.
+    }
     rebuild();
+  }
+
+  /** The choice kept for this space, if any. */
+  function storedChoice() {
+    try {
+      return parseAxesChoice(localStorage.getItem(storageKey), axes);
+    } catch {
+      return null;
+    }
   }
 
   function syncChooser() {
     const names = new Set(chosenNames());
     groupsDiv.selectAll('label.axis input').property('checked', (d) => names.has(/** @type {Axis} */ (d).name));
     groupsDiv.selectAll('fieldset').each(function (d) {
-      const members = /** @type {[string, Axis[]]} */ (d)[1];
+      const members = /** @type {import('../data.js').AxisGroup} */ (d).axes;
       const on = members.filter((a) => names.has(a.name)).length;
       const box = /** @type {HTMLInputElement} */ (d3.select(this).select('input.group').node());
       box.checked = on === members.length;
       box.indeterminate = on > 0 && on < members.length;
     });
-    summary.text(`Axes: ${names.size} of ${axes.length} parameters, grouped by subsystem${!userChoseAxes && names.size < axes.length ? (preferred ? ' (the most important)' : '') : ''}`);
+    const why = chosen ? ' (chosen here, kept for this space)' : names.size < axes.length && preferred ? ' (the most important)' : '';
+    summary.text(`Axes: ${names.size} of ${axes.length} parameters, grouped by subsystem${why}`);
   }
 
   /** The dims for the chosen parameters, then the reward; axes, brushes and counts redone. */
@@ -235,6 +254,7 @@ export function parallelChart(container, { onBrush }) {
           subsystem: a.subsystem,
           param: shown[0]?.state.axes.findIndex((p) => p.name === a.name) ?? -1,
           levels: a.values.length,
+          values: a.values,
           y: (/** @type {number} */ l) => /** @type {number} */ (scale(values[l])),
           scale,
         };
@@ -244,11 +264,12 @@ export function parallelChart(container, { onBrush }) {
       subsystem: null,
       param: -1,
       levels: REWARD_BINS,
+      values: [],
       y: (l) => rewardScale(rewardAt(l + 0.5)),
       scale: rewardScale,
     });
     for (const name of [...brushes.keys()]) if (!dims.some((d) => d.name === name)) brushes.delete(name);
-    x.domain(dims.map((d) => d.name));
+    placeAxes();
     drawAxes();
     syncChooser();
     recount();
@@ -261,23 +282,72 @@ export function parallelChart(container, { onBrush }) {
     return lo + ((hi - lo) * bin) / REWARD_BINS;
   }
 
+  /** Whether an axis starts another subsystem's group than the one before it (the reward is a group of its own). @param {number} j */
+  const startsGroup = (j) => j > 0 && (dims[j].subsystem !== dims[j - 1].subsystem || dims[j].param < 0);
+
+  /**
+   * Each axis's x: evenly spaced, with a gap between subsystems. The plot takes the card's width,
+   * or more (the card then scrolls sideways) when the axes would come closer than MIN_SPACING.
+   */
+  function placeAxes() {
+    const available = cardWidth - MARGIN.left - MARGIN.right;
+    let units = 0;
+    const at = dims.map((_d, j) => (units += j === 0 ? 0 : 1 + (startsGroup(j) ? GROUP_GAP : 0)));
+    spacing = units > 0 ? Math.max(MIN_SPACING, available / units) : available;
+    width = Math.max(available, units * spacing);
+    xOf.clear();
+    dims.forEach((d, j) => xOf.set(d.name, units > 0 ? at[j] * spacing : width / 2));
+  }
+
+  /** The SVG and the canvases sized to the plot (after the axis names are measured for the top margin). */
+  function layout() {
+    const outerWidth = width + MARGIN.left + MARGIN.right;
+    const outerHeight = top + height + MARGIN.bottom;
+    svg.attr('width', outerWidth).attr('height', outerHeight).attr('viewBox', `0 0 ${outerWidth} ${outerHeight}`);
+    plot.attr('transform', `translate(${MARGIN.left},${top})`);
+    layer.resize({ width, height, margin: { ...MARGIN, top } });
+    greyCanvas.width = layer.canvas.width;
+    greyCanvas.height = layer.canvas.height;
+    greyCtx.setTransform(layer.canvas.width / width, 0, 0, layer.canvas.height / height, 0, 0);
+    greyDrawn = false;
+  }
+
   function drawAxes() {
     axesLayer.selectAll('*').remove();
     brushOf.clear();
-    const spacing = dims.length > 1 ? width / (dims.length - 1) : width;
-    const crowded = spacing < 110;
     const axis = axesLayer
       .selectAll('g.pc-axis')
       .data(dims, (d) => /** @type {Dim} */ (d).name)
       .join('g')
       .attr('class', 'pc-axis')
       .attr('data-name', (d) => d.name)
-      .attr('transform', (d) => `translate(${x(d.name)},0)`);
-    const names = axis.append('text').attr('class', 'pc-name').text((d) => d.name);
-    if (crowded) names.attr('transform', 'translate(-2,-8) rotate(-32)').attr('text-anchor', 'start');
-    // Long names alternate between two lines so neighbours do not overlap.
+      .attr('transform', (d) => `translate(${x(d.name)},0)`)
+      // An axis shows its values in full while the pointer is on it, over its neighbours.
+      .on('mouseenter', function (_event, d) {
+        if (d.param >= 0) d3.select(this).raise().selectAll('.tick text').text((v) => String(v));
+      })
+      .on('mouseleave', function () {
+        d3.select(this).call(shortTicks);
+      });
+    const names = axis
+      .append('text')
+      .attr('class', 'pc-name')
+      .text((d) => d.name);
+    const groupNames = drawGroups();
+    // The names measured whole, in one layout: shortened names are estimated at the same width a character.
+    const lengths = names.nodes().map((t) => t.getComputedTextLength());
+    fitGroupNames(groupNames);
+    // Names alternate between two lines while neighbours on a line keep clear of each other; else they are turned and shortened.
+    const crowded = Math.max(0, ...lengths) > 2 * spacing - 12;
+    const shown = dims.map((d) => (crowded ? shortName(d.name, NAME_LIMIT) : d.name));
+    names.text((_d, k) => shown[k]);
+    if (crowded) names.attr('transform', `translate(-2,-10) rotate(${-NAME_ANGLE})`).attr('text-anchor', 'start');
     else names.attr('y', (_d, i) => (i % 2 ? -26 : -12)).attr('text-anchor', 'middle');
     names.append('title').text((d) => (d.subsystem ? `${d.name} (${d.subsystem})` : d.name));
+    // The top margin holds the longest turned name (a tenth more than estimated).
+    const longest = Math.max(0, ...dims.map((d, k) => (lengths[k] * shown[k].length) / d.name.length));
+    top = crowded ? Math.max(MARGIN.top, Math.ceil(1.1 * longest * Math.sin((NAME_ANGLE * Math.PI) / 180)) + 20) : MARGIN.top;
+    layout();
     axis.append('g').attr('class', 'pc-ticks');
     axis.each(function (d) {
       const brush = d3
@@ -297,31 +367,63 @@ export function parallelChart(container, { onBrush }) {
       if (kept) d3.select(this).select('g.brush').call(/** @type {any} */ (brush.move), kept);
     });
     drawTicks();
-    // Brackets under the axes name each subsystem's group.
-    /** @type {Array<{ name: string, from: number, to: number }>} */
+  }
+
+  /**
+   * A band under each subsystem's axes, in its colour, named below them (none for parameters of no
+   * known subsystem). Returns the names, whole, for `fitGroupNames` once they are measured.
+   */
+  function drawGroups() {
+    /** @type {Array<{ name: string, from: number, to: number, color: string }>} */
     const groups = [];
-    for (const d of dims) {
-      if (!d.subsystem) continue;
+    const colors = new Map(axisGroups(axes).map((g) => [g.subsystem, g.color]));
+    dims.forEach((d, j) => {
+      if (d.subsystem === null) return;
+      const at = x(d.name);
       const last = groups[groups.length - 1];
-      const at = /** @type {number} */ (x(d.name));
-      if (last && last.name === d.subsystem) last.to = at;
-      else groups.push({ name: d.subsystem, from: at, to: at });
-    }
+      if (last && !startsGroup(j)) last.to = at;
+      else groups.push({ name: d.subsystem, from: at, to: at, color: colors.get(d.subsystem) ?? '' });
+    });
+    const pad = Math.min(spacing / 2 - 2, 40);
     const g = groupLayer
       .selectAll('g')
       .data(groups)
       .join((enter) => {
         const e = enter.append('g').attr('class', 'pc-group');
-        e.append('path');
+        e.append('rect').attr('class', 'band');
+        e.append('rect').attr('class', 'strip');
         e.append('text');
         return e;
-      });
-    g.select('path').attr('d', (d) => `M${d.from - 6},${height + 8}v5H${d.to + 6}v-5`);
-    g.select('text')
+      })
+      .attr('data-group', (d) => d.name)
+      .style('--group', (d) => d.color);
+    g.select('rect.band')
+      .attr('x', (d) => d.from - pad)
+      .attr('width', (d) => d.to - d.from + 2 * pad)
+      .attr('y', -6)
+      .attr('height', height + 12);
+    g.select('rect.strip')
+      .attr('x', (d) => d.from - pad)
+      .attr('width', (d) => d.to - d.from + 2 * pad)
+      .attr('y', height + 8)
+      .attr('height', 20);
+    return g
+      .select('text')
       .attr('x', (d) => (d.from + d.to) / 2)
-      .attr('y', height + 25)
+      .attr('y', height + 22)
       .attr('text-anchor', 'middle')
+      .datum((d) => ({ name: d.name, room: d.to - d.from + 2 * pad - 4 }))
       .text((d) => d.name);
+  }
+
+  /** As much of each subsystem's name as its band holds (at the whole name's width a character); all of it on hover. @param {ReturnType<typeof drawGroups>} texts */
+  function fitGroupNames(texts) {
+    const lengths = texts.nodes().map((t) => /** @type {SVGTextElement} */ (t).getComputedTextLength());
+    texts.each(function (d, k) {
+      const text = d3.select(this);
+      if (lengths[k] > d.room) text.text(shortName(d.name, Math.floor((d.name.length * d.room) / lengths[k]) - 1));
+      text.append('title').text(d.name);
+    });
   }
 
   function drawTicks() {
@@ -330,6 +432,21 @@ export function parallelChart(container, { onBrush }) {
       const ax = d3.axisLeft(dim.scale).tickSize(3);
       if (dim.param < 0) ax.ticks(5, 's');
       d3.select(this).select('g.pc-ticks').call(/** @type {any} */ (ax));
+    });
+    axesLayer.selectAll('g.pc-axis').call(shortTicks);
+  }
+
+  /** A parameter axis's values cut to fit the room left of it (all of them on hover). @param {d3.Selection<any, any, any, any>} axis */
+  function shortTicks(axis) {
+    axis.each(function (/** @type {Dim} */ d) {
+      if (d.param < 0) return;
+      const j = dims.indexOf(d);
+      const room = j > 0 ? x(d.name) - x(dims[j - 1].name) : MARGIN.left;
+      const limit = Math.floor((room - 8) / TICK_CHAR_PX);
+      const values = new Map(d.values.map((v) => [String(v), v]));
+      d3.select(this)
+        .selectAll('.tick text')
+        .text((v) => tickLabel(values.get(String(v)) ?? String(v), limit));
     });
   }
 
@@ -670,8 +787,8 @@ export function parallelChart(container, { onBrush }) {
     if (key !== axesKey) {
       axesKey = key;
       axes = first ? groupedAxes(first.state.axes) : [];
-      if (!userChoseAxes) chosen = null;
-      else chosen = new Set([...(chosen ?? [])].filter((n) => axes.some((a) => a.name === n)));
+      storageKey = axesStorageKey(axes);
+      chosen = storedChoice();
       brushes.clear();
       buildChooser();
       rebuild();
@@ -705,7 +822,7 @@ export function parallelChart(container, { onBrush }) {
   function setPreferred(names) {
     const before = chosenNames().join();
     preferred = names;
-    if (!userChoseAxes && axes.length > MAX_DEFAULT_AXES && chosenNames().join() !== before) rebuild();
+    if (!chosen && axes.length > MAX_DEFAULT_AXES && chosenNames().join() !== before) rebuild();
     else syncChooser();
   }
 

@@ -1,10 +1,12 @@
 // The trial table: every evaluation of the selected runs, sortable by any column, filtered by
 // parameter values (`Scheduler=FrFcfs`) or words, and by the parallel coordinates' brushes, shown a
 // page at a time (the DOM holds one page however many rows match). Each row's design is written as
-// its differences from the run's best design, or from the baseline design. The rows that match,
-// in their order, export to CSV with every parameter in its own column.
+// its differences from the run's best design, or from the baseline design; or, one column per
+// parameter under a header per subsystem, the values that differ in bold. The run, evaluation and
+// objective value stay in view when the table scrolls sideways. The rows that match, in their
+// order, export to CSV with every parameter in its own column.
 import d3 from '../d3.js';
-import { configAt, csvField, designDiff, formatValue, MISSING, parseTrialFilter, withUnit } from '../data.js';
+import { axisGroups, configAt, csvField, designDiff, formatValue, groupedAxes, MISSING, parseTrialFilter, shortName, withUnit } from '../data.js';
 
 /** @typedef {import('./best.js').RunView} RunView */
 /** @typedef {import('./scatter.js').Selection} Selection */
@@ -20,7 +22,13 @@ const EVERY_MS = 700;
  * @property {boolean} numeric
  * @property {(r: RunView, i: number) => number} [value] what it sorts by
  * @property {(r: RunView, i: number) => string} text
+ * @property {string} [name] a parameter's column: the parameter
  */
+
+/** Characters of a parameter's name in its column's header (all of it on hover). */
+const HEADER_LIMIT = 16;
+/** The columns that stay in view when the table scrolls sideways: run, evaluation, objective value. */
+const STICKY = 3;
 
 /** @type {Column[]} */
 const COLUMNS = [
@@ -49,6 +57,9 @@ export function trialTable(container) {
     .join('option')
     .attr('value', (d) => d[0])
     .text((d) => d[1]);
+  const columnsLabel = bar.append('label');
+  const columnsBox = columnsLabel.append('input').attr('type', 'checkbox').attr('class', 'trial-columns');
+  columnsLabel.append('span').text(' one column per parameter');
   const onlyLabel = bar.append('label');
   const onlyBox = onlyLabel.append('input').attr('type', 'checkbox').attr('class', 'trial-brushed').property('checked', true);
   onlyLabel.append('span').text(' only designs kept by the brushes');
@@ -56,7 +67,7 @@ export function trialTable(container) {
   const countText = bar.append('span').attr('class', 'trial-count');
   const wrap = root.append('div').attr('class', 'table-wrap trials-wrap');
   const table = wrap.append('table').attr('class', 'trials');
-  const head = table.append('thead').append('tr');
+  const head = table.append('thead');
   const body = table.append('tbody');
   const pager = root.append('div').attr('class', 'pager');
   const prev = pager.append('button').attr('type', 'button').attr('class', 'prev').text('‹ previous');
@@ -76,25 +87,86 @@ export function trialTable(container) {
   let problem = '';
   let computedAt = -Infinity;
   let timer = 0;
+  /** The columns shown: the fixed ones, then the design as text or one column per parameter. */
+  let columns = COLUMNS;
+  let columnsKey = '';
 
-  head
-    .selectAll('th')
-    .data(COLUMNS)
-    .join('th')
-    .attr('class', (c) => `${c.numeric ? 'num ' : ''}${c.value ? 'sortable' : ''}`)
-    .attr('data-key', (c) => c.key)
-    .on('click', (_event, c) => {
-      if (!c.value) return;
-      sort = sort.key === c.key ? { key: c.key, dir: sort.dir === 1 ? -1 : 1 } : { key: c.key, dir: 1 };
-      page = 0;
-      compute();
-    });
+  /** The columns for the runs and the mode; the header made again when they change. */
+  function setColumns() {
+    const perParameter = columnsBox.property('checked');
+    // Every parameter of the runs (runs of several spaces: each parameter once), grouped by subsystem.
+    /** @type {Map<string, import('../data.js').Axis>} */
+    const union = new Map();
+    for (const r of runs) for (const a of r.state.axes) if (!union.has(a.name)) union.set(a.name, a);
+    const axes = perParameter ? groupedAxes([...union.values()]) : [];
+    const key = `${perParameter}|${axes.map((a) => `${a.name}:${a.subsystem}`).join()}`;
+    if (key === columnsKey) return;
+    columnsKey = key;
+    columns = perParameter ? [...COLUMNS.filter((c) => c.key !== 'design'), ...axes.map(parameterColumn)] : COLUMNS;
+    if (!columns.some((c) => c.key === sort.key)) sort = { key: 'evaluation', dir: 1 };
+    head.selectAll('tr').remove();
+    if (perParameter) {
+      // A row of subsystems over the parameters' names.
+      const groups = head.append('tr').attr('class', 'groups');
+      groups.append('th').attr('class', 'stick').attr('colspan', STICKY);
+      groups.append('th').attr('colspan', columns.length - axes.length - STICKY);
+      groups
+        .selectAll('th.group')
+        .data(axisGroups(axes))
+        .join('th')
+        .attr('class', 'group')
+        .attr('colspan', (g) => g.axes.length)
+        .attr('data-group', (g) => g.subsystem ?? '')
+        .style('--group', (g) => g.color)
+        .append('span')
+        .text((g) => g.subsystem ?? 'parameters');
+    }
+    head
+      .append('tr')
+      .attr('class', 'names')
+      .selectAll('th')
+      .data(columns)
+      .join('th')
+      .attr('class', (c, k) => `${c.numeric ? 'num ' : ''}${c.value ? 'sortable' : ''}${k < STICKY ? ' stick' : ''}`)
+      .attr('data-key', (c) => c.key)
+      .attr('title', (c) => c.name ?? null)
+      .on('click', (_event, c) => {
+        if (!c.value) return;
+        sort = sort.key === c.key ? { key: c.key, dir: sort.dir === 1 ? -1 : 1 } : { key: c.key, dir: 1 };
+        page = 0;
+        compute();
+      });
+  }
+
+  setColumns();
+
+  /** A parameter's column: its value, sorted in the space's order of values. @param {import('../data.js').Axis} axis @returns {Column} */
+  function parameterColumn(axis) {
+    /** The value's index in the run's axis (NaN where the run has no such parameter or value). @param {RunView} r @param {number} i */
+    const at = (r, i) => {
+      const p = r.state.axes.findIndex((a) => a.name === axis.name);
+      const v = p < 0 ? MISSING : r.state.cols.design[p][i];
+      return { p, v: v === MISSING ? NaN : v };
+    };
+    return {
+      key: `parameter:${axis.name}`,
+      label: shortName(axis.name, HEADER_LIMIT),
+      name: axis.name,
+      numeric: axis.values.every((v) => typeof v === 'number'),
+      value: (r, i) => at(r, i).v,
+      text: (r, i) => {
+        const { p, v } = at(r, i);
+        return Number.isNaN(v) ? '' : String(r.state.axes[p].values[v]);
+      },
+    };
+  }
 
   /** Rows of the shown runs that pass the filter and (if asked) the brushes, sorted. */
   function compute() {
     clearTimeout(timer);
     timer = 0;
     computedAt = performance.now();
+    setColumns();
     const { equals, words } = parseTrialFilter(/** @type {HTMLInputElement} */ (filterInput.node()).value);
     problem = '';
     let total = 0;
@@ -134,7 +206,7 @@ export function trialTable(container) {
     });
     rowRun = outRun.subarray(0, n);
     rowIndex = outIndex.subarray(0, n);
-    const column = COLUMNS.find((c) => c.key === sort.key);
+    const column = columns.find((c) => c.key === sort.key);
     if (column?.value && !(column.key === 'evaluation' && sort.dir === 1)) {
       const keys = new Float64Array(n);
       for (let k = 0; k < n; k++) keys[k] = column.value(runs[rowRun[k]], rowIndex[k]);
@@ -160,7 +232,7 @@ export function trialTable(container) {
     /** @type {Array<{ r: RunView, i: number }>} */
     const rows = [];
     for (let k = from; k < Math.min(n, from + PAGE); k++) rows.push({ r: runs[rowRun[k]], i: rowIndex[k] });
-    head.selectAll('th').text((c) => {
+    head.selectAll('tr.names th').text((c) => {
       const col = /** @type {Column} */ (c);
       const label = col.key === 'design' ? `design: differences from ${diffFrom === 'best' ? "the run's best" : 'the baseline'}` : col.label;
       return `${label}${sort.key === col.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}`;
@@ -172,23 +244,51 @@ export function trialTable(container) {
       .attr('data-run', (d) => d.r.id)
       .attr('data-index', (d) => d.i)
       .selectAll('td')
-      .data((d) => COLUMNS.map((c) => ({ c, d })))
+      .data((d) => {
+        const reference = referenceOf(d.r, diffFrom);
+        return columns.map((c, k) => {
+          const text = c.key === 'design' ? diffText(d.r, d.i, diffFrom) : c.text(d.r, d.i);
+          // A parameter's cell: bold where the design differs from the reference.
+          const kind = c.name === undefined ? (c.numeric ? 'num' : 'design') : `value${c.numeric ? ' num' : ''}${text !== String(reference[c.name] ?? '') ? ' differs' : ''}`;
+          return { c, d, text, cls: `${kind}${k < STICKY ? ' stick' : ''}` };
+        });
+      })
       .join('td')
-      .attr('class', ({ c }) => (c.numeric ? 'num' : 'design'))
+      .attr('class', (cell) => cell.cls)
       .style('--swatch', ({ c, d }) => (c.key === 'run' ? d.r.color : null))
-      .text(({ c, d }) => (c.key === 'design' ? diffText(d.r, d.i, diffFrom) : c.text(d.r, d.i)));
+      .text((cell) => cell.text);
+    stick();
     countText.text(`${formatValue(n)} of ${formatValue(runs.reduce((a, r) => a + r.state.n, 0))} evaluations${problem ? ` · ${problem}` : ''}`);
     pageText.text(n === 0 ? 'no rows' : `rows ${formatValue(from + 1)}–${formatValue(Math.min(n, from + PAGE))} of ${formatValue(n)}`);
     prev.attr('disabled', page > 0 ? null : '');
     next.attr('disabled', from + PAGE < n ? null : '');
   }
 
+  /** The design a row is compared with: the run's best, or the baseline. @param {RunView} r @param {string} from */
+  function referenceOf(r, from) {
+    const s = r.state;
+    return from === 'best' ? (s.bestIndex === null ? {} : configAt(s, s.bestIndex)) : (s.space?.base ?? {});
+  }
+
   /** @param {RunView} r @param {number} i @param {string} from */
   function diffText(r, i, from) {
-    const s = r.state;
-    const reference = from === 'best' ? (s.bestIndex === null ? {} : configAt(s, s.bestIndex)) : (s.space?.base ?? {});
-    const diff = designDiff(s.axes, configAt(s, i), reference);
+    const diff = designDiff(r.state.axes, configAt(r.state, i), referenceOf(r, from));
     return diff.length ? diff.join(' ') : from === 'best' ? '= the best design' : '= the baseline';
+  }
+
+  /** The first columns held in view when the table scrolls sideways, and the names' row under the subsystems' row when it scrolls down. */
+  function stick() {
+    const names = /** @type {HTMLTableRowElement | null} */ (head.select('tr.names').node());
+    if (!names) return;
+    // Each where it is in the table: the held columns move together, so their offsets from the first hold however far it is scrolled.
+    const at = (/** @type {number} */ k) => names.cells[k].getBoundingClientRect().left - names.cells[0].getBoundingClientRect().left;
+    for (let k = 0; k < STICKY; k++) table.selectAll(`tr > .stick:nth-child(${k + 1})`).style('left', `${at(k)}px`);
+    const left = at(STICKY - 1) + names.cells[STICKY - 1].getBoundingClientRect().width;
+    // A subsystem's name stays in view beside the held columns.
+    table.style('--held', `${left}px`);
+    const groups = /** @type {HTMLTableRowElement | null} */ (head.select('tr.groups').node());
+    const below = groups ? `${groups.offsetHeight}px` : '';
+    head.selectAll('tr.names th').style('top', below);
   }
 
   function exportCsv() {
@@ -226,6 +326,7 @@ export function trialTable(container) {
     }, 200);
   });
   diffSelect.on('change', render);
+  columnsBox.on('change', compute);
   onlyBox.on('change', () => {
     page = 0;
     compute();

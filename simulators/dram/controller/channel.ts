@@ -120,6 +120,9 @@ export class ChannelController implements ControllerView {
   private readonly inWindow: Uint8Array;
   /** The banks a command targeting bank b acts on, for the targets beyond one bank or a whole rank. */
   private readonly targetSets: Array<Int32Array[] | null>;
+  /** Each bank alone, and each rank's banks: what a bank or a rank-wide command acts on. */
+  private readonly bankAlone: Int32Array[];
+  private readonly rankBanks: Int32Array[];
   private readonly refreshEnergy: Float64Array;
   private readonly refreshBusy: Int32Array;
 
@@ -149,6 +152,17 @@ export class ChannelController implements ControllerView {
   private readonly pickSlot: Int32Array;
   private readonly pickCmd: Int8Array;
   private readonly pickValid: Uint8Array;
+  /**
+   * What the last scan leaves known about the cycle the next command can go: whether every
+   * candidate but the one it chose was unready (and no refresh or power-down command waited), so
+   * that its `nextReady` bounds them still, and the banks that must pick again since (whose
+   * candidates it does not bound).
+   */
+  private scanBounds = false;
+  private readonly repicked: Int32Array;
+  private repickedCount = 0;
+  /** Candidates found ready in the current scan. */
+  private readyNow = 0;
   private readonly rankPending: Int32Array;
   /** Banks holding requests, a bit each, in 32-bit words per rank (the multiplexer visits only these). */
   private readonly waiting: Int32Array;
@@ -234,6 +248,8 @@ export class ChannelController implements ControllerView {
       this.bankGroup[b] = Math.floor(b / spec.banksPerGroup);
     }
     this.groupsPerStack = spec.bankGroups / spec.stacks;
+    this.bankAlone = Array.from({ length: this.nBanks }, (_, b) => Int32Array.of(b));
+    this.rankBanks = Array.from({ length: spec.ranks }, (_, r) => Int32Array.from({ length: spec.banks }, (_, i) => r * spec.banks + i));
     this.groupStack = Int32Array.from({ length: spec.ranks * spec.bankGroups }, (_, g) => Math.floor((g % spec.bankGroups) / this.groupsPerStack));
 
     this.effect = new Int8Array(NC).fill(-1);
@@ -291,6 +307,7 @@ export class ChannelController implements ControllerView {
     this.pickSlot = new Int32Array(this.nBanks).fill(-1);
     this.pickCmd = new Int8Array(this.nBanks);
     this.pickValid = new Uint8Array(this.nBanks);
+    this.repicked = new Int32Array(4);
     this.rankPending = new Int32Array(spec.ranks);
     this.wordsPerRank = Math.ceil(spec.banks / 32);
     this.waiting = new Int32Array(spec.ranks * this.wordsPerRank);
@@ -368,8 +385,8 @@ export class ChannelController implements ControllerView {
     this.markWaiting(bank, true);
     this.buffer.add(bank, pool.write[h] === 1);
     this.rankPending[pool.rank[h]]++;
-    this.pickValid[bank] = 0;
-    if (this.scheduler.onAdmit?.(pool.write[h] === 1)) this.pickValid.fill(0);
+    this.repick(bank);
+    if (this.scheduler.onAdmit?.(pool.write[h] === 1)) this.repickAll();
     if (this.strict) this.strict.put(pool.channelId[h], h);
     this.lastAdmit = t;
     // Its first command may go as soon as a command bus is free.
@@ -426,7 +443,7 @@ export class ChannelController implements ControllerView {
       // After a command nothing goes before a command bus is free (the other candidates' ready
       // cycles are stale); otherwise nothing before the next candidate is ready. A refresh or
       // power-down trigger, or a bank just blocked, asks for a scan at its cycle.
-      let quiet = issued > 0 ? this.busBound() : next;
+      let quiet = issued > 0 ? Math.max(this.busBound(), this.candidatesBound()) : next;
       const m = this.nextManagerTime(t);
       if (m < quiet) quiet = m;
       if (this.blockedNow && t + 1 < quiet) quiet = t + 1;
@@ -450,9 +467,9 @@ export class ChannelController implements ControllerView {
     if (column) this.admit(t, ADMIT_AFTER_COLUMN);
   }
 
-  /** The cycle a command bus is next free (the earlier of two): no command goes before it. */
-  commandBusFree(): number {
-    return this.twoBuses && this.busFree[1] < this.busFree[0] ? this.busFree[1] : this.busFree[0];
+  /** The cycle of the multiplexer's next scan: no command goes before it unless a request enters. */
+  get nextScan(): number {
+    return this.quietUntil;
   }
 
   /** The earliest cycle a refresh or power-down manager's next action is due (beyond t). */
@@ -523,6 +540,8 @@ export class ChannelController implements ControllerView {
     this.best[0].cmd = this.best[1].cmd = -1;
     this.best[0].key = this.best[1].key = Infinity;
     this.nextReady = Infinity;
+    this.readyNow = 0;
+    let managersWait = false;
     const strictSlot = this.strict ? this.strict.peek() : -1;
     const strictBank = strictSlot >= 0 ? this.pool.bank[strictSlot] : -1;
     const bpr = this.banksPerRank;
@@ -531,6 +550,7 @@ export class ChannelController implements ControllerView {
       const pd = this.powerDown[r];
       rm.evaluate(t);
       pd.evaluate(t, rm.cmd >= 0);
+      if (rm.cmd >= 0 || pd.cmd >= 0 || pd.state !== PowerState.AWAKE) managersWait = true;
       if (pd.cmd >= 0) {
         // While the power-down manager wants a command, nothing else goes to its rank.
         this.consider(t, pd.cmd, this.rankEarliest(pd.cmd, r, -Infinity), POWER_DOWN_ID, -1, r, -1, FROM_POWER_DOWN);
@@ -553,7 +573,38 @@ export class ChannelController implements ControllerView {
     const [row, col] = this.best;
     const c = col.cmd >= 0 && (row.cmd < 0 || col.ready < row.ready || (col.ready === row.ready && col.id < row.id)) ? col : row;
     if (c.cmd >= 0 && c.ready === t) this.select(c.cmd, c.bank, c.rank, c.slot, c.from);
+    this.scanBounds = this.strict === null && !managersWait && this.readyNow === (this.selCmd >= 0 ? 1 : 0);
+    this.repickedCount = 0;
     return this.nextReady;
+  }
+
+  /**
+   * After the cycle's commands, the earliest cycle any candidate can be ready, if the last scan
+   * tells (else -Infinity): its `nextReady` bounds the candidates it saw unready (their rules only
+   * move later), and each bank that must pick again is asked now.
+   */
+  private candidatesBound(): number {
+    if (!this.scanBounds) return -Infinity;
+    let bound = this.nextReady;
+    for (let i = 0; i < this.repickedCount; i++) {
+      const b = this.repicked[i];
+      // A blocked bank, or one without requests, offers nothing at a later scan.
+      if (this.queues.count[b] === 0 || this.blocked[b] === 1) continue;
+      this.updatePick(b);
+      if (this.pickSlot[b] < 0) continue;
+      const e = this.earliest(this.pickCmd[b], b);
+      if (e < bound) bound = e;
+    }
+    return bound;
+  }
+
+  /** Asks bank b's scheduler again which request it serves, and the command that needs, if something changed since. */
+  private updatePick(b: number): void {
+    if (this.pickValid[b] === 1) return;
+    const s = this.scheduler.pick(b, this.openRow[b]);
+    this.pickSlot[b] = s;
+    this.pickCmd[b] = s >= 0 ? this.bankCommand(b, s) : -1;
+    this.pickValid[b] = 1;
   }
 
   /** Bank b's candidate: the command its scheduler's pick needs. */
@@ -562,12 +613,7 @@ export class ChannelController implements ControllerView {
     // the command it had ready before the block (DRAMSys's bank machines see a block only when
     // they next restart).
     if (this.blocked[b] === 1 && (this.blockedAt[b] < t || !first)) return;
-    if (this.pickValid[b] === 0) {
-      const s = this.scheduler.pick(b, this.openRow[b]);
-      this.pickSlot[b] = s;
-      this.pickCmd[b] = s >= 0 ? this.bankCommand(b, s) : -1;
-      this.pickValid[b] = 1;
-    }
+    this.updatePick(b);
     let slot = this.pickSlot[b];
     // The scheduler holds back every request of this bank for now (write draining).
     if (slot < 0 && b !== strictBank) return;
@@ -598,7 +644,8 @@ export class ChannelController implements ControllerView {
   /** A candidate command for the multiplexer: kept if it would finish first on its bus (then by priority). */
   private consider(t: number, cmd: number, earliest: number, id: number, bank: number, rank: number, slot: number, from: number): void {
     const ready = earliest > t ? earliest : t;
-    if (ready > t && ready < this.nextReady) this.nextReady = ready;
+    if (ready === t) this.readyNow++;
+    else if (ready < this.nextReady) this.nextReady = ready;
     const key = ready + this.length[cmd];
     const c = this.best[this.twoBuses ? this.bus[cmd] : 0];
     if (key < c.key || (key === c.key && id < c.id)) {
@@ -696,21 +743,34 @@ export class ChannelController implements ControllerView {
 
   private invalidateRank(rank: number): void {
     this.pickValid.fill(0, rank * this.banksPerRank, (rank + 1) * this.banksPerRank);
+    this.scanBounds = false;
+  }
+
+  /** Bank b's scheduler must pick again: its queue or open row changed. */
+  private repick(b: number): void {
+    this.pickValid[b] = 0;
+    if (this.repickedCount < this.repicked.length) this.repicked[this.repickedCount++] = b;
+    else this.scanBounds = false;
+  }
+
+  /** Every bank's scheduler must pick again: the scheduler's own state changed. */
+  private repickAll(): void {
+    this.pickValid.fill(0);
+    this.scanBounds = false;
   }
 
   private closeBank(b: number, t: number): void {
     this.openRow[b] = -1;
     this.rankOpen[this.bankRank[b]]--;
     this.energy.precharge(this.bankRank[b], b, t);
-    this.pickValid[b] = 0;
+    this.repick(b);
   }
 
-  /** The banks `cmd` acts on (bank b's set, or every bank of the rank), calling `f` for each. */
-  private forEachTarget(cmd: number, rank: number, b: number, f: (x: number) => void): void {
+  /** The banks `cmd` acts on: bank b, b's set, or every bank of the rank. */
+  private targets(cmd: number, rank: number, b: number): Int32Array {
+    if (this.target[cmd] === TARGET_BANK) return this.bankAlone[b];
     const sets = this.targetSets[cmd];
-    if (this.target[cmd] === TARGET_BANK) f(b);
-    else if (sets !== null) for (const x of sets[b]) f(x);
-    else for (let x = rank * this.banksPerRank; x < (rank + 1) * this.banksPerRank; x++) f(x);
+    return sets !== null ? sets[b] : this.rankBanks[rank];
   }
 
   private issue(t: number): void {
@@ -744,12 +804,10 @@ export class ChannelController implements ControllerView {
         this.actTime[b] = t;
         this.rankOpen[r]++;
         this.energy.activate(r, b, t);
-        this.pickValid[b] = 0;
+        this.repick(b);
         break;
       case E.precharge:
-        this.forEachTarget(cmd, r, b, (x) => {
-          if (this.openRow[x] >= 0) this.closeBank(x, t);
-        });
+        for (const x of this.targets(cmd, r, b)) if (this.openRow[x] >= 0) this.closeBank(x, t);
         break;
       case E.read:
       case E.readAuto:
@@ -759,8 +817,12 @@ export class ChannelController implements ControllerView {
         this.queues.remove(b, slot);
         if (this.queues.count[b] === 0) this.markWaiting(b, false);
         this.buffer.remove(b, isWrite);
-        if (--this.rankPending[r] === 0) this.powerDown[r].becameIdle(t);
-        if (this.scheduler.onColumnCommand(isWrite)) this.pickValid.fill(0);
+        if (--this.rankPending[r] === 0) {
+          this.powerDown[r].becameIdle(t);
+          // The power-down manager may want its rank at the next scan.
+          this.scanBounds = false;
+        }
+        if (this.scheduler.onColumnCommand(isWrite)) this.repickAll();
         this.mux.onColumnCommand();
         if (this.strict) this.strict.take();
         let closeAt = -1;
@@ -777,7 +839,7 @@ export class ChannelController implements ControllerView {
         else this.reads++;
         pool.readyAt[slot] = t + (isWrite ? data.writeLatency : data.readLatency) + data.burst + this.delays.response;
         this.respQueue.push(slot);
-        this.pickValid[b] = 0;
+        this.repick(b);
         break;
       }
       case E.refresh:
@@ -785,11 +847,9 @@ export class ChannelController implements ControllerView {
           // DRAMPower counts the rank active for the refresh less its closing tRP, then precharged.
           this.energy.refresh(r, t, t + this.refreshBusy[cmd] - this.spec.energyTiming.refreshPrecharged, this.refreshEnergy[cmd]);
         } else {
-          let first = true;
-          this.forEachTarget(cmd, r, b, (x) => {
-            this.energy.bankRefresh(r, x, t, t + this.refreshBusy[cmd], first ? this.refreshEnergy[cmd] : 0);
-            first = false;
-          });
+          // The refresh's energy is counted once, with its first bank.
+          const banks = this.targets(cmd, r, b);
+          for (let i = 0; i < banks.length; i++) this.energy.bankRefresh(r, banks[i], t, t + this.refreshBusy[cmd], i === 0 ? this.refreshEnergy[cmd] : 0);
         }
         break;
       case E.powerDown:

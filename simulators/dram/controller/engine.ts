@@ -118,6 +118,14 @@ export class MemorySystem {
     const lastTaken = new Float64Array(nChannels).fill(-1);
     /** Requests each channel has been given so far. */
     const channelAccepted = new Float64Array(nChannels);
+    // With several channels, most are idle in most cycles. Before `wake[c]` channel c has nothing
+    // to do (no response to hand over, no request to take, no scan), so a cycle passes it by, and
+    // `visit[c]` is the cycle it next asks the loop to look at. Both hold from when they were last
+    // worked out until something reaches the channel from outside (−Infinity: work them out again).
+    const wake = new Float64Array(nChannels).fill(-Infinity);
+    const visit = new Float64Array(nChannels);
+    /** The channels stepped in the current cycle. */
+    const stepped = new Int32Array(nChannels);
     let end = 0;
     let t = 0;
     let steps = 0;
@@ -128,7 +136,7 @@ export class MemorySystem {
       let acted = false;
       // 1. Each controller hands at most one response to the arbiter.
       for (let c = 0; c < nChannels; c++) {
-        if (!arbiter.canTakeResponse(c, t, lastResponse[c], lastTaken[c])) continue;
+        if (t < wake[c] || !arbiter.canTakeResponse(c, t, lastResponse[c], lastTaken[c])) continue;
         const rq = channels[c].respQueue;
         const s = rq.peek(t);
         if (s >= 0) {
@@ -146,6 +154,7 @@ export class MemorySystem {
           this.latency.record(Math.round(t - pool.arrival[s]));
           lastDelivery = t;
           lastTaken[pool.channel[s]] = t;
+          wake[pool.channel[s]] = -Infinity;
           end = t;
           active--;
           completed++;
@@ -184,6 +193,7 @@ export class MemorySystem {
           if (arbiter.forwardDelay === 0) pool.lateAt[s] = t;
         } else pool.forwardAt[s] = ch.lastEndReq + 1 + arbiter.forwardDelay;
         ch.arbQueue.push(s);
+        wake[decoded.channel] = -Infinity;
         queued++;
         accepted++;
         active++;
@@ -203,11 +213,23 @@ export class MemorySystem {
       // With a lead, each busy cycle has two moments: the command chain's, just before the edge, and the edge's.
       const busy = this.lead === 0 ? t + 1 : t % 1 === 0 ? t + 1 - this.lead : Math.ceil(t);
       let next = Infinity;
+      /** The earliest `visit` of the channels passed by. */
+      let idleNext = Infinity;
+      let nStepped = 0;
       for (let c = 0; c < nChannels; c++) {
+        if (t < wake[c]) {
+          if (visit[c] < idleNext) idleNext = visit[c];
+          continue;
+        }
         const ch = channels[c];
         const n = ch.step(t);
+        stepped[nStepped++] = c;
+        wake[c] = -Infinity;
         if (ch.acted) acted = true;
-        if (n < next) next = n;
+        // A controller that acted looks again at its next scan (once a command bus is free); one
+        // that did not, at its next candidate.
+        const look = ch.acted ? ch.nextScan : n;
+        if (look < next) next = look;
         if (ch.endReqDue) {
           ch.endReqDue = false;
           queued--;
@@ -221,42 +243,47 @@ export class MemorySystem {
       // 7. Jump to the next cycle at which anything can happen. Steps 1-3 came before the controllers
       // looked at this cycle, so unless a controller acted, its earliest candidate still holds and the
       // other parts' next times follow from their state now. After a controller acted its candidates
-      // changed: it looks again once a command bus is free (the next cycle, unless a command of
-      // several cycles holds it; with a lead, the next of the cycle's two moments).
-      if (acted) {
-        if (this.lead === 0) {
-          next = Infinity;
-          for (let c = 0; c < nChannels; c++) {
-            const b = channels[c].commandBusFree();
-            if (b < next) next = b;
-          }
-          if (next <= t) next = t + 1;
-        } else next = busy;
-      }
-      // Nothing else can come before the next cycle.
-      if (this.lead === 0 ? next > t + 1 : !acted) {
-        for (let c = 0; c < nChannels; c++) {
-          const ch = channels[c];
-          if (arbiter.canTakeResponse(c, Infinity, lastResponse[c], lastTaken[c])) {
-            const r = Math.max(ch.respQueue.nextTime(), lastResponse[c] + 1, lastTaken[c] + 1);
-            if (r < next) next = r;
-          }
-          const h = ch.arbQueue.head;
-          if (h >= 0 && ch.headFits()) {
-            const f = Math.max(pool.forwardAt[h], ch.lastAdmit + 1);
-            if (f < next) next = f;
-          }
-          const m = ch.nextManagerTime(t);
-          if (m < next) next = m;
-        }
+      // changed: it looks again at its next scan (above); with a lead, at the next of the cycle's
+      // two moments.
+      if (acted && this.lead !== 0) next = busy;
+      if (next <= t) next = t + 1;
+      // Unless nothing else can come before the next cycle, the other parts' times count too: the
+      // arbiter's, the player's and the channels passed by first, then the stepped channels' own.
+      let full = this.lead === 0 ? next > t + 1 : !acted;
+      if (full) {
+        if (idleNext < next) next = idleNext;
         const a = Math.max(arbiter.nextTime(), lastDelivery + 1 + arbiter.backwardDelay);
         if (a < next) next = a;
         if (haveNext && arbiter.canAccept(queued, active)) {
           const p = Math.max(playerAt, lastAccept + 1);
           if (p < next) next = p;
         }
-        if (next <= t) next = t + 1;
+        if (this.lead === 0 && next <= t + 1) full = false;
       }
+      // The stepped channels' own times, worked out when they count and always with several
+      // channels (to pass idle ones by).
+      if (full || nChannels > 1) {
+        for (let i = 0; i < nStepped; i++) {
+          const c = stepped[i];
+          const ch = channels[c];
+          let response = Infinity, respond = Infinity;
+          if (arbiter.canTakeResponse(c, Infinity, lastResponse[c], lastTaken[c])) {
+            const r = ch.respQueue.nextTime();
+            response = Math.max(r, lastResponse[c] + 1, lastTaken[c] + 1);
+            // The arbiter checks one of the two (Simple the player's, the others the channel's).
+            respond = Math.max(r, Math.min(lastResponse[c], lastTaken[c]) + 1);
+          }
+          let admit = Infinity;
+          const h = ch.arbQueue.head;
+          if (h >= 0 && ch.headFits()) admit = Math.max(pool.forwardAt[h], ch.lastAdmit + 1);
+          const own = Math.min(response, admit, ch.nextManagerTime(t));
+          if (full && own < next) next = own;
+          // A channel passed by returns its next scan from `step` (which the manager times never precede).
+          visit[c] = Math.min(own, ch.nextScan);
+          wake[c] = Math.min(respond, admit, ch.nextScan);
+        }
+      }
+      if (next <= t) next = t + 1;
       if (next === Infinity) throw new Error(`controller stalled at cycle ${t} with ${accepted - completed} requests in flight`);
       t = next;
     }

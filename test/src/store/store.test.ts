@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../../common/errors.js';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../../../src/store/schema.js';
 import { RunStore } from '../../../src/store/store.js';
-import { evaluation, evaluations, newRun, tempDir } from './fixtures.js';
+import { evaluation, evaluations, newRun, STATS, tempDir } from './fixtures.js';
 
 const dir = tempDir('store');
 const STORE_JS = join(import.meta.dirname, '..', '..', '..', 'dist', 'src', 'store', 'store.js');
@@ -342,15 +342,47 @@ describe('RunStore: who runs a run, failures, the WAL', () => {
     expect(reader.listRuns().map((r) => r.id)).toEqual([id]);
   });
 
-  it('a store of the previous schema version is read as it is', () => {
+  it('stores of the previous schema versions are read as they are, and a writer brings them forward', () => {
+    for (const [version, drop] of [
+      [3, 'ALTER TABLE evaluations DROP COLUMN feasible; ALTER TABLE evaluations DROP COLUMN traces; DELETE FROM schema_migrations WHERE version = 4'],
+      [2, 'ALTER TABLE runs DROP COLUMN holder; ALTER TABLE runs DROP COLUMN error; DELETE FROM schema_migrations WHERE version = 3'],
+    ] as const) {
+      const path = freshPath();
+      const writer = open(path);
+      writer.createRun(newRun());
+      writer.appendEvaluations(1, evaluations([30, 20, 25]));
+      writer.close();
+      const db = new Database(path);
+      db.exec(version === 3 ? drop : `${drop}; ALTER TABLE evaluations DROP COLUMN feasible; ALTER TABLE evaluations DROP COLUMN traces; DELETE FROM schema_migrations WHERE version = 4`);
+      db.close();
+      const reader = open(path, true);
+      expect(reader.listRuns()).toMatchObject([{ id: 1, error: null, bestValue: 20, bestIndex: 1, ...(version === 2 ? { holder: null } : {}) }]);
+      // A run stored before suites: no feasibility, no traces, exactly as written.
+      expect(reader.evaluations(1)).toEqual(evaluations([30, 20, 25]));
+      expect([...reader.iterateEvaluations(1)]).toEqual(evaluations([30, 20, 25]));
+      reader.close();
+      open(path).appendEvaluations(1, [{ ...evaluation(3, 10), feasible: false }]);
+      expect(open(path, true).evaluations(1, 3)).toEqual([{ ...evaluation(3, 10), feasible: false }]);
+    }
+  });
+
+  it('an evaluation keeps its feasibility and each trace of a suite; the best skips evaluations with none feasible yet', () => {
     const path = freshPath();
-    const writer = open(path);
-    writer.createRun(newRun());
-    writer.close();
-    const db = new Database(path);
-    db.exec('ALTER TABLE runs DROP COLUMN holder; ALTER TABLE runs DROP COLUMN error; DELETE FROM schema_migrations WHERE version = 3');
-    db.close();
-    expect(open(path, true).listRuns()).toMatchObject([{ id: 1, holder: null, error: null }]);
+    const s = open(path);
+    const id = s.createRun(newRun());
+    const traces = [
+      { trace: 'builtin:stream', weight: 1, value: 5, normalised: 0.5, feasible: true, simulated: true, stats: STATS },
+      { trace: 'gen:gups:requests=10', weight: 2, value: 8, normalised: 1.25, feasible: false, simulated: false, stats: { ...STATS, requests: 10 } },
+    ];
+    const records = [
+      { ...evaluation(0, 40, NaN), feasible: false, traces },
+      { ...evaluation(1, 50, 50), feasible: true, traces: traces.map((t) => ({ ...t, feasible: true, simulated: true })) },
+      { ...evaluation(2, 30, 50), feasible: false, traces },
+    ];
+    s.appendEvaluations(id, records);
+    expect(open(path, true).evaluations(id)).toEqual(records);
+    // Simulations count each trace the memo did not answer: 1, 2, 1.
+    expect(s.getRun(id)).toMatchObject({ evaluations: 3, simulations: 4, bestValue: 50, bestIndex: 1 });
   });
 
   it('a store locked by another process: one line naming the file', () => {
