@@ -8,7 +8,10 @@
  * geometric mean or the worst one), give it `workload: { suite: … }` and let `taskEvaluator` build
  * that evaluator: the runner, the best-known record and the measures only see `taskEvaluator`.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { makeRng } from '../common/random.js';
 import { join } from 'node:path';
 import { loadAddressMapping, loadMemSpec, packageRoot } from '../simulators/dram/presets.js';
 import type { SimStats } from '../simulators/dram/stats.js';
@@ -16,8 +19,9 @@ import type { Trace } from '../simulators/trace.js';
 import { type Evaluator, inProcessEvaluator, type Memo, type Workload, workloadKey } from '../src/evaluator/index.js';
 import { objectiveDirection, objectiveMetric, type ObjectiveName } from '../src/objectives.js';
 import { loadSpace } from '../src/space/builtin.js';
-import { invalidReason } from '../src/space/masks.js';
-import type { Design, ParameterSpace, ParamValue } from '../src/space/space.js';
+import { baseDesign } from '../src/env/dram-env.js';
+import { invalidReason, repairDesign } from '../src/space/masks.js';
+import { type Design, designToConfig, type ParameterSpace, type ParamValue } from '../src/space/space.js';
 import { generateTrace, type WorkloadOptions } from '../traces/generators.js';
 import { traceHash } from '../traces/hash.js';
 
@@ -184,4 +188,57 @@ export function bestKnownProblem(task: HardTask, b: BestKnown): string | null {
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fingerprints: a cached run is made again only when its numbers could differ
+
+/**
+ * A task's fingerprint: the task, its space file, and the simulated figures of a fixed handful of
+ * its designs (the base design and three seeded valid ones). So the simulator's code does not enter
+ * it, only what it computes: a speedup that leaves every number as it was keeps the runs.
+ */
+export async function taskFingerprint(task: HardTask): Promise<string> {
+  const space = taskSpace(task);
+  const rng = makeRng(1);
+  const probes = [baseDesign(space), ...Array.from({ length: 3 }, () => repairDesign(space, space.parameters.map((p) => uniformInt(rng, 0, p.values.length - 1))))];
+  const evaluator = taskEvaluator(task);
+  const stats = await evaluator.evaluate(probes.map((d) => designToConfig(space, d)));
+  await evaluator.close();
+  const spaceText = task.space.endsWith('.json') ? readFileSync(join(packageRoot(), task.space), 'utf8') : task.space;
+  return createHash('sha256').update(JSON.stringify(task)).update(spaceText).update(JSON.stringify(stats)).digest('hex').slice(0, 16);
+}
+
+/**
+ * What every run reads besides its agent: the environment (observations, rewards, masks and repair)
+ * and the objectives. The simulator is not here: the task's fingerprint stands for it.
+ */
+const HARNESS_SOURCES = ['src/env', 'src/space', 'src/objectives.ts', 'src/metrics.ts', 'src/aggregate.ts'];
+
+/** The TypeScript sources `entry` reaches by relative imports (itself included), sorted. */
+export function sourceClosure(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const m of readFileSync(join(packageRoot(), file), 'utf8').matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) visit(join(file, '..', `${m[1]}.ts`));
+  };
+  visit(entry);
+  return [...seen].sort();
+}
+
+/** Hash of an agent's code: the sources its file reaches (agents/agent.ts, common/, nn.ts and ppo.ts for the learners) and the harness's. */
+export function agentFingerprint(agent: string): string {
+  const h = createHash('sha256');
+  const add = (p: string): void => {
+    if (statSync(join(packageRoot(), p)).isDirectory()) for (const f of readdirSync(join(packageRoot(), p)).sort()) add(join(p, f));
+    else if (p.endsWith('.ts')) h.update(p).update(readFileSync(join(packageRoot(), p)));
+  };
+  for (const p of [...sourceClosure(join('agents', `${agent}.ts`)), ...HARNESS_SOURCES]) add(p);
+  return h.digest('hex').slice(0, 16);
+}
+
+/** A run's fingerprint: its task's and its agent's; a run is made again only when one of them changes. */
+export function runFingerprint(taskFp: string, agent: string): string {
+  return createHash('sha256').update(taskFp).update(agentFingerprint(agent)).digest('hex').slice(0, 16);
 }

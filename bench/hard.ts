@@ -7,9 +7,10 @@
  *   node dist/bench/hard.js [--tasks a,b] [--agents LIST] [--seeds N] [--budget N] [--report] [--no-polish] [--out DIR]
  *
  * Each run is cached in bench-results/hard/runs.json under (task, agent, seed) as soon as it
- * finishes, with a fingerprint of the code and the task it was made with: running again continues
- * where the last invocation stopped, and runs made by other code (another agent or simulator
- * version) are made again. After the runs, a run better than the recorded best-known value starts a
+ * finishes, with a fingerprint of its task and its agent (bench/hard-tasks.ts): running again
+ * continues where the last invocation stopped, and a run is made again only when its numbers could
+ * differ: the task changed, the simulator computes other figures for the task's probe designs, or
+ * the sources its agent reaches (or the environment's) changed. After the runs, a run better than the recorded best-known value starts a
  * coordinate descent from its design (and from the best-known designs of the same workload in the
  * nested spaces), and the better design is recorded. Then the measures go to bench-results/hard.md
  * (the tables the README quotes) and bench-results/hard.json. One core; not part of `npm test`.
@@ -18,9 +19,8 @@
  * `marl:counterfactual=true`); `--report` only writes the report from the cache; `--no-polish`
  * leaves the best-known record alone; `--out` puts the cache and the report elsewhere.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AGENTS, type AgentName, createAgent, LEARNING_AGENTS } from '../agents/index.js';
 import { initBackend } from '../agents/nn.js';
 import { formatNumber } from '../common/format.js';
@@ -42,8 +42,10 @@ import {
   hardTask,
   type HardTask,
   readBestKnown,
+  runFingerprint,
   taskBetter,
   taskEvaluator,
+  taskFingerprint,
   taskSpace,
   taskValue,
   taskWorkload,
@@ -111,27 +113,7 @@ const plan: PlanEntry[] = (agentFilter ?? PLAN.map((p) => p.label)).map((label) 
 const budgetOn = (e: PlanEntry, t: HardTask): number | null => (e.only && !e.only.includes(t.id) ? null : MAIN_TASKS.includes(t.id) ? e.budget : e.scalingBudget);
 
 // ---------------------------------------------------------------------------------------------
-// Fingerprints and the cache
-
-/** Hash of the compiled code a run depends on: agents, simulator, traces, spaces, environment, evaluator, objectives. */
-function codeFingerprint(): string {
-  const dist = join(root, 'dist');
-  const parts = ['agents', 'simulators', 'traces', 'common', 'src/space', 'src/env', 'src/evaluator', 'src/objectives.js', 'src/metrics.js'];
-  const h = createHash('sha256');
-  const walk = (p: string, ext: string): void => {
-    if (statSync(p).isDirectory()) for (const f of readdirSync(p).sort()) walk(join(p, f), ext);
-    else if (p.endsWith(ext)) h.update(relative(root, p)).update(readFileSync(p));
-  };
-  for (const p of parts) if (existsSync(join(dist, p))) walk(join(dist, p), '.js');
-  // The presets are data the simulator reads at run time.
-  walk(join(root, 'simulators', 'dram', 'presets'), '.json');
-  return h.digest('hex').slice(0, 16);
-}
-
-function taskFingerprint(task: HardTask, code: string): string {
-  const space = task.space.endsWith('.json') ? readFileSync(join(root, task.space), 'utf8') : task.space;
-  return createHash('sha256').update(code).update(JSON.stringify(task)).update(space).digest('hex').slice(0, 16);
-}
+// The cache (fingerprints: bench/hard-tasks.ts)
 
 interface Cache {
   runs: Record<string, RunRecord>;
@@ -519,8 +501,8 @@ function report(runs: readonly RunRecord[], bestKnown: Record<string, BestKnown>
 
 // ---------------------------------------------------------------------------------------------
 
-const code = codeFingerprint();
-const fingerprints = new Map(HARD_TASKS.map((t) => [t.id, taskFingerprint(t, code)]));
+const fingerprints = new Map<string, string>();
+for (const t of tasks) fingerprints.set(t.id, await taskFingerprint(t));
 const cache = readCache();
 if (!flag('report')) {
   const maxSeeds = Math.max(...plan.map((p) => p.seeds));
@@ -531,10 +513,10 @@ if (!flag('report')) {
         const budget = budgetOn(entry, task);
         if (seed > entry.seeds || budget === null) continue;
         const key = runKey(task.id, entry.label, seed);
-        const fp = fingerprints.get(task.id)!;
+        const fp = runFingerprint(fingerprints.get(task.id)!, parseLabel(entry.label).agent);
         const have = cache.runs[key];
         if (have && have.fingerprint === fp && have.budget >= budget) continue;
-        const sim = (cache.simulation[fp] ??= { ms: 0, simulations: 0 });
+        const sim = (cache.simulation[fingerprints.get(task.id)!] ??= { ms: 0, simulations: 0 });
         const run = await runAgent(task, entry.label, budget, seed, fp, sim);
         cache.runs[key] = run;
         writeJsonAtomic(cacheFile, cache);
@@ -546,7 +528,7 @@ if (!flag('report')) {
 }
 
 /** The runs the report uses: made with this code and task, truncated to the plan's budget. */
-const current = Object.values(cache.runs).filter((r) => fingerprints.get(r.task) === r.fingerprint && tasks.some((t) => t.id === r.task));
+const current = Object.values(cache.runs).filter((r) => fingerprints.has(r.task) && runFingerprint(fingerprints.get(r.task)!, parseLabel(r.label).agent) === r.fingerprint);
 const usable = current
   .map((r) => {
     const entry = plan.find((p) => p.label === r.label);

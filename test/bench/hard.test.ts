@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestAt, evaluationsToWithin, firstWithin, normalised, power, type RunRecord, seedsForPower, spread, wallSecondsTo } from '../../bench/hard-measures.js';
-import { bestKnownProblem, designFromValues, HARD_TASKS, hardTask, readBestKnown, taskSpace, taskValue, taskWorkload } from '../../bench/hard-tasks.js';
+import { agentFingerprint, bestKnownProblem, designFromValues, HARD_TASKS, hardTask, readBestKnown, runFingerprint, sourceClosure, taskFingerprint, taskSpace, taskValue, taskWorkload } from '../../bench/hard-tasks.js';
 import { simulateConfig } from '../../src/evaluator/simulate.js';
 import { designToConfig } from '../../src/space/space.js';
 
@@ -40,6 +40,36 @@ describe('hard benchmark: the scaling study spaces are nested', () => {
       expect(t.workload).toEqual(tasks[0].workload);
       expect(t.objective).toBe(tasks[0].objective);
     }
+  });
+});
+
+describe('hard benchmark: fingerprints', () => {
+  it("an agent's code is the sources its file reaches: the learners' reach the network code, the others' do not", () => {
+    const random = sourceClosure('agents/random.ts');
+    expect(random).toContain('agents/agent.ts');
+    expect(random).toContain('common/random.ts');
+    expect(random).not.toContain('agents/nn.ts');
+    expect(random).not.toContain('agents/bo.ts');
+    expect(random.some((f) => f.startsWith('simulators/'))).toBe(false);
+    const marl = sourceClosure('agents/marl.ts');
+    for (const f of ['agents/marl.ts', 'agents/ppo.ts', 'agents/nn.ts', 'agents/agent.ts']) expect(marl).toContain(f);
+    expect(marl).not.toContain('agents/bo.ts');
+    expect(marl).not.toContain('agents/sac.ts');
+  });
+
+  it('differs by agent, and a run changes with its task or its agent only', () => {
+    expect(agentFingerprint('random')).toBe(agentFingerprint('random'));
+    expect(agentFingerprint('random')).not.toBe(agentFingerprint('bo'));
+    expect(runFingerprint('task-a', 'random')).not.toBe(runFingerprint('task-b', 'random'));
+    expect(runFingerprint('task-a', 'random')).not.toBe(runFingerprint('task-a', 'ga'));
+  });
+
+  it("a task's fingerprint comes from its definition and what the simulator computes for it, the same every time", async () => {
+    const task = hardTask('triad-edp-10');
+    const fp = await taskFingerprint(task);
+    expect(await taskFingerprint(task)).toBe(fp);
+    expect(await taskFingerprint({ ...task, objective: 'energy' })).not.toBe(fp);
+    expect(await taskFingerprint({ ...task, workload: { trace: { ...task.workload.trace, options: { ...task.workload.trace.options, requests: 999 } } } })).not.toBe(fp);
   });
 });
 
