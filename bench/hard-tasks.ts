@@ -1,12 +1,12 @@
 /**
  * The tasks of the hard benchmark (bench/hard.ts): each is a space, a workload and an objective.
- * Traces are short (1,000 requests) and generated in memory from a recipe, so an evaluation is a
- * few tens of milliseconds and nothing needs to be stored; the same trace comes from
+ * Traces are short (1,000 to a few thousand requests) and generated in memory from a recipe, so an
+ * evaluation is a few tens of milliseconds and nothing needs to be stored; the same trace comes from
  * `marl-dse traces generate` with the same kind and options.
  *
- * A task's workload is one trace today. To make a task a suite (several traces combined by a
- * geometric mean or the worst one), give it `workload: { suite: … }` and let `taskEvaluator` build
- * that evaluator: the runner, the best-known record and the measures only see `taskEvaluator`.
+ * A task's workload is one trace, scored in its metric's unit, or a suite (src/evaluator/suite.ts):
+ * several traces, each normalised to the base design's value on it and combined by an aggregate
+ * (src/aggregate.ts), as `marl-dse search --suite` scores them.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -14,10 +14,10 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { makeRng } from '../common/random.js';
 import { join } from 'node:path';
 import { loadAddressMapping, loadMemSpec, packageRoot } from '../simulators/dram/presets.js';
-import type { SimStats } from '../simulators/dram/stats.js';
 import type { Trace } from '../simulators/trace.js';
-import { type Evaluator, inProcessEvaluator, type Memo, type Workload, workloadKey } from '../src/evaluator/index.js';
-import { objectiveDirection, objectiveMetric, type ObjectiveName } from '../src/objectives.js';
+import type { AggregateName } from '../src/aggregate.js';
+import { inProcessBackend, type Memo, type SuiteEvaluator, suiteEvaluator, type Workload, workloadKey } from '../src/evaluator/index.js';
+import { objectiveDirection, type ObjectiveName, type ObjectiveSpec, ObjectiveTracker } from '../src/objectives.js';
 import { loadSpace } from '../src/space/builtin.js';
 import { baseDesign } from '../src/env/dram-env.js';
 import { invalidReason, repairDesign } from '../src/space/masks.js';
@@ -37,7 +37,8 @@ export interface HardTask {
   readonly title: string;
   /** A built-in space, or a space file relative to the package root. */
   readonly space: string;
-  readonly workload: { readonly trace: TraceRecipe };
+  /** One trace, or several with the aggregate that combines their normalised values. */
+  readonly workload: { readonly traces: readonly TraceRecipe[]; readonly aggregate?: AggregateName };
   readonly objective: ObjectiveName;
   /** The family of the scaling study (tasks with the same workload and objective, nested spaces). */
   readonly scaling?: string;
@@ -53,31 +54,43 @@ const MIB = 1024 * KIB;
  */
 const TRIAD: TraceRecipe = { kind: 'stream-triad', options: { requests: 1000, llcBytes: 32 * KIB } };
 
+/** One program of a mix: a generator's kind, its share of the arrival rate and its options. */
+type MixEntry = NonNullable<WorkloadOptions['kernels']>[number];
+
 /**
- * A cloud-like mix of three programs on separate cores: GUPS (random read-modify-writes over 256 MiB),
- * STREAM copy (two streams, weight 2) and four pointer chases over 128 MiB, with Poisson arrivals
- * (a mean gap of 2 cycles), so requests come in bursts and queue.
+ * Three programs on separate cores with Poisson arrivals at a mean gap of one 800 MHz cycle, so
+ * requests come in bursts and queue: 1,500 requests, so the p99 latency is the 15th-largest.
  */
-const MIX: TraceRecipe = {
-  kind: 'mix',
-  options: {
-    requests: 1000,
-    gapDistribution: 'exponential',
-    gapMeanCycles: 2,
-    kernels: [
-      { kind: 'gups', options: { footprintBytes: 256 * MIB, llcBytes: 32 * KIB } },
-      { kind: 'stream-copy', weight: 2, options: { elements: 2_000_000, llcBytes: 32 * KIB } },
-      { kind: 'pointer-chase', options: { chains: 4, footprintBytes: 128 * MIB } },
-    ],
-  },
-};
+const mixOf = (kernels: MixEntry[]): TraceRecipe => ({ kind: 'mix', options: { requests: 1500, gapDistribution: 'exponential', gapMeanCycles: 1, kernels } });
+
+/**
+ * A suite of two mixes: a cloud-like one (GUPS over 256 MiB, STREAM copy at twice its rate, four
+ * pointer chases over 128 MiB) and a scientific one (a sparse matrix-vector product, a stencil and
+ * a transpose). At this load a design with too little bandwidth queues without bound and its p99
+ * latency is tens of microseconds; the good ones keep it to a few hundred nanoseconds. Scored by
+ * the geometric mean of each mix's p99 latency over the base design's.
+ */
+const MIXES: TraceRecipe[] = [
+  mixOf([
+    { kind: 'gups', options: { footprintBytes: 256 * MIB, llcBytes: 32 * KIB } },
+    { kind: 'stream-copy', weight: 2, options: { elements: 2_000_000, llcBytes: 32 * KIB } },
+    { kind: 'pointer-chase', options: { chains: 4, footprintBytes: 128 * MIB } },
+  ]),
+  mixOf([
+    { kind: 'spmv', options: { llcBytes: 32 * KIB } },
+    { kind: 'stencil', options: { llcBytes: 32 * KIB } },
+    { kind: 'transpose', options: { llcBytes: 32 * KIB } },
+  ]),
+];
+
+const TRIAD_ONLY = { traces: [TRIAD] };
 
 export const HARD_TASKS: readonly HardTask[] = [
-  { id: 'triad-edp', title: 'lowest energy-delay product, STREAM triad', space: 'architect', workload: { trace: TRIAD }, objective: 'edp', scaling: 'triad-edp' },
-  { id: 'mix-p99', title: 'lowest p99 request latency, a three-program mix with bursty arrivals', space: 'architect', workload: { trace: MIX }, objective: 'p99-latency' },
-  { id: 'triad-edp-10', title: 'triad-edp with the controller knobs only', space: 'bench/spaces/hard-10.json', workload: { trace: TRIAD }, objective: 'edp', scaling: 'triad-edp' },
-  { id: 'triad-edp-20', title: 'triad-edp with memory, organisation, field order and the controller', space: 'bench/spaces/hard-20.json', workload: { trace: TRIAD }, objective: 'edp', scaling: 'triad-edp' },
-  { id: 'triad-edp-38', title: 'triad-edp with the pipeline delays as well: every parameter there is', space: 'bench/spaces/hard-38.json', workload: { trace: TRIAD }, objective: 'edp', scaling: 'triad-edp' },
+  { id: 'triad-edp', title: 'lowest energy-delay product, STREAM triad', space: 'architect', workload: TRIAD_ONLY, objective: 'edp', scaling: 'triad-edp' },
+  { id: 'mix-p99', title: 'lowest p99 request latency over a suite of two bursty program mixes (geometric mean over the base design)', space: 'architect', workload: { traces: MIXES, aggregate: 'geomean' }, objective: 'p99-latency' },
+  { id: 'triad-edp-10', title: 'triad-edp with the controller knobs only', space: 'bench/spaces/hard-10.json', workload: TRIAD_ONLY, objective: 'edp', scaling: 'triad-edp' },
+  { id: 'triad-edp-20', title: 'triad-edp with memory, organisation, field order and the controller', space: 'bench/spaces/hard-20.json', workload: TRIAD_ONLY, objective: 'edp', scaling: 'triad-edp' },
+  { id: 'triad-edp-38', title: 'triad-edp with the pipeline delays as well: every parameter there is', space: 'bench/spaces/hard-38.json', workload: TRIAD_ONLY, objective: 'edp', scaling: 'triad-edp' },
 ];
 
 export function hardTask(id: string): HardTask {
@@ -95,44 +108,63 @@ export function taskSpace(task: HardTask): ParameterSpace {
 }
 
 const traces = new Map<string, Trace>();
-export function taskTrace(task: HardTask): Trace {
-  const key = JSON.stringify(task.workload.trace);
+function recipeTrace(recipe: TraceRecipe, name: string): Trace {
+  const key = JSON.stringify(recipe);
   let t = traces.get(key);
-  if (!t) traces.set(key, (t = generateTrace(task.workload.trace.kind, task.workload.trace.options, `hard:${task.id}`)));
+  if (!t) traces.set(key, (t = generateTrace(recipe.kind, recipe.options, name)));
   return t;
 }
 
+/** A trace's name in tables: the task's, and its place in a suite. */
+const traceName = (task: HardTask, k: number): string => (task.workload.traces.length === 1 ? `hard:${task.id}` : `hard:${task.id}:${k + 1}`);
+
 /**
- * The task's workload: its trace on the default memory (ddr3-1600) at 800 MHz. Every design of
- * these spaces names its own memory and organisation (the space's, or its base's), so the
+ * The task's workloads, one per trace, on the default memory (ddr3-1600) at 800 MHz. Every design
+ * of these spaces names its own memory and organisation (the space's, or its base's), so the
  * workload's memory only enters the memo key.
  */
-export function taskWorkload(task: HardTask): Workload {
-  const trace = taskTrace(task);
+export function taskWorkloads(task: HardTask): Workload[] {
   const memspec = loadMemSpec('ddr3-1600');
   const mapping = loadAddressMapping('ddr3-1600');
-  const hash = traceHash(trace);
-  return {
-    spec: { trace: `hard:${task.id}`, memspec: 'ddr3-1600', addressmapping: 'ddr3-1600', clkMhz: 800 },
-    trace,
-    traceHash: hash,
-    memspec,
-    mapping,
-    clkMhz: 800,
-    key: workloadKey(hash, memspec, mapping, 800),
-  };
+  return task.workload.traces.map((recipe, k) => {
+    const trace = recipeTrace(recipe, traceName(task, k));
+    const hash = traceHash(trace);
+    return {
+      spec: { trace: traceName(task, k), memspec: 'ddr3-1600', addressmapping: 'ddr3-1600', clkMhz: 800 },
+      trace,
+      traceHash: hash,
+      memspec,
+      mapping,
+      clkMhz: 800,
+      key: workloadKey(hash, memspec, mapping, 800),
+    };
+  });
 }
 
-/** The evaluator of a task's designs, in this thread (a suite task would build its evaluator here). */
-export function taskEvaluator(task: HardTask, memo?: Memo): Evaluator {
-  return inProcessEvaluator(taskWorkload(task), memo);
+/** The evaluator of a task's designs, in this thread: one design is one evaluation on every trace. */
+export function taskEvaluator(task: HardTask, memo?: Memo): SuiteEvaluator {
+  const workloads = taskWorkloads(task);
+  return suiteEvaluator(workloads, workloads.map(() => 1), workloads.map((w) => w.spec.trace), { backend: inProcessBackend, memo, close: async () => {} });
 }
 
-/** A design's objective value, from its stats. */
-export function taskValue(task: HardTask, stats: SimStats): number {
-  const metric = objectiveMetric(task.objective);
-  if (metric === null) throw new Error(`task ${task.id}: objective ${task.objective} is not a single metric`);
-  return stats[metric];
+/** The task's objective as the environment scores it (a suite's with its aggregate). */
+export const taskObjective = (task: HardTask): ObjectiveSpec => ({ name: task.objective, ...(task.workload.aggregate ? { aggregate: task.workload.aggregate } : {}) });
+
+/**
+ * The objective values of `designs`, as a run of the task scores them: a trace's metric, or a
+ * suite's aggregate of each trace's value over the base design's (evaluated first).
+ */
+export async function taskValues(task: HardTask, designs: readonly Design[], memo?: Memo): Promise<number[]> {
+  const space = taskSpace(task);
+  const evaluator = taskEvaluator(task, memo);
+  try {
+    const [base, ...results] = await evaluator.evaluate([baseDesign(space), ...designs].map((d) => designToConfig(space, d)));
+    const suite = task.workload.aggregate ? { traces: base.traces, weights: evaluator.weights, names: evaluator.names } : undefined;
+    const tracker = new ObjectiveTracker(taskObjective(task), base.stats, suite);
+    return results.map((r) => tracker.valueOf(r.stats, r.traces));
+  } finally {
+    await evaluator.close();
+  }
 }
 
 /** Whether `a` is better than `b` for the task's objective. */

@@ -29,7 +29,7 @@ import { holm, mannWhitneyU, median } from '../src/compare/stats.js';
 import { DramEnv, baseDesign } from '../src/env/dram-env.js';
 import { MapMemo, memoKeyOf } from '../src/evaluator/index.js';
 import { METRICS } from '../src/metrics.js';
-import { objectiveDirection, objectiveMetric } from '../src/objectives.js';
+import { objectiveDirection, objectiveUnit } from '../src/objectives.js';
 import { problemOf } from '../src/search/runner.js';
 import { allowedValues, repairDesign, spaceSize } from '../src/space/masks.js';
 import { describeDesign, designToConfig } from '../src/space/space.js';
@@ -47,8 +47,9 @@ import {
   taskEvaluator,
   taskFingerprint,
   taskSpace,
-  taskValue,
-  taskWorkload,
+  taskObjective,
+  taskValues,
+  taskWorkloads,
 } from './hard-tasks.js';
 import { bestAt, evaluationsToWithin, firstWithin, normalised, type Improvement, type RunRecord, seedsForPower, spread, type Spread, wallSecondsTo } from './hard-measures.js';
 import { parseLabel } from './labels.js';
@@ -56,12 +57,14 @@ import { parseLabel } from './labels.js';
 /**
  * The plan: per agent, its budget on the main tasks (the two architect tasks and the mid-size one)
  * and on the scaling study's other spaces (null: not run there), its seeds, and optionally the only
- * tasks it runs. Sized for a 2-core machine shared with other work, about two hours of one core:
- * 5,000 evaluations only for the agents whose own cost per evaluation is small (random, ga), 1,000
- * for the learners, which spend 40-100 ms of their own per evaluation on the 32-parameter space.
- * bo is capped at 250 evaluations: on the architect space one proposal costs it about a second of
- * CPU (expected improvement is maximised by local search over the ~900 one-parameter neighbours of
- * a design, 720 of them field orders), so its 1,000-evaluation run had not finished after 17 minutes of CPU.
+ * tasks it runs. Sized for a 2-core machine shared with other work, about 100 minutes of one core:
+ * 5,000 evaluations only for the agents whose own cost per evaluation is small (random, ga, aco),
+ * 1,000 for tpe and the learners, which spend 25-110 ms of their own per evaluation on the
+ * 32-parameter space against 13-18 ms of simulation. bo and sac cost about a second of CPU per
+ * proposal on the architect space (bo maximises expected improvement over the ~900 one-parameter
+ * neighbours of a design; sac takes a gradient step per evaluation through 32 × 720 padded
+ * outputs): 250 evaluations, on triad-edp only. The seeds of triad-edp come from the power
+ * analysis (bench-results/hard.md); the other tasks have the pilot's 3.
  */
 interface PlanEntry {
   readonly label: string;
@@ -72,14 +75,19 @@ interface PlanEntry {
 }
 const PLAN: readonly PlanEntry[] = [
   { label: 'random', budget: 5000, scalingBudget: 1000, seeds: 3 },
-  { label: 'ga', budget: 5000, scalingBudget: null, seeds: 3 },
-  { label: 'tpe', budget: 2000, scalingBudget: 1000, seeds: 3 },
-  { label: 'bo', budget: 250, scalingBudget: null, seeds: 2, only: ['triad-edp', 'mix-p99'] },
-  { label: 'marl', budget: 1000, scalingBudget: 1000, seeds: 3 },
-  { label: 'marl:counterfactual=true', budget: 1000, scalingBudget: 1000, seeds: 3 },
+  { label: 'ga', budget: 5000, scalingBudget: 1000, seeds: 3 },
+  { label: 'aco', budget: 5000, scalingBudget: 1000, seeds: 3 },
+  { label: 'tpe', budget: 1000, scalingBudget: 1000, seeds: 3 },
+  { label: 'bo', budget: 250, scalingBudget: null, seeds: 1, only: ['triad-edp'] },
+  { label: 'sac', budget: 250, scalingBudget: null, seeds: 1, only: ['triad-edp'] },
   { label: 'ppo', budget: 1000, scalingBudget: 1000, seeds: 3 },
+  { label: 'marl', budget: 1000, scalingBudget: 1000, seeds: 3 },
+  { label: 'marl:counterfactual=true', budget: 1000, scalingBudget: null, seeds: 3, only: ['triad-edp', 'mix-p99'] },
+  { label: 'marl:centralizedCritic=true', budget: 1000, scalingBudget: null, seeds: 3, only: ['triad-edp'] },
 ];
 const MAIN_TASKS = ['triad-edp', 'mix-p99', 'triad-edp-20'];
+/** mix-p99 simulates two 1,500-request traces per evaluation (50-80 ms): every agent stops at 1,000 there. */
+const BUDGET_CAP: Readonly<Record<string, number>> = { 'mix-p99': 1000 };
 /** Budgets the table reports the best value at. */
 const CHECKPOINTS = [250, 1000, 5000];
 const TOLERANCE = 0.01;
@@ -110,7 +118,10 @@ const plan: PlanEntry[] = (agentFilter ?? PLAN.map((p) => p.label)).map((label) 
   return { ...p, budget: Number(budget ?? p.budget), scalingBudget: budget !== undefined ? Number(budget) : p.scalingBudget, seeds: Number(arg('seeds') ?? p.seeds) };
 });
 /** The entry's budget on a task, or null when the plan does not run it there. */
-const budgetOn = (e: PlanEntry, t: HardTask): number | null => (e.only && !e.only.includes(t.id) ? null : MAIN_TASKS.includes(t.id) ? e.budget : e.scalingBudget);
+function budgetOn(e: PlanEntry, t: HardTask): number | null {
+  const budget = e.only && !e.only.includes(t.id) ? null : MAIN_TASKS.includes(t.id) ? e.budget : e.scalingBudget;
+  return budget === null ? null : Math.min(budget, BUDGET_CAP[t.id] ?? budget);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The cache (fingerprints: bench/hard-tasks.ts)
@@ -156,8 +167,8 @@ async function runAgent(task: HardTask, label: string, budget: number, seed: num
   if (LEARNING_AGENTS.includes(agent as AgentName)) await initBackend('auto');
   const space = taskSpace(task);
   const evaluator = taskEvaluator(task, memoOf(task));
-  const workloadKey = taskWorkload(task).key;
-  const env = new DramEnv({ space, evaluator, objective: { name: task.objective } });
+  const workloadKey = taskWorkloads(task)[0].key;
+  const env = new DramEnv({ space, evaluator, objective: taskObjective(task) });
   const [obs] = await env.reset(seed);
   const a = createAgent(agent as AgentName, problemOf(space, obs.length), { seed, hyperparameters: hp });
   a.begin(obs);
@@ -172,7 +183,7 @@ async function runAgent(task: HardTask, label: string, budget: number, seed: num
     const c1 = cpuMs();
     const results = await env.stepMany(designs);
     const c2 = cpuMs();
-    const simulated = evaluator.lastSimulated().filter(Boolean).length;
+    const simulated = evaluator.lastSimulated().filter((traces) => traces.some(Boolean)).length;
     if (simulated > 0) {
       sim.ms += c2 - c1;
       sim.simulations += simulated;
@@ -212,8 +223,12 @@ async function runAgent(task: HardTask, label: string, budget: number, seed: num
 /** Coordinate descent: each parameter in turn, every value its mask allows (later ones repaired), the best kept; until a pass changes nothing. */
 async function polish(task: HardTask, start: readonly number[]): Promise<{ design: number[]; value: number; passes: number; evaluations: number }> {
   const space = taskSpace(task);
-  const evaluator = taskEvaluator(task, memoOf(task));
-  const values = async (designs: number[][]): Promise<number[]> => (await evaluator.evaluate(designs.map((d) => designToConfig(space, d)))).map((s) => taskValue(task, s));
+  const memo = memoOf(task);
+  let evaluations = 0;
+  const values = (designs: number[][]): Promise<number[]> => {
+    evaluations += designs.length;
+    return taskValues(task, designs, memo);
+  };
   let design = repairDesign(space, start);
   let [value] = await values([design]);
   let passes = 0;
@@ -239,8 +254,6 @@ async function polish(task: HardTask, start: readonly number[]): Promise<{ desig
       });
     }
   }
-  const evaluations = evaluator.counters().evaluations;
-  await evaluator.close();
   return { design, value, passes, evaluations };
 }
 
@@ -265,12 +278,10 @@ async function updateBestKnown(runs: readonly RunRecord[]): Promise<Record<strin
     }
     const siblings = HARD_TASKS.filter((t) => t !== task && task.scaling !== undefined && t.scaling === task.scaling && record[t.id]);
     if (siblings.length > 0) {
-      const evaluator = taskEvaluator(task, memoOf(task));
       const designs = siblings.map((t) => repairDesign(space, embedDesign(space, record[t.id].design, baseDesign(space))));
-      const stats = await evaluator.evaluate(designs.map((d) => designToConfig(space, d)));
-      await evaluator.close();
+      const values = await taskValues(task, designs, memoOf(task));
       siblings.forEach((t, i) => {
-        const value = taskValue(task, stats[i]);
+        const value = values[i];
         candidates.push({ value, design: designs[i], found: { agent: 'embedded', seed: null, budget: null, evaluation: null, value, from: t.id } });
       });
     }
@@ -428,16 +439,16 @@ function report(runs: readonly RunRecord[], bestKnown: Record<string, BestKnown>
   const json: Record<string, unknown> = { tasks: [] as unknown[], rows: [] as Row[], power: [] as PowerRow[] };
   lines.push('# Hard benchmark', '');
   lines.push(`Written by \`node dist/bench/hard.js\` on ${new Date().toISOString().slice(0, 10)}. Values are normalised to the task's best-known value (1.000 = best-known, 1.010 = 1 % worse); spreads are median (min–max) over seeds; "never" counts a run that did not come within 1 % in its budget (medians of censored counts say "never" when half the runs or more did not). Agent and simulation times are CPU milliseconds of one thread on a shared machine. Wall time to 1 % adds the agent's CPU time to the run's distinct simulations × the task's measured ms per simulation (cheap) or × ${EXPENSIVE_SIM_MS / 1000} s (expensive).`, '');
-  lines.push('## Tasks', '', '| task | space | designs | workload | objective | best-known | found by | ms / simulation |', '|---|---|---|---|---|---|---|---|');
+  lines.push('## Tasks', '', '| task | space | designs | workload | objective | best-known | found by | simulation ms / design |', '|---|---|---|---|---|---|---|---|');
   for (const task of tasks) {
     const space = taskSpace(task);
     const b = bestKnown[task.id];
     const s = sims[fingerprints.get(task.id)!];
-    const metric = objectiveMetric(task.objective)!;
     const found = b ? `${b.found.agent === 'embedded' ? `${b.found.from}'s best-known` : `\`${b.found.agent}\` seed ${b.found.seed}, evaluation ${formatNumber(b.found.evaluation)} of ${formatNumber(b.found.budget)}`}${b.polished ? `; coordinate descent, ${b.polished.passes} passes` : ''} (${b.date})` : '—';
-    const w = task.workload.trace;
+    const { traces, aggregate } = task.workload;
+    const workload = `${traces.map((w) => `${w.kind}, ${formatNumber(w.options.requests)} requests`).join('; ')}${aggregate ? ` (${aggregate})` : ''}`;
     lines.push(
-      `| \`${task.id}\` | ${task.space.replace(/^bench\/spaces\//, '')} (${space.parameters.length}) | ${Number(spaceSize(space)).toExponential(2)} | ${w.kind}, ${formatNumber(w.options.requests)} requests | ${task.objective} | ${b ? `${formatNumber(b.value)} ${METRICS[metric].unit}` : '—'} | ${found} | ${s && s.simulations > 0 ? (s.ms / s.simulations).toFixed(1) : '—'} |`,
+      `| \`${task.id}\` | ${task.space.replace(/^bench\/spaces\//, '')} (${space.parameters.length}) | ${Number(spaceSize(space)).toExponential(2)} | ${workload} | ${task.objective} | ${b ? `${formatNumber(b.value)} ${objectiveUnit(task.objective, aggregate)}` : '—'} | ${found} | ${s && s.simulations > 0 ? (s.ms / s.simulations).toFixed(1) : '—'} |`,
     );
     (json.tasks as unknown[]).push({ task: task.id, parameters: space.parameters.length, designs: spaceSize(space), bestKnown: b ?? null, simMsPerSimulation: s && s.simulations > 0 ? s.ms / s.simulations : null });
   }
@@ -527,13 +538,13 @@ if (!flag('report')) {
   }
 }
 
-/** The runs the report uses: made with this code and task, truncated to the plan's budget. */
+/** The runs the report uses: made with this code and task, truncated to the plan's budget (every seed there is). */
 const current = Object.values(cache.runs).filter((r) => fingerprints.has(r.task) && runFingerprint(fingerprints.get(r.task)!, parseLabel(r.label).agent) === r.fingerprint);
 const usable = current
   .map((r) => {
     const entry = plan.find((p) => p.label === r.label);
     const budget = entry ? budgetOn(entry, hardTask(r.task)) : null;
-    if (!entry || budget === null || r.seed > entry.seeds || r.budget < budget) return null;
+    if (!entry || budget === null || r.budget < budget) return null;
     if (r.budget === budget) return r;
     return { ...r, budget, evaluations: budget, improvements: r.improvements.filter(([e]) => e <= budget) };
   })
