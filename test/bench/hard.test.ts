@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bestAt, evaluationsToWithin, firstWithin, normalised, power, type RunRecord, seedsForPower, spread, wallSecondsTo } from '../../bench/hard-measures.js';
+import { packageRoot } from '../../simulators/dram/presets.js';
 import { agentFingerprint, bestKnownProblem, designFromValues, HARD_TASKS, hardTask, readBestKnown, runFingerprint, sourceClosure, taskFingerprint, taskSpace, taskValues } from '../../bench/hard-tasks.js';
 
 describe('hard benchmark: best-known designs', () => {
@@ -136,5 +139,29 @@ describe('hard benchmark: measures', () => {
     expect(none).toBeLessThan(0.08);
     expect(power(sample, (x) => x, 12, { resamples: 1000 })).toBe(none);
     expect(seedsForPower([1, 1, 1], (x) => x, 0.8, 10)).toBeNull();
+  });
+});
+
+describe('hard benchmark: the command line', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [join(packageRoot(), 'dist', 'bench', 'hard.js'), ...args], { encoding: 'utf8' });
+  it('refuses a bad flag with one line naming it and exit code 2, before any run starts', () => {
+    for (const [args, named] of [
+      [['--help2'], '--help2'],
+      [['--tasks', 'triad-edp,nope'], '--tasks nope'],
+      [['--seeds', '0'], '--seeds 0'],
+      [['--agents', 'random,foo'], '--agents foo'],
+    ] as const) {
+      const r = run(...args);
+      expect(r.status).toBe(2);
+      const [first, usage] = r.stderr.trim().split('\n');
+      expect(first).toContain(named);
+      expect(usage).toMatch(/^usage: /);
+      expect(r.stderr).not.toContain('    at ');
+    }
+  });
+  it('--help prints the usage and runs nothing', () => {
+    const r = run('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: node dist\/bench\/hard.js/);
   });
 });
