@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bestAt, evaluationsToWithin, firstWithin, normalised, power, type RunRecord, seedsForPower, spread, wallSecondsTo } from '../../bench/hard-measures.js';
 import { packageRoot } from '../../simulators/dram/presets.js';
-import { agentFingerprint, bestKnownProblem, designFromValues, HARD_TASKS, hardTask, readBestKnown, runFingerprint, sourceClosure, taskFingerprint, taskSpace, taskValues } from '../../bench/hard-tasks.js';
+import { agentFingerprint, bestKnownProblem, designFromValues, HARD_TASKS, hardTask, readBestKnown, runFingerprint, sourceClosure, taskFingerprint, taskSpace, taskValues, taskWorkloads } from '../../bench/hard-tasks.js';
+import { baseDesign } from '../../src/env/dram-env.js';
+import { simulateConfig } from '../../src/evaluator/simulate.js';
+import { repairDesign } from '../../src/space/masks.js';
+import { designToConfig } from '../../src/space/space.js';
 
 describe('hard benchmark: best-known designs', () => {
   const record = readBestKnown();
@@ -39,6 +43,21 @@ describe('hard benchmark: the scaling study spaces are nested', () => {
       expect(t.workload).toEqual(tasks[0].workload);
       expect(t.objective).toBe(tasks[0].objective);
     }
+  });
+});
+
+describe('hard benchmark: a suite task', () => {
+  it("mix-p99 scores a design by the geometric mean of its p99 latency over the base design's on each mix", async () => {
+    const task = hardTask('mix-p99');
+    const space = taskSpace(task);
+    const design = repairDesign(space, space.parameters.map((p) => p.values.length - 1));
+    const p99 = (d: number[]): number[] => taskWorkloads(task).map((w) => simulateConfig(w.trace, w.memspec, w.mapping, designToConfig(space, d), w.clkMhz).p99LatencyNs);
+    const base = p99(baseDesign(space));
+    const mine = p99(design);
+    expect(mine).toHaveLength(2);
+    const [value] = await taskValues(task, [design]);
+    expect(value).toBeCloseTo(Math.sqrt((mine[0] / base[0]) * (mine[1] / base[1])), 12);
+    expect(await taskValues(task, [baseDesign(space)])).toEqual([1]);
   });
 });
 
