@@ -27,6 +27,7 @@
  */
 import { withDefaults } from '../common/hyperparameters.js';
 import { normalCdf, normalPdf } from '../common/normal.js';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { type Agent, type AgentStats, type Feedback, maskOf, randomDesign, type SearchProblem, withValue } from './agent.js';
 
@@ -121,22 +122,52 @@ function solveUpper(l: Float64Array, n: number, b: Float64Array): void {
 /** The GP's hyperparameters, in log space: [log ℓ_1 … log ℓ_D, log σf², log σn²]. */
 type Theta = number[];
 
+/** EI = (μ − yBest) Φ(z) + σ φ(z), z = (μ − yBest) / σ, from the posterior mean and variance. */
+function expectedImprovementOf(mean: number, variance: number, yBest: number): number {
+  const sd = Math.sqrt(Math.max(variance, 1e-12));
+  const z = (mean - yBest) / sd;
+  return (mean - yBest) * normalCdf(z) + sd * normalPdf(z);
+}
+
 /**
- * A GP fitted to designs: per-parameter distance matrices, the Cholesky factor of K + σn² I and
- * α = K⁻¹ y.
+ * The posterior at a design, kept to score its one-parameter neighbours incrementally: per
+ * conditioning point j, r²_j and k_j = k(x, x_j); w = K⁻¹k; the mean αᵀk and q = kᵀK⁻¹k.
+ */
+export interface Posterior {
+  readonly design: readonly number[];
+  readonly r2: Float64Array;
+  readonly k: Float64Array;
+  readonly w: Float64Array;
+  readonly mean: number;
+  readonly q: number;
+}
+
+/**
+ * A GP fitted to designs: per-parameter distance matrices, the Cholesky factor of K + σn² I,
+ * α = K⁻¹ y and K⁻¹ itself (for neighbours, below).
  */
 export class GaussianProcess {
   readonly n: number;
   private readonly chol: Float64Array;
   private readonly alpha: Float64Array;
-  /** Per parameter, s_i / ℓ_i² for every pair of values. */
-  private readonly scaled: Float64Array[];
+  private readonly inverse: Float64Array;
+  /** Per parameter, 1 / ℓ_i² (s_i / ℓ_i² = tables[i][…] · invEll2[i]). */
+  private readonly invEll2: Float64Array;
   private readonly signal: number;
+  /** The points' values, point-major: points[j][i] = flat[j · D + i]. */
+  private readonly flat: Int32Array;
+  /** Per parameter and value, the points that take it (built on first use). */
+  private readonly byValue: Array<Int32Array[] | undefined>;
+  /** Scratch for `neighbourEi`: the points whose kernel changes, their change, a stamp per point. */
+  private readonly touched: Int32Array;
+  private readonly delta: Float64Array;
+  private readonly stamp: Int32Array;
+  private generation = 0;
 
   constructor(private readonly points: ReadonlyArray<readonly number[]>, private readonly dist: Distance, theta: Theta, y: Float64Array) {
     this.n = points.length;
     const D = dist.dims;
-    this.scaled = dist.tables.map((t, i) => t.map((v) => v * Math.exp(-2 * theta[i])));
+    this.invEll2 = Float64Array.from({ length: D }, (_, i) => Math.exp(-2 * theta[i]));
     this.signal = Math.exp(theta[D]);
     const noise = Math.exp(theta[D + 1]);
     const n = this.n;
@@ -158,11 +189,29 @@ export class GaussianProcess {
     this.alpha = Float64Array.from(y);
     solveLower(this.chol, n, this.alpha);
     solveUpper(this.chol, n, this.alpha);
+    this.inverse = new Float64Array(n * n);
+    const col = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      col.fill(0);
+      col[j] = 1;
+      solveLower(this.chol, n, col);
+      solveUpper(this.chol, n, col);
+      for (let i = 0; i < n; i++) this.inverse[i * n + j] = col[i];
+    }
+    this.flat = Int32Array.from(points.flat());
+    this.byValue = new Array(D);
+    this.touched = new Int32Array(n);
+    this.delta = new Float64Array(n);
+    this.stamp = new Int32Array(n);
   }
 
   private kernel(a: readonly number[], b: readonly number[]): number {
     let r2 = 0;
-    for (let i = 0; i < a.length; i++) r2 += this.scaled[i][a[i] * this.dist.nvec[i] + b[i]];
+    for (let i = 0; i < a.length; i++) r2 += this.dist.tables[i][a[i] * this.dist.nvec[i] + b[i]] * this.invEll2[i];
+    return this.matern(r2);
+  }
+
+  private matern(r2: number): number {
     const r = Math.sqrt(r2);
     return this.signal * (1 + SQRT5 * r + (5 / 3) * r2) * Math.exp(-SQRT5 * r);
   }
@@ -196,11 +245,108 @@ export class GaussianProcess {
     for (let c = 0; c < m; c++) {
       let variance = this.signal;
       for (let i = 0; i < n; i++) variance -= v[i * m + c] * v[i * m + c];
-      const sd = Math.sqrt(Math.max(variance, 1e-12));
-      const z = (mean[c] - yBest) / sd;
-      out[c] = (mean[c] - yBest) * normalCdf(z) + sd * normalPdf(z);
+      out[c] = expectedImprovementOf(mean[c], variance, yBest);
     }
     return out;
+  }
+
+  /** The posterior at `design`, in O(nD + n²). */
+  posterior(design: readonly number[]): Posterior {
+    const n = this.n;
+    const D = this.dist.dims;
+    const r2 = new Float64Array(n);
+    const k = new Float64Array(n);
+    let mean = 0;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < D; i++) s += this.dist.tables[i][design[i] * this.dist.nvec[i] + this.flat[j * D + i]] * this.invEll2[i];
+      r2[j] = s;
+      k[j] = this.matern(s);
+      mean += k[j] * this.alpha[j];
+    }
+    const w = new Float64Array(n);
+    let q = 0;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let l = 0; l < n; l++) s += this.inverse[j * n + l] * k[l];
+      w[j] = s;
+      q += k[j] * s;
+    }
+    return { design, r2, k, w, mean, q };
+  }
+
+  /** Expected improvement over `yBest` at the design of a posterior. */
+  posteriorEi(at: Posterior, yBest: number): number {
+    return expectedImprovementOf(at.mean, this.signal - at.q, yBest);
+  }
+
+  /** The points whose value of categorical parameter i is v. */
+  private pointsWith(i: number, v: number): Int32Array {
+    let groups = this.byValue[i];
+    if (!groups) {
+      const D = this.dist.dims;
+      const lists: number[][] = Array.from({ length: this.dist.nvec[i] }, () => []);
+      for (let j = 0; j < this.n; j++) lists[this.flat[j * D + i]].push(j);
+      groups = this.byValue[i] = lists.map((js) => Int32Array.from(js));
+    }
+    return groups[v];
+  }
+
+  /** Whether some point the GP conditions on has value v of parameter i. */
+  takes(i: number, v: number): boolean {
+    return this.pointsWith(i, v).length > 0;
+  }
+
+  /**
+   * Expected improvement at `design`, which differs from `at.design` in the parameters `changed`.
+   * Only the points whose distance to it changes enter: for a categorical parameter those that
+   * take its old or its new value, for an ordered one all. With δ the change of the kernel row,
+   *   μ = αᵀ(k + δ),   σ² = σf² − (q + 2 wᵀδ + δᵀK⁻¹δ),
+   * O(|changed| · m + m²) for m such points instead of O(nD + n²).
+   */
+  neighbourEi(at: Posterior, design: readonly number[], changed: readonly number[], yBest: number): number {
+    const n = this.n;
+    const D = this.dist.dims;
+    const gen = ++this.generation;
+    let m = 0;
+    const touch = (j: number): void => {
+      if (this.stamp[j] !== gen) {
+        this.stamp[j] = gen;
+        this.touched[m++] = j;
+      }
+    };
+    for (const i of changed) {
+      if (this.dist.ordered[i]) for (let j = 0; j < n; j++) touch(j);
+      else {
+        for (const j of this.pointsWith(i, at.design[i])) touch(j);
+        for (const j of this.pointsWith(i, design[i])) touch(j);
+      }
+    }
+    const { touched, delta, inverse, flat, invEll2 } = this;
+    const { tables, nvec } = this.dist;
+    let mean = at.mean;
+    let q = at.q;
+    for (let t = 0; t < m; t++) {
+      const j = touched[t];
+      let r2 = at.r2[j];
+      for (const i of changed) {
+        const p = flat[j * D + i];
+        const k = nvec[i];
+        r2 += (tables[i][design[i] * k + p] - tables[i][at.design[i] * k + p]) * invEll2[i];
+      }
+      const d = this.matern(Math.max(r2, 0)) - at.k[j];
+      delta[t] = d;
+      mean += this.alpha[j] * d;
+      q += 2 * at.w[j] * d;
+    }
+    // δᵀK⁻¹δ over the lower triangle (K⁻¹ is symmetric).
+    for (let t = 0; t < m; t++) {
+      const row = touched[t] * n;
+      let s = 0;
+      for (let u = 0; u < t; u++) s += inverse[row + touched[u]] * delta[u];
+      q += delta[t] * (2 * s + inverse[row + touched[t]] * delta[t]);
+    }
+    return expectedImprovementOf(mean, this.signal - q, yBest);
   }
 }
 
@@ -210,7 +356,7 @@ export class Distance {
   /** tables[i][a · k_i + b] = s_i(a, b) */
   readonly tables: Float64Array[];
 
-  constructor(readonly nvec: readonly number[], ordered: readonly boolean[]) {
+  constructor(readonly nvec: readonly number[], readonly ordered: readonly boolean[]) {
     this.dims = nvec.length;
     this.tables = nvec.map((k, i) => {
       const t = new Float64Array(k * k);
@@ -363,6 +509,8 @@ export class BoAgent implements Agent {
   private theta: Theta;
   private fittedAt = -Infinity;
   private lastLikelihood = NaN;
+  /** Per parameter: categorical, and no mask reads it, so its values differ to the GP only through the points. */
+  private readonly interchangeable: boolean[];
 
   constructor(private readonly problem: SearchProblem, opts: { seed: number; hyperparameters?: Partial<BoHyperparameters> }) {
     this.hp = withDefaults(BO_DEFAULTS, opts.hyperparameters, 'bo');
@@ -371,6 +519,8 @@ export class BoAgent implements Agent {
     this.key = designKey(problem.nvec);
     this.theta = [...new Array<number>(problem.nvec.length).fill(0), 0, Math.log(1e-3)];
     this.rng = makeRng(opts.seed);
+    const readers = (i: number): boolean => !problem.dependsOn || problem.dependsOn.some((reads, j) => j > i && reads.includes(i));
+    this.interchangeable = problem.nvec.map((_, i) => !this.dist.ordered[i] && (!problem.allowed || !readers(i)));
   }
 
   begin(): void {}
@@ -379,13 +529,28 @@ export class BoAgent implements Agent {
     return randomDesign(this.problem, this.rng);
   }
 
-  /** Designs that differ from `d` in one parameter (and in those whose masks the change refuses). */
-  private neighbours(d: readonly number[]): number[][] {
-    const out: number[][] = [];
-    this.problem.nvec.forEach((k, i) => {
-      const mask = maskOf(this.problem, d, i);
-      for (let v = 0; v < k; v++) if (v !== d[i] && (!mask || mask[v])) out.push(withValue(this.problem, d, i, v));
-    });
+  /**
+   * Designs that differ from `d` in parameter i (and in later ones whose masks the change
+   * refuses), with the parameters they differ in. Values of an interchangeable parameter that no
+   * point of `gp` takes are alike to the GP (same distance to every point, so the same posterior):
+   * one of them, drawn at random, stands for them all.
+   */
+  private neighboursAlong(d: readonly number[], i: number, gp: GaussianProcess): Array<{ design: number[]; changed: number[] }> {
+    const out: Array<{ design: number[]; changed: number[] }> = [];
+    const add = (v: number): void => {
+      const design = withValue(this.problem, d, i, v);
+      const changed: number[] = [];
+      for (let j = i; j < design.length; j++) if (design[j] !== d[j]) changed.push(j);
+      out.push({ design, changed });
+    };
+    const mask = maskOf(this.problem, d, i);
+    const unseen: number[] = [];
+    for (let v = 0; v < this.problem.nvec[i]; v++) {
+      if (v === d[i] || (mask && !mask[v])) continue;
+      if (this.interchangeable[i] && !gp.takes(i, v)) unseen.push(v);
+      else add(v);
+    }
+    if (unseen.length > 0) add(unseen[uniformInt(this.rng, 0, unseen.length - 1)]);
     return out;
   }
 
@@ -430,66 +595,77 @@ export class BoAgent implements Agent {
     const obs = this.conditioningSet(this.hp.maxPoints);
     const y = this.standardise(obs);
     const gp = ready ? new GaussianProcess(obs.map((o) => o.design), this.dist, this.theta, y) : null;
-    const taken = new Set(this.seen);
+    const proposed = new Set<DesignKey>();
+    const taken = (k: DesignKey): boolean => this.seen.has(k) || proposed.has(k);
     return Array.from({ length: n }, () => {
       const d = gp ? this.maximiseEi(gp, Math.max(...y), obs, taken) : this.randomDesignNotIn(taken);
-      taken.add(this.key(d));
+      proposed.add(this.key(d));
       return d;
     });
   }
 
-  /** A random design not in `taken` (any design when none is left to find). */
-  private randomDesignNotIn(taken: ReadonlySet<DesignKey>): number[] {
+  /** A random design not taken (any design when none is left to find). */
+  private randomDesignNotIn(taken: (k: DesignKey) => boolean): number[] {
     for (let tries = 0; tries < 1000; tries++) {
       const d = this.randomDesign();
-      if (!taken.has(this.key(d))) return d;
+      if (!taken(this.key(d))) return d;
     }
     return this.randomDesign();
   }
 
   /**
-   * The design not in `taken` with the largest expected improvement found: random candidates,
-   * then steepest ascent over one-parameter neighbours from the best candidates and the best
-   * designs seen. Every design scored is valid: the random ones are drawn within the masks, and
-   * `neighbours` keeps to them.
+   * The design not taken with the largest expected improvement found: random candidates, then
+   * steepest ascent over one-parameter neighbours from the best candidates and the best designs
+   * seen. A taken design scores −∞, so an ascent from a design seen moves to its best neighbour.
+   * Every design scored is valid: the random ones are drawn within the masks, and `neighbours`
+   * keeps to them. Each design is scored once per proposal (neighbours incrementally from the
+   * design they neighbour), so an ascent strictly climbs and ends.
    */
-  private maximiseEi(gp: GaussianProcess, yBest: number, obs: readonly Observation[], taken: ReadonlySet<DesignKey>): number[] {
+  private maximiseEi(gp: GaussianProcess, yBest: number, obs: readonly Observation[], taken: (k: DesignKey) => boolean): number[] {
     const scores = new Map<DesignKey, number>();
-    /**
-     * Each design's expected improvement, scoring those not scored yet in one batch; designs in
-     * `taken` score −∞. (Keys are made once per design: on large spaces they are strings.)
-     */
-    const score = (designs: ReadonlyArray<readonly number[]>): number[] => {
-      const keys = designs.map((d) => this.key(d));
-      const fresh: number[] = [];
-      keys.forEach((k, i) => {
-        if (scores.has(k)) return;
-        scores.set(k, -Infinity);
-        if (!taken.has(k)) fresh.push(i);
-      });
-      const ei = gp.expectedImprovement(fresh.map((i) => designs[i]), yBest);
-      fresh.forEach((i, f) => scores.set(keys[i], ei[f]));
-      return keys.map((k) => scores.get(k)!);
-    };
-    const ei = (d: readonly number[]): number => scores.get(this.key(d))!;
     const random = Array.from({ length: this.hp.candidates }, () => this.randomDesign());
-    const randomEi = score(random);
-    const byEi = random.map((d, i) => ({ d, ei: randomEi[i] })).filter((c) => c.ei > -Infinity).sort((a, b) => b.ei - a.ei).map((c) => c.d);
+    const randomEi = gp.expectedImprovement(random, yBest);
+    const byEi = random
+      .map((d, i) => ({ d, ei: taken(this.key(d)) ? -Infinity : randomEi[i] }))
+      .filter((c) => c.ei > -Infinity)
+      .sort((a, b) => b.ei - a.ei)
+      .map((c) => c.d);
     const bestSeen = [...obs].sort((a, b) => b.reward - a.reward).map((o) => o.design);
     const starts = [...byEi.slice(0, Math.ceil(this.hp.localStarts / 2)), ...bestSeen.slice(0, Math.floor(this.hp.localStarts / 2))];
-    let best: number[] | null = byEi[0] ?? null;
+    let best: number[] | null = null;
+    let bestEi = -Infinity;
+    const D = this.problem.nvec.length;
     for (const start of starts) {
       let cur = start;
-      for (;;) {
-        const around = this.neighbours(cur);
-        const aroundEi = score(around);
-        const curEi = ei(cur);
-        let next = -1;
-        for (let i = 0; i < around.length; i++) if (aroundEi[i] > (next >= 0 ? aroundEi[next] : curEi)) next = i;
-        if (next < 0) break;
-        cur = around[next];
+      let at = gp.posterior(cur);
+      const startKey = this.key(cur);
+      if (!scores.has(startKey)) scores.set(startKey, taken(startKey) ? -Infinity : gp.posteriorEi(at, yBest));
+      let curEi = scores.get(startKey)!;
+      // Sweeps over the parameters, each moving to its best value, until D in a row leave it.
+      for (let i = 0, idle = 0; idle < D; i = (i + 1) % D) {
+        let next: number[] | null = null;
+        for (const { design, changed } of this.neighboursAlong(cur, i, gp)) {
+          const k = this.key(design);
+          let e = scores.get(k);
+          if (e === undefined) {
+            e = taken(k) ? -Infinity : gp.neighbourEi(at, design, changed, yBest);
+            scores.set(k, e);
+          }
+          if (e > curEi) {
+            next = design;
+            curEi = e;
+          }
+        }
+        if (next) {
+          cur = next;
+          at = gp.posterior(cur);
+          idle = 1;
+        } else idle++;
       }
-      if (ei(cur) > -Infinity && (!best || ei(cur) > ei(best))) best = cur;
+      if (curEi > bestEi) {
+        best = cur;
+        bestEi = curEi;
+      }
     }
     return best ?? this.randomDesignNotIn(taken);
   }
