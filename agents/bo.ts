@@ -216,61 +216,43 @@ export class GaussianProcess {
     return this.signal * (1 + SQRT5 * r + (5 / 3) * r2) * Math.exp(-SQRT5 * r);
   }
 
-  /**
-   * Expected improvement over `yBest` of each design: posterior mean μ and deviation σ (the
-   * triangular solve for all designs at once, designs innermost), then
-   * EI = (μ − yBest) Φ(z) + σ φ(z), z = (μ − yBest) / σ.
-   */
+  /** r²_j and k_j = k(design, x_j) for every point j, into `r2` and `k`. */
+  private kernelRow(design: readonly number[], r2: Float64Array, k: Float64Array): void {
+    const D = this.dist.dims;
+    const { tables, nvec } = this.dist;
+    const { flat, invEll2 } = this;
+    const base = new Int32Array(D);
+    for (let i = 0; i < D; i++) base[i] = design[i] * nvec[i];
+    for (let j = 0; j < this.n; j++) {
+      const o = j * D;
+      let s = 0;
+      for (let i = 0; i < D; i++) s += tables[i][base[i] + flat[o + i]] * invEll2[i];
+      r2[j] = s;
+      k[j] = this.matern(s);
+    }
+  }
+
+  /** Expected improvement over `yBest` of each design. */
   expectedImprovement(designs: ReadonlyArray<readonly number[]>, yBest: number): Float64Array {
-    const n = this.n;
-    const m = designs.length;
-    const v = new Float64Array(n * m);
-    const mean = new Float64Array(m);
-    for (let i = 0; i < n; i++) {
-      for (let c = 0; c < m; c++) {
-        const k = this.kernel(designs[c], this.points[i]);
-        v[i * m + c] = k;
-        mean[c] += k * this.alpha[i];
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < i; k++) {
-        const lik = this.chol[i * n + k];
-        if (lik !== 0) for (let c = 0; c < m; c++) v[i * m + c] -= lik * v[k * m + c];
-      }
-      const lii = this.chol[i * n + i];
-      for (let c = 0; c < m; c++) v[i * m + c] /= lii;
-    }
-    const out = new Float64Array(m);
-    for (let c = 0; c < m; c++) {
-      let variance = this.signal;
-      for (let i = 0; i < n; i++) variance -= v[i * m + c] * v[i * m + c];
-      out[c] = expectedImprovementOf(mean[c], variance, yBest);
-    }
-    return out;
+    return Float64Array.from(designs, (d) => this.posteriorEi(this.posterior(d), yBest));
   }
 
   /** The posterior at `design`, in O(nD + n²). */
   posterior(design: readonly number[]): Posterior {
     const n = this.n;
-    const D = this.dist.dims;
+    const { alpha, inverse } = this;
     const r2 = new Float64Array(n);
     const k = new Float64Array(n);
-    let mean = 0;
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let i = 0; i < D; i++) s += this.dist.tables[i][design[i] * this.dist.nvec[i] + this.flat[j * D + i]] * this.invEll2[i];
-      r2[j] = s;
-      k[j] = this.matern(s);
-      mean += k[j] * this.alpha[j];
-    }
+    this.kernelRow(design, r2, k);
     const w = new Float64Array(n);
+    let mean = 0;
     let q = 0;
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let l = 0; l < n; l++) s += this.inverse[j * n + l] * k[l];
+      for (let l = 0; l < n; l++) s += inverse[j * n + l] * k[l];
       w[j] = s;
       q += k[j] * s;
+      mean += k[j] * alpha[j];
     }
     return { design, r2, k, w, mean, q };
   }
@@ -478,16 +460,27 @@ export type DesignKey = number | string;
 
 /**
  * A design's set key: its number in the space (mixed radix) where every design has its own double,
- * else its values joined (beyond 2^53 designs, numbers of designs that differ only in their last
- * parameters round to the same double).
+ * else the numbers of consecutive groups of parameters, each group's below 2^53, joined (a single
+ * number beyond 2^53 designs would round designs that differ only in their last parameters to the
+ * same double).
  */
 export function designKey(nvec: readonly number[]): (d: readonly number[]) => DesignKey {
-  if (nvec.reduce((a, k) => a * k, 1) > Number.MAX_SAFE_INTEGER) return (d) => d.join(',');
-  return (d) => {
+  const starts = [0];
+  for (let i = 0, size = 1; i < nvec.length; i++) {
+    if (size * nvec[i] > Number.MAX_SAFE_INTEGER) {
+      starts.push(i);
+      size = 1;
+    }
+    size *= nvec[i];
+  }
+  const number = (d: readonly number[], from: number, to: number): number => {
     let k = 0;
-    for (let i = 0; i < d.length; i++) k = k * nvec[i] + d[i];
+    for (let i = from; i < to; i++) k = k * nvec[i] + d[i];
     return k;
   };
+  if (starts.length === 1) return (d) => number(d, 0, d.length);
+  const ends = [...starts.slice(1), nvec.length];
+  return (d) => starts.map((from, g) => number(d, from, ends[g])).join(',');
 }
 
 interface Observation {
@@ -509,7 +502,9 @@ export class BoAgent implements Agent {
   private theta: Theta;
   private fittedAt = -Infinity;
   private lastLikelihood = NaN;
-  /** Per parameter: categorical, and no mask reads it, so its values differ to the GP only through the points. */
+  /** Per parameter: no mask reads it, so a change to it changes nothing else (`withValue`). */
+  private readonly unread: boolean[];
+  /** Per parameter: categorical and unread, so its values differ to the GP only through the points. */
   private readonly interchangeable: boolean[];
 
   constructor(private readonly problem: SearchProblem, opts: { seed: number; hyperparameters?: Partial<BoHyperparameters> }) {
@@ -519,8 +514,9 @@ export class BoAgent implements Agent {
     this.key = designKey(problem.nvec);
     this.theta = [...new Array<number>(problem.nvec.length).fill(0), 0, Math.log(1e-3)];
     this.rng = makeRng(opts.seed);
-    const readers = (i: number): boolean => !problem.dependsOn || problem.dependsOn.some((reads, j) => j > i && reads.includes(i));
-    this.interchangeable = problem.nvec.map((_, i) => !this.dist.ordered[i] && (!problem.allowed || !readers(i)));
+    const read = (i: number): boolean => !problem.dependsOn || problem.dependsOn.some((reads, j) => j > i && reads.includes(i));
+    this.unread = problem.nvec.map((_, i) => !problem.allowed || !read(i));
+    this.interchangeable = problem.nvec.map((_, i) => this.unread[i] && !this.dist.ordered[i]);
   }
 
   begin(): void {}
@@ -538,6 +534,12 @@ export class BoAgent implements Agent {
   private neighboursAlong(d: readonly number[], i: number, gp: GaussianProcess): Array<{ design: number[]; changed: number[] }> {
     const out: Array<{ design: number[]; changed: number[] }> = [];
     const add = (v: number): void => {
+      if (this.unread[i]) {
+        const design = [...d];
+        design[i] = v;
+        out.push({ design, changed: [i] });
+        return;
+      }
       const design = withValue(this.problem, d, i, v);
       const changed: number[] = [];
       for (let j = i; j < design.length; j++) if (design[j] !== d[j]) changed.push(j);
