@@ -189,15 +189,7 @@ export class GaussianProcess {
     this.alpha = Float64Array.from(y);
     solveLower(this.chol, n, this.alpha);
     solveUpper(this.chol, n, this.alpha);
-    this.inverse = new Float64Array(n * n);
-    const col = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      col.fill(0);
-      col[j] = 1;
-      solveLower(this.chol, n, col);
-      solveUpper(this.chol, n, col);
-      for (let i = 0; i < n; i++) this.inverse[i * n + j] = col[i];
-    }
+    this.inverse = inverseFromCholesky(this.chol, n);
     this.flat = Int32Array.from(points.flat());
     this.byValue = new Array(D);
     this.touched = new Int32Array(n);
@@ -352,29 +344,51 @@ export class Distance {
   }
 }
 
+/** K⁻¹ from the Cholesky factor L of K: L⁻¹ by forward substitution, then L⁻ᵀ L⁻¹ (symmetric, both triangles). */
+function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
+  const li = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    li[j * n + j] = 1 / l[j * n + j];
+    for (let i = j + 1; i < n; i++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s -= l[i * n + k] * li[k * n + j];
+      li[i * n + j] = s / l[i * n + i];
+    }
+  }
+  const inv = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = i; k < n; k++) s += li[k * n + i] * li[k * n + j];
+      inv[i * n + j] = inv[j * n + i] = s;
+    }
+  }
+  return inv;
+}
+
 /**
  * The log marginal likelihood of standardised rewards `y` at `points` and its gradient in θ:
  *   log p(y) = −½ yᵀα − Σ log L_ii − (n/2) log 2π,   ∂/∂θ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ).
+ * `s` is `pairDistances(points, dist)`.
  */
-export function logLikelihood(points: ReadonlyArray<readonly number[]>, y: Float64Array, dist: Distance, s: Float64Array[], theta: Theta): { value: number; grad: number[] } | null {
+export function logLikelihood(points: ReadonlyArray<readonly number[]>, y: Float64Array, dist: Distance, s: Float64Array, theta: Theta): { value: number; grad: number[] } | null {
   const n = points.length;
   const D = dist.dims;
   const invEll2 = Float64Array.from({ length: D }, (_, i) => Math.exp(-2 * theta[i]));
   const signal = Math.exp(theta[D]);
   const noise = Math.exp(theta[D + 1]);
   const k = new Float64Array(n * n);
-  /** ∂k/∂(r²) / (−1), per pair, to share between the length-scale gradients. */
+  /** ∂k/∂(r²) / (−1), per pair (lower triangle), to share between the length-scale gradients. */
   const dk = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
+      const o = ((i * (i + 1)) / 2 + j) * D;
       let r2 = 0;
-      for (let d = 0; d < D; d++) r2 += s[d][i * n + j] * invEll2[d];
+      for (let d = 0; d < D; d++) r2 += s[o + d] * invEll2[d];
       const r = Math.sqrt(r2);
       const e = Math.exp(-SQRT5 * r);
-      const kij = signal * (1 + SQRT5 * r + (5 / 3) * r2) * e;
-      const dkij = signal * (5 / 6) * (1 + SQRT5 * r) * e;
-      k[i * n + j] = k[j * n + i] = kij;
-      dk[i * n + j] = dk[j * n + i] = dkij;
+      k[i * n + j] = k[j * n + i] = signal * (1 + SQRT5 * r + (5 / 3) * r2) * e;
+      dk[i * n + j] = signal * (5 / 6) * (1 + SQRT5 * r) * e;
     }
     k[i * n + i] += noise;
   }
@@ -385,40 +399,36 @@ export function logLikelihood(points: ReadonlyArray<readonly number[]>, y: Float
   solveUpper(l, n, alpha);
   let value = -0.5 * n * Math.log(2 * Math.PI);
   for (let i = 0; i < n; i++) value -= 0.5 * y[i] * alpha[i] + Math.log(l[i * n + i]);
-  // K⁻¹, column by column.
-  const inv = new Float64Array(n * n);
-  const col = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    col.fill(0);
-    col[j] = 1;
-    solveLower(l, n, col);
-    solveUpper(l, n, col);
-    for (let i = 0; i < n; i++) inv[i * n + j] = col[i];
-  }
-  // W = ααᵀ − K⁻¹; each gradient is ½ Σ_ij W_ij ∂K_ij/∂θ.
+  const inv = inverseFromCholesky(l, n);
+  // W = ααᵀ − K⁻¹ (symmetric); each gradient is ½ Σ_ij W_ij ∂K_ij/∂θ, the lower triangle counted twice.
   const grad = new Array<number>(D + 2).fill(0);
+  const g = new Float64Array(D);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const w = alpha[i] * alpha[j] - inv[i * n + j];
+    for (let j = 0; j <= i; j++) {
+      const twice = i === j ? 0.5 : 1;
+      const w = (alpha[i] * alpha[j] - inv[i * n + j]) * twice;
       const kij = k[i * n + j] - (i === j ? noise : 0);
-      grad[D] += 0.5 * w * kij;
-      if (i === j) grad[D + 1] += 0.5 * w * noise;
+      grad[D] += w * kij;
+      if (i === j) grad[D + 1] += w * noise;
       // ∂k/∂log ℓ_d = (−∂k/∂r²) · 2 s_d / ℓ_d²
-      const c = w * dk[i * n + j];
-      if (c !== 0) for (let d = 0; d < D; d++) grad[d] += c * s[d][i * n + j] * invEll2[d];
+      const c = 2 * w * dk[i * n + j];
+      if (c !== 0) {
+        const o = ((i * (i + 1)) / 2 + j) * D;
+        for (let d = 0; d < D; d++) g[d] += c * s[o + d];
+      }
     }
   }
+  for (let d = 0; d < D; d++) grad[d] = g[d] * invEll2[d];
   return { value, grad };
 }
 
-/** s_d(x_i, x_j) for every parameter d and pair (i, j) of `points`: [d][i · n + j]. */
-export function pairDistances(points: ReadonlyArray<readonly number[]>, dist: Distance): Float64Array[] {
+/** s_d(x_i, x_j) for every pair j ≤ i of `points` and parameter d, pair-major: [(i(i+1)/2 + j) · D + d]. */
+export function pairDistances(points: ReadonlyArray<readonly number[]>, dist: Distance): Float64Array {
   const n = points.length;
-  return Array.from({ length: dist.dims }, (_, d) => {
-    const m = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = dist.s(d, points[i][d], points[j][d]);
-    return m;
-  });
+  const D = dist.dims;
+  const out = new Float64Array(((n * (n + 1)) / 2) * D);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) for (let d = 0; d < D; d++) out[((i * (i + 1)) / 2 + j) * D + d] = dist.s(d, points[i][d], points[j][d]);
+  return out;
 }
 
 const bounds = (D: number): Array<[number, number]> => [...new Array<[number, number]>(D).fill(LOG_ELL), LOG_SIGNAL, LOG_NOISE];
