@@ -54,8 +54,8 @@ export interface BoHyperparameters {
 
 export const BO_DEFAULTS: BoHyperparameters = {
   initialDesigns: 10,
-  candidates: 256,
-  localStarts: 5,
+  candidates: 64,
+  localStarts: 2,
   maxPoints: 64,
   fitPoints: 64,
   refitEvery: 20,
@@ -224,9 +224,19 @@ export class GaussianProcess {
     }
   }
 
-  /** Expected improvement over `yBest` of each design. */
+  /** Expected improvement over `yBest` of each design: μ = kᵀα, σ² = σf² − ‖L⁻¹k‖². */
   expectedImprovement(designs: ReadonlyArray<readonly number[]>, yBest: number): Float64Array {
-    return Float64Array.from(designs, (d) => this.posteriorEi(this.posterior(d), yBest));
+    const r2 = new Float64Array(this.n);
+    const k = new Float64Array(this.n);
+    return Float64Array.from(designs, (d) => {
+      this.kernelRow(d, r2, k);
+      let mean = 0;
+      for (let j = 0; j < this.n; j++) mean += k[j] * this.alpha[j];
+      solveLower(this.chol, this.n, k);
+      let variance = this.signal;
+      for (let j = 0; j < this.n; j++) variance -= k[j] * k[j];
+      return expectedImprovementOf(mean, variance, yBest);
+    });
   }
 
   /** The posterior at `design`, in O(nD + n²). */
