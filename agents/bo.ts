@@ -12,8 +12,12 @@
  * ones).
  *
  * Acquisition. Expected improvement over the best standardised reward seen, maximised over designs
- * not evaluated yet: `candidates` random designs, then a local search (steepest ascent over the
- * designs that differ in one parameter) from the best few candidates and the best designs seen.
+ * not evaluated yet: `candidates` random designs, then local searches from the best candidates and
+ * the best designs seen, each sweeping the parameters in order and moving to the best value of
+ * each, until a whole sweep leaves the design as it is (a local maximum over the designs that
+ * differ in one parameter). A neighbour's posterior is an update of its parent's (only the points
+ * whose distance changes enter), and the values of a categorical parameter that no point takes,
+ * alike to the GP, are scored once, by one of them drawn at random.
  *
  * Where the space has rules, every design is valid: random candidates are drawn parameter by
  * parameter within the masks, and a neighbour takes another allowed value of one parameter, the
@@ -23,11 +27,11 @@
  * Practical size. A GP costs O(n³) in the designs it conditions on, so it conditions on at most
  * `maxPoints` (the best half and the most recent half) and refits its hyperparameters every
  * `refitEvery` evaluations on at most `fitPoints` of them: the cost of a proposal stops growing
- * after `maxPoints` evaluations, which keeps runs of a few thousand evaluations practical.
+ * after `maxPoints` evaluations (README, "Practical size").
  */
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { withDefaults } from '../common/hyperparameters.js';
 import { normalCdf, normalPdf } from '../common/normal.js';
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { type Agent, type AgentStats, type Feedback, maskOf, randomDesign, type SearchProblem, withValue } from './agent.js';
 
@@ -143,8 +147,8 @@ export interface Posterior {
 }
 
 /**
- * A GP fitted to designs: per-parameter distance matrices, the Cholesky factor of K + σn² I,
- * α = K⁻¹ y and K⁻¹ itself (for neighbours, below).
+ * A GP fitted to designs: the Cholesky factor of K + σn² I, α = K⁻¹ y and K⁻¹ itself (for
+ * neighbours, below).
  */
 export class GaussianProcess {
   readonly n: number;
@@ -164,7 +168,7 @@ export class GaussianProcess {
   private readonly stamp: Int32Array;
   private generation = 0;
 
-  constructor(private readonly points: ReadonlyArray<readonly number[]>, private readonly dist: Distance, theta: Theta, y: Float64Array) {
+  constructor(points: ReadonlyArray<readonly number[]>, private readonly dist: Distance, theta: Theta, y: Float64Array) {
     this.n = points.length;
     const D = dist.dims;
     this.invEll2 = Float64Array.from({ length: D }, (_, i) => Math.exp(-2 * theta[i]));
