@@ -504,7 +504,11 @@ export function designKey(nvec: readonly number[]): (d: readonly number[]) => De
   };
   if (starts.length === 1) return (d) => number(d, 0, d.length);
   const ends = [...starts.slice(1), nvec.length];
-  return (d) => starts.map((from, g) => number(d, from, ends[g])).join(',');
+  return (d) => {
+    let key = `${number(d, 0, ends[0])}`;
+    for (let g = 1; g < starts.length; g++) key += `,${number(d, starts[g], ends[g])}`;
+    return key;
+  };
 }
 
 interface Observation {
