@@ -419,8 +419,7 @@ export function logLikelihood(points: ReadonlyArray<readonly number[]>, y: Float
   const g = new Float64Array(D);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
-      const twice = i === j ? 0.5 : 1;
-      const w = (alpha[i] * alpha[j] - inv[i * n + j]) * twice;
+      const w = (alpha[i] * alpha[j] - inv[i * n + j]) * (i === j ? 0.5 : 1);
       const kij = k[i * n + j] - (i === j ? noise : 0);
       grad[D] += w * kij;
       if (i === j) grad[D + 1] += w * noise;
@@ -645,11 +644,11 @@ export class BoAgent implements Agent {
 
   /**
    * The design not taken with the largest expected improvement found: random candidates, then
-   * steepest ascent over one-parameter neighbours from the best candidates and the best designs
-   * seen. A taken design scores −∞, so an ascent from a design seen moves to its best neighbour.
-   * Every design scored is valid: the random ones are drawn within the masks, and `neighbours`
-   * keeps to them. Each design is scored once per proposal (neighbours incrementally from the
-   * design they neighbour), so an ascent strictly climbs and ends.
+   * coordinate sweeps over one-parameter neighbours from the best candidates and the best designs
+   * seen. A taken design scores −∞, so a search from a design seen moves to its best neighbour.
+   * Every design scored is valid: the random ones are drawn within the masks, and
+   * `neighboursAlong` keeps to them. Each design is scored once per proposal (a neighbour
+   * incrementally from the design it neighbours), so a search strictly climbs and ends.
    */
   private maximiseEi(gp: GaussianProcess, yBest: number, obs: readonly Observation[], taken: (k: DesignKey) => boolean): number[] {
     const scores = new Map<DesignKey, number>();
