@@ -104,6 +104,13 @@ export function componentWeights(n: number, priorWeight: number): ComponentWeigh
   return { weights, logWeights: weights.map(Math.log) };
 }
 
+/** Parameter p's value in each observation. */
+function column(observations: ReadonlyArray<readonly number[]>, p: number): Int32Array {
+  const out = new Int32Array(observations.length);
+  for (let i = 0; i < out.length; i++) out[i] = observations[i][p];
+  return out;
+}
+
 /**
  * A parameter's kernels in a Parzen estimator: component c's log-probability of value v. A
  * categorical one keeps only the observed values (its kernel is one of two numbers), so an
@@ -111,13 +118,6 @@ export function componentWeights(n: number, priorWeight: number): ComponentWeigh
  */
 interface Kernels {
   logP(c: number, v: number): number;
-}
-
-/** Parameter p's value in each observation. */
-function column(observations: ReadonlyArray<readonly number[]>, p: number): Int32Array {
-  const out = new Int32Array(observations.length);
-  for (let i = 0; i < out.length; i++) out[i] = observations[i][p];
-  return out;
 }
 
 /** Optuna's categorical kernels: the observed value gets 1 + c, every value c = w / (n + 1). */
@@ -192,7 +192,7 @@ export class ParzenEstimator {
   sample(rng: Rng, maskAt?: (j: number, values: readonly number[]) => readonly boolean[] | null): number[] {
     const c = drawIndex(this.weights, rng);
     const values: number[] = [];
-    this.sizes.forEach((k, j) => {
+    this.sizes.forEach((_, j) => {
       const mask = maskAt?.(j, values) ?? null;
       const u = uniform01(rng);
       values.push(mask ? drawAllowed(mask, (v) => Math.exp(this.kernels[j].logP(c, v)), u) : this.draw(j, c, u));
