@@ -84,6 +84,34 @@ export function glorot(rng: Rng, fanIn: number, fanOut: number, count: number, g
   return w;
 }
 
+/**
+ * a · b of 2-D tensors, with a gradient that transposes explicitly: wasm's matMul is fast only
+ * without its transpose flags (measured 4× slower with them, as tfjs's own gradient uses them).
+ */
+const matMul2d = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, [a, b]: tf.Tensor[]) => [tf.matMul(dy as tf.Tensor2D, tf.transpose(b)), tf.matMul(tf.transpose(a), dy as tf.Tensor2D)],
+  };
+}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
+/**
+ * Up to this many stacked networks multiply one by one on wasm's 2-D fast path; more, in one
+ * batched matMul, whose kernel is several times slower per product but pays one kernel call.
+ */
+const ONE_BY_ONE = 4;
+
+/** a · b per network: [networks, r, k] · [networks, k, c] → [networks, r, c]. */
+function stackedMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const n = b.shape[0];
+  if (n > ONE_BY_ONE) return tf.matMul(a, b);
+  if (n === 1) return matMul2d(a.squeeze([0]), b.squeeze([0])).expandDims(0);
+  const bs = tf.unstack(b) as tf.Tensor2D[];
+  return tf.stack((tf.unstack(a) as tf.Tensor2D[]).map((ak, k) => matMul2d(ak, bs[k]))) as tf.Tensor3D;
+}
+
 export interface DenseLayer {
   /** [networks, in, out] */
   w: tf.Variable;
@@ -93,7 +121,7 @@ export interface DenseLayer {
 
 /**
  * `networks` independent MLPs with the same layer sizes, stored stacked along the first axis:
- * input [networks, batch, in] → output [networks, batch, out]; tanh between layers. Independent
+ * input [networks or 1, batch, in] → output [networks, batch, out]; tanh between layers. Independent
  * networks have disjoint weights, so one batched matMul computes them all and the gradient of a
  * summed loss is each network's own gradient.
  */
@@ -115,12 +143,26 @@ export class StackedMlp {
     }
   }
 
+  /**
+   * Outputs [networks, batch, out] of inputs [networks, batch, in], or of one input [1, batch, in]
+   * that every network reads: then the first layer is one 2-D matMul over all networks' weights
+   * side by side: on wasm 3× faster than a batched matMul of the input tiled (1.3× with its gradient).
+   */
   apply(x: tf.Tensor3D): tf.Tensor3D {
-    let h = x;
-    this.layers.forEach((layer, l) => {
-      h = tf.add(tf.matMul(h, layer.w), layer.b) as tf.Tensor3D;
-      if (l + 1 < this.layers.length) h = tf.tanh(h);
-    });
+    const first = this.layers[0];
+    const [inputs, batch, size] = x.shape;
+    let h: tf.Tensor3D;
+    if (inputs === 1 && this.networks > 1) {
+      const out = this.sizes[1];
+      const w = first.w.transpose([1, 0, 2]).reshape([size, this.networks * out]) as tf.Tensor2D;
+      h = matMul2d(x.reshape([batch, size]), w).reshape([batch, this.networks, out]).transpose([1, 0, 2]);
+    } else h = stackedMatMul(x, first.w as tf.Tensor3D);
+    return this.afterFirstLayer(tf.add(h, first.b));
+  }
+
+  /** Outputs from the first layer's pre-activations [networks, batch, sizes[1]]. */
+  afterFirstLayer(h: tf.Tensor3D): tf.Tensor3D {
+    for (const layer of this.layers.slice(1)) h = tf.add(stackedMatMul(tf.tanh(h), layer.w as tf.Tensor3D), layer.b);
     return h;
   }
 
@@ -293,7 +335,7 @@ export class HeadLayout {
   /** Each head's sum of `x` [networks, batch, units] over its values: [networks, batch, heads]. */
   perHeadSum(x: tf.Tensor3D): tf.Tensor3D {
     const [n, b] = x.shape;
-    return tf.matMul(x.reshape([n * b, this.units]), this.perHead).reshape([n, b, this.heads]);
+    return matMul2d(x.reshape([n * b, this.units]) as tf.Tensor2D, this.perHead).reshape([n, b, this.heads]);
   }
 
   /**
@@ -352,7 +394,7 @@ export class CategoricalMlps {
   probabilities(input: Float64Array): Float32Array {
     return tidyRead(() => {
       const x = tf.tensor3d(Float32Array.from(input), [1, 1, this.inputSize]);
-      const parts = this.buckets.map(({ networks, layout, mlp }) => tf.exp(layout.logProbs(mlp.apply(x.tile([networks.length, 1, 1]) as tf.Tensor3D))).reshape([-1]));
+      const parts = this.buckets.map(({ layout, mlp }) => tf.exp(layout.logProbs(mlp.apply(x))).reshape([-1]));
       return parts.length === 1 ? parts[0] : tf.concat(parts);
     });
   }

@@ -238,7 +238,7 @@ export class SacLearner {
       if (bootstraps) {
         const x2 = tf.tensor3d(o2, [1, B, this.obsSize]);
         const logp2 = heads.logProbs(this.actor.apply(x2), refused);
-        const minQ2 = tf.min(this.qTarget.apply(x2.tile([2, 1, 1]) as tf.Tensor3D), 0).expandDims(0) as tf.Tensor3D;
+        const minQ2 = tf.min(this.qTarget.apply(x2), 0).expandDims(0) as tf.Tensor3D;
         const v2 = tf.sub(expect(logp2, minQ2), tf.mul(alpha, expect(logp2, logp2))); // [B, H]
         y = tf.add(y, tf.mul(tf.tensor2d(discount, [B, 1]), v2));
       }
@@ -246,13 +246,13 @@ export class SacLearner {
       // Critics.
       const qVars = this.q.variables();
       const { grads: qGrads, value: qLoss } = tf.variableGrads(() => {
-        const qa = heads.perHeadSum(tf.mul(this.q.apply(x.tile([2, 1, 1]) as tf.Tensor3D), oneHot)); // [2, B, H]
+        const qa = heads.perHeadSum(tf.mul(this.q.apply(x), oneHot)); // [2, B, H]
         return tf.mul(tf.sum(tf.mean(tf.square(tf.sub(qa, y.expandDims(0))), 1)), 0.5) as tf.Scalar;
       }, qVars);
       this.qOpt.apply(qVars.map((v) => qGrads[v.name]));
       // Actor, against the updated critics. Its probabilities, detached, also serve the
       // temperature's loss (as CleanRL computes it) and the entropy reported.
-      const qNow = tf.min(this.q.apply(x.tile([2, 1, 1]) as tf.Tensor3D), 0).expandDims(0) as tf.Tensor3D; // [1, B, U]
+      const qNow = tf.min(this.q.apply(x), 0).expandDims(0) as tf.Tensor3D; // [1, B, U]
       const aVars = this.actor.variables();
       let logpNow: tf.Tensor3D | null = null;
       const { grads: aGrads, value: aLoss } = tf.variableGrads(() => {
