@@ -116,6 +116,8 @@ export class JointActionCritic {
   private readonly inputSize: number;
   /** Where each parameter's one-hot code starts in the input. */
   private readonly offsets: number[];
+  /** The learner that chooses each parameter. */
+  private readonly owner: number[] = [];
   /** Each learner's own choices: a value per parameter of its group. */
   private readonly choices: number[][][];
   // Replay buffer, a ring of encoded (observation, joint action) and returns.
@@ -144,6 +146,7 @@ export class JointActionCritic {
       for (const p of g) combos = combos.flatMap((c) => Array.from({ length: nvec[p] }, (_, v) => [...c, v]));
       return combos;
     });
+    groups.forEach((g, a) => g.forEach((p) => (this.owner[p] = a)));
     this.net = new StackedMlp(1, [this.inputSize, ...hp.hidden, 1], rng, 1);
     this.opt = new Adam(this.net.variables(), hp.learningRate);
     this.inputs = new Float32Array(hp.counterfactualBuffer * this.inputSize);
@@ -156,20 +159,46 @@ export class JointActionCritic {
     action.forEach((v, p) => (out[at + this.offsets[p] + v] = 1));
   }
 
+  /** Q(s, u) of each observation and joint action. */
+  values(obs: readonly Float64Array[], actions: readonly number[][]): Float32Array {
+    const x = new Float32Array(obs.length * this.inputSize);
+    obs.forEach((o, t) => this.encode(o, actions[t], x, t * this.inputSize));
+    return tidyRead(() => this.net.apply(tf.tensor3d(x, [1, obs.length, this.inputSize])));
+  }
+
   /**
    * b_a for each learner a and step t ([learners × steps]); `probs[t]` holds the policies at step
    * t, learner a's head h from `offsets[a][h]` on.
+   *
+   * The input's action part is one-hot, so a row's first layer is the sum of the weight rows of
+   * its observation and of each parameter's value: the part without learner a's parameters is
+   * summed once per step and learner, and each of a's choices adds its own rows (a few
+   * hidden-width additions, not a pass over the whole encoded input). That part does not see
+   * a's choice, so neither does a's baseline, to the last bit.
    */
   baselines(obs: readonly Float64Array[], actions: readonly number[][], probs: readonly Float32Array[], offsets: readonly (readonly number[])[]): Float32Array {
     const T = obs.length;
     const A = this.groups.length;
     const rows = T * this.choices.reduce((n, c) => n + c.length, 0);
-    const x = new Float32Array(rows * this.inputSize);
+    const width = this.hp.hidden[0];
+    const w = this.net.layers[0].w.dataSync() as Float32Array; // [1, inputSize, width]
+    const bias = this.net.layers[0].b.dataSync() as Float32Array;
+    /** The first layer's pre-activations of each row. */
+    const x = new Float32Array(rows * width);
     /** π_a(c | s) of each row's choice c. */
     const pi = new Float64Array(rows);
+    const observed = new Float32Array(width);
+    const others = new Float32Array(width);
+    const addRow = (out: Float32Array, at: number, input: number, scale: number): void => {
+      for (let k = 0; k < width; k++) out[at + k] += scale * w[input * width + k];
+    };
     let r = 0;
     for (let t = 0; t < T; t++) {
+      observed.set(bias);
+      obs[t].forEach((v, i) => v !== 0 && addRow(observed, 0, i, v));
       this.groups.forEach((g, a) => {
+        others.set(observed);
+        actions[t].forEach((v, p) => this.owner[p] !== a && addRow(others, 0, this.offsets[p] + v, 1));
         // A learner with one parameter has the same mask whatever it chooses.
         const single = g.length === 1 ? maskOf(this.rules, actions[t], g[0]) : null;
         for (const c of this.choices[a]) {
@@ -182,11 +211,13 @@ export class JointActionCritic {
             prob *= mask ? Math.exp(maskedLogProb(probs[t], offset, mask, v)) : probs[t][offset + v];
           });
           pi[r] = prob;
-          this.encode(obs[t], u, x, r++ * this.inputSize);
+          x.set(others, r * width);
+          g.forEach((p, h) => addRow(x, r * width, this.offsets[p] + c[h], 1));
+          r++;
         }
       });
     }
-    const q = tidyRead(() => this.net.apply(tf.tensor3d(x, [1, rows, this.inputSize])));
+    const q = tidyRead(() => this.net.afterFirstLayer(tf.tensor3d(x, [1, rows, width])));
     const out = new Float32Array(A * T);
     r = 0;
     for (let t = 0; t < T; t++) {
@@ -328,8 +359,7 @@ export class PpoLearners {
 
   private valuesOf(obs: Float64Array): Float32Array {
     return tidyRead(() => {
-      const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]).tile([this.nCritics, 1, 1]) as tf.Tensor3D;
-      return this.critic.apply(x);
+      return this.critic.apply(tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]));
     });
   }
 
@@ -522,8 +552,8 @@ export class PpoLearners {
             const pgLoss: tf.Tensor[] = [];
             const entropy: tf.Tensor[] = [];
             const logRatio: tf.Tensor[] = [];
-            buckets.forEach(({ networks, layout, mlp }, i) => {
-              const logp = layout.logProbs(mlp.apply(mbObs.tile([networks.length, 1, 1]) as tf.Tensor3D), mb[i].refused);
+            buckets.forEach(({ layout, mlp }, i) => {
+              const logp = layout.logProbs(mlp.apply(mbObs), mb[i].refused);
               const newLogp = layout.logProbOf(logp, mb[i].oneHot);
               const ratio = tf.exp(tf.sub(newLogp, mb[i].oldLogp));
               const pg1 = tf.mul(tf.neg(mb[i].adv), ratio);
@@ -541,7 +571,7 @@ export class PpoLearners {
           }, policyVars);
           // Value loss, per critic.
           const { grads: vGrads } = tf.variableGrads(() => {
-            const v = this.critic.apply(mbObs.tile([C, 1, 1]) as tf.Tensor3D).squeeze([2]);
+            const v = this.critic.apply(mbObs).squeeze([2]);
             const vLoss = tf.mul(tf.mean(tf.square(tf.sub(v, mbRet)), 1), 0.5 * hp.valueCoef);
             out.v = tf.mean(vLoss).dataSync()[0];
             return tf.sum(vLoss) as tf.Scalar;

@@ -45,6 +45,16 @@ describe('the joint-action critic', () => {
     expect(Math.abs(b[0 * T + 0] - b[0 * T + 2])).toBeGreaterThan(1e-3);
   });
 
+  it("is each learner's expectation of Q over its own choices, Q as the network computes it from the encoded joint action", () => {
+    const p = policies([[0.2, 0.5, 0.3], [0.1, 0.2, 0.3, 0.4], [0.6, 0.4]]);
+    const u = [1, 2, 0];
+    const b = critic.baselines([obs], [u], [p], offsets);
+    const expected = [[0.2, 0.5, 0.3], [0.1, 0.2, 0.3, 0.4], [0.6, 0.4]].map((pa, a) =>
+      pa.reduce((sum, prob, c) => sum + prob * critic.values([obs], [u.map((v, i) => (i === a ? c : v))])[0], 0),
+    );
+    expected.forEach((e, a) => expect(b[a]).toBeCloseTo(e, 5));
+  });
+
   it('is Q of the action taken, for every learner, when the policies are certain of it', () => {
     const u = [2, 3, 0];
     const p = policies([[0, 0, 1], [0, 0, 0, 1], [1, 0]]);

@@ -217,11 +217,7 @@ describe('counterfactual baselines under masks', () => {
   it('weigh each choice by its probability under the masks the choice itself leads to', () => {
     const withRules = fitted(rules);
     const without = fitted(undefined); // the same weights: same seed, same data
-    /** Q(s, u), read as the baseline of learner 0 under a policy certain of u's choices. */
-    const q = (u: number[]): number => {
-      const oneHot = (v: number, k: number) => Array.from({ length: k }, (_, i) => (i === v ? 1 : 0));
-      return without.baselines([obs], [u], [layout(oneHot(u[0], 2), oneHot(u[1], 3), oneHot(u[2], 2))], offsets)[0];
-    };
+    const q = (u: number[]): number => without.values([obs], [u])[0];
     const p = layout([0.3, 0.7], [0.2, 0.5, 0.3], [0.6, 0.4]);
     const u = [1, 2, 0];
     const b = withRules.baselines([obs], [u], [p], offsets);
