@@ -462,11 +462,11 @@ export async function saveVariables(vars: readonly tf.Variable[]): Promise<strin
 }
 
 export function loadVariables(vars: readonly tf.Variable[], saved: readonly string[]): void {
-  if (saved.length !== vars.length) throw new Error(`checkpoint has ${saved.length} tensors, the agent ${vars.length}`);
+  if (saved.length !== vars.length) throw new Error(`checkpoint does not fit this agent: it has ${saved.length} tensors, the agent ${vars.length}`);
   vars.forEach((v, i) => {
     const buf = Buffer.from(saved[i], 'base64');
     const data = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-    if (data.length !== v.size) throw new Error(`checkpoint tensor ${i} has ${data.length} values, the agent ${v.size}`);
+    if (data.length !== v.size) throw new Error(`checkpoint does not fit this agent: its tensor ${i} has ${data.length} values, the agent's ${v.size}`);
     tf.tidy(() => v.assign(tf.tensor(data, v.shape)));
   });
 }

@@ -4,6 +4,7 @@
  * head's distribution the log-softmax of its own logits.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createAgent, type SearchProblem } from '../../agents/index.js';
 import { CategoricalMlps, HeadLayout, headWidths, initBackend, tf, tidyRead } from '../../agents/nn.js';
 import { makeRng, uniform01 } from '../../common/random.js';
 import { loadSpace } from '../../src/space/builtin.js';
@@ -76,6 +77,22 @@ describe('CategoricalMlps on the architect space', () => {
         heads.forEach((k, h) => expect(p.subarray(nets.offsets[n][h], nets.offsets[n][h] + k).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4)),
       );
       nets.dispose();
+    }
+  });
+});
+
+describe('a checkpoint of another shape', () => {
+  const problem = (nvec: number[]): SearchProblem => ({ nvec, parameterNames: nvec.map((_, i) => `p${i}`), slices: [], observationSize: 3 });
+
+  it('is refused with a clear error, by every learner', async () => {
+    // [3, 40] puts the 40-value head in a class of its own; [3, 12] shares one class.
+    for (const agent of ['ppo', 'marl', 'sac'] as const) {
+      const saved = createAgent(agent, problem([3, 40]), { seed: 1 });
+      const state = await saved.state();
+      saved.dispose();
+      const other = createAgent(agent, problem([3, 12]), { seed: 1 });
+      expect(() => other.restore(state), agent).toThrow(/checkpoint does not fit this agent/);
+      other.dispose();
     }
   });
 });
