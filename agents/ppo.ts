@@ -506,7 +506,6 @@ export class PpoLearners {
   update(rng: Rng): void {
     const hp = this.hp;
     const T = this.rewards.length;
-    const A = this.nLearners;
     const C = this.nCritics;
     const { adv, ret } = this.advantages();
     const policyAdv = this.policyAdvantages(adv, ret, rng);
