@@ -20,7 +20,7 @@ import { InputError } from '../common/errors.js';
 import { withDefaults } from '../common/hyperparameters.js';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { type Agent, type AgentStats, EpisodeCursor, type Feedback, maskOf, type SearchProblem } from './agent.js';
-import { Adam, clipPerNetwork, drawCategorical, loadVariables, maskedLogProb, PaddedHeads, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
+import { Adam, CategoricalMlps, clipPerNetwork, drawCategorical, loadVariables, maskedLogProb, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
 
 export interface PpoHyperparameters {
   learningRate: number;
@@ -89,7 +89,7 @@ export const PPO_MEANINGS: Record<keyof PpoHyperparameters, string> = {
 };
 
 /** One sampled action and what the update needs of it: each learner's log-probability and value,
- *  and the policies it was drawn from (PaddedHeads layout, before any mask). */
+ *  and the policies it was drawn from (at the policy's `offsets`, before any mask). */
 export interface PpoStep {
   action: number[];
   logp: number[];
@@ -116,6 +116,8 @@ export class JointActionCritic {
   private readonly inputSize: number;
   /** Where each parameter's one-hot code starts in the input. */
   private readonly offsets: number[];
+  /** The learner that chooses each parameter. */
+  private readonly owner: number[] = [];
   /** Each learner's own choices: a value per parameter of its group. */
   private readonly choices: number[][][];
   // Replay buffer, a ring of encoded (observation, joint action) and returns.
@@ -144,6 +146,7 @@ export class JointActionCritic {
       for (const p of g) combos = combos.flatMap((c) => Array.from({ length: nvec[p] }, (_, v) => [...c, v]));
       return combos;
     });
+    groups.forEach((g, a) => g.forEach((p) => (this.owner[p] = a)));
     this.net = new StackedMlp(1, [this.inputSize, ...hp.hidden, 1], rng, 1);
     this.opt = new Adam(this.net.variables(), hp.learningRate);
     this.inputs = new Float32Array(hp.counterfactualBuffer * this.inputSize);
@@ -156,20 +159,46 @@ export class JointActionCritic {
     action.forEach((v, p) => (out[at + this.offsets[p] + v] = 1));
   }
 
+  /** Q(s, u) of each observation and joint action. */
+  values(obs: readonly Float64Array[], actions: readonly number[][]): Float32Array {
+    const x = new Float32Array(obs.length * this.inputSize);
+    obs.forEach((o, t) => this.encode(o, actions[t], x, t * this.inputSize));
+    return tidyRead(() => this.net.apply(tf.tensor3d(x, [1, obs.length, this.inputSize])));
+  }
+
   /**
    * b_a for each learner a and step t ([learners × steps]); `probs[t]` holds the policies at step
-   * t, laid out as PaddedHeads (learner, head, value).
+   * t, learner a's head h from `offsets[a][h]` on.
+   *
+   * The input's action part is one-hot, so a row's first layer is the sum of the weight rows of
+   * its observation and of each parameter's value: the part without learner a's parameters is
+   * summed once per step and learner, and each of a's choices adds its own rows (a few
+   * hidden-width additions, not a pass over the whole encoded input). That part does not see
+   * a's choice, so neither does a's baseline, to the last bit.
    */
-  baselines(obs: readonly Float64Array[], actions: readonly number[][], probs: readonly Float32Array[], heads: number, width: number): Float32Array {
+  baselines(obs: readonly Float64Array[], actions: readonly number[][], probs: readonly Float32Array[], offsets: readonly (readonly number[])[]): Float32Array {
     const T = obs.length;
     const A = this.groups.length;
     const rows = T * this.choices.reduce((n, c) => n + c.length, 0);
-    const x = new Float32Array(rows * this.inputSize);
+    const width = this.hp.hidden[0];
+    const w = this.net.layers[0].w.dataSync() as Float32Array; // [1, inputSize, width]
+    const bias = this.net.layers[0].b.dataSync() as Float32Array;
+    /** The first layer's pre-activations of each row. */
+    const x = new Float32Array(rows * width);
     /** π_a(c | s) of each row's choice c. */
     const pi = new Float64Array(rows);
+    const observed = new Float32Array(width);
+    const others = new Float32Array(width);
+    const addRow = (out: Float32Array, at: number, input: number, scale: number): void => {
+      for (let k = 0; k < width; k++) out[at + k] += scale * w[input * width + k];
+    };
     let r = 0;
     for (let t = 0; t < T; t++) {
+      observed.set(bias);
+      obs[t].forEach((v, i) => v !== 0 && addRow(observed, 0, i, v));
       this.groups.forEach((g, a) => {
+        others.set(observed);
+        actions[t].forEach((v, p) => this.owner[p] !== a && addRow(others, 0, this.offsets[p] + v, 1));
         // A learner with one parameter has the same mask whatever it chooses.
         const single = g.length === 1 ? maskOf(this.rules, actions[t], g[0]) : null;
         for (const c of this.choices[a]) {
@@ -178,15 +207,17 @@ export class JointActionCritic {
           let prob = 1;
           c.forEach((v, h) => {
             const mask = g.length === 1 ? single : maskOf(this.rules, u, g[h]);
-            const offset = (a * heads + h) * width;
+            const offset = offsets[a][h];
             prob *= mask ? Math.exp(maskedLogProb(probs[t], offset, mask, v)) : probs[t][offset + v];
           });
           pi[r] = prob;
-          this.encode(obs[t], u, x, r++ * this.inputSize);
+          x.set(others, r * width);
+          g.forEach((p, h) => addRow(x, r * width, this.offsets[p] + c[h], 1));
+          r++;
         }
       });
     }
-    const q = tidyRead(() => this.net.apply(tf.tensor3d(x, [1, rows, this.inputSize])));
+    const q = tidyRead(() => this.net.afterFirstLayer(tf.tensor3d(x, [1, rows, width])));
     const out = new Float32Array(A * T);
     r = 0;
     for (let t = 0; t < T; t++) {
@@ -272,9 +303,8 @@ export class JointActionCritic {
  */
 export class PpoLearners {
   readonly hp: PpoHyperparameters;
-  private readonly policy: StackedMlp;
+  private readonly policy: CategoricalMlps;
   private readonly critic: StackedMlp;
-  private readonly heads: PaddedHeads;
   private readonly policyOpt: Adam;
   private readonly criticOpt: Adam;
   private readonly nLearners: number;
@@ -307,9 +337,8 @@ export class PpoLearners {
     this.hp = withDefaults(PPO_DEFAULTS, hp, 'ppo');
     this.nLearners = groups.length;
     this.nCritics = this.hp.centralizedCritic ? 1 : this.nLearners;
-    this.heads = new PaddedHeads(groups.map((g) => g.map((p) => nvec[p])));
     // Small initial policy logits (gain 0.01) start every learner near uniform, as CleanRL does.
-    this.policy = new StackedMlp(this.nLearners, [obsSize, ...this.hp.hidden, this.heads.outputs], rng, 0.01);
+    this.policy = new CategoricalMlps(groups.map((g) => g.map((p) => nvec[p])), obsSize, this.hp.hidden, rng, 0.01);
     this.critic = new StackedMlp(this.nCritics, [obsSize, ...this.hp.hidden, 1], rng, 1);
     this.policyOpt = new Adam(this.policy.variables(), this.hp.learningRate);
     this.criticOpt = new Adam(this.critic.variables(), this.hp.learningRate);
@@ -318,18 +347,19 @@ export class PpoLearners {
     groups.forEach((g, a) => g.forEach((param, h) => (this.headOf[param] = { learner: a, head: h })));
   }
 
-  /** Action probabilities per learner and head for one observation: [learners][heads × width]. */
+  /** Action probabilities of every learner's heads for one observation, at `offsets`. */
   probabilities(obs: Float64Array): Float32Array {
-    return tidyRead(() => {
-      const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]).tile([this.nLearners, 1, 1]) as tf.Tensor3D;
-      return tf.exp(this.heads.logProbs(this.policy.apply(x)));
-    });
+    return this.policy.probabilities(obs);
+  }
+
+  /** Learner a's head h starts at `offsets[a][h]` of `probabilities`' result. */
+  get offsets(): readonly (readonly number[])[] {
+    return this.policy.offsets;
   }
 
   private valuesOf(obs: Float64Array): Float32Array {
     return tidyRead(() => {
-      const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]).tile([this.nCritics, 1, 1]) as tf.Tensor3D;
-      return this.critic.apply(x);
+      return this.critic.apply(tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]));
     });
   }
 
@@ -342,7 +372,6 @@ export class PpoLearners {
   act(obs: Float64Array, n: number, rng: Rng): PpoStep[] {
     const p = this.probabilities(obs);
     const v = Array.from(this.valuesOf(obs));
-    const { heads, width } = this.heads;
     const P = this.nvec.length;
     const out = [];
     for (let i = 0; i < n; i++) {
@@ -352,7 +381,7 @@ export class PpoLearners {
       const lp = new Float64Array(P);
       for (let param = 0; param < P; param++) {
         const { learner, head } = this.headOf[param];
-        const offset = (learner * heads + head) * width;
+        const offset = this.policy.offsets[learner][head];
         const mask = maskOf(this.rules, action, param);
         action[param] = drawCategorical(p, offset, this.nvec[param], u[param], mask);
         lp[param] = maskedLogProb(p, offset, mask, action[param]);
@@ -365,25 +394,6 @@ export class PpoLearners {
       out.push({ action, logp, value: v, probs: p });
     }
     return out;
-  }
-
-  /**
-   * The rollout's refused logits [learners, steps, heads, width] (`writeRefusals`), each step's
-   * masks recomputed from its design; null when no mask refuses anything.
-   */
-  private refusals(): Float32Array | null {
-    const T = this.actions.length;
-    const { heads, width } = this.heads;
-    const out = new Float32Array(this.nLearners * T * heads * width);
-    let any = false;
-    for (let t = 0; t < T; t++) {
-      this.groups.forEach((g, a) =>
-        g.forEach((param, h) => {
-          if (writeRefusals(out, ((a * T + t) * heads + h) * width, maskOf(this.rules, this.actions[t], param))) any = true;
-        }),
-      );
-    }
-    return any ? out : null;
   }
 
   store(obs: Float64Array, t: PpoStep, reward: number, done: boolean, nextObs: Float64Array): void {
@@ -450,35 +460,62 @@ export class PpoLearners {
     }
     // The baselines come from the critic before it has seen these steps, so none depends on the
     // action it is the baseline of.
-    const b = this.jointCritic.baselines(this.obs, this.actions, this.probs, this.heads.heads, this.heads.width);
+    const b = this.jointCritic.baselines(this.obs, this.actions, this.probs, this.policy.offsets);
     const out = new Float32Array(A * T);
     for (let a = 0; a < A; a++) for (let t = 0; t < T; t++) out[a * T + t] = returns[t] - b[a * T + t];
     this.jointCritic.fit(this.obs, this.actions, returns, rng);
     return out;
   }
 
+  /**
+   * Per bucket of policy networks, its learners' rollout as tensors [networks, steps, …]: one-hot
+   * actions and refused logits (each step's masks recomputed from its design; null when no mask
+   * refuses anything) in the bucket's head layout, old log-probabilities and advantages.
+   */
+  private rolloutByBucket(policyAdv: Float32Array): Array<{ oneHot: tf.Tensor3D; refused: tf.Tensor3D | null; oldLogp: tf.Tensor2D; adv: tf.Tensor2D }> {
+    const T = this.rewards.length;
+    return this.policy.buckets.map(({ networks, layout }) => {
+      const [n, U] = [networks.length, layout.units];
+      const oneHot = new Float32Array(n * T * U);
+      const refused = new Float32Array(n * T * U);
+      const oldLogp = new Float32Array(n * T);
+      const adv = new Float32Array(n * T);
+      let any = false;
+      networks.forEach((a, i) => {
+        const g = this.groups[a];
+        for (let t = 0; t < T; t++) {
+          const at = (i * T + t) * U;
+          layout.writeOneHot(oneHot, at, (h) => this.actions[t][g[h]]);
+          g.forEach((param, h) => {
+            if (writeRefusals(refused, at + layout.column[h], maskOf(this.rules, this.actions[t], param))) any = true;
+          });
+          oldLogp[i * T + t] = this.logps[t][a];
+          adv[i * T + t] = policyAdv[a * T + t];
+        }
+      });
+      return {
+        oneHot: tf.tensor3d(oneHot, [n, T, U]),
+        refused: any ? tf.tensor3d(refused, [n, T, U]) : null,
+        oldLogp: tf.tensor2d(oldLogp, [n, T]),
+        adv: tf.tensor2d(adv, [n, T]),
+      };
+    });
+  }
+
   /** The PPO update on the collected rollout; clears it. */
   update(rng: Rng): void {
     const hp = this.hp;
     const T = this.rewards.length;
-    const A = this.nLearners;
     const C = this.nCritics;
-    const H = this.heads.heads;
     const { adv, ret } = this.advantages();
     const policyAdv = this.policyAdvantages(adv, ret, rng);
     // Fresh copies: the cpu backend keeps references to arrays handed to it.
     const obsData = new Float32Array(T * this.obsSize);
     this.obs.forEach((o, t) => obsData.set(o, t * this.obsSize));
-    const actData = new Int32Array(A * T * H);
-    const logpData = new Float32Array(A * T);
-    for (let t = 0; t < T; t++) {
-      this.groups.forEach((g, a) => {
-        g.forEach((param, h) => (actData[(a * T + t) * H + h] = this.actions[t][param]));
-        logpData[a * T + t] = this.logps[t][a];
-      });
-    }
-    const refused = this.refusals();
-    const refusedAll = refused ? tf.tensor4d(refused, [A, T, H, this.heads.width]) : null;
+    const obsAll = tf.tensor2d(obsData, [T, this.obsSize]);
+    const retAll = tf.tensor2d(ret, [C, T]);
+    const rollout = this.rolloutByBucket(policyAdv);
+    const buckets = this.policy.buckets;
     const mbSize = Math.max(1, Math.floor(T / hp.minibatches));
     const order = Array.from({ length: T }, (_, i) => i);
     let pgSum = 0, vSum = 0, entSum = 0, kl = 0, n = 0;
@@ -491,49 +528,57 @@ export class PpoLearners {
         [order[i], order[j]] = [order[j], order[i]];
       }
       for (let start = 0; start + mbSize <= T; start += mbSize) {
-        const idx = tf.tensor1d(order.slice(start, start + mbSize), 'int32');
         const losses = tf.tidy(() => {
-          const obsAll = tf.tensor2d(obsData, [T, this.obsSize]);
-          const mbObs = tf.gather(obsAll, idx);
-          const xPolicy = mbObs.expandDims(0).tile([A, 1, 1]) as tf.Tensor3D;
-          const xCritic = mbObs.expandDims(0).tile([C, 1, 1]) as tf.Tensor3D;
-          const mbAct = tf.gather(tf.tensor3d(actData, [A, T, H], 'int32'), idx, 1) as tf.Tensor3D;
-          const mbOldLogp = tf.gather(tf.tensor2d(logpData, [A, T]), idx, 1);
-          const mbRefused = refusedAll ? (tf.gather(refusedAll, idx, 1) as tf.Tensor4D) : undefined;
-          let advPerLearner = tf.gather(tf.tensor2d(policyAdv, [A, T]), idx, 1);
-          const mbRet = tf.gather(tf.tensor2d(ret, [C, T]), idx, 1);
-          if (hp.normalizeAdvantages) {
-            const { mean, variance } = tf.moments(advPerLearner, 1, true);
-            advPerLearner = tf.div(tf.sub(advPerLearner, mean), tf.add(tf.sqrt(variance), 1e-8));
-          }
+          const idx = tf.tensor1d(order.slice(start, start + mbSize), 'int32');
+          const mbObs = tf.gather(obsAll, idx).expandDims(0) as tf.Tensor3D;
+          const mbRet = tf.gather(retAll, idx, 1);
+          const mb = rollout.map((r) => {
+            let mbAdv = tf.gather(r.adv, idx, 1);
+            if (hp.normalizeAdvantages) {
+              const { mean, variance } = tf.moments(mbAdv, 1, true);
+              mbAdv = tf.div(tf.sub(mbAdv, mean), tf.add(tf.sqrt(variance), 1e-8));
+            }
+            return {
+              oneHot: tf.gather(r.oneHot, idx, 1) as tf.Tensor3D,
+              refused: r.refused ? (tf.gather(r.refused, idx, 1) as tf.Tensor3D) : undefined,
+              oldLogp: tf.gather(r.oldLogp, idx, 1),
+              adv: mbAdv,
+            };
+          });
           const out = { pg: 0, v: 0, ent: 0, kl: 0 };
           // Policy loss: clipped surrogate minus the entropy bonus, summed over learners.
-          const { grads: pGrads, value: pLoss } = tf.variableGrads(() => {
-            const logp = this.heads.logProbs(this.policy.apply(xPolicy), mbRefused);
-            const newLogp = this.heads.logProbOf(logp, mbAct);
-            const ratio = tf.exp(tf.sub(newLogp, mbOldLogp));
-            const pg1 = tf.mul(tf.neg(advPerLearner), ratio);
-            const pg2 = tf.mul(tf.neg(advPerLearner), tf.clipByValue(ratio, 1 - hp.clipCoef, 1 + hp.clipCoef));
-            const pgLoss = tf.mean(tf.maximum(pg1, pg2), 1);
-            const entropy = tf.mean(this.heads.entropy(logp), 1);
-            out.ent = tf.mean(entropy).dataSync()[0];
-            out.kl = tf.mean(tf.sub(mbOldLogp, newLogp)).dataSync()[0];
-            out.pg = tf.mean(pgLoss).dataSync()[0];
-            return tf.sum(tf.sub(pgLoss, tf.mul(entropy, hp.entropyCoef))) as tf.Scalar;
+          const { grads: pGrads } = tf.variableGrads(() => {
+            const pgLoss: tf.Tensor[] = [];
+            const entropy: tf.Tensor[] = [];
+            const logRatio: tf.Tensor[] = [];
+            buckets.forEach(({ layout, mlp }, i) => {
+              const logp = layout.logProbs(mlp.apply(mbObs), mb[i].refused);
+              const newLogp = layout.logProbOf(logp, mb[i].oneHot);
+              const ratio = tf.exp(tf.sub(newLogp, mb[i].oldLogp));
+              const pg1 = tf.mul(tf.neg(mb[i].adv), ratio);
+              const pg2 = tf.mul(tf.neg(mb[i].adv), tf.clipByValue(ratio, 1 - hp.clipCoef, 1 + hp.clipCoef));
+              pgLoss.push(tf.mean(tf.maximum(pg1, pg2), 1));
+              entropy.push(tf.mean(layout.entropy(logp), 1));
+              logRatio.push(tf.sub(mb[i].oldLogp, newLogp).reshape([-1]));
+            });
+            const pg = tf.concat(pgLoss);
+            const ent = tf.concat(entropy);
+            out.ent = tf.mean(ent).dataSync()[0];
+            out.kl = tf.mean(tf.concat(logRatio)).dataSync()[0];
+            out.pg = tf.mean(pg).dataSync()[0];
+            return tf.sum(tf.sub(pg, tf.mul(ent, hp.entropyCoef))) as tf.Scalar;
           }, policyVars);
           // Value loss, per critic.
           const { grads: vGrads } = tf.variableGrads(() => {
-            const v = this.critic.apply(xCritic).squeeze([2]);
+            const v = this.critic.apply(mbObs).squeeze([2]);
             const vLoss = tf.mul(tf.mean(tf.square(tf.sub(v, mbRet)), 1), 0.5 * hp.valueCoef);
             out.v = tf.mean(vLoss).dataSync()[0];
             return tf.sum(vLoss) as tf.Scalar;
           }, criticVars);
-          void pLoss;
-          this.policyOpt.apply(clipPerNetwork(policyVars.map((v) => pGrads[v.name]), A, hp.maxGradNorm));
+          this.policyOpt.apply(buckets.flatMap(({ networks, mlp }) => clipPerNetwork(mlp.variables().map((v) => pGrads[v.name]), networks.length, hp.maxGradNorm)));
           this.criticOpt.apply(clipPerNetwork(criticVars.map((v) => vGrads[v.name]), C, hp.maxGradNorm));
           return out;
         });
-        idx.dispose();
         pgSum += losses.pg;
         vSum += losses.v;
         entSum += losses.ent;
@@ -541,7 +586,7 @@ export class PpoLearners {
         n++;
       }
     }
-    refusedAll?.dispose();
+    tf.dispose([obsAll, retAll, ...rollout.flatMap((r) => [r.oneHot, r.oldLogp, r.adv, ...(r.refused ? [r.refused] : [])])]);
     this.lastLosses = { policyLoss: pgSum / n, valueLoss: vSum / n, entropy: entSum / n, approxKl: kl };
     if (this.jointCritic) this.lastLosses.jointCriticLoss = this.jointCritic.lastLoss;
     this.updates++;
@@ -609,7 +654,6 @@ export class PpoLearners {
     this.policyOpt.dispose();
     this.criticOpt.dispose();
     this.jointCritic?.dispose();
-    this.heads.dispose();
   }
 }
 
@@ -680,11 +724,10 @@ export class PpoSearchAgent implements Agent {
   /** Losses of the last update and each parameter's current action distribution. */
   stats(): AgentStats {
     const p = this.learners.probabilities(this.obs.current);
-    const { heads, width } = { heads: Math.max(...this.learners.groups.map((g) => g.length)), width: Math.max(...this.problem.nvec) };
     const distributions: number[][] = new Array(this.problem.nvec.length);
     this.learners.groups.forEach((g, a) =>
       g.forEach((param, h) => {
-        const off = (a * heads + h) * width;
+        const off = this.learners.offsets[a][h];
         distributions[param] = Array.from(p.subarray(off, off + this.problem.nvec[param]));
       }),
     );

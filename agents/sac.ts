@@ -21,7 +21,7 @@
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { allowedIndexes } from '../common/mask.js';
 import { type Agent, type AgentStats, chooseInOrder, EpisodeCursor, type Feedback, maskOf, type SearchProblem } from './agent.js';
-import { Adam, drawCategorical, loadVariables, PaddedHeads, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
+import { Adam, drawCategorical, HeadLayout, headWidths, loadVariables, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
 import { withDefaults } from '../common/hyperparameters.js';
 
 export interface SacHyperparameters {
@@ -52,8 +52,11 @@ export const SAC_DEFAULTS: SacHyperparameters = {
   gamma: 0.99,
   tau: 0.005,
   learningStarts: 64,
-  // A gradient step costs about what simulating a 10,000-request trace does; one every second
-  // transition does as well as one every transition (cloud-1 and cloud-2 latency, 5 seeds).
+  // One every second transition does as well as one every transition (cloud-1 and cloud-2
+  // latency, 5 seeds). On the architect space (32 heads) a step costs about three 1,000-request
+  // simulations: 0.25 keeps SAC below a simulation per evaluation there and finds on cloud-1
+  // latency (reference space, 3 seeds) what 0.5 finds, but learns too slowly for a 256-evaluation
+  // search of a small space (the agents' test).
   updatesPerStep: 0.5,
   // CleanRL's Atari setting (scale 0.89, α from 1) keeps the policy near uniform for thousands of
   // steps; a 2,000-evaluation search needs it to commit sooner. Tuned on builtin:cloud-1, seed 7.
@@ -72,7 +75,7 @@ export const SAC_MEANINGS: Record<keyof SacHyperparameters, string> = {
   gamma: 'discount factor',
   tau: 'Polyak factor of the target Q networks',
   learningStarts: 'transitions collected with random actions before learning starts',
-  updatesPerStep: 'gradient steps per collected transition (0.5: one every second transition)',
+  updatesPerStep: 'gradient steps per collected transition, the update-to-data ratio (0.5: one every second transition)',
   targetEntropyScale: "target entropy of each head, as a share of its maximum (ln of its number of values)",
   initialAlpha: 'starting temperature α of every head',
   alphaLearningRate: 'Adam step size of the temperatures',
@@ -84,13 +87,14 @@ export class SacLearner {
   readonly hp: SacHyperparameters;
   /** The heads as parameters, with the space's masks. */
   private readonly problem: SearchProblem;
-  private readonly heads: PaddedHeads;
+  private readonly heads: HeadLayout;
   private readonly actor: StackedMlp;
   /** Twin critics, stacked: network 0 is Q1, network 1 is Q2. */
   private readonly q: StackedMlp;
   private readonly qTarget: StackedMlp;
   private readonly logAlpha: tf.Variable;
-  private readonly targetEntropy: tf.Tensor1D;
+  /** [1, heads] */
+  private readonly targetEntropy: tf.Tensor2D;
   private readonly actorOpt: Adam;
   private readonly qOpt: Adam;
   private readonly alphaOpt: Adam;
@@ -117,13 +121,13 @@ export class SacLearner {
   ) {
     this.problem = { nvec, parameterNames: nvec.map((_, h) => `head ${h}`), slices: [], observationSize: obsSize, allowed: rules.allowed };
     this.hp = withDefaults(SAC_DEFAULTS, hp, 'sac');
-    this.heads = new PaddedHeads([nvec]);
-    this.actor = new StackedMlp(1, [obsSize, ...this.hp.hidden, this.heads.outputs], rng, 0.01);
-    this.q = new StackedMlp(2, [obsSize, ...this.hp.hidden, this.heads.outputs], rng, 1);
-    this.qTarget = new StackedMlp(2, [obsSize, ...this.hp.hidden, this.heads.outputs], rng, 1);
+    this.heads = new HeadLayout([nvec], headWidths(nvec));
+    this.actor = new StackedMlp(1, [obsSize, ...this.hp.hidden, this.heads.units], rng, 0.01);
+    this.q = new StackedMlp(2, [obsSize, ...this.hp.hidden, this.heads.units], rng, 1);
+    this.qTarget = new StackedMlp(2, [obsSize, ...this.hp.hidden, this.heads.units], rng, 1);
     this.qTarget.variables().forEach((v, i) => v.assign(this.q.variables()[i]));
-    this.logAlpha = tf.tidy(() => tf.variable(tf.fill([this.heads.heads], Math.log(this.hp.initialAlpha))));
-    this.targetEntropy = tf.keep(tf.tensor1d(Array.from({ length: this.heads.heads }, (_, h) => this.hp.targetEntropyScale * Math.log(h < nvec.length ? nvec[h] : 1))));
+    this.logAlpha = tf.tidy(() => tf.variable(tf.fill([nvec.length], Math.log(this.hp.initialAlpha))));
+    this.targetEntropy = tf.keep(tf.tensor2d(nvec.map((k) => this.hp.targetEntropyScale * Math.log(k)), [1, nvec.length]));
     this.actorOpt = new Adam(this.actor.variables(), this.hp.policyLearningRate, 0.9, 0.999, 1e-4);
     this.qOpt = new Adam(this.q.variables(), this.hp.qLearningRate, 0.9, 0.999, 1e-4);
     this.alphaOpt = new Adam([this.logAlpha], this.hp.alphaLearningRate, 0.9, 0.999, 1e-4);
@@ -136,6 +140,7 @@ export class SacLearner {
     this.horizons = new Float32Array(cap).fill(1);
   }
 
+  /** The policy's action probabilities for one observation, head h's from `column[h]` on. */
   probabilities(obs: Float64Array): Float32Array {
     return tidyRead(() => {
       const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]);
@@ -143,8 +148,12 @@ export class SacLearner {
     });
   }
 
+  /** Where each head's probabilities start in `probabilities`' result. */
+  get column(): readonly number[] {
+    return this.heads.column;
+  }
+
   act(obs: Float64Array, n: number, rng: Rng): number[][] {
-    const width = this.heads.width;
     if (this.steps < this.hp.learningStarts) {
       // Uniform exploration (among the allowed values) before learning starts.
       return Array.from({ length: n }, () =>
@@ -157,24 +166,24 @@ export class SacLearner {
       );
     }
     const p = this.probabilities(obs);
-    return Array.from({ length: n }, () => chooseInOrder(this.problem, (h, mask) => drawCategorical(p, h * width, this.nvec[h], uniform01(rng), mask)));
+    return Array.from({ length: n }, () => chooseInOrder(this.problem, (h, mask) => drawCategorical(p, this.heads.column[h], this.nvec[h], uniform01(rng), mask)));
   }
 
   /**
-   * The refused logits [B, heads, width] (`writeRefusals`) and target entropies [B, heads] of the
+   * The refused logits [B, units] (`writeRefusals`) and target entropies [B, heads] of the
    * stored designs at `idx`, from their masks; null when no mask refuses anything.
    */
   private restrictions(idx: readonly number[]): { refused: Float32Array; targetEntropy: Float32Array } | null {
     const H = this.nvec.length;
-    const W = this.heads.width;
-    const refused = new Float32Array(idx.length * H * W);
+    const U = this.heads.units;
+    const refused = new Float32Array(idx.length * U);
     const targetEntropy = new Float32Array(idx.length * H);
     let any = false;
     idx.forEach((k, b) => {
       const design = Array.from(this.actions.subarray(k * H, (k + 1) * H));
       for (let h = 0; h < H; h++) {
         const mask = maskOf(this.problem, design, h);
-        if (writeRefusals(refused, (b * H + h) * W, mask)) any = true;
+        if (writeRefusals(refused, b * U + this.heads.column[h], mask)) any = true;
         targetEntropy[b * H + h] = this.hp.targetEntropyScale * Math.log(mask ? allowedIndexes(mask).length : this.nvec[h]);
       }
     });
@@ -200,70 +209,72 @@ export class SacLearner {
   update(rng: Rng): void {
     if (this.steps < this.hp.learningStarts) return;
     const B = this.hp.batchSize;
-    const H = this.heads.heads;
-    const P = this.nvec.length;
+    const H = this.nvec.length;
+    const U = this.heads.units;
     const idx = Array.from({ length: B }, () => Math.floor(uniform01(rng) * this.size));
     const o = new Float32Array(B * this.obsSize);
     const o2 = new Float32Array(B * this.obsSize);
-    const a = new Int32Array(B * H);
+    const a = new Float32Array(B * U);
     const r = new Float32Array(B);
     const discount = new Float32Array(B);
     idx.forEach((k, b) => {
       o.set(this.obs.subarray(k * this.obsSize, (k + 1) * this.obsSize), b * this.obsSize);
       o2.set(this.nextObs.subarray(k * this.obsSize, (k + 1) * this.obsSize), b * this.obsSize);
-      for (let h = 0; h < P; h++) a[b * H + h] = this.actions[k * P + h];
+      this.heads.writeOneHot(a, b * U, (h) => this.actions[k * H + h]);
       r[b] = this.rewards[k];
       discount[b] = (1 - this.dones[k]) * this.hp.gamma ** this.horizons[k];
     });
     const hp = this.hp;
+    const heads = this.heads;
     const bootstraps = discount.some((d) => d !== 0);
     const restricted = this.problem.allowed ? this.restrictions(idx) : null;
     this.lastLosses = tf.tidy(() => {
       const x = tf.tensor3d(o, [1, B, this.obsSize]);
-      const refused = restricted ? tf.tensor4d(restricted.refused, [1, B, H, this.heads.width]) : undefined;
-      const targetEntropy = restricted ? tf.tensor3d(restricted.targetEntropy, [B, H, 1]) : this.targetEntropy.reshape([1, H, 1]);
-      const alpha = tf.exp(this.logAlpha).reshape([1, H, 1]);
+      const refused = restricted ? tf.tensor3d(restricted.refused, [1, B, U]) : undefined;
+      const targetEntropy = restricted ? tf.tensor2d(restricted.targetEntropy, [B, H]) : this.targetEntropy; // [B or 1, H]
+      const alpha = tf.exp(this.logAlpha).reshape([1, H]);
+      // Σ_a π(a) f(a) per head, from log π and f of every value [1, B, U]: [B, H].
+      const expect = (logp: tf.Tensor3D, f: tf.Tensor3D): tf.Tensor2D => heads.perHeadSum(tf.mul(tf.exp(logp), f)).squeeze([0]);
       // Soft targets per head from the target critics and the current policy at s' (with
       // one-step episodes every transition ends one, and the target is the reward alone).
       let y: tf.Tensor2D = tf.tensor2d(r, [B, 1]).tile([1, H]) as tf.Tensor2D; // [B, H]
       if (bootstraps) {
         const x2 = tf.tensor3d(o2, [1, B, this.obsSize]);
-        const logp2 = this.heads.logProbs(this.actor.apply(x2), refused).squeeze([0]) as tf.Tensor3D; // [B, H, W]
-        const minQ2 = tf.min(this.qTarget.apply(x2.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]), 0);
-        const v2 = tf.sum(tf.mul(tf.exp(logp2), tf.sub(minQ2, tf.mul(alpha, logp2))), 2); // [B, H]
+        const logp2 = heads.logProbs(this.actor.apply(x2), refused);
+        const minQ2 = tf.min(this.qTarget.apply(x2), 0).expandDims(0) as tf.Tensor3D;
+        const v2 = tf.sub(expect(logp2, minQ2), tf.mul(alpha, expect(logp2, logp2))); // [B, H]
         y = tf.add(y, tf.mul(tf.tensor2d(discount, [B, 1]), v2));
       }
-      const oneHot = tf.oneHot(tf.tensor2d(a, [B, H], 'int32'), this.heads.width); // [B, H, W]
+      const oneHot = tf.tensor3d(a, [1, B, U]);
       // Critics.
       const qVars = this.q.variables();
       const { grads: qGrads, value: qLoss } = tf.variableGrads(() => {
-        const qs = this.q.apply(x.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]);
-        const qa = tf.sum(tf.mul(qs, oneHot.expandDims(0)), 3); // [2, B, H]
+        const qa = heads.perHeadSum(tf.mul(this.q.apply(x), oneHot)); // [2, B, H]
         return tf.mul(tf.sum(tf.mean(tf.square(tf.sub(qa, y.expandDims(0))), 1)), 0.5) as tf.Scalar;
       }, qVars);
       this.qOpt.apply(qVars.map((v) => qGrads[v.name]));
       // Actor, against the updated critics. Its probabilities, detached, also serve the
       // temperature's loss (as CleanRL computes it) and the entropy reported.
-      const qNow = tf.min(this.q.apply(x.tile([2, 1, 1]) as tf.Tensor3D).reshape([2, B, H, this.heads.width]), 0); // [B, H, W]
+      const qNow = tf.min(this.q.apply(x), 0).expandDims(0) as tf.Tensor3D; // [1, B, U]
       const aVars = this.actor.variables();
       let logpNow: tf.Tensor3D | null = null;
       const { grads: aGrads, value: aLoss } = tf.variableGrads(() => {
-        const logp = this.heads.logProbs(this.actor.apply(x), refused).squeeze([0]) as tf.Tensor3D;
+        const logp = heads.logProbs(this.actor.apply(x), refused);
         logpNow = tf.keep(logp); // outlives the gradient's scope; disposed below
-        const perHead = tf.sum(tf.mul(tf.exp(logp), tf.sub(tf.mul(alpha, logp), qNow)), 2); // [B, H]
+        const perHead = tf.sub(tf.mul(alpha, expect(logp, logp)), expect(logp, qNow)); // [B, H]
         return tf.sum(tf.mean(perHead, 0)) as tf.Scalar;
       }, aVars);
       this.actorOpt.apply(aVars.map((v) => aGrads[v.name]));
-      // Temperature.
+      // Temperature: Σ_a π(a) (log π(a) + H̄) = Σ_a π(a) log π(a) + H̄, π summing to 1 per head.
       const logpOld = logpNow!;
-      const pOld = tf.exp(logpOld);
-      const inner = tf.add(logpOld, targetEntropy);
+      const negEntropy = expect(logpOld, logpOld); // [B, H]
+      const inner = tf.add(negEntropy, targetEntropy);
       const { grads: alphaGrads, value: alphaLoss } = tf.variableGrads(
-        () => tf.sum(tf.mean(tf.sum(tf.mul(pOld, tf.mul(tf.neg(this.logAlpha.reshape([1, H, 1])), inner)), 2), 0)) as tf.Scalar,
+        () => tf.sum(tf.mean(tf.mul(tf.neg(this.logAlpha.reshape([1, H])), inner), 0)) as tf.Scalar,
         [this.logAlpha],
       );
       this.alphaOpt.apply([alphaGrads[this.logAlpha.name]]);
-      const entropy = tf.mean(tf.sum(tf.neg(tf.mul(pOld, logpOld)), [1, 2])).dataSync()[0];
+      const entropy = tf.neg(tf.mean(tf.sum(negEntropy, 1))).dataSync()[0];
       logpOld.dispose();
       // Polyak-average the target critics.
       this.qTarget.variables().forEach((t, i) => t.assign(tf.add(tf.mul(qVars[i], hp.tau), tf.mul(t, 1 - hp.tau))));
@@ -389,8 +400,8 @@ export class SacAgent implements Agent {
 
   stats(): AgentStats {
     const p = this.learner.probabilities(this.obs.current);
-    const width = Math.max(...this.problem.nvec);
-    const distributions = this.problem.nvec.map((k, h) => Array.from(p.subarray(h * width, h * width + k)));
+    const at = this.learner.column;
+    const distributions = this.problem.nvec.map((k, h) => Array.from(p.subarray(at[h], at[h] + k)));
     return { ...this.learner.lastLosses, steps: this.learner.steps, distributions };
   }
 

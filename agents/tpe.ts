@@ -91,6 +91,62 @@ function defaultWeights(n: number): number[] {
   return w;
 }
 
+/** An estimator's normalised component weights over n observations and the prior, and their logs. */
+export interface ComponentWeights {
+  readonly weights: Float64Array;
+  readonly logWeights: Float64Array;
+}
+
+export function componentWeights(n: number, priorWeight: number): ComponentWeights {
+  const w = [...defaultWeights(n), priorWeight];
+  const total = w.reduce((a, b) => a + b, 0);
+  const weights = Float64Array.from(w, (x) => x / total);
+  return { weights, logWeights: weights.map(Math.log) };
+}
+
+/** Parameter p's value in each observation. */
+function column(observations: ReadonlyArray<readonly number[]>, p: number): Int32Array {
+  const out = new Int32Array(observations.length);
+  for (let i = 0; i < out.length; i++) out[i] = observations[i][p];
+  return out;
+}
+
+/**
+ * A parameter's kernels in a Parzen estimator: component c's log-probability of value v. A
+ * categorical one keeps only the observed values (its kernel is one of two numbers), so an
+ * estimator over n observations of a parameter with k values costs O(n), not O(n · k).
+ */
+interface Kernels {
+  logP(c: number, v: number): number;
+}
+
+/** Optuna's categorical kernels: the observed value gets 1 + c, every value c = w / (n + 1). */
+class CategoricalKernels implements Kernels {
+  private readonly logHit: number;
+  private readonly logOther: number;
+  private readonly logPrior: number;
+
+  constructor(private readonly values: Int32Array, k: number, priorWeight: number) {
+    const c = priorWeight / (values.length + 1);
+    this.logOther = Math.log(c / (k * c + 1));
+    this.logHit = Math.log((c + 1) / (k * c + 1));
+    this.logPrior = -Math.log(k);
+  }
+
+  logP(c: number, v: number): number {
+    return c < this.values.length ? (this.values[c] === v ? this.logHit : this.logOther) : this.logPrior;
+  }
+}
+
+/** Kernels as a table: [component · k + value] → log-probability. */
+class TableKernels implements Kernels {
+  constructor(private readonly table: Float64Array, private readonly k: number) {}
+
+  logP(c: number, v: number): number {
+    return this.table[c * this.k + v];
+  }
+}
+
 /**
  * A Parzen estimator over some parameters: component weights and, per parameter, each
  * component's log-probability of each value (a categorical kernel, or a discretised Gaussian).
@@ -99,12 +155,12 @@ export class ParzenEstimator {
   /** Normalised component weights, observations first, the prior last. */
   readonly weights: Float64Array;
   readonly logWeights: Float64Array;
-  /** Per parameter (in `params` order): [component · k + value] → log-probability. */
-  readonly logP: Float64Array[];
+  /** Per parameter (in `params` order), its kernels. */
+  private readonly kernels: Kernels[];
   /** Per parameter, its number of values k. */
   private readonly sizes: number[];
-  /** For a single parameter: the log density of each value, computed on first use. */
-  private table: Float64Array | undefined;
+  /** For a single parameter: the log density of each value, NaN until first asked for. */
+  private readonly table: Float64Array | undefined;
 
   constructor(
     observations: ReadonlyArray<readonly number[]>,
@@ -112,16 +168,17 @@ export class ParzenEstimator {
     nvec: readonly number[],
     ordinal: readonly boolean[],
     hp: TpeHyperparameters,
+    /** `componentWeights(observations.length, hp.priorWeight)`, shared by the estimators of one split. */
+    shared?: ComponentWeights,
   ) {
-    const n = observations.length;
-    const w = [...defaultWeights(n), hp.priorWeight];
-    const total = w.reduce((a, b) => a + b, 0);
-    this.weights = Float64Array.from(w, (x) => x / total);
-    this.logWeights = this.weights.map(Math.log);
+    ({ weights: this.weights, logWeights: this.logWeights } = shared ?? componentWeights(observations.length, hp.priorWeight));
     this.sizes = params.map((p) => nvec[p]);
-    this.logP = params.map((p) =>
-      ordinal[p] ? gaussianKernels(observations.map((o) => o[p]), nvec[p], params.length, hp) : categoricalKernels(observations.map((o) => o[p]), nvec[p], hp.priorWeight),
+    this.kernels = params.map((p) =>
+      ordinal[p]
+        ? new TableKernels(gaussianKernels(observations.map((o) => o[p]), nvec[p], params.length, hp), nvec[p])
+        : new CategoricalKernels(column(observations, p), nvec[p], hp.priorWeight),
     );
+    if (params.length === 1) this.table = new Float64Array(this.sizes[0]).fill(NaN);
   }
 
   get components(): number {
@@ -135,10 +192,10 @@ export class ParzenEstimator {
   sample(rng: Rng, maskAt?: (j: number, values: readonly number[]) => readonly boolean[] | null): number[] {
     const c = drawIndex(this.weights, rng);
     const values: number[] = [];
-    this.sizes.forEach((k, j) => {
+    this.sizes.forEach((_, j) => {
       const mask = maskAt?.(j, values) ?? null;
       const u = uniform01(rng);
-      values.push(mask ? drawAllowed(mask, (v) => Math.exp(this.logP[j][c * k + v]), u) : this.draw(j, c, u));
+      values.push(mask ? drawAllowed(mask, (v) => Math.exp(this.kernels[j].logP(c, v)), u) : this.draw(j, c, u));
     });
     return values;
   }
@@ -147,7 +204,7 @@ export class ParzenEstimator {
   private draw(j: number, c: number, u: number): number {
     const k = this.sizes[j];
     for (let v = 0; v < k; v++) {
-      u -= Math.exp(this.logP[j][c * k + v]);
+      u -= Math.exp(this.kernels[j].logP(c, v));
       if (u < 0) return v;
     }
     return k - 1;
@@ -155,9 +212,10 @@ export class ParzenEstimator {
 
   /** log density of a design restricted to `params` (values in `params` order). */
   logPdf(values: readonly number[]): number {
-    if (this.params.length === 1) {
-      // One parameter has few values: its density is a table, computed once (Optuna's fast path).
-      this.table ??= Float64Array.from({ length: this.sizes[0] }, (_, v) => this.mixture([v]));
+    if (this.table) {
+      // One parameter: its density per value, each computed once, when first asked for (Optuna's
+      // fast path computes them all; a parameter may have hundreds of values and few are drawn).
+      if (Number.isNaN(this.table[values[0]])) this.table[values[0]] = this.mixture(values);
       return this.table[values[0]];
     }
     return this.mixture(values);
@@ -170,7 +228,7 @@ export class ParzenEstimator {
     let max = -Infinity;
     for (let c = 0; c < C; c++) {
       let t = this.logWeights[c];
-      for (let j = 0; j < values.length; j++) t += this.logP[j][c * this.sizes[j] + values[j]];
+      for (let j = 0; j < values.length; j++) t += this.kernels[j].logP(c, values[j]);
       terms[c] = t;
       if (t > max) max = t;
     }
@@ -189,21 +247,6 @@ function drawIndex(p: Float64Array, rng: Rng): number {
     if (u < 0) return i;
   }
   return p.length - 1;
-}
-
-/** Optuna's categorical kernels: the observed value gets 1 + c, every value c = w / (n + 1). */
-function categoricalKernels(values: readonly number[], k: number, priorWeight: number): Float64Array {
-  const n = values.length;
-  const c = priorWeight / (n + 1);
-  const out = new Float64Array((n + 1) * k);
-  const logOther = Math.log(c / (k * c + 1));
-  const logHit = Math.log((c + 1) / (k * c + 1));
-  values.forEach((v, i) => {
-    out.fill(logOther, i * k, (i + 1) * k);
-    out[i * k + v] = logHit;
-  });
-  out.fill(-Math.log(k), n * k, (n + 1) * k);
-  return out;
 }
 
 /**
@@ -279,10 +322,12 @@ export class TpeAgent implements Agent {
     if (this.trials.length < this.hp.startupTrials) return Array.from({ length: n }, () => this.randomDesign());
     const { below, above } = this.split();
     const groups = this.hp.multivariate ? [this.free] : this.free.map((p) => [p]);
+    const lWeights = componentWeights(below.length, this.hp.priorWeight);
+    const gWeights = componentWeights(above.length, this.hp.priorWeight);
     const models = groups.map((params) => ({
       params,
-      l: new ParzenEstimator(below, params, this.problem.nvec, this.ordinal, this.hp),
-      g: new ParzenEstimator(above, params, this.problem.nvec, this.ordinal, this.hp),
+      l: new ParzenEstimator(below, params, this.problem.nvec, this.ordinal, this.hp, lWeights),
+      g: new ParzenEstimator(above, params, this.problem.nvec, this.ordinal, this.hp, gWeights),
     }));
     return Array.from({ length: n }, () => this.propose(models));
   }

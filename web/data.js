@@ -431,6 +431,7 @@ export function thin(points, px) {
  * @property {Float64Array} energyPj
  * @property {Float64Array} bandwidthGBps
  * @property {Uint8Array} simulated
+ * @property {Uint8Array} feasible 0: the design breaks a constraint
  */
 
 /**
@@ -462,6 +463,7 @@ function emptyColumns(capacity, params) {
     energyPj: new Float64Array(capacity),
     bandwidthGBps: new Float64Array(capacity),
     simulated: new Uint8Array(capacity),
+    feasible: new Uint8Array(capacity),
   };
 }
 
@@ -473,6 +475,7 @@ function reserve(run, needed) {
   next.design.forEach((col, p) => col.set(run.cols.design[p].subarray(0, run.n)));
   for (const k of FLOAT_COLUMNS) next[k].set(run.cols[k].subarray(0, run.n));
   next.simulated.set(run.cols.simulated.subarray(0, run.n));
+  next.feasible.set(run.cols.feasible.subarray(0, run.n));
   run.cols = next;
 }
 
@@ -575,7 +578,9 @@ export function appendEvaluations(run, evaluations) {
     c.energyPj[i] = e.energyPj;
     c.bandwidthGBps[i] = e.bandwidthGBps;
     c.simulated[i] = e.simulated ? 1 : 0;
-    if (better(value, best, direction)) {
+    c.feasible[i] = e.feasible === false ? 0 : 1;
+    // A design that breaks a constraint is never the best, nor on the front, whatever its value.
+    if (c.feasible[i] === 1 && better(value, best, direction)) {
       best = value;
       run.bestIndex = i;
       bestChanged = true;
@@ -584,7 +589,7 @@ export function appendEvaluations(run, evaluations) {
   }
   run.n = start + fresh.length;
   // A point dominated once stays dominated: the new front is among the old front and the new points.
-  const candidates = [...run.front, ...fresh.map((e) => e.index)];
+  const candidates = [...run.front, ...fresh.filter((e) => e.feasible !== false).map((e) => e.index)];
   const front = paretoFront(candidates.map((i) => /** @type {[number, number]} */ ([c.powerMw[i], c.latencyNs[i]]))).map((k) => candidates[k]);
   const frontChanged = front.length !== run.front.length || front.some((i, k) => i !== run.front[k]);
   run.front = front;
@@ -627,7 +632,8 @@ export function configAt(run, i) {
 }
 
 /**
- * Evaluation `i` as the server sent it (but `design`, which is the space's value indexes, and `best`).
+ * Evaluation `i` as the server sent it (but `design`, which is the space's value indexes, `best`, and a
+ * suite's `traces`, which the page does not keep).
  * @param {RunState} run @param {number} i
  * @returns {EvaluationEvent}
  */
@@ -648,6 +654,7 @@ export function evaluationAt(run, i) {
     energyPj: c.energyPj[i],
     bandwidthGBps: c.bandwidthGBps[i],
     simulated: c.simulated[i] === 1,
+    ...(c.feasible[i] === 0 ? { feasible: false } : {}),
   };
 }
 

@@ -259,7 +259,8 @@ export class AddressDecoder {
 
   /** Decodes `address` into `out` (no allocation). The address must be below `capacityBytes`. */
   decode(address: number, out: DecodedAddress): void {
-    const lo = address % TWO32;
+    // ToUint32 is the address modulo 2^32 for any integer below 2^53, without a floating-point remainder.
+    const lo = address >>> 0;
     const hi = (address - lo) / TWO32;
     const rank = readField(this.rank, lo, hi);
     const bankInGroup = readField(this.bank, lo, hi);

@@ -27,6 +27,7 @@ import { CAPTURE_DEFAULTS, type CaptureOptions, type CaptureStats, captureProgra
 import { DEFAULT_LLC } from '../../traces/llc.js';
 import { formatBytes } from '../../traces/options.js';
 import { StlFileSource, StlWriter, writeStl } from '../../traces/stl.js';
+import { BUILTIN_SUITES, SUITE_PREFIX } from '../../traces/suites.js';
 import { writeAtomically } from '../files.js';
 import { COMMANDS } from './commands.js';
 
@@ -108,19 +109,23 @@ function counting(source: TraceSource): TraceSource & { readonly count: number }
 // ---------------------------------------------------------------------------------------------
 
 export function runList(flags: { json?: boolean }): void {
-  const entries = Object.entries(BUILTIN_TRACES).map(([name, b]) => ({
+  const traces = Object.entries(BUILTIN_TRACES).map(([name, b]) => ({
     name: `builtin:${name}`,
     description: b.description,
     generator: b.kind,
     options: b.options,
   }));
+  const suites = Object.entries(BUILTIN_SUITES).map(([name, s]) => ({ name: SUITE_PREFIX + name, description: s.description, traces: s.traces }));
   if (flags.json) {
-    process.stdout.write(JSON.stringify(entries) + '\n');
+    process.stdout.write(JSON.stringify([...traces, ...suites]) + '\n');
     return;
   }
   const t = compactTable(['trace', 'description']);
-  for (const e of entries) t.push([e.name, e.description]);
-  process.stdout.write(t.toString() + '\n');
+  for (const e of traces) t.push([e.name, e.description]);
+  process.stdout.write(t.toString() + '\n\n');
+  const u = compactTable(['suite (--suite)', 'traces', 'description']);
+  for (const e of suites) u.push([e.name, e.traces.join('\n'), e.description]);
+  process.stdout.write(u.toString() + '\n');
 }
 
 /** Turns the generate flags into generator options, naming the flag of anything malformed. */
@@ -274,7 +279,7 @@ export function registerTracesCommand(program: Command): void {
 
   traces
     .command('list')
-    .description('list the built-in traces')
+    .description('list the built-in traces and suites')
     .option('--json', 'print one JSON array')
     .action((flags: { json?: boolean }) => runList(flags));
 

@@ -24,19 +24,50 @@ function csvLine(cells: ReadonlyArray<string | number>): string {
 
 /**
  * One line per evaluation: index, the design's values by parameter name, value, reward, best, then
- * EXPORT_METRICS. The parameter columns are the first evaluation's config keys (a run has one space).
+ * `feasible` when the run has constraints, then EXPORT_METRICS, then for a suite each trace's
+ * `<trace>:value`, `<trace>:normalised` and (with constraints) `<trace>:feasible`. The parameter,
+ * feasibility and trace columns follow the first evaluation (a run has one space and one workload).
  */
 export function* csvExport(evals: Iterable<EvaluationRecord>): Generator<string, void, undefined> {
-  let parameters: string[] | null = null;
-  const header = (names: string[]): string => csvLine(['index', ...names, 'value', 'reward', 'best', ...EXPORT_METRICS]);
+  let layout: CsvLayout | null = null;
   for (const e of evals) {
-    if (parameters === null) {
-      parameters = Object.keys(e.config);
-      yield header(parameters);
+    if (layout === null) {
+      layout = csvLayout(e);
+      yield csvLine(layout.header);
     }
-    yield csvLine([e.index, ...parameters.map((p) => e.config[p] ?? ''), e.value, e.reward, e.best, ...EXPORT_METRICS.map((m) => e.stats[m])]);
+    yield csvLine(layout.row(e));
   }
-  if (parameters === null) yield header([]);
+  if (layout === null) yield csvLine(['index', 'value', 'reward', 'best', ...EXPORT_METRICS]);
+}
+
+interface CsvLayout {
+  readonly header: readonly string[];
+  row(e: EvaluationRecord): Array<string | number>;
+}
+
+const cell = (v: number | boolean | null | undefined): string | number => (v === null || v === undefined ? '' : typeof v === 'boolean' ? String(v) : v);
+
+function csvLayout(first: EvaluationRecord): CsvLayout {
+  const parameters = Object.keys(first.config);
+  const constrained = first.feasible !== undefined;
+  const traces = first.traces?.map((t) => t.trace) ?? [];
+  const traceHeader = traces.flatMap((t) => [`${t}:value`, `${t}:normalised`, ...(constrained ? [`${t}:feasible`] : [])]);
+  return {
+    header: ['index', ...parameters, 'value', 'reward', 'best', ...(constrained ? ['feasible'] : []), ...EXPORT_METRICS, ...traceHeader],
+    row: (e) => [
+      e.index,
+      ...parameters.map((p) => e.config[p] ?? ''),
+      e.value,
+      e.reward,
+      e.best,
+      ...(constrained ? [cell(e.feasible)] : []),
+      ...EXPORT_METRICS.map((m) => e.stats[m]),
+      ...traces.flatMap((_, i) => {
+        const t = e.traces?.[i];
+        return [cell(t?.value), cell(t?.normalised), ...(constrained ? [cell(t?.feasible)] : [])];
+      }),
+    ],
+  };
 }
 
 /** One JSON object `{run, evaluations}`, an evaluation per line. NaN values become null, as in any JSON. */

@@ -29,13 +29,14 @@ describe('the joint-action critic', () => {
   const rng = makeRng(2);
   const actions = Array.from({ length: 64 }, (_, i) => [i % 3, (i * 7) % 4, (i >> 2) % 2]);
   critic.fit(actions.map(() => obs), actions, actions.map((u) => u[0] * u[1] - u[2]), rng);
-  /** Policies in PaddedHeads layout (one head each, width 4). */
-  const policies = (rows: number[][]): Float32Array => Float32Array.from(rows.flatMap((r) => [...r, ...new Array(4 - r.length).fill(0)]));
+  /** Policies side by side (one head each), and where each learner's head starts. */
+  const policies = (rows: number[][]): Float32Array => Float32Array.from(rows.flat());
+  const offsets = [[0], [3], [7]];
 
   it("gives a learner a baseline that does not depend on its own choice, but on the others'", () => {
     const p = policies([[0.2, 0.5, 0.3], [0.1, 0.2, 0.3, 0.4], [0.6, 0.4]]);
     const steps = [[0, 1, 1], [2, 1, 1], [0, 3, 1]];
-    const b = critic.baselines(steps.map(() => obs), steps, steps.map(() => p), 1, 4);
+    const b = critic.baselines(steps.map(() => obs), steps, steps.map(() => p), offsets);
     const T = steps.length;
     // Steps 0 and 1 differ only in learner 0's choice; steps 0 and 2 only in learner 1's.
     expect(b[0 * T + 0]).toBeCloseTo(b[0 * T + 1], 6);
@@ -44,10 +45,20 @@ describe('the joint-action critic', () => {
     expect(Math.abs(b[0 * T + 0] - b[0 * T + 2])).toBeGreaterThan(1e-3);
   });
 
+  it("is each learner's expectation of Q over its own choices, Q as the network computes it from the encoded joint action", () => {
+    const p = policies([[0.2, 0.5, 0.3], [0.1, 0.2, 0.3, 0.4], [0.6, 0.4]]);
+    const u = [1, 2, 0];
+    const b = critic.baselines([obs], [u], [p], offsets);
+    const expected = [[0.2, 0.5, 0.3], [0.1, 0.2, 0.3, 0.4], [0.6, 0.4]].map((pa, a) =>
+      pa.reduce((sum, prob, c) => sum + prob * critic.values([obs], [u.map((v, i) => (i === a ? c : v))])[0], 0),
+    );
+    expected.forEach((e, a) => expect(b[a]).toBeCloseTo(e, 5));
+  });
+
   it('is Q of the action taken, for every learner, when the policies are certain of it', () => {
     const u = [2, 3, 0];
     const p = policies([[0, 0, 1], [0, 0, 0, 1], [1, 0]]);
-    const b = critic.baselines([obs], [u], [p], 1, 4);
+    const b = critic.baselines([obs], [u], [p], offsets);
     expect(b[1]).toBeCloseTo(b[0], 6);
     expect(b[2]).toBeCloseTo(b[0], 6);
   });

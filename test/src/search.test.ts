@@ -62,7 +62,7 @@ describe('marl-dse search', () => {
     const db2 = join(dir, 'd2.sqlite');
     for (const db of [db1, db2]) expect(cli(...base, '--agent', 'ppo', '--db', db, '--json').code).toBe(0);
     expect(evaluationsOf(db2, 1)).toEqual(evaluationsOf(db1, 1));
-  });
+  }, 150_000);
 
   it('reads its options from a YAML config file, flags overriding it', () => {
     const cfg = join(dir, 'search.yaml');

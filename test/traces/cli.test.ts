@@ -41,15 +41,20 @@ function plain2(t: Trace) {
 }
 
 describe('marl-dse traces list', () => {
-  it('prints the built-ins with their descriptions', () => {
+  it('prints the built-in traces with their descriptions, then the built-in suites with their traces', () => {
     const out = traces('list');
     for (const name of ['stream', 'random', 'cloud-1', 'cloud-2']) expect(out).toMatch(new RegExp(`builtin:${name}\\s+│ 10,000 `));
+    const suites = out.slice(out.indexOf('suite (--suite)'));
+    expect(suites).toMatch(/suite:kernels\s+│ gen:stream-triad:requests=2000\s+│ STREAM triad, GUPS/);
+    expect(suites).toMatch(/suite:cloud\s+│ builtin:cloud-1\s+│/);
+    expect(suites).toContain('gen:pointer-chase:requests=2000');
   });
 
-  it('--json prints one JSON array', () => {
+  it('--json prints one JSON array: the traces, then the suites with their traces', () => {
     const list = JSON.parse(traces('list', '--json'));
-    expect(list.map((e: { name: string }) => e.name)).toEqual(['builtin:stream', 'builtin:random', 'builtin:cloud-1', 'builtin:cloud-2']);
+    expect(list.map((e: { name: string }) => e.name)).toEqual(['builtin:stream', 'builtin:random', 'builtin:cloud-1', 'builtin:cloud-2', 'suite:kernels', 'suite:cloud', 'suite:reference']);
     expect(list[2]).toMatchObject({ generator: 'cloud-1', options: { requests: 10_000, seed: 1 } });
+    expect(list[5]).toMatchObject({ traces: ['builtin:cloud-1', 'builtin:cloud-2'] });
   });
 });
 

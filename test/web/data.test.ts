@@ -273,6 +273,20 @@ describe('web/data.js', () => {
     expect(configAt(run, 200)).toEqual({ RequestBufferSize: 8 });
   });
 
+  it('a design that breaks a constraint is never the best nor on the front, and is given back as such', () => {
+    const bad = (i: number, value: number, power: number, latency: number): EvaluationEvent => ({ ...ev(i, value, power, latency), feasible: false });
+    const run = runFromSnapshot({ run: info(), space: null, evaluations: [ev(0, 50, 3, 50), bad(1, 10, 1, 10)], agentStats: [] });
+    expect([...run.cols.best.subarray(0, run.n)]).toEqual([50, 50]);
+    expect(run.bestIndex).toBe(0);
+    expect(run.front).toEqual([0]);
+    appendEvaluations(run, [bad(2, 5, 1, 5), ev(3, 40, 4, 40)]);
+    expect([...run.cols.best.subarray(0, run.n)]).toEqual([50, 50, 50, 40]);
+    expect(bestDesign(run)?.evaluation.index).toBe(3);
+    expect(run.front).toEqual([0, 3]);
+    expect(evaluationAt(run, 2).feasible).toBe(false);
+    expect('feasible' in evaluationAt(run, 3)).toBe(false);
+  });
+
   it('without a space the axes grow, sorted, as values appear', () => {
     const run = runFromSnapshot({ run: info(), space: null, evaluations: [{ ...ev(0, 5), config: { A: 8, B: 'y' } }], agentStats: [] });
     const r = appendEvaluations(run, [

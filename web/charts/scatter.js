@@ -1,6 +1,6 @@
-// Power against latency for every evaluated design, one colour per run, each run's Pareto front
-// drawn as a staircase with its designs ringed. The designs are small squares written straight into
-// the canvas's pixels (blended at 60 % opacity, so dense regions read darker): 100,000 cost a few
+// Power against latency for every evaluated design, one colour per run (grey for a design that
+// breaks a constraint), each run's Pareto front drawn as a staircase with its designs ringed. The
+// designs are small squares written straight into the canvas's pixels (blended at 60 % opacity, so dense regions read darker): 100,000 cost a few
 // milliseconds and no DOM, where as many fillRect calls cost a hundred times more without a GPU.
 // The axes, the fronts and the hovered design are SVG. New designs are painted on top; the canvas
 // is repainted whole only when a scale's domain grows, the runs change, or the selection made in
@@ -57,9 +57,10 @@ export function scatterChart(container) {
 
   /** Paints designs [from, to) of a run: all of them in grey ('dim'), the kept ones in the run's colour ('kept'), or all in colour. */
   function paint(/** @type {RunView} */ r, /** @type {number} */ from, /** @type {number} */ to, /** @type {'dim' | 'kept' | 'all'} */ which) {
-    const { latencyNs, powerMw } = r.state.cols;
+    const { latencyNs, powerMw, feasible } = r.state.cols;
     const mask = selection?.get(r.id) ?? null;
     const rgb = d3.rgb(which === 'dim' ? DIM : r.color);
+    const grey = d3.rgb(DIM);
     // The scales inlined, in device pixels: a function call per design is most of the cost at 100,000.
     const [x0, x1] = x.domain();
     const [y0, y1] = y.domain();
@@ -70,7 +71,9 @@ export function scatterChart(container) {
     const by = pixels.height - y0 * ky - size / 2;
     for (let i = from; i < to; i++) {
       if (which === 'kept' && mask && mask[i] !== 1) continue;
-      pixels.square(Math.round(latencyNs[i] * kx + bx), Math.round(powerMw[i] * ky + by), size, rgb.r, rgb.g, rgb.b, which === 'dim' ? 0.5 : OPACITY);
+      // A design that breaks a constraint is grey, whatever its run.
+      const c = feasible[i] ? rgb : grey;
+      pixels.square(Math.round(latencyNs[i] * kx + bx), Math.round(powerMw[i] * ky + by), size, c.r, c.g, c.b, which === 'dim' || !feasible[i] ? 0.5 : OPACITY);
     }
   }
 

@@ -34,7 +34,7 @@ const STICKY = 3;
 const COLUMNS = [
   { key: 'run', label: 'run', numeric: true, value: (r) => r.id, text: (r) => `#${r.id}` },
   { key: 'evaluation', label: 'evaluation', numeric: true, value: (_r, i) => i, text: (_r, i) => formatValue(i) },
-  { key: 'value', label: 'objective value', numeric: true, value: (r, i) => r.state.cols.value[i], text: (r, i) => `${withUnit(r.state.cols.value[i], r.state.info.unit)}` },
+  { key: 'value', label: 'objective value', numeric: true, value: (r, i) => r.state.cols.value[i], text: (r, i) => `${withUnit(r.state.cols.value[i], r.state.info.unit)}${r.state.cols.feasible[i] ? '' : ' ✗'}` },
   { key: 'latencyNs', label: 'latency (ns)', numeric: true, value: (r, i) => r.state.cols.latencyNs[i], text: (r, i) => formatValue(r.state.cols.latencyNs[i]) },
   { key: 'powerMw', label: 'power (mW)', numeric: true, value: (r, i) => r.state.cols.powerMw[i], text: (r, i) => formatValue(r.state.cols.powerMw[i]) },
   { key: 'reward', label: 'reward', numeric: true, value: (r, i) => r.state.cols.reward[i], text: (r, i) => formatValue(r.state.cols.reward[i]) },
@@ -293,7 +293,7 @@ export function trialTable(container) {
 
   function exportCsv() {
     const params = [...new Set(runs.flatMap((r) => r.state.axes.map((a) => a.name)))];
-    const header = ['run', 'agent', 'trace', 'objective', 'unit', 'evaluation', 'value', 'reward', 'powerMw', 'latencyNs', 'avgLatencyNs', 'energyPj', 'bandwidthGBps', 'simulated', ...params];
+    const header = ['run', 'agent', 'trace', 'objective', 'unit', 'evaluation', 'value', 'reward', 'powerMw', 'latencyNs', 'avgLatencyNs', 'energyPj', 'bandwidthGBps', 'simulated', 'feasible', ...params];
     const lines = [header.join(',')];
     for (let k = 0; k < rowRun.length; k++) {
       const r = runs[rowRun[k]];
@@ -302,7 +302,7 @@ export function trialTable(container) {
       const c = s.cols;
       const config = configAt(s, i);
       lines.push(
-        [r.id, s.info.agent, s.info.trace, s.info.objective, s.info.unit, i, c.value[i], c.reward[i], c.powerMw[i], c.latencyNs[i], c.avgLatencyNs[i], c.energyPj[i], c.bandwidthGBps[i], c.simulated[i] ? 'true' : 'false', ...params.map((p) => config[p] ?? null)]
+        [r.id, s.info.agent, s.info.trace, s.info.objective, s.info.unit, i, c.value[i], c.reward[i], c.powerMw[i], c.latencyNs[i], c.avgLatencyNs[i], c.energyPj[i], c.bandwidthGBps[i], c.simulated[i] ? 'true' : 'false', c.feasible[i] ? 'true' : 'false', ...params.map((p) => config[p] ?? null)]
           .map(csvField)
           .join(','),
       );

@@ -214,6 +214,7 @@ export class ChannelController implements ControllerView {
   private readonly best = [0, 1].map(() => ({ key: Infinity, id: Infinity, ready: Infinity, cmd: -1, bank: -1, rank: -1, slot: -1, from: FROM_BANK }));
   private nextReady = Infinity;
   private readonly twoBuses: boolean;
+  private readonly buses: number;
 
   // The chosen command.
   private selCmd = -1;
@@ -285,6 +286,7 @@ export class ChannelController implements ControllerView {
     }
     this.windowCycles = spec.data.fourActivateWindow;
     this.twoBuses = std.commandBuses === 2;
+    this.buses = std.commandBuses;
     this.busFree.fill(std.firstCommandCycle ?? 0);
 
     const rules = compileRules(std.constraints(t), this.target);
@@ -414,12 +416,11 @@ export class ChannelController implements ControllerView {
     const scan = t >= this.quietUntil;
     if (scan) {
       next = this.chooseCommand(t, true);
-      const buses = this.spec.standard.commandBuses;
       while (this.selCmd >= 0) {
         this.issueAndAdmit(t);
         acted = true;
         // With a row and a column command bus, the other bus may take a command in the same cycle.
-        if (++issued >= buses) break;
+        if (++issued >= this.buses) break;
         next = this.chooseCommand(t, false);
       }
     }
@@ -428,10 +429,9 @@ export class ChannelController implements ControllerView {
       acted = true;
       // The late request wakes the multiplexer again: a command bus still free this cycle may take a
       // command. (The request may lower quietUntil to now.)
-      const buses = this.spec.standard.commandBuses;
-      if (issued < buses && (issued > 0 || t >= this.quietUntil)) {
+      if (issued < this.buses && (issued > 0 || t >= this.quietUntil)) {
         late = true;
-        while (issued < buses) {
+        while (issued < this.buses) {
           next = this.chooseCommand(t, false);
           if (this.selCmd < 0) break;
           this.issueAndAdmit(t);

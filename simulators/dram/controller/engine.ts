@@ -94,8 +94,13 @@ export class MemorySystem {
     const arbiter = this.arbiter;
     const channels = this.channels;
     const nChannels = channels.length;
+    const multiChannel = nChannels > 1;
+    // Loop invariants, read once.
+    const lead = this.lead, playerPs = this.playerPs, latency = this.latency, decoder = this.decoder;
+    const backwardDelay = arbiter.backwardDelay, forwardDelay = arbiter.forwardDelay;
+    const acknowledgesOnAccept = arbiter.acknowledgesOnAccept;
     const decoded: DecodedAddress = { channel: 0, rank: 0, bankGroup: 0, bank: 0, row: 0, column: 0 };
-    const capacity = this.decoder.capacityBytes;
+    const capacity = decoder.capacityBytes;
     const chunks = chunksOf(trace)[Symbol.iterator]();
     let chunk = chunks.next();
     let index = 0; // within the current chunk
@@ -146,12 +151,12 @@ export class MemorySystem {
         }
       }
       // 2. One response reaches the player per cycle.
-      if (t >= lastDelivery + 1 + arbiter.backwardDelay) {
+      if (t >= lastDelivery + 1 + backwardDelay) {
         const s = arbiter.peek(t);
         if (s >= 0) {
           arbiter.pop();
           // Whole cycles: a command chain running ahead of the clock edge (`lead`) ends just before one.
-          this.latency.record(Math.round(t - pool.arrival[s]));
+          latency.record(Math.round(t - pool.arrival[s]));
           lastDelivery = t;
           lastTaken[pool.channel[s]] = t;
           wake[pool.channel[s]] = -Infinity;
@@ -170,9 +175,9 @@ export class MemorySystem {
             `${trace.name}: request ${seen + 1} (address 0x${address.toString(16)}) is beyond the ${capacity} bytes the address mapping covers`,
           );
         }
-        this.decoder.decode(address, decoded);
+        decoder.decode(address, decoded);
         const s = pool.alloc();
-        pool.arrival[s] = this.arrivalCycle(line * this.playerPs);
+        pool.arrival[s] = this.arrivalCycle(line * playerPs);
         pool.id[s] = accepted;
         pool.channelId[s] = channelAccepted[decoded.channel]++;
         pool.channel[s] = decoded.channel;
@@ -189,9 +194,9 @@ export class MemorySystem {
         pool.lateAt[s] = -1;
         if (ch.arbQueue.length > 0) pool.forwardAt[s] = Infinity;
         else if (t > ch.lastEndReq) {
-          pool.forwardAt[s] = t + arbiter.forwardDelay;
-          if (arbiter.forwardDelay === 0) pool.lateAt[s] = t;
-        } else pool.forwardAt[s] = ch.lastEndReq + 1 + arbiter.forwardDelay;
+          pool.forwardAt[s] = t + forwardDelay;
+          if (forwardDelay === 0) pool.lateAt[s] = t;
+        } else pool.forwardAt[s] = ch.lastEndReq + 1 + forwardDelay;
         ch.arbQueue.push(s);
         wake[decoded.channel] = -Infinity;
         queued++;
@@ -207,11 +212,11 @@ export class MemorySystem {
         }
         if (haveNext) line = chunk.value!.cycle[index];
         // Fifo and Reorder tell the player at once; Simple when the controller takes the request.
-        playerAt = haveNext && arbiter.acknowledgesOnAccept ? this.sendAfter(t, line) : Infinity;
+        playerAt = haveNext && acknowledgesOnAccept ? this.sendAfter(t, line) : Infinity;
       }
       // 4-6. Each controller with something to do takes requests and issues commands.
       // With a lead, each busy cycle has two moments: the command chain's, just before the edge, and the edge's.
-      const busy = this.lead === 0 ? t + 1 : t % 1 === 0 ? t + 1 - this.lead : Math.ceil(t);
+      const busy = lead === 0 ? t + 1 : t % 1 === 0 ? t + 1 - lead : Math.ceil(t);
       let next = Infinity;
       /** The earliest `visit` of the channels passed by. */
       let idleNext = Infinity;
@@ -234,7 +239,7 @@ export class MemorySystem {
           ch.endReqDue = false;
           queued--;
           // Simple: the player hears that its request was taken and sends the next.
-          if (!arbiter.acknowledgesOnAccept && haveNext) playerAt = this.sendAfter(ch.lastEndReq, line);
+          if (!acknowledgesOnAccept && haveNext) playerAt = this.sendAfter(ch.lastEndReq, line);
         }
       }
 
@@ -245,24 +250,24 @@ export class MemorySystem {
       // other parts' next times follow from their state now. After a controller acted its candidates
       // changed: it looks again at its next scan (above); with a lead, at the next of the cycle's
       // two moments.
-      if (acted && this.lead !== 0) next = busy;
+      if (acted && lead !== 0) next = busy;
       if (next <= t) next = t + 1;
       // Unless nothing else can come before the next cycle, the other parts' times count too: the
       // arbiter's, the player's and the channels passed by first, then the stepped channels' own.
-      let full = this.lead === 0 ? next > t + 1 : !acted;
+      let full = lead === 0 ? next > t + 1 : !acted;
       if (full) {
         if (idleNext < next) next = idleNext;
-        const a = Math.max(arbiter.nextTime(), lastDelivery + 1 + arbiter.backwardDelay);
+        const a = Math.max(arbiter.nextTime(), lastDelivery + 1 + backwardDelay);
         if (a < next) next = a;
         if (haveNext && arbiter.canAccept(queued, active)) {
           const p = Math.max(playerAt, lastAccept + 1);
           if (p < next) next = p;
         }
-        if (this.lead === 0 && next <= t + 1) full = false;
+        if (lead === 0 && next <= t + 1) full = false;
       }
       // The stepped channels' own times, worked out when they count and always with several
       // channels (to pass idle ones by).
-      if (full || nChannels > 1) {
+      if (full || multiChannel) {
         for (let i = 0; i < nStepped; i++) {
           const c = stepped[i];
           const ch = channels[c];
