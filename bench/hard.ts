@@ -31,7 +31,6 @@ import { packageRoot } from '../simulators/dram/presets.js';
 import { holm, mannWhitneyU, median } from '../src/compare/stats.js';
 import { DramEnv, baseDesign } from '../src/env/dram-env.js';
 import { MapMemo, memoKeyOf } from '../src/evaluator/index.js';
-import { METRICS } from '../src/metrics.js';
 import { objectiveDirection, objectiveUnit } from '../src/objectives.js';
 import { problemOf } from '../src/search/runner.js';
 import { allowedValues, repairDesign, spaceSize } from '../src/space/masks.js';
@@ -82,7 +81,7 @@ const PLAN: readonly PlanEntry[] = [
   { label: 'aco', budget: 5000, scalingBudget: null, seeds: 3 },
   { label: 'tpe', budget: 1000, scalingBudget: 1000, seeds: 3 },
   { label: 'bo', budget: 250, scalingBudget: null, seeds: 1, only: ['triad-edp'] },
-  { label: 'sac', budget: 250, scalingBudget: null, seeds: 1, only: ['triad-edp'] },
+  { label: 'sac', budget: 1000, scalingBudget: null, seeds: 3, only: ['triad-edp'] },
   { label: 'ppo', budget: 1000, scalingBudget: 1000, seeds: 3 },
   { label: 'marl', budget: 1000, scalingBudget: 1000, seeds: 3 },
   { label: 'marl:counterfactual=true', budget: 1000, scalingBudget: null, seeds: 3, only: ['triad-edp', 'mix-p99'] },
