@@ -4,7 +4,7 @@
  * over nested spaces of 10, 20, 32 and 38 parameters, and a power analysis of the seeds needed.
  *
  *   npm run bench:hard                       # builds, then the whole plan below, niced; resumes
- *   node dist/bench/hard.js [--tasks a,b] [--agents LIST] [--seeds N] [--budget N] [--report] [--no-polish] [--out DIR]
+ *   node dist/bench/hard.js [--tasks a,b] [--agents LIST] [--seeds N] [--budget N] [--report] [--no-polish] [--no-report] [--out DIR]
  *
  * Each run is cached in bench-results/hard/runs.json under (task, agent, seed) as soon as it
  * finishes, with a fingerprint of its task and its agent (bench/hard-tasks.ts): running again
@@ -17,7 +17,8 @@
  *
  * `--agents`, `--seeds` and `--budget` narrow or change the plan (labels as in bench/agents.ts:
  * `marl:counterfactual=true`); `--report` only writes the report from the cache; `--no-polish`
- * leaves the best-known record alone; `--out` puts the cache and the report elsewhere.
+ * leaves the best-known record alone; `--no-report` stops after the runs (and the record);
+ * `--out` puts the cache and the report elsewhere.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,7 +109,7 @@ const EXPENSIVE_FACTOR = 100;
 const isMarl = (label: string): boolean => parseLabel(label).agent === 'marl';
 
 const root = packageRoot();
-const USAGE = 'usage: node dist/bench/hard.js [--tasks a,b] [--agents LIST] [--seeds N] [--budget N] [--report] [--no-polish] [--out DIR]';
+const USAGE = 'usage: node dist/bench/hard.js [--tasks a,b] [--agents LIST] [--seeds N] [--budget N] [--report] [--no-polish] [--no-report] [--out DIR]';
 
 /** The command line, or one line naming the bad flag and exit code 2 (an unknown flag never starts the plan). */
 function commandLine(): { values: ReturnType<typeof parse>['values']; tasks: HardTask[]; plan: PlanEntry[] } {
@@ -139,6 +140,7 @@ function parse() {
       budget: { type: 'string' },
       report: { type: 'boolean' },
       'no-polish': { type: 'boolean' },
+      'no-report': { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -602,4 +604,4 @@ const usable = current
   })
   .filter((r): r is RunRecord => r !== null);
 const bestKnown = options.report || options['no-polish'] ? readBestKnown(root) : await updateBestKnown(current);
-report(usable, bestKnown, cache.simulation, fingerprints);
+if (!options['no-report']) report(usable, bestKnown, cache.simulation, fingerprints);
