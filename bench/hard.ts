@@ -16,8 +16,8 @@
  * (the tables the README quotes) and bench-results/hard.json. One core; not part of `npm test`.
  *
  * `--agents`, `--seeds` and `--budget` narrow or change the plan (labels as in bench/agents.ts:
- * `marl:counterfactual=true`); `--report` only writes the report from the cache; `--no-polish`
- * leaves the best-known record alone; `--no-report` stops after the runs (and the record);
+ * `marl:counterfactual=true`); `--report` makes no runs: it updates the best-known record from the
+ * cached runs and writes the report; `--no-polish` leaves the best-known record alone; `--no-report` stops after the runs (and the record);
  * `--out` puts the cache and the report elsewhere.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -603,5 +603,5 @@ const usable = current
     return { ...r, budget, evaluations: budget, improvements: r.improvements.filter(([e]) => e <= budget) };
   })
   .filter((r): r is RunRecord => r !== null);
-const bestKnown = options.report || options['no-polish'] ? readBestKnown(root) : await updateBestKnown(current);
+const bestKnown = options['no-polish'] ? readBestKnown(root) : await updateBestKnown(current);
 if (!options['no-report']) report(usable, bestKnown, cache.simulation, fingerprints);
