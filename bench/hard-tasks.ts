@@ -67,8 +67,8 @@ const mixOf = (kernels: MixEntry[]): TraceRecipe => ({ kind: 'mix', options: { r
  * A suite of two mixes: a cloud-like one (GUPS over 256 MiB, STREAM copy at twice its rate, four
  * pointer chases over 128 MiB) and a scientific one (a sparse matrix-vector product, a stencil and
  * a transpose). At this load a design with too little bandwidth queues without bound and its p99
- * latency is tens of microseconds; the good ones keep it to a few hundred nanoseconds. Scored by
- * the geometric mean of each mix's p99 latency over the base design's.
+ * latency is tens of microseconds; the best ones keep it hundreds of times lower. Scored by the
+ * geometric mean of each mix's p99 latency over the base design's.
  */
 const MIXES: TraceRecipe[] = [
   mixOf([
