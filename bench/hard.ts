@@ -93,6 +93,11 @@ const BUDGET_CAP: Readonly<Record<string, number>> = { 'mix-p99': 1000 };
 const CHECKPOINTS = [250, 1000, 5000];
 const TOLERANCE = 0.01;
 /**
+ * Wall time is measured to within 10 % of best-known: on the architect tasks no run of 1,000
+ * evaluations comes within 1 %, and a time that is "never" for every agent decides nothing.
+ */
+const WALL_TOLERANCE = 0.1;
+/**
  * The differences in the best value at 1,000 evaluations the power analysis sizes seeds for: 1 %
  * (the tolerance) and 10 % (the size of the differences between agents' medians on the architect tasks).
  */
@@ -376,7 +381,7 @@ function rowsOf(task: HardTask, runs: readonly RunRecord[], bestKnown: number, s
   return labels.map((label) => {
     const rs = runs.filter((r) => r.label === label).sort((a, b) => a.seed - b.seed);
     const budget = Math.min(...rs.map((r) => r.budget));
-    const hits = rs.map((r) => firstWithin(r, bestKnown, dir, TOLERANCE));
+    const hits = rs.map((r) => firstWithin(r, bestKnown, dir, WALL_TOLERANCE));
     const wall = (ms: number): number[] => hits.map((h) => (h === null || h[0] > budget ? Infinity : wallSecondsTo(h, ms)));
     return {
       task: task.id,
@@ -403,7 +408,7 @@ const censoredMedian = (xs: readonly number[]): number => {
 
 function taskTable(rows: readonly Row[]): string[] {
   const out = [
-    `| agent | seeds × budget | within 1 % | evaluations to 1 % | best @ 250 | best @ 1,000 | best @ 5,000 | agent ms / evaluation | simulations / evaluation | wall to 1 %, cheap (s) | wall to 1 %, ${EXPENSIVE_FACTOR}× simulation (min) |`,
+    `| agent | seeds × budget | within 1 % | evaluations to 1 % | best @ 250 | best @ 1,000 | best @ 5,000 | agent ms / evaluation | simulations / evaluation | wall to 10 %, cheap (s) | wall to 10 %, ${EXPENSIVE_FACTOR}× simulation (min) |`,
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
@@ -489,7 +494,7 @@ function report(runs: readonly RunRecord[], bestKnown: Record<string, BestKnown>
   const lines: string[] = [];
   const json: Record<string, unknown> = { tasks: [] as unknown[], rows: [] as Row[], power: [] as PowerRow[] };
   lines.push('# Hard benchmark', '');
-  lines.push(`Written by \`node dist/bench/hard.js\` on ${new Date().toISOString().slice(0, 10)}. Values are normalised to the task's best-known value (1.000 = best-known, 1.010 = 1 % worse); spreads are median (min–max) over seeds; "never" counts a run that did not come within 1 % in its budget (medians of censored counts say "never" when half the runs or more did not). Agent and simulation times are CPU milliseconds of one thread on a shared machine. Wall time to 1 % is computed, not measured: the agent's CPU time until it came within 1 % plus the distinct designs it had simulated by then × the task's measured simulation ms per design (cheap) or ${EXPENSIVE_FACTOR} times that (expensive: a trace ${EXPENSIVE_FACTOR} times longer).`, '');
+  lines.push(`Written by \`node dist/bench/hard.js\` on ${new Date().toISOString().slice(0, 10)}. Values are normalised to the task's best-known value (1.000 = best-known, 1.010 = 1 % worse); spreads are median (min–max) over seeds; "never" counts a run that did not come within 1 % in its budget (medians of censored counts say "never" when half the runs or more did not). Agent and simulation times are CPU milliseconds of one thread on a shared machine. Wall time to 10 % (no run of 1,000 evaluations comes within 1 % on the architect tasks) is computed, not measured: the agent's CPU time until it came within 10 % plus the distinct designs it had simulated by then × the task's measured simulation ms per design (cheap) or ${EXPENSIVE_FACTOR} times that (expensive: a trace ${EXPENSIVE_FACTOR} times longer).`, '');
   lines.push('## Tasks', '', '| task | space | designs | workload | objective | best-known | found by | simulation ms / design |', '|---|---|---|---|---|---|---|---|');
   for (const task of tasks) {
     const space = taskSpace(task);
