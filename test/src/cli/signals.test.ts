@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../../src/store/store.js';
@@ -22,6 +22,7 @@ function cli(...args: string[]) {
 interface Child {
   proc: ChildProcess;
   stderr(): string;
+  /** The exit status as a shell reports it: the exit code, or 128 + the signal's number when a signal ended it. */
   exited: Promise<number | null>;
 }
 
@@ -29,7 +30,9 @@ function start(...args: string[]): Child {
   const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('close', (code) => resolve(code)));
+  // A second Ctrl-C that lands while the process is already exiting (its handlers gone) ends it by the
+  // signal itself: the shell's status is 130 all the same.
+  const exited = new Promise<number | null>((resolve) => proc.once('close', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : null))));
   return { proc, stderr: () => err, exited };
 }
 
