@@ -23,6 +23,7 @@ import { createInterface } from 'node:readline';
 import { AGENTS, type AgentName, createAgent, LEARNING_AGENTS } from '../agents/index.js';
 import { initBackend } from '../agents/nn.js';
 import { parseLabel } from './labels.js';
+import { timedBatch } from './timed.js';
 import { packageRoot } from '../simulators/dram/presets.js';
 import { median } from '../src/compare/stats.js';
 import { DramEnv } from '../src/env/dram-env.js';
@@ -59,13 +60,6 @@ interface RunResult {
   simulations: number;
 }
 
-/** CPU time of this process (one thread: the agent and the in-process simulator), which a busy
- *  machine distorts far less than wall time. */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
 async function runAgent(agent: AgentName, hp: Record<string, unknown>, trace: string, seed: number, memo: MapMemo): Promise<RunResult> {
   const evaluator = inProcessEvaluator(loadWorkload({ trace: `builtin:${trace}` }), memo);
   const env = new DramEnv({ space, evaluator, objective: { name: objective } });
@@ -74,21 +68,15 @@ async function runAgent(agent: AgentName, hp: Record<string, unknown>, trace: st
   a.begin(obs);
   const out: RunResult = { values: [], agentMs: [], simMs: 0, simulations: 0 };
   while (out.values.length < budget) {
-    const t0 = cpuMs();
-    const designs = a.ask(Math.min(a.batchSize, budget - out.values.length));
-    const t1 = cpuMs();
-    const results = await env.stepMany(designs);
-    const t2 = cpuMs();
+    const { results, agentMsPerDesign, evaluationMs } = await timedBatch(a, env, budget - out.values.length);
     const simulated = evaluator.lastSimulated().filter(Boolean).length;
     if (simulated > 0) {
-      out.simMs += t2 - t1;
+      out.simMs += evaluationMs;
       out.simulations += simulated;
     }
-    await a.tell(results.map(([o, r, d], i) => ({ design: designs[i], reward: r, observation: o, done: d })));
-    const ms = (t1 - t0 + cpuMs() - t2) / designs.length;
     for (const [, , , , info] of results) {
       out.values.push(info.value);
-      out.agentMs.push(ms);
+      out.agentMs.push(agentMsPerDesign);
     }
   }
   a.dispose();

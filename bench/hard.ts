@@ -56,6 +56,7 @@ import {
 } from './hard-tasks.js';
 import { bestAt, evaluationsToWithin, firstWithin, normalised, type Improvement, type RunRecord, seedsForPower, spread, type Spread, wallSecondsTo } from './hard-measures.js';
 import { parseLabel } from './labels.js';
+import { timedBatch } from './timed.js';
 
 /**
  * The plan: per agent, its budget on the main tasks (the two architect tasks) and on the scaling
@@ -193,12 +194,6 @@ const runKey = (task: string, label: string, seed: number): string => `${task}|$
 // ---------------------------------------------------------------------------------------------
 // Runs
 
-/** CPU time of this process (agent and simulator share its one thread). */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
 const memos = new Map<string, MapMemo>();
 const memoOf = (task: HardTask): MapMemo => {
   let m = memos.get(task.id);
@@ -223,21 +218,15 @@ async function runAgent(task: HardTask, label: string, budget: number, seed: num
   let agentMs = 0;
   let best: { value: number; design: number[] } | null = null;
   while (done < budget) {
-    const c0 = cpuMs();
-    const designs = a.ask(Math.min(a.batchSize, budget - done));
-    const c1 = cpuMs();
-    const results = await env.stepMany(designs);
-    const c2 = cpuMs();
+    const { results, agentMsPerDesign, evaluationMs } = await timedBatch(a, env, budget - done);
     const simulated = evaluator.lastSimulated().filter((traces) => traces.some(Boolean)).length;
     if (simulated > 0) {
-      sim.ms += c2 - c1;
+      sim.ms += evaluationMs;
       sim.simulations += simulated;
     }
-    await a.tell(results.map(([o, r, d], i) => ({ design: designs[i], reward: r, observation: o, done: d })));
-    const perEval = (c1 - c0 + cpuMs() - c2) / designs.length;
     for (const [, , , , info] of results) {
       done++;
-      agentMs += perEval;
+      agentMs += agentMsPerDesign;
       seen.add(memoKeyOf(workloadKey, designToConfig(space, info.design)));
       if (best === null || taskBetter(task, info.value, best.value)) {
         best = { value: info.value, design: info.design };

@@ -449,6 +449,7 @@ export function thin(points, px) {
  */
 
 const FLOAT_COLUMNS = /** @type {const} */ (['value', 'reward', 'best', 'powerMw', 'latencyNs', 'avgLatencyNs', 'energyPj', 'bandwidthGBps']);
+const BYTE_COLUMNS = /** @type {const} */ (['simulated', 'feasible']);
 
 /** @param {number} capacity @param {number} params @returns {Columns} */
 function emptyColumns(capacity, params) {
@@ -474,8 +475,7 @@ function reserve(run, needed) {
   const next = emptyColumns(Math.max(needed, capacity * 2, 64), run.axes.length);
   next.design.forEach((col, p) => col.set(run.cols.design[p].subarray(0, run.n)));
   for (const k of FLOAT_COLUMNS) next[k].set(run.cols[k].subarray(0, run.n));
-  next.simulated.set(run.cols.simulated.subarray(0, run.n));
-  next.feasible.set(run.cols.feasible.subarray(0, run.n));
+  for (const k of BYTE_COLUMNS) next[k].set(run.cols[k].subarray(0, run.n));
   run.cols = next;
 }
 

@@ -1,7 +1,8 @@
 // Power against latency for every evaluated design, one colour per run (grey for a design that
 // breaks a constraint), each run's Pareto front drawn as a staircase with its designs ringed. The
-// designs are small squares written straight into the canvas's pixels (blended at 60 % opacity, so dense regions read darker): 100,000 cost a few
-// milliseconds and no DOM, where as many fillRect calls cost a hundred times more without a GPU.
+// designs are small squares written straight into the canvas's pixels (blended at 60 % opacity, so
+// dense regions read darker): 100,000 cost a few milliseconds and no DOM, where as many fillRect
+// calls cost a hundred times more without a GPU.
 // The axes, the fronts and the hovered design are SVG. New designs are painted on top; the canvas
 // is repainted whole only when a scale's domain grows, the runs change, or the selection made in
 // the parallel coordinates changes.
@@ -17,6 +18,7 @@ const SIZE = 3;
 const DENSE_SIZE = 2;
 const DENSE = 20_000;
 const DIM = '#c9ced6';
+const GREY = d3.rgb(DIM);
 const OPACITY = 0.6;
 
 /** @param {HTMLElement} container */
@@ -60,7 +62,6 @@ export function scatterChart(container) {
     const { latencyNs, powerMw, feasible } = r.state.cols;
     const mask = selection?.get(r.id) ?? null;
     const rgb = d3.rgb(which === 'dim' ? DIM : r.color);
-    const grey = d3.rgb(DIM);
     // The scales inlined, in device pixels: a function call per design is most of the cost at 100,000.
     const [x0, x1] = x.domain();
     const [y0, y1] = y.domain();
@@ -72,7 +73,7 @@ export function scatterChart(container) {
     for (let i = from; i < to; i++) {
       if (which === 'kept' && mask && mask[i] !== 1) continue;
       // A design that breaks a constraint is grey, whatever its run.
-      const c = feasible[i] ? rgb : grey;
+      const c = feasible[i] ? rgb : GREY;
       pixels.square(Math.round(latencyNs[i] * kx + bx), Math.round(powerMw[i] * ky + by), size, c.r, c.g, c.b, which === 'dim' || !feasible[i] ? 0.5 : OPACITY);
     }
   }
