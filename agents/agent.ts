@@ -65,14 +65,10 @@ function closestAllowed(problem: SearchProblem, j: number, mask: readonly boolea
   return best;
 }
 
-/** The nearest design `problem.allowed` accepts, parameter by parameter (a disallowed value becomes the closest allowed index). */
-export function legalise(problem: SearchProblem, design: readonly number[]): number[] {
-  return chooseInOrder(problem, (j, mask) => (!mask || mask[design[j]] ? design[j] : closestAllowed(problem, j, mask, design[j])));
-}
-
 /**
  * Valid `design` with parameter i set to `v` (a value its mask allows): the later parameters whose
- * masks read a changed value are made valid as `legalise` does, the others are left as they are.
+ * masks read a changed value and now refuse it move to the closest allowed value by index, the
+ * others are left as they are.
  */
 export function withValue(problem: SearchProblem, design: readonly number[], i: number, v: number): number[] {
   const out = [...design];

@@ -21,8 +21,8 @@
  *
  * Where the space has rules, every design is valid: random candidates are drawn parameter by
  * parameter within the masks, and a neighbour takes another allowed value of one parameter, the
- * later parameters whose masks that changes made valid as `legalise` does (the nearest allowed
- * value).
+ * later parameters whose masks that change refuses moved to their nearest allowed value
+ * (`withValue`).
  *
  * Practical size. A GP costs O(n³) in the designs it conditions on, so it conditions on at most
  * `maxPoints` (the best half and the most recent half) and refits its hyperparameters every

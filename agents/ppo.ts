@@ -129,8 +129,8 @@ export class JointActionCritic {
 
   constructor(
     private readonly groups: ReadonlyArray<readonly number[]>,
-    private readonly nvec: readonly number[],
-    private readonly obsSize: number,
+    nvec: readonly number[],
+    obsSize: number,
     private readonly hp: PpoHyperparameters,
     rng: Rng,
     private readonly rules: Pick<SearchProblem, 'allowed'> = {},

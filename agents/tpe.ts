@@ -97,7 +97,7 @@ export interface ComponentWeights {
   readonly logWeights: Float64Array;
 }
 
-export function componentWeights(n: number, priorWeight: number): ComponentWeights {
+function componentWeights(n: number, priorWeight: number): ComponentWeights {
   const w = [...defaultWeights(n), priorWeight];
   const total = w.reduce((a, b) => a + b, 0);
   const weights = Float64Array.from(w, (x) => x / total);
