@@ -256,6 +256,8 @@ describe.skipIf(skipBrowser)(`dashboard in a browser (Chromium at ${CHROMIUM})`,
       { timeout: 15_000 },
     );
     await page.waitForFunction(() => [...document.querySelectorAll('#runs td.status')].some((td) => td.textContent === 'finished'), null, { timeout: 5000 });
+    // The snapshot may arrive in more than one message; the page draws what it holds on its next frame.
+    await page.waitForFunction((n) => (window as unknown as { __dashboard: { scatterPoints(): number } }).__dashboard.scatterPoints() >= n, BUDGET, { timeout: 10_000 });
     p = await probe(page);
     expect(p.metrics.connections).toBe(2);
     expect(p.points).toBe(BUDGET); // the snapshot replaced the run: redrawn, not doubled
