@@ -85,10 +85,28 @@ export function glorot(rng: Rng, fanIn: number, fanOut: number, count: number, g
 }
 
 /**
+ * a · b for one row a [1, k]: elementwise products and sums, forward and back. wasm's 2-D matMul
+ * packs its right operand anew for every tensor it has not seen, which for one row costs more than
+ * the product: 2-3× slower for a first layer of weights that change every step (measured).
+ */
+const rowTimes = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([a, b]);
+  const k = a.shape[1];
+  return {
+    value: tf.sum(tf.mul(a.reshape([k, 1]), b), 0, true),
+    gradFunc: (dy: tf.Tensor, [a, b]: tf.Tensor[]) => [tf.sum(tf.mul(b, dy), 1).reshape([1, k]), tf.mul(a.reshape([k, 1]), dy)],
+  };
+}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
+/** a · b of 2-D tensors: one row by `rowTimes`, more by `manyRowsTimes`. */
+const matMul2d = (a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D => (a.shape[0] === 1 ? rowTimes(a, b) : manyRowsTimes(a, b));
+
+/**
  * a · b of 2-D tensors, with a gradient that transposes explicitly: wasm's matMul is fast only
  * without its transpose flags (measured 4× slower with them, as tfjs's own gradient uses them).
  */
-const matMul2d = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+const manyRowsTimes = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
   save([a, b]);
   return {
@@ -103,10 +121,27 @@ const matMul2d = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => 
  */
 const ONE_BY_ONE = 4;
 
+/**
+ * a · b per network for one row each: [networks, 1, k] · [networks, k, c] → [networks, 1, c], with
+ * a gradient of broadcast products (an outer product and a row-sum) instead of batched matMuls
+ * with transpose flags: 3× faster on wasm for 64 × 64 layers (measured).
+ */
+const rowMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [a, b, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, [a, b]: tf.Tensor[]) => {
+      const [n, , k] = a.shape;
+      return [tf.sum(tf.mul(b, dy), 2).reshape(a.shape), tf.mul(a.reshape([n, k, 1]), dy)];
+    },
+  };
+}) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+
 /** a · b per network: [networks, r, k] · [networks, k, c] → [networks, r, c]. */
 function stackedMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   const n = b.shape[0];
-  if (n > ONE_BY_ONE) return tf.matMul(a, b);
+  if (n > ONE_BY_ONE) return a.shape[1] === 1 ? rowMatMul(a, b) : tf.matMul(a, b);
   if (n === 1) return matMul2d(a.squeeze([0]), b.squeeze([0])).expandDims(0);
   const bs = tf.unstack(b) as tf.Tensor2D[];
   return tf.stack((tf.unstack(a) as tf.Tensor2D[]).map((ak, k) => matMul2d(ak, bs[k]))) as tf.Tensor3D;
@@ -175,39 +210,82 @@ export class StackedMlp {
   }
 }
 
-/** Adam (Kingma & Ba) over a fixed list of variables, with its moments in variables we can save. */
+/**
+ * Adam (Kingma & Ba) over a fixed list of variables, with its moments in variables we can save
+ * (so checkpoints restore it exactly). The moments of all variables are one flat tensor each, so
+ * a step is a dozen kernels over all of them rather than a dozen per variable: for many small
+ * networks the kernels' fixed cost, not their arithmetic, is what a step costs (measured on wasm).
+ */
 export class Adam {
-  private readonly m: tf.Variable[];
-  private readonly v: tf.Variable[];
+  private readonly sizes: number[];
+  private readonly m: tf.Variable;
+  private readonly v: tf.Variable;
   step = 0;
 
   constructor(private readonly vars: tf.Variable[], public lr: number, private readonly beta1 = 0.9, private readonly beta2 = 0.999, private readonly eps = 1e-5) {
-    this.m = tf.tidy(() => vars.map((x) => tf.variable(tf.zerosLike(x), false)));
-    this.v = tf.tidy(() => vars.map((x) => tf.variable(tf.zerosLike(x), false)));
+    this.sizes = vars.map((x) => x.size);
+    const total = this.sizes.reduce((a, b) => a + b, 0);
+    [this.m, this.v] = tf.tidy(() => [tf.variable(tf.zeros([total]), false), tf.variable(tf.zeros([total]), false)]);
   }
 
+  /** One step on the gradients of the variables, in their order. */
   apply(grads: tf.Tensor[]): void {
     this.step++;
+    // lr·m̂/(√v̂ + ε) with the bias corrections moved onto scalars: lr·√c2/c1 · m/(√v + ε·√c2).
     const c1 = 1 - this.beta1 ** this.step;
-    const c2 = 1 - this.beta2 ** this.step;
+    const root = Math.sqrt(1 - this.beta2 ** this.step);
     tf.tidy(() => {
-      grads.forEach((g, i) => {
-        const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1));
-        const v = tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        this.m[i].assign(m);
-        this.v[i].assign(v);
-        const update = tf.div(tf.mul(m, this.lr / c1), tf.add(tf.sqrt(tf.div(v, c2)), this.eps));
-        this.vars[i].assign(tf.sub(this.vars[i], update));
+      const g = grads.length === 1 ? grads[0].reshape([-1]) : tf.concat(grads.map((x) => x.reshape([-1])));
+      const m = tf.add(tf.mul(this.m, this.beta1), tf.mul(g, 1 - this.beta1));
+      const v = tf.add(tf.mul(this.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+      this.m.assign(m);
+      this.v.assign(v);
+      const step = tf.div(tf.mul(m, (this.lr * root) / c1), tf.add(tf.sqrt(v), this.eps * root));
+      // Its pieces are handed back through JS: wasm's split and slice kernels cost more than the step (measured).
+      const values = step.dataSync() as Float32Array;
+      let at = 0;
+      this.vars.forEach((x, i) => {
+        x.assign(tf.sub(x, tf.tensor(values.subarray(at, (at += this.sizes[i])), x.shape)));
       });
     });
   }
 
-  variables(): tf.Variable[] {
-    return [...this.m, ...this.v];
+  /** The moments per variable (first moments, then second), as `saveVariables` writes them. */
+  save(): string[] {
+    const per = (t: tf.Variable): string[] => {
+      const data = t.dataSync() as Float32Array;
+      let at = 0;
+      return this.sizes.map((n) => {
+        const part = data.subarray(at, (at += n));
+        return Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64');
+      });
+    };
+    return [...per(this.m), ...per(this.v)];
+  }
+
+  load(saved: readonly string[]): void {
+    const n = this.sizes.length;
+    if (saved.length !== 2 * n) throw new Error(`checkpoint does not fit this agent: its optimiser has ${saved.length} tensors, the agent's ${2 * n}`);
+    const flat = (part: readonly string[]): Float32Array => {
+      const out = new Float32Array(this.m.size);
+      let at = 0;
+      part.forEach((b64, i) => {
+        const buf = Buffer.from(b64, 'base64');
+        if (buf.byteLength !== 4 * this.sizes[i]) throw new Error(`checkpoint does not fit this agent: its optimiser tensor ${i} has ${buf.byteLength / 4} values, the agent's ${this.sizes[i]}`);
+        out.set(new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)), at);
+        at += this.sizes[i];
+      });
+      return out;
+    };
+    tf.tidy(() => {
+      this.m.assign(tf.tensor1d(flat(saved.slice(0, n))));
+      this.v.assign(tf.tensor1d(flat(saved.slice(n))));
+    });
   }
 
   dispose(): void {
-    for (const x of this.variables()) x.dispose();
+    this.m.dispose();
+    this.v.dispose();
   }
 }
 
@@ -319,12 +397,12 @@ export class HeadLayout {
   /**
    * Log-probabilities [networks, batch, units]; with `refused` ([networks, batch, units] of 0 and
    * REFUSED, from `writeRefusals`), those of the distributions restricted to the values each
-   * sample may take.
+   * sample may take. Logits of one input shared by the batch ([networks, 1, units]) broadcast.
    */
   logProbs(logits: tf.Tensor3D, refused?: tf.Tensor3D): tf.Tensor3D {
-    const [n, b] = logits.shape;
     let z = this.mask ? tf.add(logits, this.mask) : logits;
     if (refused) z = tf.add(z, refused);
+    const [n, b] = z.shape;
     const parts = this.classes.map(({ width, count, start }) => {
       const block = this.classes.length === 1 ? z : tf.slice(z, [0, 0, start], [n, b, count * width]);
       return tf.logSoftmax(block.reshape([n, b, count, width])).reshape([n, b, count * width]);

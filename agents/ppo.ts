@@ -97,6 +97,21 @@ export interface PpoStep {
   probs: Float32Array;
 }
 
+/**
+ * Steps `idx` of each block of `data` laid out [blocks, steps, width]: a tensor [blocks, idx.length, width].
+ */
+function stepsOf(data: Float32Array, blocks: number, steps: number, width: number, idx: readonly number[]): tf.Tensor3D {
+  const out = new Float32Array(blocks * idx.length * width);
+  for (let b = 0, at = 0; b < blocks; b++) {
+    for (const t of idx) {
+      const from = (b * steps + t) * width;
+      out.set(data.subarray(from, from + width), at);
+      at += width;
+    }
+  }
+  return tf.tensor3d(out, [blocks, idx.length, width]);
+}
+
 /** A learner's own choices are enumerated for its counterfactual baseline: at most this many. */
 const MAX_COUNTERFACTUAL_CHOICES = 1024;
 
@@ -266,7 +281,7 @@ export class JointActionCritic {
     const b64 = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
     return {
       net: await saveVariables(this.net.variables()),
-      opt: { step: this.opt.step, vars: await saveVariables(this.opt.variables()) },
+      opt: { step: this.opt.step, vars: this.opt.save() },
       inputs: b64(this.inputs.subarray(0, this.size * this.inputSize)),
       targets: b64(this.targets.subarray(0, this.size)),
       size: this.size,
@@ -278,7 +293,7 @@ export class JointActionCritic {
   restore(s: unknown): void {
     const st = s as { net: string[]; opt: { step: number; vars: string[] }; inputs: string; targets: string; size: number; head: number; lastLoss: number | null };
     loadVariables(this.net.variables(), st.net);
-    loadVariables(this.opt.variables(), st.opt.vars);
+    this.opt.load(st.opt.vars);
     this.opt.step = st.opt.step;
     const f32 = (x: string): Float32Array => {
       const b = Buffer.from(x, 'base64');
@@ -468,11 +483,12 @@ export class PpoLearners {
   }
 
   /**
-   * Per bucket of policy networks, its learners' rollout as tensors [networks, steps, …]: one-hot
-   * actions and refused logits (each step's masks recomputed from its design; null when no mask
-   * refuses anything) in the bucket's head layout, old log-probabilities and advantages.
+   * Per bucket of policy networks, its learners' rollout [networks, steps, …]: one-hot actions and
+   * refused logits (each step's masks recomputed from its design; null when no mask refuses
+   * anything) in the bucket's head layout, old log-probabilities and advantages. They stay arrays:
+   * each minibatch copies its steps out (`stepsOf`), cheaper than gathering from tensors on wasm.
    */
-  private rolloutByBucket(policyAdv: Float32Array): Array<{ oneHot: tf.Tensor3D; refused: tf.Tensor3D | null; oldLogp: tf.Tensor2D; adv: tf.Tensor2D }> {
+  private rolloutByBucket(policyAdv: Float32Array): Array<{ networks: number; units: number; oneHot: Float32Array; refused: Float32Array | null; oldLogp: Float32Array; adv: Float32Array }> {
     const T = this.rewards.length;
     return this.policy.buckets.map(({ networks, layout }) => {
       const [n, U] = [networks.length, layout.units];
@@ -493,12 +509,7 @@ export class PpoLearners {
           adv[i * T + t] = policyAdv[a * T + t];
         }
       });
-      return {
-        oneHot: tf.tensor3d(oneHot, [n, T, U]),
-        refused: any ? tf.tensor3d(refused, [n, T, U]) : null,
-        oldLogp: tf.tensor2d(oldLogp, [n, T]),
-        adv: tf.tensor2d(adv, [n, T]),
-      };
+      return { networks: n, units: U, oneHot, refused: any ? refused : null, oldLogp, adv };
     });
   }
 
@@ -509,13 +520,13 @@ export class PpoLearners {
     const C = this.nCritics;
     const { adv, ret } = this.advantages();
     const policyAdv = this.policyAdvantages(adv, ret, rng);
-    // Fresh copies: the cpu backend keeps references to arrays handed to it.
     const obsData = new Float32Array(T * this.obsSize);
     this.obs.forEach((o, t) => obsData.set(o, t * this.obsSize));
-    const obsAll = tf.tensor2d(obsData, [T, this.obsSize]);
-    const retAll = tf.tensor2d(ret, [C, T]);
     const rollout = this.rolloutByBucket(policyAdv);
     const buckets = this.policy.buckets;
+    // One-step episodes from one start (the search's bandit) observe the same state at every step:
+    // the networks then run once per minibatch, on one row that the samples' terms broadcast over.
+    const oneState = this.obs.every((o) => o.every((x, i) => x === this.obs[0][i]));
     const mbSize = Math.max(1, Math.floor(T / hp.minibatches));
     const order = Array.from({ length: T }, (_, i) => i);
     let pgSum = 0, vSum = 0, entSum = 0, kl = 0, n = 0;
@@ -529,19 +540,19 @@ export class PpoLearners {
       }
       for (let start = 0; start + mbSize <= T; start += mbSize) {
         const losses = tf.tidy(() => {
-          const idx = tf.tensor1d(order.slice(start, start + mbSize), 'int32');
-          const mbObs = tf.gather(obsAll, idx).expandDims(0) as tf.Tensor3D;
-          const mbRet = tf.gather(retAll, idx, 1);
+          const idx = order.slice(start, start + mbSize);
+          const mbObs = oneState ? stepsOf(obsData, 1, T, this.obsSize, [0]) : stepsOf(obsData, 1, T, this.obsSize, idx);
+          const mbRet = stepsOf(ret, C, T, 1, idx).reshape([C, mbSize]);
           const mb = rollout.map((r) => {
-            let mbAdv = tf.gather(r.adv, idx, 1);
+            let mbAdv: tf.Tensor = stepsOf(r.adv, r.networks, T, 1, idx).reshape([r.networks, mbSize]);
             if (hp.normalizeAdvantages) {
               const { mean, variance } = tf.moments(mbAdv, 1, true);
               mbAdv = tf.div(tf.sub(mbAdv, mean), tf.add(tf.sqrt(variance), 1e-8));
             }
             return {
-              oneHot: tf.gather(r.oneHot, idx, 1) as tf.Tensor3D,
-              refused: r.refused ? (tf.gather(r.refused, idx, 1) as tf.Tensor3D) : undefined,
-              oldLogp: tf.gather(r.oldLogp, idx, 1),
+              oneHot: stepsOf(r.oneHot, r.networks, T, r.units, idx),
+              refused: r.refused ? stepsOf(r.refused, r.networks, T, r.units, idx) : undefined,
+              oldLogp: stepsOf(r.oldLogp, r.networks, T, 1, idx).reshape([r.networks, mbSize]),
               adv: mbAdv,
             };
           });
@@ -586,7 +597,6 @@ export class PpoLearners {
         n++;
       }
     }
-    tf.dispose([obsAll, retAll, ...rollout.flatMap((r) => [r.oneHot, r.oldLogp, r.adv, ...(r.refused ? [r.refused] : [])])]);
     this.lastLosses = { policyLoss: pgSum / n, valueLoss: vSum / n, entropy: entSum / n, approxKl: kl };
     if (this.jointCritic) this.lastLosses.jointCriticLoss = this.jointCritic.lastLoss;
     this.updates++;
@@ -603,8 +613,8 @@ export class PpoLearners {
     return {
       policy: await saveVariables(this.policy.variables()),
       critic: await saveVariables(this.critic.variables()),
-      policyOpt: { step: this.policyOpt.step, vars: await saveVariables(this.policyOpt.variables()) },
-      criticOpt: { step: this.criticOpt.step, vars: await saveVariables(this.criticOpt.variables()) },
+      policyOpt: { step: this.policyOpt.step, vars: this.policyOpt.save() },
+      criticOpt: { step: this.criticOpt.step, vars: this.criticOpt.save() },
       buffer: {
         obs: this.obs.map((o) => Array.from(o)),
         actions: this.actions,
@@ -631,8 +641,8 @@ export class PpoLearners {
     };
     loadVariables(this.policy.variables(), st.policy);
     loadVariables(this.critic.variables(), st.critic);
-    loadVariables(this.policyOpt.variables(), st.policyOpt.vars);
-    loadVariables(this.criticOpt.variables(), st.criticOpt.vars);
+    this.policyOpt.load(st.policyOpt.vars);
+    this.criticOpt.load(st.criticOpt.vars);
     this.policyOpt.step = st.policyOpt.step;
     this.criticOpt.step = st.criticOpt.step;
     this.obs = st.buffer.obs.map((o) => Float64Array.from(o));

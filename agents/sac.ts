@@ -301,7 +301,7 @@ export class SacLearner {
     const n = this.size;
     return {
       vars: await saveVariables(this.variables()),
-      opts: await Promise.all(this.optimizers().map(async (o) => ({ step: o.step, vars: await saveVariables(o.variables()) }))),
+      opts: this.optimizers().map((o) => ({ step: o.step, vars: o.save() })),
       buffer: {
         size: this.size,
         head: this.head,
@@ -325,7 +325,7 @@ export class SacLearner {
     };
     loadVariables(this.variables(), st.vars);
     this.optimizers().forEach((o, i) => {
-      loadVariables(o.variables(), st.opts[i].vars);
+      o.load(st.opts[i].vars);
       o.step = st.opts[i].step;
     });
     const bytes = (x: string): Buffer => Buffer.from(x, 'base64');
