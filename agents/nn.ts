@@ -141,8 +141,9 @@ const rowMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) =>
 /** a · b per network: [networks, r, k] · [networks, k, c] → [networks, r, c]. */
 function stackedMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   const n = b.shape[0];
-  if (n > ONE_BY_ONE) return a.shape[1] === 1 ? rowMatMul(a, b) : tf.matMul(a, b);
   if (n === 1) return matMul2d(a.squeeze([0]), b.squeeze([0])).expandDims(0);
+  if (a.shape[1] === 1) return rowMatMul(a, b);
+  if (n > ONE_BY_ONE) return tf.matMul(a, b);
   const bs = tf.unstack(b) as tf.Tensor2D[];
   return tf.stack((tf.unstack(a) as tf.Tensor2D[]).map((ak, k) => matMul2d(ak, bs[k]))) as tf.Tensor3D;
 }
@@ -356,6 +357,8 @@ export class HeadLayout {
   private readonly mask: tf.Tensor3D | null;
   /** [units, heads]: 1 where a column belongs to a head. */
   private readonly perHead: tf.Tensor2D;
+  /** Its transpose, [heads, units]. */
+  private readonly headColumns: tf.Tensor2D;
 
   constructor(readonly sizes: ReadonlyArray<readonly number[]>, widths: readonly number[]) {
     const classOf = (k: number): number => widths.findIndex((w) => w >= k);
@@ -392,29 +395,50 @@ export class HeadLayout {
       for (let k = 0; k < widths[classes[h]]; k++) perHead[(at + k) * this.heads + h] = 1;
     });
     this.perHead = tf.keep(tf.tensor2d(perHead, [units, this.heads]));
+    this.headColumns = tf.keep(this.perHead.transpose());
   }
 
   /**
-   * Log-probabilities [networks, batch, units]; with `refused` ([networks, batch, units] of 0 and
-   * REFUSED, from `writeRefusals`), those of the distributions restricted to the values each
-   * sample may take. Logits of one input shared by the batch ([networks, 1, units]) broadcast.
+   * The distributions of the heads: log-probabilities and probabilities [networks, batch, units];
+   * with `refused` ([networks, batch, units] of 0 and REFUSED, from `writeRefusals`), those of the
+   * distributions restricted to the values each sample may take. Logits of one input shared by
+   * the batch ([networks, 1, units]) broadcast. One exp per value, forward and back together
+   * (log-softmax then exp takes three): on wasm exp costs as much as a dozen products.
    */
-  logProbs(logits: tf.Tensor3D, refused?: tf.Tensor3D): tf.Tensor3D {
+  distributions(logits: tf.Tensor3D, refused?: tf.Tensor3D): { logp: tf.Tensor3D; p: tf.Tensor3D } {
     let z = this.mask ? tf.add(logits, this.mask) : logits;
     if (refused) z = tf.add(z, refused);
     const [n, b] = z.shape;
-    const parts = this.classes.map(({ width, count, start }) => {
-      const block = this.classes.length === 1 ? z : tf.slice(z, [0, 0, start], [n, b, count * width]);
-      return tf.logSoftmax(block.reshape([n, b, count, width])).reshape([n, b, count * width]);
-    });
-    return (parts.length === 1 ? parts[0] : tf.concat(parts, 2)) as tf.Tensor3D;
+    const logp: tf.Tensor[] = [];
+    const p: tf.Tensor[] = [];
+    for (const { width, count, start } of this.classes) {
+      const block = (this.classes.length === 1 ? z : tf.slice(z, [0, 0, start], [n, b, count * width])).reshape([n, b, count, width]);
+      // The largest logit keeps exp finite; it enters as a constant, since log-softmax does not depend on it.
+      const shift = tf.tensor4d((tf.max(block, 3, true).dataSync() as Float32Array).slice(), [n, b, count, 1]);
+      const shifted = tf.sub(block, shift);
+      const e = tf.exp(shifted);
+      const total = tf.sum(e, 3, true);
+      logp.push(tf.sub(shifted, tf.log(total)).reshape([n, b, count * width]));
+      p.push(tf.div(e, total).reshape([n, b, count * width]));
+    }
+    const join = (parts: tf.Tensor[]): tf.Tensor3D => (parts.length === 1 ? parts[0] : tf.concat(parts, 2)) as tf.Tensor3D;
+    return { logp: join(logp), p: join(p) };
   }
 
-  /** Each head's sum of `x` [networks, batch, units] over its values: [networks, batch, heads]. */
+  /**
+   * Each head's sum of `x` [networks, batch, units] over its values: [networks, batch, heads]. The
+   * gradient is only x's (the indicator is constant), through a transpose made once: wasm's matMul
+   * repacks each right operand it has not seen, and a fresh transpose is one every step.
+   */
   perHeadSum(x: tf.Tensor3D): tf.Tensor3D {
     const [n, b] = x.shape;
-    return matMul2d(x.reshape([n * b, this.units]) as tf.Tensor2D, this.perHead).reshape([n, b, this.heads]);
+    return this.sumPerHead(x.reshape([n * b, this.units]) as tf.Tensor2D).reshape([n, b, this.heads]);
   }
+
+  private readonly sumPerHead = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x] = args as [tf.Tensor2D];
+    return { value: tf.matMul(x, this.perHead), gradFunc: (dy: tf.Tensor) => tf.matMul(dy as tf.Tensor2D, this.headColumns) };
+  }) as (x: tf.Tensor2D) => tf.Tensor2D;
 
   /**
    * log π(actions) summed over heads: [networks, batch]; `oneHot` [networks, batch, units] holds a
@@ -425,8 +449,8 @@ export class HeadLayout {
   }
 
   /** Entropy summed over heads: [networks, batch]. */
-  entropy(logp: tf.Tensor3D): tf.Tensor2D {
-    return tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 2));
+  entropy({ logp, p }: { logp: tf.Tensor3D; p: tf.Tensor3D }): tf.Tensor2D {
+    return tf.neg(tf.sum(tf.mul(p, logp), 2));
   }
 
   /** Writes a 1 at each head's action into `out` at `at` (a network's outputs for one sample). */
@@ -437,6 +461,7 @@ export class HeadLayout {
   dispose(): void {
     this.mask?.dispose();
     this.perHead.dispose();
+    this.headColumns.dispose();
   }
 }
 
@@ -472,7 +497,7 @@ export class CategoricalMlps {
   probabilities(input: Float64Array): Float32Array {
     return tidyRead(() => {
       const x = tf.tensor3d(Float32Array.from(input), [1, 1, this.inputSize]);
-      const parts = this.buckets.map(({ layout, mlp }) => tf.exp(layout.logProbs(mlp.apply(x))).reshape([-1]));
+      const parts = this.buckets.map(({ layout, mlp }) => layout.distributions(mlp.apply(x)).p.reshape([-1]));
       return parts.length === 1 ? parts[0] : tf.concat(parts);
     });
   }
@@ -487,6 +512,16 @@ export class CategoricalMlps {
       b.layout.dispose();
     }
   }
+}
+
+/**
+ * Whether every row of `data` ([rows, width]) equals the first. One-step episodes from one start
+ * (the search's bandit) observe the same state at every step: a batch of them runs the networks
+ * on its first row alone, and the per-sample terms broadcast over it.
+ */
+export function oneRow(data: Float32Array, width: number): boolean {
+  for (let k = width; k < data.length; k++) if (data[k] !== data[k % width]) return false;
+  return true;
 }
 
 /**
@@ -527,6 +562,23 @@ export function maskedLogProb(p: Float32Array, offset: number, mask: readonly bo
   let total = 0;
   mask.forEach((ok, v) => ok && (total += p[offset + v]));
   return total > 0 ? Math.log(p[offset + k]) - Math.log(total) : -Math.log(allowedIndexes(mask).length);
+}
+
+/**
+ * The whole restricted distribution `maskedLogProb` takes one value of: each value's probability
+ * under `p[offset .. offset+size)` restricted to `mask` (null: all), in one pass.
+ */
+export function maskedProbabilities(p: Float32Array, offset: number, size: number, mask: readonly boolean[] | null): Float64Array {
+  const out = new Float64Array(size);
+  if (!mask) {
+    for (let k = 0; k < size; k++) out[k] = p[offset + k];
+    return out;
+  }
+  let total = 0;
+  mask.forEach((ok, k) => ok && (total += p[offset + k]));
+  const uniform = total > 0 ? 0 : 1 / allowedIndexes(mask).length;
+  mask.forEach((ok, k) => (out[k] = ok ? (total > 0 ? p[offset + k] / total : uniform) : 0));
+  return out;
 }
 
 /** Variables to and from base64 (exact float32 bytes), for checkpoints. */

@@ -20,7 +20,7 @@ import { InputError } from '../common/errors.js';
 import { withDefaults } from '../common/hyperparameters.js';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { type Agent, type AgentStats, EpisodeCursor, type Feedback, maskOf, type SearchProblem } from './agent.js';
-import { Adam, CategoricalMlps, clipPerNetwork, drawCategorical, loadVariables, maskedLogProb, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
+import { Adam, CategoricalMlps, clipPerNetwork, drawCategorical, loadVariables, maskedLogProb, maskedProbabilities, oneRow, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
 
 export interface PpoHyperparameters {
   learningRate: number;
@@ -214,18 +214,22 @@ export class JointActionCritic {
       this.groups.forEach((g, a) => {
         others.set(observed);
         actions[t].forEach((v, p) => this.owner[p] !== a && addRow(others, 0, this.offsets[p] + v, 1));
-        // A learner with one parameter has the same mask whatever it chooses.
-        const single = g.length === 1 ? maskOf(this.rules, actions[t], g[0]) : null;
+        // A learner with one parameter has the same mask whatever it chooses: its restricted
+        // distribution is computed once.
+        const single = g.length === 1 ? maskedProbabilities(probs[t], offsets[a][0], this.choices[a].length, maskOf(this.rules, actions[t], g[0])) : null;
         for (const c of this.choices[a]) {
-          const u = [...actions[t]];
-          g.forEach((p, h) => (u[p] = c[h]));
-          let prob = 1;
-          c.forEach((v, h) => {
-            const mask = g.length === 1 ? single : maskOf(this.rules, u, g[h]);
-            const offset = offsets[a][h];
-            prob *= mask ? Math.exp(maskedLogProb(probs[t], offset, mask, v)) : probs[t][offset + v];
-          });
-          pi[r] = prob;
+          if (single) pi[r] = single[c[0]];
+          else {
+            const u = [...actions[t]];
+            g.forEach((p, h) => (u[p] = c[h]));
+            let prob = 1;
+            c.forEach((v, h) => {
+              const mask = maskOf(this.rules, u, g[h]);
+              const offset = offsets[a][h];
+              prob *= mask ? Math.exp(maskedLogProb(probs[t], offset, mask, v)) : probs[t][offset + v];
+            });
+            pi[r] = prob;
+          }
           x.set(others, r * width);
           g.forEach((p, h) => addRow(x, r * width, this.offsets[p] + c[h], 1));
           r++;
@@ -524,9 +528,7 @@ export class PpoLearners {
     this.obs.forEach((o, t) => obsData.set(o, t * this.obsSize));
     const rollout = this.rolloutByBucket(policyAdv);
     const buckets = this.policy.buckets;
-    // One-step episodes from one start (the search's bandit) observe the same state at every step:
-    // the networks then run once per minibatch, on one row that the samples' terms broadcast over.
-    const oneState = this.obs.every((o) => o.every((x, i) => x === this.obs[0][i]));
+    const oneState = oneRow(obsData, this.obsSize);
     const mbSize = Math.max(1, Math.floor(T / hp.minibatches));
     const order = Array.from({ length: T }, (_, i) => i);
     let pgSum = 0, vSum = 0, entSum = 0, kl = 0, n = 0;
@@ -563,13 +565,13 @@ export class PpoLearners {
             const entropy: tf.Tensor[] = [];
             const logRatio: tf.Tensor[] = [];
             buckets.forEach(({ layout, mlp }, i) => {
-              const logp = layout.logProbs(mlp.apply(mbObs), mb[i].refused);
-              const newLogp = layout.logProbOf(logp, mb[i].oneHot);
+              const dist = layout.distributions(mlp.apply(mbObs), mb[i].refused);
+              const newLogp = layout.logProbOf(dist.logp, mb[i].oneHot);
               const ratio = tf.exp(tf.sub(newLogp, mb[i].oldLogp));
               const pg1 = tf.mul(tf.neg(mb[i].adv), ratio);
               const pg2 = tf.mul(tf.neg(mb[i].adv), tf.clipByValue(ratio, 1 - hp.clipCoef, 1 + hp.clipCoef));
               pgLoss.push(tf.mean(tf.maximum(pg1, pg2), 1));
-              entropy.push(tf.mean(layout.entropy(logp), 1));
+              entropy.push(tf.mean(layout.entropy(dist), 1));
               logRatio.push(tf.sub(mb[i].oldLogp, newLogp).reshape([-1]));
             });
             const pg = tf.concat(pgLoss);

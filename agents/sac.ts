@@ -21,7 +21,7 @@
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { allowedIndexes } from '../common/mask.js';
 import { type Agent, type AgentStats, chooseInOrder, EpisodeCursor, type Feedback, maskOf, type SearchProblem } from './agent.js';
-import { Adam, drawCategorical, HeadLayout, headWidths, loadVariables, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
+import { Adam, drawCategorical, HeadLayout, headWidths, loadVariables, oneRow, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
 import { withDefaults } from '../common/hyperparameters.js';
 
 export interface SacHyperparameters {
@@ -144,7 +144,7 @@ export class SacLearner {
   probabilities(obs: Float64Array): Float32Array {
     return tidyRead(() => {
       const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]);
-      return tf.exp(this.heads.logProbs(this.actor.apply(x)));
+      return this.heads.distributions(this.actor.apply(x)).p;
     });
   }
 
@@ -229,20 +229,20 @@ export class SacLearner {
     const bootstraps = discount.some((d) => d !== 0);
     const restricted = this.problem.allowed ? this.restrictions(idx) : null;
     this.lastLosses = tf.tidy(() => {
-      const x = tf.tensor3d(o, [1, B, this.obsSize]);
+      const x = oneRow(o, this.obsSize) ? tf.tensor3d(o.subarray(0, this.obsSize), [1, 1, this.obsSize]) : tf.tensor3d(o, [1, B, this.obsSize]);
       const refused = restricted ? tf.tensor3d(restricted.refused, [1, B, U]) : undefined;
       const targetEntropy = restricted ? tf.tensor2d(restricted.targetEntropy, [B, H]) : this.targetEntropy; // [B or 1, H]
       const alpha = tf.exp(this.logAlpha).reshape([1, H]);
-      // Σ_a π(a) f(a) per head, from log π and f of every value [1, B, U]: [B, H].
-      const expect = (logp: tf.Tensor3D, f: tf.Tensor3D): tf.Tensor2D => heads.perHeadSum(tf.mul(tf.exp(logp), f)).squeeze([0]);
+      // Σ_a π(a) f(a) per head, from π and f of every value [1, B, U]: [B, H].
+      const expect = (p: tf.Tensor3D, f: tf.Tensor3D): tf.Tensor2D => heads.perHeadSum(tf.mul(p, f)).squeeze([0]);
       // Soft targets per head from the target critics and the current policy at s' (with
       // one-step episodes every transition ends one, and the target is the reward alone).
       let y: tf.Tensor2D = tf.tensor2d(r, [B, 1]).tile([1, H]) as tf.Tensor2D; // [B, H]
       if (bootstraps) {
-        const x2 = tf.tensor3d(o2, [1, B, this.obsSize]);
-        const logp2 = heads.logProbs(this.actor.apply(x2), refused);
+        const x2 = oneRow(o2, this.obsSize) ? tf.tensor3d(o2.subarray(0, this.obsSize), [1, 1, this.obsSize]) : tf.tensor3d(o2, [1, B, this.obsSize]);
+        const { logp: logp2, p: p2 } = heads.distributions(this.actor.apply(x2), refused);
         const minQ2 = tf.min(this.qTarget.apply(x2), 0).expandDims(0) as tf.Tensor3D;
-        const v2 = tf.sub(expect(logp2, minQ2), tf.mul(alpha, expect(logp2, logp2))); // [B, H]
+        const v2 = tf.sub(expect(p2, minQ2), tf.mul(alpha, expect(p2, logp2))); // [B, H]
         y = tf.add(y, tf.mul(tf.tensor2d(discount, [B, 1]), v2));
       }
       const oneHot = tf.tensor3d(a, [1, B, U]);
@@ -257,17 +257,17 @@ export class SacLearner {
       // temperature's loss (as CleanRL computes it) and the entropy reported.
       const qNow = tf.min(this.q.apply(x), 0).expandDims(0) as tf.Tensor3D; // [1, B, U]
       const aVars = this.actor.variables();
-      let logpNow: tf.Tensor3D | null = null;
+      let negEntropyNow: tf.Tensor2D | null = null;
       const { grads: aGrads, value: aLoss } = tf.variableGrads(() => {
-        const logp = heads.logProbs(this.actor.apply(x), refused);
-        logpNow = tf.keep(logp); // outlives the gradient's scope; disposed below
-        const perHead = tf.sub(tf.mul(alpha, expect(logp, logp)), expect(logp, qNow)); // [B, H]
+        const { logp, p } = heads.distributions(this.actor.apply(x), refused);
+        const negEntropy = expect(p, logp);
+        negEntropyNow = tf.keep(negEntropy); // outlives the gradient's scope; disposed below
+        const perHead = tf.sub(tf.mul(alpha, negEntropy), expect(p, qNow)); // [B, H]
         return tf.sum(tf.mean(perHead, 0)) as tf.Scalar;
       }, aVars);
       this.actorOpt.apply(aVars.map((v) => aGrads[v.name]));
       // Temperature: Σ_a π(a) (log π(a) + H̄) = Σ_a π(a) log π(a) + H̄, π summing to 1 per head.
-      const logpOld = logpNow!;
-      const negEntropy = expect(logpOld, logpOld); // [B, H]
+      const negEntropy = negEntropyNow! as tf.Tensor2D; // [B, H]
       const inner = tf.add(negEntropy, targetEntropy);
       const { grads: alphaGrads, value: alphaLoss } = tf.variableGrads(
         () => tf.sum(tf.mean(tf.mul(tf.neg(this.logAlpha.reshape([1, H])), inner), 0)) as tf.Scalar,
@@ -275,7 +275,7 @@ export class SacLearner {
       );
       this.alphaOpt.apply([alphaGrads[this.logAlpha.name]]);
       const entropy = tf.neg(tf.mean(tf.sum(negEntropy, 1))).dataSync()[0];
-      logpOld.dispose();
+      negEntropy.dispose();
       // Polyak-average the target critics.
       this.qTarget.variables().forEach((t, i) => t.assign(tf.add(tf.mul(qVars[i], hp.tau), tf.mul(t, 1 - hp.tau))));
       return {

@@ -181,13 +181,13 @@ describe('the masked categorical', () => {
     expect(drawAllowed(onlyZeros, () => 0, 0.99)).toBe(2);
   });
 
-  it('is the distribution the networks train on: logSoftmax with refused logits', () => {
+  it('is the distribution the networks train on: softmax with refused logits', () => {
     const logits = Float32Array.from([0.3, -1.2, 2.0, 0.1, 0.7, -0.4]);
     const heads = new HeadLayout([[6]], [6]);
     const refused = new Float32Array(6);
     writeRefusals(refused, 0, mask);
-    const logp = tidyRead(() => heads.logProbs(tf.tensor3d(logits, [1, 1, 6]), tf.tensor3d(refused, [1, 1, 6])));
-    const probs = tidyRead(() => tf.exp(heads.logProbs(tf.tensor3d(logits, [1, 1, 6]))));
+    const logp = tidyRead(() => heads.distributions(tf.tensor3d(logits, [1, 1, 6]), tf.tensor3d(refused, [1, 1, 6])).logp);
+    const probs = tidyRead(() => heads.distributions(tf.tensor3d(logits, [1, 1, 6])).p);
     heads.dispose();
     mask.forEach((ok, k) => (ok ? expect(logp[k]).toBeCloseTo(maskedLogProb(probs, 0, mask, k), 5) : expect(Math.exp(logp[k])).toBe(0)));
   });
