@@ -186,10 +186,11 @@ export class JointActionCritic {
    * t, learner a's head h from `offsets[a][h]` on.
    *
    * The input's action part is one-hot, so a row's first layer is the sum of the weight rows of
-   * its observation and of each parameter's value: the part without learner a's parameters is
-   * summed once per step and learner, and each of a's choices adds its own rows (a few
-   * hidden-width additions, not a pass over the whole encoded input). That part does not see
-   * a's choice, so neither does a's baseline, to the last bit.
+   * its observation and of each parameter's value: the part without learner a's parameters is a
+   * running sum over the learners before a plus one over those after it (both made once per step),
+   * and each of a's choices adds its own rows (a few hidden-width additions, not a pass over the
+   * whole encoded input). That part does not see a's choice, so neither does a's baseline, to the
+   * last bit.
    */
   baselines(obs: readonly Float64Array[], actions: readonly number[][], probs: readonly Float32Array[], offsets: readonly (readonly number[])[]): Float32Array {
     const T = obs.length;
@@ -202,18 +203,32 @@ export class JointActionCritic {
     const x = new Float32Array(rows * width);
     /** π_a(c | s) of each row's choice c. */
     const pi = new Float64Array(rows);
-    const observed = new Float32Array(width);
     const others = new Float32Array(width);
     const addRow = (out: Float32Array, at: number, input: number, scale: number): void => {
       for (let k = 0; k < width; k++) out[at + k] += scale * w[input * width + k];
     };
+    // Per learner, the observation's rows with the choices of the learners before it (`before`)
+    // and the choices of those after it (`after`): their sum leaves its own choice out exactly.
+    const before = new Float32Array(A * width);
+    const after = new Float32Array(A * width);
+    const own = new Float32Array(width);
     let r = 0;
     for (let t = 0; t < T; t++) {
-      observed.set(bias);
-      obs[t].forEach((v, i) => v !== 0 && addRow(observed, 0, i, v));
+      before.set(bias);
+      obs[t].forEach((v, i) => v !== 0 && addRow(before, 0, i, v));
+      after.fill(0, (A - 1) * width);
+      for (let a = 0; a + 1 < A; a++) {
+        own.fill(0);
+        for (const p of this.groups[a]) addRow(own, 0, this.offsets[p] + actions[t][p], 1);
+        for (let k = 0; k < width; k++) before[(a + 1) * width + k] = before[a * width + k] + own[k];
+      }
+      for (let a = A - 1; a > 0; a--) {
+        own.fill(0);
+        for (const p of this.groups[a]) addRow(own, 0, this.offsets[p] + actions[t][p], 1);
+        for (let k = 0; k < width; k++) after[(a - 1) * width + k] = after[a * width + k] + own[k];
+      }
       this.groups.forEach((g, a) => {
-        others.set(observed);
-        actions[t].forEach((v, p) => this.owner[p] !== a && addRow(others, 0, this.offsets[p] + v, 1));
+        for (let k = 0; k < width; k++) others[k] = before[a * width + k] + after[a * width + k];
         // A learner with one parameter has the same mask whatever it chooses: its restricted
         // distribution is computed once.
         const single = g.length === 1 ? maskedProbabilities(probs[t], offsets[a][0], this.choices[a].length, maskOf(this.rules, actions[t], g[0])) : null;

@@ -109,6 +109,9 @@ export class SacLearner {
   private size = 0;
   private head = 0;
   steps = 0;
+  /** Gradient steps taken (since construction or restore). */
+  private updates = 0;
+  private lastProbabilities: { updates: number; obs: Float64Array; p: Float32Array } | null = null;
   lastLosses: Record<string, number> = {};
 
   constructor(
@@ -140,12 +143,20 @@ export class SacLearner {
     this.horizons = new Float32Array(cap).fill(1);
   }
 
-  /** The policy's action probabilities for one observation, head h's from `column[h]` on. */
+  /**
+   * The policy's action probabilities for one observation, head h's from `column[h]` on. Between
+   * two updates the policy is the same, and a search's one-step episodes observe one state: the
+   * last answer serves again.
+   */
   probabilities(obs: Float64Array): Float32Array {
-    return tidyRead(() => {
+    const last = this.lastProbabilities;
+    if (last && last.updates === this.updates && last.obs.every((x, i) => x === obs[i])) return last.p;
+    const p = tidyRead(() => {
       const x = tf.tensor3d(Float32Array.from(obs), [1, 1, this.obsSize]);
       return this.heads.distributions(this.actor.apply(x)).p;
     });
+    this.lastProbabilities = { updates: this.updates, obs: Float64Array.from(obs), p };
+    return p;
   }
 
   /** Where each head's probabilities start in `probabilities`' result. */
@@ -208,6 +219,7 @@ export class SacLearner {
   /** One gradient step on a sampled batch (after `learningStarts` transitions). */
   update(rng: Rng): void {
     if (this.steps < this.hp.learningStarts) return;
+    this.updates++;
     const B = this.hp.batchSize;
     const H = this.nvec.length;
     const U = this.heads.units;
@@ -324,6 +336,7 @@ export class SacLearner {
       steps: number; lastLosses: Record<string, number>;
     };
     loadVariables(this.variables(), st.vars);
+    this.lastProbabilities = null;
     this.optimizers().forEach((o, i) => {
       o.load(st.opts[i].vars);
       o.step = st.opts[i].step;
