@@ -53,10 +53,11 @@ export const SAC_DEFAULTS: SacHyperparameters = {
   tau: 0.005,
   learningStarts: 64,
   // One every second transition does as well as one every transition (cloud-1 and cloud-2
-  // latency, 5 seeds). On the architect space (32 heads) a step costs about three 1,000-request
-  // simulations: 0.25 keeps SAC below a simulation per evaluation there and finds on cloud-1
-  // latency (reference space, 3 seeds) what 0.5 finds, but learns too slowly for a 256-evaluation
-  // search of a small space (the agents' test).
+  // latency, 5 seeds). On the architect space (32 heads) a step costs about two 1,000-request
+  // simulations, so SAC spends 0.9 of a simulation per evaluation there. 0.25 halves that but
+  // learns too slowly for a 256-evaluation search of a small space (the agents' test), and with
+  // twice the learning rates ends worse on triad-edp (median 1.34 × best-known at 1,000
+  // evaluations against 1.19, 3 seeds).
   updatesPerStep: 0.5,
   // CleanRL's Atari setting (scale 0.89, α from 1) keeps the policy near uniform for thousands of
   // steps; a 2,000-evaluation search needs it to commit sooner. Tuned on builtin:cloud-1, seed 7.
