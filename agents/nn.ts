@@ -531,6 +531,11 @@ export function oneRow(data: Float32Array, width: number): boolean {
   return true;
 }
 
+/** The rows of `data` ([rows, width]) as a network input [1, rows, width], or [1, 1, width] when they are `oneRow`. */
+export function inputRows(data: Float32Array, width: number): tf.Tensor3D {
+  return oneRow(data, width) ? tf.tensor3d(data.subarray(0, width), [1, 1, width]) : tf.tensor3d(data, [1, data.length / width, width]);
+}
+
 /**
  * The values of the tensor `f` computes, its intermediates freed. (Returning the typed array from
  * `tf.tidy` instead costs a scan of every element for tensors to keep: milliseconds for thousands.)

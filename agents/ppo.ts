@@ -207,25 +207,24 @@ export class JointActionCritic {
     const addRow = (out: Float32Array, at: number, input: number, scale: number): void => {
       for (let k = 0; k < width; k++) out[at + k] += scale * w[input * width + k];
     };
-    // Per learner, the observation's rows with the choices of the learners before it (`before`)
-    // and the choices of those after it (`after`): their sum leaves its own choice out exactly.
+    // Per learner, the rows of its own choices (`own`), then the observation's rows with the
+    // choices of the learners before it (`before`) and those of the learners after it (`after`):
+    // their sum leaves its own choice out exactly.
+    const own = new Float32Array(A * width);
     const before = new Float32Array(A * width);
     const after = new Float32Array(A * width);
-    const own = new Float32Array(width);
     let r = 0;
     for (let t = 0; t < T; t++) {
+      own.fill(0);
+      this.groups.forEach((g, a) => g.forEach((p) => addRow(own, a * width, this.offsets[p] + actions[t][p], 1)));
       before.set(bias);
       obs[t].forEach((v, i) => v !== 0 && addRow(before, 0, i, v));
       after.fill(0, (A - 1) * width);
       for (let a = 0; a + 1 < A; a++) {
-        own.fill(0);
-        for (const p of this.groups[a]) addRow(own, 0, this.offsets[p] + actions[t][p], 1);
-        for (let k = 0; k < width; k++) before[(a + 1) * width + k] = before[a * width + k] + own[k];
+        for (let k = 0; k < width; k++) before[(a + 1) * width + k] = before[a * width + k] + own[a * width + k];
       }
       for (let a = A - 1; a > 0; a--) {
-        own.fill(0);
-        for (const p of this.groups[a]) addRow(own, 0, this.offsets[p] + actions[t][p], 1);
-        for (let k = 0; k < width; k++) after[(a - 1) * width + k] = after[a * width + k] + own[k];
+        for (let k = 0; k < width; k++) after[(a - 1) * width + k] = after[a * width + k] + own[a * width + k];
       }
       this.groups.forEach((g, a) => {
         for (let k = 0; k < width; k++) others[k] = before[a * width + k] + after[a * width + k];
@@ -558,7 +557,7 @@ export class PpoLearners {
       for (let start = 0; start + mbSize <= T; start += mbSize) {
         const losses = tf.tidy(() => {
           const idx = order.slice(start, start + mbSize);
-          const mbObs = oneState ? stepsOf(obsData, 1, T, this.obsSize, [0]) : stepsOf(obsData, 1, T, this.obsSize, idx);
+          const mbObs = stepsOf(obsData, 1, T, this.obsSize, oneState ? [0] : idx);
           const mbRet = stepsOf(ret, C, T, 1, idx).reshape([C, mbSize]);
           const mb = rollout.map((r) => {
             let mbAdv: tf.Tensor = stepsOf(r.adv, r.networks, T, 1, idx).reshape([r.networks, mbSize]);

@@ -21,7 +21,7 @@
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { allowedIndexes } from '../common/mask.js';
 import { type Agent, type AgentStats, chooseInOrder, EpisodeCursor, type Feedback, maskOf, type SearchProblem } from './agent.js';
-import { Adam, drawCategorical, HeadLayout, headWidths, loadVariables, oneRow, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
+import { Adam, drawCategorical, HeadLayout, headWidths, inputRows, loadVariables, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
 import { withDefaults } from '../common/hyperparameters.js';
 
 export interface SacHyperparameters {
@@ -242,7 +242,7 @@ export class SacLearner {
     const bootstraps = discount.some((d) => d !== 0);
     const restricted = this.problem.allowed ? this.restrictions(idx) : null;
     this.lastLosses = tf.tidy(() => {
-      const x = oneRow(o, this.obsSize) ? tf.tensor3d(o.subarray(0, this.obsSize), [1, 1, this.obsSize]) : tf.tensor3d(o, [1, B, this.obsSize]);
+      const x = inputRows(o, this.obsSize);
       const refused = restricted ? tf.tensor3d(restricted.refused, [1, B, U]) : undefined;
       const targetEntropy = restricted ? tf.tensor2d(restricted.targetEntropy, [B, H]) : this.targetEntropy; // [B or 1, H]
       const alpha = tf.exp(this.logAlpha).reshape([1, H]);
@@ -252,7 +252,7 @@ export class SacLearner {
       // one-step episodes every transition ends one, and the target is the reward alone).
       let y: tf.Tensor2D = tf.tensor2d(r, [B, 1]).tile([1, H]) as tf.Tensor2D; // [B, H]
       if (bootstraps) {
-        const x2 = oneRow(o2, this.obsSize) ? tf.tensor3d(o2.subarray(0, this.obsSize), [1, 1, this.obsSize]) : tf.tensor3d(o2, [1, B, this.obsSize]);
+        const x2 = inputRows(o2, this.obsSize);
         const { logp: logp2, p: p2 } = heads.distributions(this.actor.apply(x2), refused);
         const minQ2 = tf.min(this.qTarget.apply(x2), 0).expandDims(0) as tf.Tensor3D;
         const v2 = tf.sub(expect(p2, minQ2), tf.mul(alpha, expect(p2, logp2))); // [B, H]
