@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { AGENTS, type AgentName, createAgent, LEARNING_AGENTS } from '../agents/index.js';
 import { initBackend } from '../agents/nn.js';
 import { InputError } from '../common/errors.js';
-import { formatNumber } from '../common/format.js';
+import { formatNumber, formatPValue } from '../common/format.js';
 import { integer } from '../common/parse.js';
 import { packageRoot } from '../simulators/dram/presets.js';
 import { holm, mannWhitneyU, median } from '../src/compare/stats.js';
@@ -442,7 +442,7 @@ function versus(task: HardTask, runs: readonly RunRecord[], bestKnown: number, r
   tests.forEach((t, i) => {
     const n = (x: number): string => (x > t.horizon ? 'never' : formatNumber(x));
     const bm = t.bestMedians ? `${normalised(t.bestMedians[0], bestKnown, dir).toFixed(3)} / ${normalised(t.bestMedians[1], bestKnown, dir).toFixed(3)}` : '—';
-    out.push(`| \`${t.label}\` | ${t.seeds} | ${formatNumber(t.horizon)} | ${n(t.medians[0])} / ${n(t.medians[1])} | ${t.evals ? pe[i].toFixed(3) : '—'} | ${bm} | ${t.best ? pb[i].toFixed(3) : '—'} |`);
+    out.push(`| \`${t.label}\` | ${t.seeds} | ${formatNumber(t.horizon)} | ${n(t.medians[0])} / ${n(t.medians[1])} | ${t.evals ? formatPValue(pe[i]) : '—'} | ${bm} | ${t.best ? formatPValue(pb[i]) : '—'} |`);
   });
   return out;
 }

@@ -25,3 +25,9 @@ export function withUnit(n: number | null | undefined, unit: string): string {
   const v = formatNumber(n);
   return unit && v !== '—' ? `${v} ${unit}` : v;
 }
+
+/** A p-value at three decimals, and one below 0.001 as `< 0.001` (not `0.000`); `—` when missing. */
+export function formatPValue(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '—';
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
