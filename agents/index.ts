@@ -5,10 +5,10 @@ import { ACO_DEFAULTS, ACO_MEANINGS, AcoAgent } from './aco.js';
 import type { Agent, SearchProblem } from './agent.js';
 import { BO_DEFAULTS, BO_MEANINGS, BoAgent } from './bo.js';
 import { GA_DEFAULTS, GA_MEANINGS, GeneticAgent } from './ga.js';
-import { createMarlAgent, type MarlGrouping } from './marl.js';
-import { createPpoAgent, PPO_DEFAULTS, PPO_MEANINGS } from './ppo.js';
+import type { MarlGrouping } from './marl.js';
+import { PPO_DEFAULTS, PPO_MEANINGS } from './ppo-hyperparameters.js';
 import { RandomAgent } from './random.js';
-import { SAC_DEFAULTS, SAC_MEANINGS, SacAgent } from './sac.js';
+import { SAC_DEFAULTS, SAC_MEANINGS } from './sac-hyperparameters.js';
 import { TPE_DEFAULTS, TPE_MEANINGS, TpeAgent } from './tpe.js';
 
 export type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
@@ -18,6 +18,27 @@ export type AgentName = (typeof AGENTS)[number];
 
 /** Agents that learn with TensorFlow.js (and so need a backend). */
 export const LEARNING_AGENTS: readonly AgentName[] = ['marl', 'ppo', 'sac'];
+
+/**
+ * The learning agents' modules, loaded by `loadAgents`: they bring TensorFlow.js (about 0.7 s of
+ * CPU to load), which a search with another agent never needs.
+ */
+const learners: { marl?: typeof import('./marl.js'); ppo?: typeof import('./ppo.js'); sac?: typeof import('./sac.js') } = {};
+
+/** Loads what `createAgent` needs to make these agents (a learning agent's module and TensorFlow.js). */
+export async function loadAgents(names: readonly AgentName[] = AGENTS): Promise<void> {
+  for (const name of names) {
+    if (name === 'marl') learners.marl ??= await import('./marl.js');
+    else if (name === 'ppo') learners.ppo ??= await import('./ppo.js');
+    else if (name === 'sac') learners.sac ??= await import('./sac.js');
+  }
+}
+
+function learner<K extends keyof typeof learners>(name: K): NonNullable<(typeof learners)[K]> {
+  const m = learners[name];
+  if (!m) throw new Error(`createAgent(${name}): await loadAgents(['${name}']) first`);
+  return m as NonNullable<(typeof learners)[K]>;
+}
 
 export interface AgentOptions {
   seed: number;
@@ -56,6 +77,7 @@ export function parseAgentName(raw: string): AgentName {
   throw new InputError(`agent "${raw}": unknown (expected one of ${AGENTS.join(', ')})`);
 }
 
+/** A new agent for `problem` (a learning agent once `loadAgents` has loaded it). */
 export function createAgent(name: AgentName, problem: SearchProblem, opts: AgentOptions): Agent {
   const hp = opts.hyperparameters as never;
   // Names are checked here, against the agent asked for (marl's are PPO's, but the message says marl).
@@ -65,11 +87,11 @@ export function createAgent(name: AgentName, problem: SearchProblem, opts: Agent
   }
   switch (name) {
     case 'marl':
-      return createMarlAgent(problem, { seed: opts.seed, grouping: opts.grouping, hyperparameters: hp });
+      return learner('marl').createMarlAgent(problem, { seed: opts.seed, grouping: opts.grouping, hyperparameters: hp });
     case 'ppo':
-      return createPpoAgent(problem, { seed: opts.seed, hyperparameters: hp });
+      return learner('ppo').createPpoAgent(problem, { seed: opts.seed, hyperparameters: hp });
     case 'sac':
-      return new SacAgent(problem, { seed: opts.seed, hyperparameters: hp });
+      return new (learner('sac').SacAgent)(problem, { seed: opts.seed, hyperparameters: hp });
     case 'ga':
       return new GeneticAgent(problem, { seed: opts.seed, hyperparameters: hp });
     case 'tpe':

@@ -16,8 +16,9 @@ import { uniform01, type Rng } from '../common/random.js';
 
 export { tf };
 
-export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
-export type BackendChoice = (typeof BACKENDS)[number];
+import { BACKENDS, type BackendChoice } from './backends.js';
+
+export { BACKENDS, type BackendChoice } from './backends.js';
 
 let active: string | null = null;
 /** Runs started together (a batch comparison) share one selection. */

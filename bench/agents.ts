@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { AGENTS, type AgentName, createAgent, LEARNING_AGENTS } from '../agents/index.js';
+import { AGENTS, type AgentName, createAgent, LEARNING_AGENTS, loadAgents } from '../agents/index.js';
 import { initBackend } from '../agents/nn.js';
 import { parseLabel } from './labels.js';
 import { timedBatch } from './timed.js';
@@ -119,7 +119,10 @@ for (const trace of traces) {
     const { agent, hp } = parseLabel(label);
     const isOptuna = agent === 'optuna';
     if (!isOptuna && !(AGENTS as readonly string[]).includes(agent)) throw new Error(`unknown agent ${agent}`);
-    if (LEARNING_AGENTS.includes(agent as AgentName)) await initBackend('auto');
+    if (LEARNING_AGENTS.includes(agent as AgentName)) {
+      await loadAgents([agent as AgentName]);
+      await initBackend('auto');
+    }
     const list: RunResult[] = [];
     for (let seed = 1; seed <= seeds; seed++) {
       const file = join(dir, trace, label.replace(/[^A-Za-z0-9=.-]+/g, '_'), `seed-${seed}.json`);

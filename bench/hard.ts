@@ -23,7 +23,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AGENTS, type AgentName, createAgent, LEARNING_AGENTS } from '../agents/index.js';
+import { AGENTS, type AgentName, createAgent, LEARNING_AGENTS, loadAgents } from '../agents/index.js';
 import { initBackend } from '../agents/nn.js';
 import { InputError } from '../common/errors.js';
 import { formatNumber, formatPValue } from '../common/format.js';
@@ -207,7 +207,10 @@ const memoOf = (task: HardTask): MapMemo => {
 async function runAgent(task: HardTask, label: string, budget: number, seed: number, fingerprint: string, sim: { ms: number; simulations: number }): Promise<RunRecord> {
   const t0 = performance.now();
   const { agent, hp } = parseLabel(label);
-  if (LEARNING_AGENTS.includes(agent as AgentName)) await initBackend('auto');
+  if (LEARNING_AGENTS.includes(agent as AgentName)) {
+    await loadAgents([agent as AgentName]);
+    await initBackend('auto');
+  }
   const space = taskSpace(task);
   const evaluator = taskEvaluator(task, memoOf(task));
   const workloadKey = taskWorkloads(task)[0].key;

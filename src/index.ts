@@ -20,5 +20,5 @@ export { sweep, sweepBest, sweepHeader, SWEEP_METRICS, type SweepResult } from '
 export { RunStore, DEFAULT_STORE_PATH, type EvaluationRecord, type RunRow, type NewRun, type RunSummary } from './store/store.js';
 export { runSearch, resumeRun, type SearchSummary, type SearchHooks } from './search/runner.js';
 export { resolveSearchOptions, type SearchOptions } from './search/options.js';
-export { AGENTS, createAgent, type Agent, type AgentName, type Feedback, type SearchProblem } from '../agents/index.js';
+export { AGENTS, createAgent, loadAgents, type Agent, type AgentName, type Feedback, type SearchProblem } from '../agents/index.js';
 export { initBackend } from '../agents/nn.js';

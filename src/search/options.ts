@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { InputError } from '../../common/errors.js';
 import { integer, isReservedKey, RESERVED_KEY_MESSAGE, reservedKeyPath } from '../../common/parse.js';
 import { AGENTS, type AgentName, agentHyperparameters } from '../../agents/index.js';
-import { BACKENDS } from '../../agents/nn.js';
+import { BACKENDS } from '../../agents/backends.js';
 import { OBJECTIVES, type ObjectiveSpec, REWARDS, validateObjective } from '../objectives.js';
 import { AGGREGATE_NAMES, DEFAULT_AGGREGATE } from '../aggregate.js';
 import { parseConstraint } from '../metric-constraints.js';

@@ -14,8 +14,7 @@ import { type EvalConfig, resolveSystem } from '../space/system.js';
 import { rulesFor } from '../space/constraints.js';
 import { allowedValues, hasRules } from '../space/masks.js';
 import type { SimStats } from '../../simulators/dram/stats.js';
-import { createAgent, LEARNING_AGENTS, type Agent, type SearchProblem } from '../../agents/index.js';
-import { initBackend, tf } from '../../agents/nn.js';
+import { createAgent, LEARNING_AGENTS, loadAgents, type Agent, type SearchProblem } from '../../agents/index.js';
 import { DramEnv, type StepResult } from '../env/dram-env.js';
 import { inProcessBackend, type Memo, type SimulationBackend, yieldToEventLoop } from '../evaluator/evaluator.js';
 import { createPoolBackend } from '../evaluator/pool.js';
@@ -194,7 +193,11 @@ async function execute(opts: SearchOptions, resumeId: number | null, hooks: Sear
   const signal = hooks.signal;
   const space = loadSpace(opts.space);
   const objective = objectiveSpec(opts);
-  if (LEARNING_AGENTS.includes(opts.agent)) await initBackend(opts.backend);
+  // TensorFlow.js is loaded only for the agents that learn with it.
+  if (LEARNING_AGENTS.includes(opts.agent)) {
+    await loadAgents([opts.agent]);
+    await (await import('../../agents/nn.js')).initBackend(opts.backend);
+  }
   const suite = suiteOf(opts);
   const workloads = loadSuiteWorkloads(suite, { memspec: opts.memspec, addressmapping: opts.addressmapping, clkMhz: opts.clkMhz });
   const weights = suite.entries.map((e) => e.weight);
@@ -412,9 +415,4 @@ function feedback(designs: number[][], results: StepResult[]) {
     observation,
     done: terminated || truncated,
   }));
-}
-
-/** Live tensors, for leak checks. */
-export function liveTensors(): number {
-  return tf.memory().numTensors;
 }

@@ -4,7 +4,7 @@
  * deterministic per seed, the learners do not leak tensors, and MARL with one agent is PPO.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AGENTS, createAgent } from '../../agents/index.js';
+import { AGENTS, createAgent, loadAgents } from '../../agents/index.js';
 import { initBackend, tf } from '../../agents/nn.js';
 import { SacLearner } from '../../agents/sac.js';
 import { makeRng } from '../../common/random.js';
@@ -14,6 +14,7 @@ import { parseSpace } from '../../src/space/space.js';
 import { run, smallEvaluator, smallOptimum, space } from './harness.js';
 
 beforeAll(async () => {
+  await loadAgents();
   await initBackend('wasm');
   await smallOptimum(); // a minute of simulations: once, here, rather than inside a test's time limit
 }, 300_000);

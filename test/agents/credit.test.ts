@@ -3,7 +3,7 @@
  * choice marginalised out of its baseline), alone and with MAPPO's shared critic.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAgent } from '../../agents/index.js';
+import { createAgent, loadAgents } from '../../agents/index.js';
 import { initBackend, tf } from '../../agents/nn.js';
 import { JointActionCritic, PPO_DEFAULTS } from '../../agents/ppo.js';
 import { makeRng } from '../../common/random.js';
@@ -14,6 +14,7 @@ import { parseSpace } from '../../src/space/space.js';
 import { run, smallEvaluator, smallOptimum, space } from './harness.js';
 
 beforeAll(async () => {
+  await loadAgents();
   await initBackend('wasm');
   await smallOptimum(); // a minute of simulations: once, here, rather than inside a test's time limit
 }, 300_000);

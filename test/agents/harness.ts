@@ -3,7 +3,7 @@
  * loop that drives an agent there and records every design and value, and a loop that drives an
  * agent against a synthetic reward, without the simulator.
  */
-import { type Agent, createAgent, type AgentName, type SearchProblem } from '../../agents/index.js';
+import { type Agent, createAgent, type AgentName, loadAgents, type SearchProblem } from '../../agents/index.js';
 import { DramEnv } from '../../src/env/dram-env.js';
 import { type Evaluator, inProcessEvaluator, loadWorkload, MapMemo } from '../../src/evaluator/index.js';
 import { problemOf } from '../../src/search/runner.js';
@@ -48,6 +48,7 @@ export async function smallOptimum(): Promise<number> {
 export async function run(agentName: AgentName, seed: number, budget: number, hyperparameters: Record<string, unknown> = {}, s = space) {
   const env = new DramEnv({ space: s, evaluator: smallEvaluator(), objective: { name: 'latency' } });
   const [obs] = await env.reset(seed);
+  await loadAgents([agentName]);
   const agent = createAgent(agentName, problemOf(s, obs.length), { seed, hyperparameters });
   agent.begin(obs);
   const values: number[] = [];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskOf, withValue } from '../../agents/agent.js';
 import { designKey } from '../../agents/bo.js';
-import { type AgentName, createAgent } from '../../agents/index.js';
+import { type AgentName, createAgent, loadAgents } from '../../agents/index.js';
 import { drawCategorical, HeadLayout, initBackend, maskedLogProb, tf, tidyRead, writeRefusals } from '../../agents/nn.js';
 import { JointActionCritic, PPO_DEFAULTS } from '../../agents/ppo.js';
 import { drawAllowed } from '../../common/mask.js';
@@ -25,6 +25,7 @@ import { makeSpace, type ParameterSpace } from '../../src/space/space.js';
 import { driveSynthetic } from './harness.js';
 
 beforeAll(async () => {
+  await loadAgents();
   await initBackend('wasm');
 });
 

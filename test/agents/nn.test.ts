@@ -4,12 +4,13 @@
  * head's distribution the log-softmax of its own logits.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, type SearchProblem } from '../../agents/index.js';
+import { createAgent, loadAgents, type SearchProblem } from '../../agents/index.js';
 import { Adam, CategoricalMlps, HeadLayout, headWidths, initBackend, oneRow, StackedMlp, tf, tidyRead } from '../../agents/nn.js';
 import { makeRng, uniform01 } from '../../common/random.js';
 import { loadSpace } from '../../src/space/builtin.js';
 
 beforeAll(async () => {
+  await loadAgents();
   await initBackend('wasm');
 });
 

@@ -41,6 +41,17 @@ describe('each command loads only what it uses', () => {
     expect(heavy(modules)).toEqual([]);
   });
 
+  it('search loads TensorFlow.js only for an agent that learns with it', () => {
+    const search = (agent: string) => modulesOf('search', '--agent', agent, '--budget', '1', '--trace', 'gen:stream:requests=50', '--db', join(dir, `${agent}.db`), '--json');
+    const random = search('random');
+    expect(random.code).toBe(0);
+    expect(random.modules.some((m) => m.includes('/dist/agents/random.js'))).toBe(true);
+    expect(random.modules.filter((m) => m.includes('@tensorflow') || /\/dist\/agents\/(nn|ppo|sac|marl)\.js$/.test(m))).toEqual([]);
+    const ppo = search('ppo');
+    expect(ppo.code).toBe(0);
+    expect(ppo.modules.some((m) => m.includes('@tensorflow/tfjs'))).toBe(true);
+  });
+
   it('search loads the agents (what a command loads is seen)', () => {
     const { modules } = modulesOf('search', '--help');
     expect(modules.some((m) => m.includes('/dist/agents/'))).toBe(true);
