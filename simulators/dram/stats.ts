@@ -21,11 +21,13 @@ const SUB = 1 << SUB_BITS;
 /**
  * A histogram of integer latencies in cycles: exact below 65,536 cycles, and above that in
  * buckets 1/1024 wide relative to their value, so percentiles are exact for ordinary latencies
- * and within 0.1 % for huge ones. Memory does not grow with the number of requests.
+ * and within 0.1 % for huge ones. Memory does not grow with the number of requests. The exact
+ * counts grow (doubling) to the largest latency seen and the buckets are made at the first latency
+ * that needs them: a short simulation does not clear 0.8 MB of counters.
  */
 export class LatencyHistogram {
-  private readonly exact = new Float64Array(EXACT);
-  private readonly coarse = new Float64Array(38 * SUB);
+  private exact = new Float64Array(1024);
+  private coarse: Float64Array | null = null;
   count = 0;
   sum = 0;
   max = 0;
@@ -34,8 +36,19 @@ export class LatencyHistogram {
     this.count++;
     this.sum += v;
     if (v > this.max) this.max = v;
-    if (v < EXACT) this.exact[v]++;
-    else this.coarse[this.coarseIndex(v)]++;
+    if (v < this.exact.length) this.exact[v]++;
+    else if (v < EXACT) this.recordBeyond(v);
+    else (this.coarse ??= new Float64Array(38 * SUB))[this.coarseIndex(v)]++;
+  }
+
+  /** An exact count beyond the counters made so far: twice as many, or as many as it takes. */
+  private recordBeyond(v: number): void {
+    let size = this.exact.length * 2;
+    while (size <= v) size *= 2;
+    const grown = new Float64Array(Math.min(size, EXACT));
+    grown.set(this.exact);
+    this.exact = grown;
+    this.exact[v]++;
   }
 
   private coarseIndex(v: number): number {
@@ -59,12 +72,14 @@ export class LatencyHistogram {
     if (this.count === 0) return 0;
     const rank = Math.max(1, Math.ceil((p / 100) * this.count));
     let seen = 0;
-    for (let v = 0; v < EXACT; v++) {
-      seen += this.exact[v];
+    const exact = this.exact;
+    for (let v = 0; v < exact.length; v++) {
+      seen += exact[v];
       if (seen >= rank) return v;
     }
-    for (let i = 0; i < this.coarse.length; i++) {
-      seen += this.coarse[i];
+    const coarse = this.coarse ?? [];
+    for (let i = 0; i < coarse.length; i++) {
+      seen += coarse[i];
       if (seen >= rank) return Math.min(this.coarseValue(i), this.max);
     }
     return this.max;

@@ -101,6 +101,115 @@ function compileRules(rules: readonly TimingConstraint[], targetOf: Int8Array) {
   };
 }
 
+/** What a channel controller derives from its memory alone: the same for every channel and every run of that memspec. */
+interface ChannelTables {
+  readonly bankRank: Int32Array;
+  readonly bankGroup: Int32Array;
+  readonly groupsPerStack: number;
+  readonly groupStack: Int32Array;
+  readonly bankAlone: Int32Array[];
+  readonly rankBanks: Int32Array[];
+  readonly effect: Int8Array;
+  readonly target: Int8Array;
+  readonly length: Int32Array;
+  readonly bus: Int8Array;
+  readonly inWindow: Uint8Array;
+  readonly targetSets: Array<Int32Array[] | null>;
+  readonly refreshEnergy: Float64Array;
+  readonly refreshBusy: Int32Array;
+  readonly completion: Int32Array;
+  readonly roundLength: Int32Array;
+  readonly ruleStart: Int32Array;
+  readonly ruleRoundStart: Int32Array;
+  readonly ruleScope: Int8Array;
+  readonly ruleTo: Int8Array;
+  readonly ruleCycles: Int32Array;
+}
+
+/**
+ * Built once per memspec object and shared (read-only) by its channels and runs: compiling the
+ * standard's rules and tables cost more than simulating a short trace (a search simulates the same
+ * few memspecs thousands of times).
+ */
+const TABLES = new WeakMap<MemSpec, ChannelTables>();
+
+function channelTables(spec: MemSpec): ChannelTables {
+  let tables = TABLES.get(spec);
+  if (!tables) {
+    tables = buildChannelTables(spec);
+    TABLES.set(spec, tables);
+  }
+  return tables;
+}
+
+function buildChannelTables(spec: MemSpec): ChannelTables {
+  const t = spec.timing;
+  const std = spec.standard;
+  const nBanks = spec.ranks * spec.banks;
+  const bankRank = new Int32Array(nBanks);
+  const bankGroup = new Int32Array(nBanks);
+  for (let b = 0; b < nBanks; b++) {
+    bankRank[b] = Math.floor(b / spec.banks);
+    bankGroup[b] = Math.floor(b / spec.banksPerGroup);
+  }
+  const groupsPerStack = spec.bankGroups / spec.stacks;
+  const effect = new Int8Array(NC).fill(-1);
+  const target = new Int8Array(NC);
+  const length = new Int32Array(NC).fill(1);
+  const bus = new Int8Array(NC);
+  const inWindow = new Uint8Array(NC);
+  const targetSets = new Array<Int32Array[] | null>(NC).fill(null);
+  const refreshEnergy = new Float64Array(NC);
+  const refreshBusy = new Int32Array(NC);
+  const completion = new Int32Array(NC);
+  const roundLength = new Int32Array(NC).fill(1);
+  for (const [name, c] of Object.entries(std.commands)) {
+    const code = Cmd[name as keyof typeof Cmd];
+    effect[code] = E[c!.effect];
+    target[code] = TARGETS[c!.target];
+    length[code] = c!.length ?? 1;
+    bus[code] = c!.bus === 'column' ? 1 : 0;
+    inWindow[code] = c!.window ? 1 : 0;
+    if (c!.target === 'sameBank' || c!.target === 'bankPair') {
+      const sets: Int32Array[] = new Array(nBanks);
+      for (let r = 0; r < spec.ranks; r++) for (const set of refreshSets(spec, r, c!.target)) for (const b of set) sets[b] = Int32Array.from(set);
+      targetSets[code] = sets;
+    }
+    if (c!.target !== 'rank') roundLength[code] = refreshSets(spec, 0, c!.target).length;
+  }
+  for (const [name, n] of Object.entries(spec.data.completion)) completion[Cmd[name as keyof typeof Cmd]] = n!;
+  for (const mode of Object.values(std.refresh(t))) {
+    const code = Cmd[mode!.command];
+    const banks = target[code] === TARGET_RANK ? spec.banks : target[code] === TARGET_BANK ? 1 : (targetSets[code]?.[0]?.length ?? 1);
+    refreshBusy[code] = t[mode!.duration];
+    refreshEnergy[code] = refreshEnergyPj(spec, t[mode!.duration], banks / spec.banks, mode!.command !== 'REF' && target[code] !== TARGET_RANK);
+  }
+  const rules = compileRules(std.constraints(t), target);
+  return {
+    bankRank,
+    bankGroup,
+    groupsPerStack,
+    groupStack: Int32Array.from({ length: spec.ranks * spec.bankGroups }, (_, g) => Math.floor((g % spec.bankGroups) / groupsPerStack)),
+    bankAlone: Array.from({ length: nBanks }, (_, b) => Int32Array.of(b)),
+    rankBanks: Array.from({ length: spec.ranks }, (_, r) => Int32Array.from({ length: spec.banks }, (_, i) => r * spec.banks + i)),
+    effect,
+    target,
+    length,
+    bus,
+    inWindow,
+    targetSets,
+    refreshEnergy,
+    refreshBusy,
+    completion,
+    roundLength,
+    ruleStart: rules.start,
+    ruleRoundStart: rules.roundStart,
+    ruleScope: rules.scope,
+    ruleTo: rules.to,
+    ruleCycles: rules.cycles,
+  };
+}
+
 export class ChannelController implements ControllerView {
   readonly banksPerRank: number;
   private readonly nRanks: number;
@@ -236,66 +345,39 @@ export class ChannelController implements ControllerView {
     private readonly delays: ChannelDelays,
     recordCommands: boolean,
   ) {
-    const t = spec.timing;
     const std = spec.standard;
     this.nRanks = spec.ranks;
     this.banksPerRank = spec.banks;
     this.nBanks = spec.ranks * spec.banks;
     this.groupsPerRank = spec.bankGroups;
-    this.bankRank = new Int32Array(this.nBanks);
-    this.bankGroup = new Int32Array(this.nBanks);
-    for (let b = 0; b < this.nBanks; b++) {
-      this.bankRank[b] = Math.floor(b / spec.banks);
-      this.bankGroup[b] = Math.floor(b / spec.banksPerGroup);
-    }
-    this.groupsPerStack = spec.bankGroups / spec.stacks;
-    this.bankAlone = Array.from({ length: this.nBanks }, (_, b) => Int32Array.of(b));
-    this.rankBanks = Array.from({ length: spec.ranks }, (_, r) => Int32Array.from({ length: spec.banks }, (_, i) => r * spec.banks + i));
-    this.groupStack = Int32Array.from({ length: spec.ranks * spec.bankGroups }, (_, g) => Math.floor((g % spec.bankGroups) / this.groupsPerStack));
-
-    this.effect = new Int8Array(NC).fill(-1);
-    this.target = new Int8Array(NC);
-    this.length = new Int32Array(NC).fill(1);
-    this.bus = new Int8Array(NC);
-    this.inWindow = new Uint8Array(NC);
-    this.targetSets = new Array<Int32Array[] | null>(NC).fill(null);
-    this.refreshEnergy = new Float64Array(NC);
-    this.refreshBusy = new Int32Array(NC);
-    this.completion = new Int32Array(NC);
-    this.roundLength = new Int32Array(NC).fill(1);
-    for (const [name, c] of Object.entries(std.commands)) {
-      const code = Cmd[name as keyof typeof Cmd];
-      this.effect[code] = E[c!.effect];
-      this.target[code] = TARGETS[c!.target];
-      this.length[code] = c!.length ?? 1;
-      this.bus[code] = c!.bus === 'column' ? 1 : 0;
-      this.inWindow[code] = c!.window ? 1 : 0;
-      if (c!.target === 'sameBank' || c!.target === 'bankPair') {
-        const sets: Int32Array[] = new Array(this.nBanks);
-        for (let r = 0; r < spec.ranks; r++) for (const set of refreshSets(spec, r, c!.target)) for (const b of set) sets[b] = Int32Array.from(set);
-        this.targetSets[code] = sets;
-      }
-      if (c!.target !== 'rank') this.roundLength[code] = refreshSets(spec, 0, c!.target).length;
-    }
-    for (const [name, n] of Object.entries(spec.data.completion)) this.completion[Cmd[name as keyof typeof Cmd]] = n!;
-    for (const mode of Object.values(std.refresh(t))) {
-      const code = Cmd[mode!.command];
-      const banks = this.target[code] === TARGET_RANK ? spec.banks : this.target[code] === TARGET_BANK ? 1 : (this.targetSets[code]?.[0]?.length ?? 1);
-      this.refreshBusy[code] = t[mode!.duration];
-      this.refreshEnergy[code] = refreshEnergyPj(spec, t[mode!.duration], banks / spec.banks, mode!.command !== 'REF' && this.target[code] !== TARGET_RANK);
-    }
+    const k = channelTables(spec);
+    this.bankRank = k.bankRank;
+    this.bankGroup = k.bankGroup;
+    this.groupsPerStack = k.groupsPerStack;
+    this.bankAlone = k.bankAlone;
+    this.rankBanks = k.rankBanks;
+    this.groupStack = k.groupStack;
+    this.effect = k.effect;
+    this.target = k.target;
+    this.length = k.length;
+    this.bus = k.bus;
+    this.inWindow = k.inWindow;
+    this.targetSets = k.targetSets;
+    this.refreshEnergy = k.refreshEnergy;
+    this.refreshBusy = k.refreshBusy;
+    this.completion = k.completion;
+    this.roundLength = k.roundLength;
     this.windowCycles = spec.data.fourActivateWindow;
     this.twoBuses = std.commandBuses === 2;
     this.buses = std.commandBuses;
     this.busFree.fill(std.firstCommandCycle ?? 0);
 
-    const rules = compileRules(std.constraints(t), this.target);
-    this.ruleStart = rules.start;
-    this.ruleRoundStart = rules.roundStart;
+    this.ruleStart = k.ruleStart;
+    this.ruleRoundStart = k.ruleRoundStart;
     this.roundCount = new Int32Array(spec.ranks * NC);
-    this.ruleScope = rules.scope;
-    this.ruleTo = rules.to;
-    this.ruleCycles = rules.cycles;
+    this.ruleScope = k.ruleScope;
+    this.ruleTo = k.ruleTo;
+    this.ruleCycles = k.ruleCycles;
     this.nextBank = new Float64Array(this.nBanks * NC);
     this.nextGroup = new Float64Array(spec.ranks * spec.bankGroups * NC);
     this.nextRank = new Float64Array(spec.ranks * NC);
