@@ -16,28 +16,34 @@ export type { Agent, AgentStats, Feedback, SearchProblem } from './agent.js';
 export const AGENTS = ['marl', 'ppo', 'sac', 'random', 'ga', 'tpe', 'bo', 'aco'] as const;
 export type AgentName = (typeof AGENTS)[number];
 
-/** Agents that learn with TensorFlow.js (and so need a backend). */
-export const LEARNING_AGENTS: readonly AgentName[] = ['marl', 'ppo', 'sac'];
-
 /**
- * The learning agents' modules, loaded by `loadAgents`: they bring TensorFlow.js (about 0.7 s of
- * CPU to load), which a search with another agent never needs.
+ * The agents that learn with TensorFlow.js (and so need a backend), by how their modules load:
+ * on demand (`loadAgents`), since they bring TensorFlow.js (about 0.7 s of CPU to load), which a
+ * search with another agent never needs.
  */
-const learners: { marl?: typeof import('./marl.js'); ppo?: typeof import('./ppo.js'); sac?: typeof import('./sac.js') } = {};
+const LEARNER_MODULES = {
+  marl: () => import('./marl.js'),
+  ppo: () => import('./ppo.js'),
+  sac: () => import('./sac.js'),
+};
+type Learner = keyof typeof LEARNER_MODULES;
+type LearnerModule<K extends Learner> = Awaited<ReturnType<(typeof LEARNER_MODULES)[K]>>;
+
+export const LEARNING_AGENTS: readonly AgentName[] = Object.keys(LEARNER_MODULES) as Learner[];
+
+const learners: { [K in Learner]?: LearnerModule<K> } = {};
 
 /** Loads what `createAgent` needs to make these agents (a learning agent's module and TensorFlow.js). */
 export async function loadAgents(names: readonly AgentName[] = AGENTS): Promise<void> {
   for (const name of names) {
-    if (name === 'marl') learners.marl ??= await import('./marl.js');
-    else if (name === 'ppo') learners.ppo ??= await import('./ppo.js');
-    else if (name === 'sac') learners.sac ??= await import('./sac.js');
+    if (name in LEARNER_MODULES) (learners as Record<Learner, unknown>)[name as Learner] ??= await LEARNER_MODULES[name as Learner]();
   }
 }
 
-function learner<K extends keyof typeof learners>(name: K): NonNullable<(typeof learners)[K]> {
+function learner<K extends Learner>(name: K): LearnerModule<K> {
   const m = learners[name];
   if (!m) throw new Error(`createAgent(${name}): await loadAgents(['${name}']) first`);
-  return m as NonNullable<(typeof learners)[K]>;
+  return m as LearnerModule<K>;
 }
 
 export interface AgentOptions {

@@ -13,11 +13,9 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../common/errors.js';
 import { allowedIndexes, drawAllowed } from '../common/mask.js';
 import { uniform01, type Rng } from '../common/random.js';
-
-export { tf };
-
 import { BACKENDS, type BackendChoice } from './backends.js';
 
+export { tf };
 export { BACKENDS, type BackendChoice } from './backends.js';
 
 let active: string | null = null;
@@ -264,10 +262,7 @@ export class Adam {
     const per = (t: tf.Variable): string[] => {
       const data = t.dataSync() as Float32Array;
       let at = 0;
-      return this.sizes.map((n) => {
-        const part = data.subarray(at, (at += n));
-        return Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64');
-      });
+      return this.sizes.map((n) => toBase64(data.subarray(at, (at += n))));
     };
     return [...per(this.m), ...per(this.v)];
   }
@@ -278,10 +273,10 @@ export class Adam {
     const flat = (part: readonly string[]): Float32Array => {
       const out = new Float32Array(this.m.size);
       let at = 0;
-      part.forEach((b64, i) => {
-        const buf = Buffer.from(b64, 'base64');
-        if (buf.byteLength !== 4 * this.sizes[i]) throw new Error(`checkpoint does not fit this agent: its optimiser tensor ${i} has ${buf.byteLength / 4} values, the agent's ${this.sizes[i]}`);
-        out.set(new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)), at);
+      part.forEach((text, i) => {
+        const values = float32FromBase64(text);
+        if (values.length !== this.sizes[i]) throw new Error(`checkpoint does not fit this agent: its optimiser tensor ${i} has ${values.length} values, the agent's ${this.sizes[i]}`);
+        out.set(values, at);
         at += this.sizes[i];
       });
       return out;
@@ -563,6 +558,13 @@ export function drawCategorical(p: Float32Array, offset: number, size: number, u
   return 0;
 }
 
+/** The probability `p[offset ..]` gives the values `mask` allows. */
+function allowedTotal(p: Float32Array, offset: number, mask: readonly boolean[]): number {
+  let total = 0;
+  mask.forEach((ok, k) => ok && (total += p[offset + k]));
+  return total;
+}
+
 /**
  * log π(k) under probabilities `p[offset .. offset+size)` restricted to the values `mask` allows
  * (null: all): log p_k − log Σ_allowed p; −∞ for a refused value. Where every allowed value's
@@ -572,8 +574,7 @@ export function drawCategorical(p: Float32Array, offset: number, size: number, u
 export function maskedLogProb(p: Float32Array, offset: number, mask: readonly boolean[] | null, k: number): number {
   if (!mask) return Math.log(p[offset + k]);
   if (!mask[k]) return -Infinity;
-  let total = 0;
-  mask.forEach((ok, v) => ok && (total += p[offset + v]));
+  const total = allowedTotal(p, offset, mask);
   return total > 0 ? Math.log(p[offset + k]) - Math.log(total) : -Math.log(allowedIndexes(mask).length);
 }
 
@@ -587,28 +588,40 @@ export function maskedProbabilities(p: Float32Array, offset: number, size: numbe
     for (let k = 0; k < size; k++) out[k] = p[offset + k];
     return out;
   }
-  let total = 0;
-  mask.forEach((ok, k) => ok && (total += p[offset + k]));
+  const total = allowedTotal(p, offset, mask);
   const uniform = total > 0 ? 0 : 1 / allowedIndexes(mask).length;
   mask.forEach((ok, k) => (out[k] = ok ? (total > 0 ? p[offset + k] / total : uniform) : 0));
   return out;
 }
 
+/** A typed array's exact bytes as base64, for checkpoints. */
+export function toBase64(a: Float32Array | Int32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+/** The float32 values `toBase64` wrote. */
+export function float32FromBase64(text: string): Float32Array {
+  const buf = Buffer.from(text, 'base64');
+  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+}
+
+/** The int32 values `toBase64` wrote. */
+export function int32FromBase64(text: string): Int32Array {
+  const buf = Buffer.from(text, 'base64');
+  return new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+}
+
 /** Variables to and from base64 (exact float32 bytes), for checkpoints. */
 export async function saveVariables(vars: readonly tf.Variable[]): Promise<string[]> {
   const out: string[] = [];
-  for (const v of vars) {
-    const data = (await v.data()) as Float32Array;
-    out.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'));
-  }
+  for (const v of vars) out.push(toBase64((await v.data()) as Float32Array));
   return out;
 }
 
 export function loadVariables(vars: readonly tf.Variable[], saved: readonly string[]): void {
   if (saved.length !== vars.length) throw new Error(`checkpoint does not fit this agent: it has ${saved.length} tensors, the agent ${vars.length}`);
   vars.forEach((v, i) => {
-    const buf = Buffer.from(saved[i], 'base64');
-    const data = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    const data = float32FromBase64(saved[i]);
     if (data.length !== v.size) throw new Error(`checkpoint does not fit this agent: its tensor ${i} has ${data.length} values, the agent's ${v.size}`);
     tf.tidy(() => v.assign(tf.tensor(data, v.shape)));
   });

@@ -21,7 +21,7 @@ import { withDefaults } from '../common/hyperparameters.js';
 import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/random.js';
 import { type Agent, type AgentStats, EpisodeCursor, type Feedback, maskOf, type SearchProblem } from './agent.js';
 import { PPO_DEFAULTS, type PpoHyperparameters } from './ppo-hyperparameters.js';
-import { Adam, CategoricalMlps, clipPerNetwork, drawCategorical, loadVariables, maskedLogProb, maskedProbabilities, oneRow, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
+import { Adam, CategoricalMlps, clipPerNetwork, drawCategorical, float32FromBase64, loadVariables, maskedLogProb, maskedProbabilities, oneRow, saveVariables, StackedMlp, tf, tidyRead, toBase64, writeRefusals } from './nn.js';
 
 export { PPO_DEFAULTS, PPO_MEANINGS, type PpoHyperparameters } from './ppo-hyperparameters.js';
 
@@ -233,12 +233,11 @@ export class JointActionCritic {
   }
 
   async state(): Promise<unknown> {
-    const b64 = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
     return {
       net: await saveVariables(this.net.variables()),
       opt: { step: this.opt.step, vars: this.opt.save() },
-      inputs: b64(this.inputs.subarray(0, this.size * this.inputSize)),
-      targets: b64(this.targets.subarray(0, this.size)),
+      inputs: toBase64(this.inputs.subarray(0, this.size * this.inputSize)),
+      targets: toBase64(this.targets.subarray(0, this.size)),
       size: this.size,
       head: this.head,
       lastLoss: this.lastLoss,
@@ -250,12 +249,8 @@ export class JointActionCritic {
     loadVariables(this.net.variables(), st.net);
     this.opt.load(st.opt.vars);
     this.opt.step = st.opt.step;
-    const f32 = (x: string): Float32Array => {
-      const b = Buffer.from(x, 'base64');
-      return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-    };
-    this.inputs.set(f32(st.inputs));
-    this.targets.set(f32(st.targets));
+    this.inputs.set(float32FromBase64(st.inputs));
+    this.targets.set(float32FromBase64(st.targets));
     this.size = st.size;
     this.head = st.head;
     this.lastLoss = st.lastLoss ?? NaN;

@@ -22,7 +22,7 @@ import { makeRng, type Rng, rngFromState, rngState, uniform01 } from '../common/
 import { allowedIndexes } from '../common/mask.js';
 import { type Agent, type AgentStats, chooseInOrder, EpisodeCursor, type Feedback, maskOf, type SearchProblem } from './agent.js';
 import { SAC_DEFAULTS, type SacHyperparameters } from './sac-hyperparameters.js';
-import { Adam, drawCategorical, HeadLayout, headWidths, inputRows, loadVariables, saveVariables, StackedMlp, tf, tidyRead, writeRefusals } from './nn.js';
+import { Adam, drawCategorical, float32FromBase64, HeadLayout, headWidths, inputRows, int32FromBase64, loadVariables, saveVariables, StackedMlp, tf, tidyRead, toBase64, writeRefusals } from './nn.js';
 import { withDefaults } from '../common/hyperparameters.js';
 
 export { SAC_DEFAULTS, SAC_MEANINGS, type SacHyperparameters } from './sac-hyperparameters.js';
@@ -254,7 +254,6 @@ export class SacLearner {
   }
 
   async state(): Promise<unknown> {
-    const b64 = (x: Float32Array | Int32Array): string => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64');
     const n = this.size;
     return {
       vars: await saveVariables(this.variables()),
@@ -262,12 +261,12 @@ export class SacLearner {
       buffer: {
         size: this.size,
         head: this.head,
-        obs: b64(this.obs.subarray(0, n * this.obsSize)),
-        nextObs: b64(this.nextObs.subarray(0, n * this.obsSize)),
-        actions: b64(this.actions.subarray(0, n * this.nvec.length)),
-        rewards: b64(this.rewards.subarray(0, n)),
-        dones: b64(this.dones.subarray(0, n)),
-        horizons: b64(this.horizons.subarray(0, n)),
+        obs: toBase64(this.obs.subarray(0, n * this.obsSize)),
+        nextObs: toBase64(this.nextObs.subarray(0, n * this.obsSize)),
+        actions: toBase64(this.actions.subarray(0, n * this.nvec.length)),
+        rewards: toBase64(this.rewards.subarray(0, n)),
+        dones: toBase64(this.dones.subarray(0, n)),
+        horizons: toBase64(this.horizons.subarray(0, n)),
       },
       steps: this.steps,
       lastLosses: this.lastLosses,
@@ -286,16 +285,13 @@ export class SacLearner {
       o.load(st.opts[i].vars);
       o.step = st.opts[i].step;
     });
-    const bytes = (x: string): Buffer => Buffer.from(x, 'base64');
-    const f32 = (x: string): Float32Array => { const b = bytes(x); return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); };
-    const i32 = (x: string): Int32Array => { const b = bytes(x); return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); };
-    this.obs.set(f32(st.buffer.obs));
-    this.nextObs.set(f32(st.buffer.nextObs));
-    this.actions.set(i32(st.buffer.actions));
-    this.rewards.set(f32(st.buffer.rewards));
-    this.dones.set(f32(st.buffer.dones));
+    this.obs.set(float32FromBase64(st.buffer.obs));
+    this.nextObs.set(float32FromBase64(st.buffer.nextObs));
+    this.actions.set(int32FromBase64(st.buffer.actions));
+    this.rewards.set(float32FromBase64(st.buffer.rewards));
+    this.dones.set(float32FromBase64(st.buffer.dones));
     // Checkpoints from before n-step returns hold one-step transitions only.
-    if (st.buffer.horizons !== undefined) this.horizons.set(f32(st.buffer.horizons));
+    if (st.buffer.horizons !== undefined) this.horizons.set(float32FromBase64(st.buffer.horizons));
     this.size = st.buffer.size;
     this.head = st.buffer.head;
     this.steps = st.steps;

@@ -105,7 +105,6 @@ function compileRules(rules: readonly TimingConstraint[], targetOf: Int8Array) {
 interface ChannelTables {
   readonly bankRank: Int32Array;
   readonly bankGroup: Int32Array;
-  readonly groupsPerStack: number;
   readonly groupStack: Int32Array;
   readonly bankAlone: Int32Array[];
   readonly rankBanks: Int32Array[];
@@ -188,7 +187,6 @@ function buildChannelTables(spec: MemSpec): ChannelTables {
   return {
     bankRank,
     bankGroup,
-    groupsPerStack,
     groupStack: Int32Array.from({ length: spec.ranks * spec.bankGroups }, (_, g) => Math.floor((g % spec.bankGroups) / groupsPerStack)),
     bankAlone: Array.from({ length: nBanks }, (_, b) => Int32Array.of(b)),
     rankBanks: Array.from({ length: spec.ranks }, (_, r) => Int32Array.from({ length: spec.banks }, (_, i) => r * spec.banks + i)),
@@ -217,9 +215,8 @@ export class ChannelController implements ControllerView {
   private readonly groupsPerRank: number;
   private readonly bankRank: Int32Array;
   private readonly bankGroup: Int32Array;
-  /** Each bank group's stack (HBM's stack ID), and bank groups per stack. */
+  /** Each bank group's stack (HBM's stack ID). */
   private readonly groupStack: Int32Array;
-  private readonly groupsPerStack: number;
 
   // The standard's commands, by code.
   private readonly effect: Int8Array;
@@ -353,7 +350,6 @@ export class ChannelController implements ControllerView {
     const k = channelTables(spec);
     this.bankRank = k.bankRank;
     this.bankGroup = k.bankGroup;
-    this.groupsPerStack = k.groupsPerStack;
     this.bankAlone = k.bankAlone;
     this.rankBanks = k.rankBanks;
     this.groupStack = k.groupStack;
